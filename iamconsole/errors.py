@@ -1,0 +1,246 @@
+"""Errors of the IAM and STS APIs, defined once and rendered by every face.
+
+Each subclass is named after the AWS error code it stands for and carries the HTTP status AWS answers with
+(botocore's IAM and STS service models are the source). Services raise them; the Query API renders them as
+``<ErrorResponse>`` XML, the REST API as ``{"code", "message", "field"}``, the console as form errors.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class IamError(Exception):
+    """An error with an AWS error code, an HTTP status and, when one parameter is at fault, its snake_case name."""
+
+    code: ClassVar[str] = "ServiceFailure"
+    http_status: ClassVar[int] = 500
+    #: AWS puts faults of the caller under ``<Type>Sender</Type>`` and its own under ``Receiver``.
+    sender_fault: ClassVar[bool] = True
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, field={self.field!r})"
+
+
+
+class NoSuchEntity(IamError):
+    """The named entity does not exist, or is not visible to the caller's account."""
+
+    code = "NoSuchEntity"
+    http_status = 404
+
+
+class EntityAlreadyExists(IamError):
+    """An entity with that name (compared ignoring case where AWS does) already exists."""
+
+    code = "EntityAlreadyExists"
+    http_status = 409
+
+
+class DeleteConflict(IamError):
+    """The entity still has subordinate entities that must be removed first."""
+
+    code = "DeleteConflict"
+    http_status = 409
+
+
+class LimitExceeded(IamError):
+    """A quota of the account or of the entity would be exceeded."""
+
+    code = "LimitExceeded"
+    http_status = 409
+
+
+class MalformedPolicyDocument(IamError):
+    """A policy document does not parse, or breaks the grammar for its kind."""
+
+    code = "MalformedPolicyDocument"
+    http_status = 400
+
+
+class InvalidInput(IamError):
+    """A parameter has a value AWS refuses (a bad name, path, or combination)."""
+
+    code = "InvalidInput"
+    http_status = 400
+
+
+class ValidationError(IamError):
+    """A parameter breaks a constraint of the API model (missing, too long, wrong pattern or type)."""
+
+    code = "ValidationError"
+    http_status = 400
+
+
+class UnmodifiableEntity(IamError):
+    """The entity is protected (a service-linked role) and cannot be changed that way."""
+
+    code = "UnmodifiableEntity"
+    http_status = 400
+
+
+class AccessDenied(IamError):
+    """The caller's policies do not allow the request."""
+
+    code = "AccessDenied"
+    http_status = 403
+
+
+class PolicyNotAttachable(IamError):
+    """The managed policy cannot be attached (AWS policies reserved for service-linked roles)."""
+
+    code = "PolicyNotAttachable"
+    http_status = 400
+
+
+class PasswordPolicyViolation(IamError):
+    """A password does not satisfy the account password policy."""
+
+    code = "PasswordPolicyViolation"
+    http_status = 400
+
+
+class EntityTemporarilyUnmodifiable(IamError):
+    """The entity is being changed by another request (for example, a login profile just created)."""
+
+    code = "EntityTemporarilyUnmodifiable"
+    http_status = 409
+
+
+class InvalidAuthenticationCode(IamError):
+    """An MFA code is wrong, out of its window, or already used."""
+
+    code = "InvalidAuthenticationCode"
+    http_status = 403
+
+
+class ConcurrentModification(IamError):
+    """Another request changed the same entity at the same time."""
+
+    code = "ConcurrentModification"
+    http_status = 409
+
+
+class ServiceFailure(IamError):
+    """An error on the server's side."""
+
+    code = "ServiceFailure"
+    http_status = 500
+    sender_fault = False
+
+
+class NotSupportedService(IamError):
+    """The service principal is not one iamconsole knows (service-linked roles)."""
+
+    code = "NotSupportedService"
+    http_status = 404
+
+
+class ReportInProgress(IamError):
+    """The credential report is still being generated."""
+
+    code = "ReportInProgress"
+    http_status = 404
+
+
+class ReportNotPresent(IamError):
+    """No credential report was generated yet."""
+
+    code = "ReportNotPresent"
+    http_status = 410
+
+
+class ReportExpired(IamError):
+    """The credential report is older than four hours."""
+
+    code = "ReportExpired"
+    http_status = 410
+
+
+class ReportGenerationLimitExceeded(IamError):
+    """Too many report generation requests."""
+
+    code = "ReportGenerationLimitExceeded"
+    http_status = 409
+
+
+class InvalidUserType(IamError):
+    """The request needs an IAM user, but the caller is another kind of principal."""
+
+    code = "InvalidUserType"
+    http_status = 400
+
+
+# --- protocol and STS errors -------------------------------------------------------------------------------------
+
+class InvalidAction(IamError):
+    """The Query API action does not exist for the service and version."""
+
+    code = "InvalidAction"
+    http_status = 400
+
+
+class InvalidClientTokenId(IamError):
+    """The access key id (or its session token) is unknown or inactive."""
+
+    code = "InvalidClientTokenId"
+    http_status = 403
+
+
+class SignatureDoesNotMatch(IamError):
+    """The SigV4 signature is wrong, or the request time is too far from the server's."""
+
+    code = "SignatureDoesNotMatch"
+    http_status = 403
+
+
+class IncompleteSignature(IamError):
+    """The SigV4 authorization is malformed or incomplete."""
+
+    code = "IncompleteSignature"
+    http_status = 400
+
+
+class MissingAuthenticationToken(IamError):
+    """The request carries no credentials at all."""
+
+    code = "MissingAuthenticationToken"
+    http_status = 403
+
+
+class ExpiredToken(IamError):
+    """The temporary credentials of the request have expired."""
+
+    code = "ExpiredToken"
+    http_status = 400
+
+
+class PackedPolicyTooLarge(IamError):
+    """Session policies and tags together exceed the packed size AWS allows."""
+
+    code = "PackedPolicyTooLarge"
+    http_status = 400
+
+
+class MalformedQueryString(IamError):
+    """The request's query string or body cannot be decoded."""
+
+    code = "MalformedQueryString"
+    http_status = 400
+
+
+class RequestEntityTooLarge(IamError):
+    """The request body is larger than the server accepts."""
+
+    code = "RequestEntityTooLarge"
+    http_status = 413
+
+
+ERRORS_BY_CODE: dict[str, type[IamError]] = {
+    cls.code: cls for cls in IamError.__subclasses__()
+}
