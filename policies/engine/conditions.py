@@ -1,0 +1,328 @@
+"""Condition operators, compiled once into typed comparators.
+
+Mirrors "IAM JSON policy elements: Condition operators" and "Multivalued context keys" in the IAM
+User Guide: every String, Numeric, Date, Bool, Binary, IP address, ARN and Null operator, the
+`...IfExists` variants, the `ForAllValues:` / `ForAnyValue:` set qualifiers, several values of one
+key (OR), several keys and operators (AND, done by the caller), negated operators being true when
+the key is missing, key names case-insensitive and values case-sensitive unless the operator says
+otherwise.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Final
+
+from .errors import PolicyError
+from .matching import Context, PatternSet
+
+ValueTest = Callable[[str, Context], bool]
+ConditionTest = Callable[[Context], bool]
+
+_SYNTAX: Final = "Syntax errors in policy."
+
+# Operator family (lower-cased base name without IfExists) -> (family, negated).
+_OPERATORS: Final[dict[str, tuple[str, bool]]] = {
+    "stringequals": ("StringEquals", False),
+    "stringnotequals": ("StringEquals", True),
+    "stringequalsignorecase": ("StringEqualsIgnoreCase", False),
+    "stringnotequalsignorecase": ("StringEqualsIgnoreCase", True),
+    "stringlike": ("StringLike", False),
+    "stringnotlike": ("StringLike", True),
+    "numericequals": ("NumericEquals", False),
+    "numericnotequals": ("NumericEquals", True),
+    "numericlessthan": ("NumericLessThan", False),
+    "numericlessthanequals": ("NumericLessThanEquals", False),
+    "numericgreaterthan": ("NumericGreaterThan", False),
+    "numericgreaterthanequals": ("NumericGreaterThanEquals", False),
+    "dateequals": ("DateEquals", False),
+    "datenotequals": ("DateEquals", True),
+    "datelessthan": ("DateLessThan", False),
+    "datelessthanequals": ("DateLessThanEquals", False),
+    "dategreaterthan": ("DateGreaterThan", False),
+    "dategreaterthanequals": ("DateGreaterThanEquals", False),
+    "bool": ("Bool", False),
+    "binaryequals": ("BinaryEquals", False),
+    "ipaddress": ("IpAddress", False),
+    "notipaddress": ("IpAddress", True),
+    "arnequals": ("ArnLike", False),
+    "arnlike": ("ArnLike", False),
+    "arnnotequals": ("ArnLike", True),
+    "arnnotlike": ("ArnLike", True),
+    "null": ("Null", False),
+}
+
+
+def parse_operator(name: str) -> tuple[str, bool, str | None, bool]:
+    """Split `ForAnyValue:StringLikeIfExists` into (family, negated, qualifier, if_exists).
+
+    Raises `PolicyError` for an operator AWS does not define (`Null` has no IfExists form).
+    """
+    qualifier: str | None = None
+    base = name
+    if ":" in name:
+        prefix, base = name.split(":", 1)
+        lowered = prefix.lower()
+        if lowered == "forallvalues":
+            qualifier = "all"
+        elif lowered == "foranyvalue":
+            qualifier = "any"
+        else:
+            raise PolicyError(_SYNTAX)
+    lowered = base.lower()
+    if_exists = lowered.endswith("ifexists") and lowered != "ifexists"
+    if if_exists:
+        lowered = lowered[: -len("ifexists")]
+    entry = _OPERATORS.get(lowered)
+    if entry is None or (if_exists and entry[0] == "Null"):
+        raise PolicyError(_SYNTAX)
+    return entry[0], entry[1], qualifier, if_exists
+
+
+# --- value parsers (cached: the same context strings recur across statements and requests) ----
+
+
+@lru_cache(maxsize=4096)
+def parse_number(text: str) -> int | float | None:
+    """AWS numeric condition values: integers or decimals; None when not a number."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> float | None:
+    """ISO 8601 date or date-time (UTC when no offset) or epoch seconds, as epoch seconds."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    number = parse_number(stripped)
+    if number is not None and "-" not in stripped[1:]:
+        return float(number)
+    try:
+        moment = datetime.fromisoformat(stripped)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+@lru_cache(maxsize=4096)
+def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IPv4 or IPv6 address, or None."""
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1024)
+def _b64(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+# --- comparators: (policy values) -> test(context value, ctx) -> bool --------------------------
+
+
+def _string_equals(values: Sequence[str], variables: bool) -> ValueTest:
+    patterns = PatternSet.build(values, variables=variables, arn=False, wildcards=False)
+    static, dynamic = patterns.static, patterns.dynamic
+    if not dynamic and static is not None:
+        return lambda v, ctx: bool(static(v))
+    return patterns.match
+
+
+def _string_ignore_case(values: Sequence[str], variables: bool) -> ValueTest:
+    patterns = PatternSet.build(values, variables=variables, arn=False, wildcards=False, ignore_case=True)
+    return lambda v, ctx: patterns.match(v.lower(), ctx)
+
+
+def _string_like(values: Sequence[str], variables: bool) -> ValueTest:
+    patterns = PatternSet.build(values, variables=variables, arn=False)
+    static, dynamic = patterns.static, patterns.dynamic
+    if not dynamic and static is not None:
+        return lambda v, ctx: bool(static(v))
+    return patterns.match
+
+
+def _arn_like(values: Sequence[str], variables: bool) -> ValueTest:
+    patterns = PatternSet.build(values, variables=variables, arn=True)
+
+    def test(v: str, ctx: Context) -> bool:
+        # A context value that is not an ARN (six fields) never matches an ARN operator.
+        return v.count(":") >= 5 and patterns.match(v, ctx)
+
+    return test
+
+
+def _numeric(values: Sequence[str], family: str) -> ValueTest:
+    numbers: list[int | float] = []
+    for text in values:
+        n = parse_number(text)
+        if n is None:
+            raise PolicyError(_SYNTAX)
+        numbers.append(n)
+    ops: dict[str, Callable[[int | float, int | float], bool]] = {
+        "NumericEquals": lambda a, b: a == b,
+        "NumericLessThan": lambda a, b: a < b,
+        "NumericLessThanEquals": lambda a, b: a <= b,
+        "NumericGreaterThan": lambda a, b: a > b,
+        "NumericGreaterThanEquals": lambda a, b: a >= b,
+    }
+    op = ops[family]
+
+    def test(v: str, ctx: Context) -> bool:
+        n = parse_number(v)
+        return n is not None and any(op(n, p) for p in numbers)
+
+    return test
+
+
+def _date(values: Sequence[str], family: str) -> ValueTest:
+    moments: list[float] = []
+    for text in values:
+        d = parse_date(text)
+        if d is None:
+            raise PolicyError(_SYNTAX)
+        moments.append(d)
+    ops: dict[str, Callable[[float, float], bool]] = {
+        "DateEquals": lambda a, b: a == b,
+        "DateLessThan": lambda a, b: a < b,
+        "DateLessThanEquals": lambda a, b: a <= b,
+        "DateGreaterThan": lambda a, b: a > b,
+        "DateGreaterThanEquals": lambda a, b: a >= b,
+    }
+    op = ops[family]
+
+    def test(v: str, ctx: Context) -> bool:
+        d = parse_date(v)
+        return d is not None and any(op(d, p) for p in moments)
+
+    return test
+
+
+def _bool(values: Sequence[str]) -> ValueTest:
+    wanted = frozenset(v.lower() for v in values)
+    return lambda v, ctx: v.lower() in wanted
+
+
+def _binary(values: Sequence[str]) -> ValueTest:
+    wanted = frozenset(b for b in (_b64(v) for v in values) if b is not None)
+
+    def test(v: str, ctx: Context) -> bool:
+        decoded = _b64(v)
+        return decoded is not None and decoded in wanted
+
+    return test
+
+
+def _ip(values: Sequence[str]) -> ValueTest:
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for text in values:
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+        except ValueError as exc:
+            raise PolicyError(_SYNTAX) from exc
+
+    def test(v: str, ctx: Context) -> bool:
+        address = parse_ip(v)
+        # `in` is false across IP versions, so 0.0.0.0/0 never matches an IPv6 address.
+        return address is not None and any(address in net for net in networks)
+
+    return test
+
+
+def _value_test(family: str, values: Sequence[str], variables: bool) -> ValueTest:
+    if family == "StringEquals":
+        return _string_equals(values, variables)
+    if family == "StringEqualsIgnoreCase":
+        return _string_ignore_case(values, variables)
+    if family == "StringLike":
+        return _string_like(values, variables)
+    if family == "ArnLike":
+        return _arn_like(values, variables)
+    if family.startswith("Numeric"):
+        return _numeric(values, family)
+    if family.startswith("Date"):
+        return _date(values, family)
+    if family == "Bool":
+        return _bool(values)
+    if family == "BinaryEquals":
+        return _binary(values)
+    return _ip(values)
+
+
+def compile_condition(operator: str, key: str, values: Sequence[str], *, variables: bool) -> ConditionTest:
+    """One `"Operator": {"key": values}` entry as a test of the normalised request context.
+
+    - plain operator: a missing key is false (true when negated or `IfExists`); several context
+      values behave as "any of them"; negation is "none of the values matches";
+    - `ForAnyValue:` is false for a missing or empty key (true with `IfExists`), else true when
+      some context value matches (negated: does not match) some policy value;
+    - `ForAllValues:` is true for a missing or empty key, else true when every context value
+      matches (negated: matches none of) the policy values;
+    - `Null` with "true" requires the key to be absent, with "false" present.
+    """
+    family, negated, qualifier, if_exists = parse_operator(operator)
+    lkey = key.lower()
+    if family == "Null":
+        wanted = {v.lower() for v in values}
+        if not wanted <= {"true", "false"}:
+            raise PolicyError(_SYNTAX)
+        want_absent, want_present = "true" in wanted, "false" in wanted
+
+        def null_test(ctx: Context) -> bool:
+            v = ctx.get(lkey)
+            absent = v is None or v == ()
+            return (want_absent and absent) or (want_present and not absent)
+
+        return null_test
+
+    test = _value_test(family, values, variables)
+
+    if qualifier is None:
+        missing = negated or if_exists
+
+        def plain(ctx: Context) -> bool:
+            v = ctx.get(lkey)
+            if v is None or v == ():
+                return missing
+            hit = test(v, ctx) if type(v) is str else any(test(x, ctx) for x in v)
+            return hit != negated
+
+        return plain
+
+    if qualifier == "any":
+
+        def for_any(ctx: Context) -> bool:
+            v = ctx.get(lkey)
+            if v is None or v == ():
+                return if_exists
+            items = (v,) if type(v) is str else v
+            return any(test(x, ctx) != negated for x in items)
+
+        return for_any
+
+    def for_all(ctx: Context) -> bool:
+        v = ctx.get(lkey)
+        if v is None or v == ():
+            return True
+        items = (v,) if type(v) is str else v
+        return all(test(x, ctx) != negated for x in items)
+
+    return for_all
