@@ -28,12 +28,15 @@ class ActorKind(StrEnum):
 
 
 #: The value of ``aws:PrincipalType`` for each kind, as AWS documents it.
-PRINCIPAL_TYPES: Mapping[ActorKind, str] = MappingProxyType({
-    ActorKind.ROOT: "Account",
-    ActorKind.USER: "User",
-    ActorKind.ROLE_SESSION: "AssumedRole",
-    ActorKind.FEDERATED_USER: "FederatedUser",
-})
+PRINCIPAL_TYPES: Mapping[ActorKind, str] = MappingProxyType(
+    {
+        ActorKind.ROOT: "Account",
+        ActorKind.USER: "User",
+        ActorKind.ROLE_SESSION: "AssumedRole",
+        ActorKind.FEDERATED_USER: "FederatedUser",
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Actor:
@@ -85,14 +88,20 @@ class Actor:
     @classmethod
     def root(cls, account_id: str, *, access_key_id: str | None = None) -> Actor:
         """The root user of an account."""
-        return cls(kind=ActorKind.ROOT, account_id=account_id, arn=root_arn(account_id),
-                   principal_id=account_id, access_key_id=access_key_id)
+        return cls(
+            kind=ActorKind.ROOT,
+            account_id=account_id,
+            arn=root_arn(account_id),
+            principal_id=account_id,
+            access_key_id=access_key_id,
+        )
 
     @classmethod
     def system(cls, account_id: str = "") -> Actor:
         """iamconsole itself (Celery tasks and management commands): always allowed, audited as such."""
-        return cls(kind=ActorKind.SYSTEM, account_id=account_id, arn="iamconsole:system", principal_id="system",
-                   name="system")
+        return cls(
+            kind=ActorKind.SYSTEM, account_id=account_id, arn="iamconsole:system", principal_id="system", name="system"
+        )
 
 
 class Source(StrEnum):

@@ -27,7 +27,6 @@ class IamError(Exception):
         return f"{type(self).__name__}({self.message!r}, field={self.field!r})"
 
 
-
 class NoSuchEntity(IamError):
     """The named entity does not exist, or is not visible to the caller's account."""
 
@@ -178,6 +177,7 @@ class InvalidUserType(IamError):
 
 # --- protocol and STS errors -------------------------------------------------------------------------------------
 
+
 class InvalidAction(IamError):
     """The Query API action does not exist for the service and version."""
 
@@ -241,6 +241,18 @@ class RequestEntityTooLarge(IamError):
     http_status = 413
 
 
-ERRORS_BY_CODE: dict[str, type[IamError]] = {
-    cls.code: cls for cls in IamError.__subclasses__()
-}
+ERRORS_BY_CODE: dict[str, type[IamError]] = {cls.code: cls for cls in IamError.__subclasses__()}
+
+
+def constraint_error(member: str, value: object, constraint: str, *, field: str | None = None) -> ValidationError:
+    """A ``ValidationError`` in AWS's wording for one broken model constraint.
+
+    ``member`` is the AWS member name (``RoleName``); AWS names it in lower camel case in the message:
+    "1 validation error detected: Value 'x' at 'roleName' failed to satisfy constraint: Member must …".
+    """
+    shown = "null" if value is None else f"'{value}'"
+    name = member[:1].lower() + member[1:]
+    return ValidationError(
+        f"1 validation error detected: Value {shown} at '{name}' failed to satisfy constraint: {constraint}",
+        field=field,
+    )

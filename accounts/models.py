@@ -1,0 +1,83 @@
+"""Accounts, their root users, password policies, and the audit trail."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Account(models.Model):
+    """An AWS-style account: a 12-digit id, an optional alias, and its root user's sign-in facts."""
+
+    account_id = models.CharField(max_length=12, unique=True)
+    alias = models.CharField(max_length=63, unique=True, null=True, blank=True)
+    root_email = models.EmailField(max_length=254)
+    #: A Django password hash (Argon2 by default); the password itself is never stored.
+    root_password = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("root_email"), name="account_root_email_unique"),
+            models.CheckConstraint(
+                condition=models.Q(account_id__regex=r"^[1-9][0-9]{11}$"), name="account_id_twelve_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias or self.account_id
+
+
+class PasswordPolicy(models.Model):
+    """The account password policy IAM users' passwords must satisfy (UpdateAccountPasswordPolicy)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="password_policy")
+    minimum_password_length = models.PositiveSmallIntegerField(default=6)
+    require_symbols = models.BooleanField(default=False)
+    require_numbers = models.BooleanField(default=False)
+    require_uppercase_characters = models.BooleanField(default=False)
+    require_lowercase_characters = models.BooleanField(default=False)
+    allow_users_to_change_password = models.BooleanField(default=False)
+    #: Days before a password expires; None means passwords never expire.
+    max_password_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    #: How many previous passwords may not be reused; None means reuse is allowed.
+    password_reuse_prevention = models.PositiveSmallIntegerField(null=True, blank=True)
+    hard_expiry = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name_plural = "password policies"
+
+    def __str__(self) -> str:
+        return f"password policy of {self.account}"
+
+
+class AuditEvent(models.Model):
+    """One call of an operation, from any face, as CloudTrail would record it; denied and failed calls too."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success"
+        DENIED = "denied"
+        FAILED = "failed"
+
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    #: The account id as it was, kept when the account row is gone.
+    account_id_value = models.CharField(max_length=12, blank=True, db_index=True)
+    actor_arn = models.CharField(max_length=2048)
+    event_name = models.CharField(max_length=128)
+    event_source = models.CharField(max_length=32, default="iam.amazonaws.com")
+    source = models.CharField(max_length=16)
+    request_id = models.CharField(max_length=64, db_index=True)
+    source_ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=1024, blank=True)
+    resource_arn = models.CharField(max_length=2048, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    error_code = models.CharField(max_length=128, blank=True)
+    error_message = models.TextField(blank=True)
+    read_only = models.BooleanField(default=False)
+    time = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account_id_value", "-time"], name="audit_account_time")]
+
+    def __str__(self) -> str:
+        return f"{self.event_name} by {self.actor_arn}: {self.outcome}"

@@ -1,0 +1,64 @@
+"""Reads on accounts, each scoped to one account."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import check_password
+from django.db.models import QuerySet
+
+from accounts.models import Account, AuditEvent, PasswordPolicy
+from iamconsole.errors import NoSuchEntity
+
+
+def find_account(account_id: str) -> Account | None:
+    """The account with that 12-digit id, or None."""
+    return Account.objects.filter(account_id=account_id).first()
+
+
+def get_account(account_id: str) -> Account:
+    """The account with that id; ``NoSuchEntity`` when there is none."""
+    account = find_account(account_id)
+    if account is None:
+        raise NoSuchEntity(f"The account {account_id} cannot be found.")
+    return account
+
+
+def find_account_by_id_or_alias(value: str) -> Account | None:
+    """The account a sign-in page names, by 12-digit id or alias."""
+    if value.isdigit():
+        return find_account(value)
+    return Account.objects.filter(alias=value.lower()).first()
+
+
+def authenticate_root(*, email: str, password: str) -> Account | None:
+    """The account whose root user has that email and password (for console sign-in), or None.
+
+    Runs the password hasher even when the email is unknown, so response time does not reveal which emails exist.
+    """
+    account = Account.objects.filter(root_email__iexact=email.strip()).first()
+    if account is None:
+        check_password(password, None)
+        return None
+    return account if check_password(password, account.root_password) else None
+
+
+def list_account_aliases(*, account: Account) -> list[str]:
+    """The account's alias as a list of at most one, as ListAccountAliases answers."""
+    return [account.alias] if account.alias else []
+
+
+def get_account_password_policy(*, account: Account) -> PasswordPolicy:
+    """The password policy; ``NoSuchEntity`` when none was set, as GetAccountPasswordPolicy answers."""
+    policy = PasswordPolicy.objects.filter(account=account).first()
+    if policy is None:
+        raise NoSuchEntity(f"The Password Policy with domain name {account.account_id} cannot be found.")
+    return policy
+
+
+def find_password_policy(*, account: Account) -> PasswordPolicy | None:
+    """The password policy or None (for the services that enforce it)."""
+    return PasswordPolicy.objects.filter(account=account).first()
+
+
+def list_audit_events(*, account: Account) -> QuerySet[AuditEvent]:
+    """The account's audit trail, newest first."""
+    return AuditEvent.objects.filter(account_id_value=account.account_id).order_by("-time", "-pk")

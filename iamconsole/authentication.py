@@ -1,0 +1,147 @@
+"""Authentication: the only place that turns credentials into an :class:`~iamconsole.actors.Actor`.
+
+Access keys (and session tokens) for the APIs, console sessions for the console. Expired, revoked or deactivated
+credentials are refused here, at the moment of the request, whatever the cleanup jobs have done yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+
+from accounts import selectors as account_selectors
+from iamconsole import crypto
+from iamconsole.actors import Actor, ActorKind
+from iamconsole.arn import iam_arn
+from iamconsole.errors import InvalidClientTokenId
+from identities import selectors as identity_selectors
+from identities import services as identity_services
+from identities.models import AccessKey, User
+
+INVALID_KEY_MESSAGE = "The security token included in the request is invalid."
+#: Last use of a key is written at most this often per key: authentication must not write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedKey:
+    """The secret to verify a signature with, and the actor the key stands for."""
+
+    secret_access_key: str
+    actor: Actor
+
+
+def user_actor(user: User, *, access_key_id: str | None = None) -> Actor:
+    """The actor of an IAM user signing with long-term credentials or a console password."""
+    return Actor(
+        kind=ActorKind.USER,
+        account_id=user.account.account_id,
+        arn=iam_arn(user.account.account_id, "user", user.name, user.path),
+        principal_id=user.user_id,
+        name=user.name,
+        user_pk=user.pk,
+        access_key_id=access_key_id,
+        tags=dict(user.tags),
+    )
+
+
+def _key_actor(key: AccessKey) -> Actor:
+    if key.user is None:
+        return Actor.root(key.account.account_id, access_key_id=key.access_key_id)
+    return user_actor(key.user, access_key_id=key.access_key_id)
+
+
+def resolve_access_key(access_key_id: str, session_token: str | None = None) -> ResolvedKey:
+    """The secret and actor of an access key id; ``InvalidClientTokenId`` when unknown or inactive.
+
+    Temporary keys (``ASIA…``) need their session token and are refused with ``ExpiredToken`` once expired.
+    """
+    if access_key_id.startswith("ASIA"):
+        return _resolve_temporary_key(access_key_id, session_token)
+    key = identity_selectors.get_access_key_owner(access_key_id)
+    if key is None or key.status != AccessKey.Status.ACTIVE:
+        raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+    if session_token:
+        # A long-term key never comes with a session token.
+        raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+    return ResolvedKey(secret_access_key=crypto.decrypt(key.secret_encrypted), actor=_key_actor(key))
+
+
+def _resolve_temporary_key(access_key_id: str, session_token: str | None) -> ResolvedKey:
+    """Temporary credentials are issued by STS; none exist until the sts app issues them."""
+    raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+
+
+def record_key_use(access_key_id: str, service: str, region: str) -> None:
+    """Remember a key's last use for GetAccessKeyLastUsed, writing at most once a minute per key."""
+    if not access_key_id.startswith("AKIA"):
+        return
+    if not cache.add(f"iam:key-used:{access_key_id}", 1, timeout=int(LAST_USED_RESOLUTION.total_seconds())):
+        return
+    identity_services.record_access_key_use(access_key_id=access_key_id, service=service, region=region)
+
+
+# --- console sessions ----------------------------------------------------------------------------------------------
+
+SESSION_KEY = "iam_principal"
+
+
+def console_session_data(actor: Actor) -> dict[str, Any]:
+    """What the console keeps in its session to find the actor again on the next request."""
+    if actor.kind is ActorKind.ROOT:
+        return {"kind": "root", "account_id": actor.account_id}
+    if actor.kind is ActorKind.USER:
+        return {"kind": "user", "account_id": actor.account_id, "user_id": actor.principal_id}
+    raise InvalidClientTokenId("This principal cannot hold a console session.")
+
+
+def actor_from_console_session(data: Mapping[str, Any] | None) -> Actor | None:
+    """The actor of a console session, or None when it no longer stands (account or user deleted)."""
+    if not data:
+        return None
+    account = account_selectors.find_account(str(data.get("account_id", "")))
+    if account is None:
+        return None
+    if data.get("kind") == "root":
+        return Actor.root(account.account_id)
+    if data.get("kind") == "user":
+        user = identity_selectors.find_user_by_unique_id(account=account, user_id=str(data.get("user_id", "")))
+        return user_actor(user) if user else None
+    return None
+
+
+# --- console sign-in -----------------------------------------------------------------------------------------------
+
+#: Failed sign-ins allowed per client address and email in one window, before sign-in is refused for a while.
+SIGNIN_FAILURES_ALLOWED = 5
+SIGNIN_WINDOW_SECONDS = 15 * 60
+
+
+def _throttle_key(client_ip: str | None, email: str) -> str:
+    return f"iam:signin-failures:{client_ip or '-'}:{email.strip().lower()}"
+
+
+def signin_throttled(*, client_ip: str | None, email: str) -> bool:
+    """True when too many sign-ins failed lately for this address and email."""
+    return int(cache.get(_throttle_key(client_ip, email), 0)) >= SIGNIN_FAILURES_ALLOWED
+
+
+def authenticate_root_password(*, email: str, password: str, client_ip: str | None) -> Actor | None:
+    """The root actor for a correct root email and password, or None; failures count towards throttling."""
+    if signin_throttled(client_ip=client_ip, email=email):
+        return None
+    account = account_selectors.authenticate_root(email=email, password=password)
+    if account is None:
+        key = _throttle_key(client_ip, email)
+        cache.add(key, 0, timeout=SIGNIN_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=SIGNIN_WINDOW_SECONDS)
+        return None
+    cache.delete(_throttle_key(client_ip, email))
+    return Actor.root(account.account_id)

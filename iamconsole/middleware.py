@@ -1,0 +1,51 @@
+"""Console middleware: ``request.actor`` from the console session, and the console's template context."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from iamconsole import authentication
+from iamconsole.actors import Actor
+
+
+class ConsoleActorMiddleware:
+    """Resolve the console session to an actor on every request (None when signed out or no longer valid)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        data = request.session.get(authentication.SESSION_KEY) if hasattr(request, "session") else None
+        actor = authentication.actor_from_console_session(data) if data else None
+        if data and actor is None:
+            request.session.flush()  # the account or user is gone: the session no longer stands
+        request.actor = actor  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def signin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Send signed-out visitors to the sign-in page, then back to where they were going."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "actor", None) is None:
+            target = request.get_full_path()
+            url = reverse("accounts:signin")
+            if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                url += f"?next={target}"
+            return HttpResponseRedirect(url)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def console_context(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in principal for the page header."""
+    actor: Actor | None = getattr(request, "actor", None)
+    return {"actor": actor}

@@ -1,0 +1,171 @@
+"""The catalogue of operations, and ``run``: authorize, call the service, audit.
+
+Every face (console, REST API, AWS Query API, Celery tasks, management commands) calls :func:`run` with an actor,
+an operation named as AWS names it (``"CreateUser"``) and snake_case parameters named as botocore names the AWS
+members. Each app declares its operations in its own ``operations.py`` as a tuple ``OPERATIONS``; this module
+merges them, so the merged table is the list of supported operations.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts import selectors as account_selectors
+from accounts import services as account_services
+from accounts.models import Account
+from iamconsole import authorization
+from iamconsole.actors import Actor, RequestContext
+from iamconsole.errors import AccessDenied, IamError, InvalidAction
+
+#: Apps whose ``operations.py`` contribute to the catalogue, ground floor first.
+OPERATION_MODULES = ("accounts.operations", "policies.operations", "identities.operations", "sts.operations")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call of an operation, as resource and context builders see it."""
+
+    actor: Actor
+    account: Account | None
+    params: Mapping[str, Any]
+    request: RequestContext
+
+    @property
+    def account_id(self) -> str:
+        return self.account.account_id if self.account else self.actor.account_id
+
+
+ResourceBuilder = Callable[[Call], str]
+ContextBuilder = Callable[[Call], Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """What one operation needs: its IAM action, how to name the resource and context, and what to call.
+
+    ``handler`` is a service (writes) or selector (reads), called with keyword arguments: ``account=`` (unless
+    ``account_scoped`` is false), the parameters, and ``actor=`` / ``request=`` when asked for.
+    ``action`` defaults to ``SERVICE:NAME``; ``None`` means the operation is never denied (GetCallerIdentity).
+    """
+
+    name: str
+    handler: Callable[..., Any]
+    service: str = "iam"
+    action: str | None = ""
+    resource: ResourceBuilder | None = None
+    context: ContextBuilder | None = None
+    read_only: bool = False
+    takes_actor: bool = False
+    takes_request: bool = False
+    account_scoped: bool = True
+    #: iamconsole's own administrative operations (CreateAccount) that only the system actor may call.
+    system_only: bool = False
+
+    @property
+    def iam_action(self) -> str | None:
+        if self.action is None:
+            return None
+        return self.action or f"{self.service}:{self.name}"
+
+
+@cache
+def operations() -> Mapping[str, Operation]:
+    """The merged catalogue, keyed by AWS operation name."""
+    table: dict[str, Operation] = {}
+    for module_name in OPERATION_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for operation in getattr(module, "OPERATIONS", ()):
+            if operation.name in table:
+                raise RuntimeError(f"operation {operation.name} is declared twice")
+            table[operation.name] = operation
+    return table
+
+
+def get_operation(name: str) -> Operation:
+    """The operation of that name; ``InvalidAction`` when iamconsole does not implement it."""
+    try:
+        return operations()[name]
+    except KeyError:
+        raise InvalidAction(f"The action {name} is not valid for this endpoint.") from None
+
+
+def _event_source(operation: Operation) -> str:
+    return f"{operation.service}.amazonaws.com"
+
+
+def run(
+    actor: Actor, name: str, params: Mapping[str, Any] | None = None, *, request: RequestContext | None = None
+) -> Any:
+    """Authorize ``actor`` for operation ``name``, call it, and record an audit event.
+
+    A successful call is recorded inside the operation's transaction; a denied or failed one in a transaction of its
+    own after the rollback, so the record survives. Reads are recorded as read-only events unless
+    ``IAM_AUDIT_READS`` is off.
+    """
+    operation = get_operation(name)
+    request = request or RequestContext()
+    params = dict(params or {})
+    account = account_selectors.find_account(actor.account_id) if actor.account_id else None
+    call = Call(actor=actor, account=account, params=params, request=request)
+    resource = "*"
+    try:
+        resource = operation.resource(call) if operation.resource else "*"
+        with transaction.atomic():
+            if operation.system_only and not actor.is_system:
+                raise AccessDenied(
+                    authorization.denial_message(
+                        actor, f"iamconsole:{name}", resource, "because only iamconsole itself may"
+                    )
+                )
+            if operation.iam_action is not None:
+                extra = operation.context(call) if operation.context else {}
+                authorization.authorize(actor, operation.iam_action, resource, context=extra, request=request)
+            kwargs = dict(params)
+            if operation.account_scoped:
+                if account is None:
+                    raise InvalidAction(f"The action {name} needs an account.")
+                kwargs["account"] = account
+            if operation.takes_actor:
+                kwargs["actor"] = actor
+            if operation.takes_request:
+                kwargs["request"] = request
+            result = operation.handler(**kwargs)
+            if not operation.read_only or settings.IAM_AUDIT_READS:
+                _record(operation, call, resource, outcome="success")
+        return result
+    except IamError as exc:
+        outcome = "denied" if exc.code == "AccessDenied" else "failed"
+        with transaction.atomic():
+            _record(operation, call, resource, outcome=outcome, error=exc)
+        raise
+
+
+def _record(operation: Operation, call: Call, resource: str, *, outcome: str, error: IamError | None = None) -> None:
+    account_services.record_audit_event(
+        account_id=call.account_id,
+        actor_arn=call.actor.arn,
+        event_name=operation.name,
+        event_source=_event_source(operation),
+        source=call.request.source.value,
+        request_id=call.request.request_id,
+        time=call.request.time,
+        outcome=outcome,
+        source_ip=call.request.source_ip,
+        user_agent=call.request.user_agent,
+        resource_arn=resource,
+        error_code=error.code if error else "",
+        error_message=error.message if error else "",
+        read_only=operation.read_only,
+    )

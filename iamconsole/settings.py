@@ -1,0 +1,262 @@
+"""All settings of iamconsole, read from the environment (see ``.env.example``).
+
+Differences between environments are environment variables only. With ``IAM_ENV=production`` every required value
+must be set; otherwise ``SECRET_KEY`` and ``IAM_ENCRYPTION_KEY`` fall back to ``var/secrets.env``, created with random
+values on first use, so that every command run in one checkout shares the same keys.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("IAM_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+IAM_ENV = os.environ.get("IAM_ENV", "development")
+PRODUCTION = IAM_ENV == "production"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+
+
+def env_int(name: str, default: int, *, maximum: int | None = None) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1 or (maximum is not None and number > maximum):
+        raise ImproperlyConfigured(f"{name} must be between 1 and {maximum or 'any size'}, not {number}")
+    return number
+
+
+def _local_secrets() -> dict[str, str]:
+    """Read ``var/secrets.env``, creating it (mode 0600) with fresh random keys when absent."""
+    path = VAR_DIR / "secrets.env"
+    if not path.exists():
+        values = {"SECRET_KEY": secrets.token_urlsafe(50), "IAM_ENCRYPTION_KEY": Fernet.generate_key().decode()}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write("".join(f"{key}={value}\n" for key, value in values.items()))
+    result: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            result[key.strip()] = value.strip()
+    return result
+
+
+def required(name: str) -> str:
+    """A value that production must set; elsewhere it falls back to ``var/secrets.env``."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"{name} must be set when IAM_ENV=production")
+    try:
+        return _local_secrets()[name]
+    except (OSError, KeyError):
+        raise ImproperlyConfigured(f"{name} is not set and var/secrets.env does not provide it") from None
+
+
+# --- core ----------------------------------------------------------------------------------------------------------
+SECRET_KEY = required("SECRET_KEY")
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+IAM_CONSOLE_URL = os.environ.get("IAM_CONSOLE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [IAM_CONSOLE_URL]
+
+# Fernet keys for secrets at rest: the first encrypts, all decrypt (rotation).
+IAM_ENCRYPTION_KEYS = [k.strip() for k in required("IAM_ENCRYPTION_KEY").split(",") if k.strip()]
+for _key in IAM_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured("IAM_ENCRYPTION_KEY must be Fernet keys, separated by commas") from None
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "rest_framework",
+    "drf_spectacular",
+    "accounts",
+    "policies",
+    "identities",
+    "sts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "iamconsole.middleware.ConsoleActorMiddleware",
+]
+
+ROOT_URLCONF = "iamconsole.urls"
+WSGI_APPLICATION = "iamconsole.wsgi.application"
+# The AWS endpoint is /aws with no slash; nothing may be redirected there.
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "iamconsole.middleware.console_context",
+            ],
+        },
+    },
+]
+
+# --- data ----------------------------------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'iamconsole.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent requests and the worker share one file: wait for locks instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- security ------------------------------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_SECURE = IAM_CONSOLE_URL.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+# SAML metadata may be 10 MB before form encoding: the AWS endpoint accepts bodies up to about 30 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- static files --------------------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# --- internationalisation --------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- REST API ------------------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {"TITLE": "iamconsole REST API", "VERSION": "1", "SERVE_INCLUDE_SCHEMA": False}
+
+# --- IAM behaviour ---------------------------------------------------------------------------------------------------
+IAM_AUDIT_READS = env_bool("IAM_AUDIT_READS", True)
+IAM_QUOTAS = {
+    "users": env_int("IAM_QUOTA_USERS", 5000),
+    "groups": env_int("IAM_QUOTA_GROUPS", 300),
+    "roles": env_int("IAM_QUOTA_ROLES", 1000),
+    "policies": env_int("IAM_QUOTA_POLICIES", 1500),
+    "instance_profiles": env_int("IAM_QUOTA_INSTANCE_PROFILES", 1000),
+    "managed_policies_per_role": env_int("IAM_QUOTA_MANAGED_POLICIES_PER_ROLE", 10, maximum=20),
+    "managed_policies_per_user": env_int("IAM_QUOTA_MANAGED_POLICIES_PER_USER", 10, maximum=20),
+    "role_trust_policy_size": env_int("IAM_QUOTA_ROLE_TRUST_POLICY_SIZE", 2048, maximum=4096),
+    "saml_providers": env_int("IAM_QUOTA_SAML_PROVIDERS", 100),
+    "oidc_providers": env_int("IAM_QUOTA_OIDC_PROVIDERS", 100),
+}
+
+# --- background work -------------------------------------------------------------------------------------------------
+# With REDIS_URL Redis is the broker; without it a real worker and beat still run on kombu's filesystem transport.
+CELERY_QUEUE_DIR = VAR_DIR / "celery"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    for _sub in ("queue", "control", "processed"):
+        (CELERY_QUEUE_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
+        "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
+        "control_folder": str(CELERY_QUEUE_DIR / "control"),
+        "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+IAM_SWEEP_INTERVAL = timedelta(seconds=env_int("IAM_SWEEP_INTERVAL_SECONDS", 60))
+
+# --- logging -------------------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,17 @@
+"""URL routes: the console at the root, the REST API under /api/, the AWS Query API at /aws, and a health check."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, include, path
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose health checks."""
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", healthz, name="healthz"),
+    path("", include("accounts.urls")),
+]

@@ -1,0 +1,288 @@
+"""IAM identities and everything attached to them.
+
+Names of users, groups, roles and instance profiles are unique per account ignoring case, as in IAM; the database
+holds that invariant with functional unique constraints, so concurrent creates cannot both succeed. Tags are kept as
+an ordered JSON object on each entity: they are read with the entity, never queried across entities.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from accounts.models import Account
+from policies.models import ManagedPolicy
+
+
+class User(models.Model):
+    """An IAM user."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="users")
+    user_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    path = models.CharField(max_length=512, default="/")
+    permissions_boundary = models.ForeignKey(
+        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    password_last_used = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("name"), "account", name="user_name_unique_in_account")]
+        indexes = [models.Index(fields=["account", "path"], name="user_account_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """An IAM group: a set of users sharing the group's policies."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="groups")
+    group_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    created_at = models.DateTimeField()
+    members = models.ManyToManyField(User, through="GroupMembership", related_name="groups")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("name"), "account", name="group_name_unique_in_account")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """A user's membership of a group (at most 10 groups per user)."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="group_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group}"
+
+
+class Role(models.Model):
+    """An IAM role: a trust policy saying who may assume it, and permission policies saying what it may do."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="roles")
+    role_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    path = models.CharField(max_length=512, default="/")
+    assume_role_policy_document = models.TextField()
+    description = models.CharField(max_length=1000, blank=True)
+    max_session_duration = models.PositiveIntegerField(default=3600)
+    permissions_boundary = models.ForeignKey(
+        ManagedPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_region = models.CharField(max_length=32, blank=True)
+    #: The service principal of a service-linked role (``elasticbeanstalk.amazonaws.com``); blank for other roles.
+    linked_service = models.CharField(max_length=128, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("name"), "account", name="role_name_unique_in_account")]
+        indexes = [models.Index(fields=["account", "path"], name="role_account_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_service_linked(self) -> bool:
+        return bool(self.linked_service)
+
+
+class PolicyAttachment(models.Model):
+    """A managed policy attached to exactly one user, group or role."""
+
+    policy = models.ForeignKey(ManagedPolicy, on_delete=models.PROTECT, related_name="attachments")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, group__isnull=True, role__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=False, role__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=True, role__isnull=False)
+                ),
+                name="attachment_has_one_principal",
+            ),
+            models.UniqueConstraint(fields=["policy", "user"], name="attachment_unique_user"),
+            models.UniqueConstraint(fields=["policy", "group"], name="attachment_unique_group"),
+            models.UniqueConstraint(fields=["policy", "role"], name="attachment_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} on {self.user or self.group or self.role}"
+
+
+class InlinePolicy(models.Model):
+    """A policy embedded in exactly one user, group or role."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="inline_policies")
+    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="inline_policies")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="inline_policies")
+    name = models.CharField(max_length=128)
+    document = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, group__isnull=True, role__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=False, role__isnull=True)
+                    | models.Q(user__isnull=True, group__isnull=True, role__isnull=False)
+                ),
+                name="inline_policy_has_one_principal",
+            ),
+            models.UniqueConstraint(fields=["user", "name"], name="inline_policy_unique_user"),
+            models.UniqueConstraint(fields=["group", "name"], name="inline_policy_unique_group"),
+            models.UniqueConstraint(fields=["role", "name"], name="inline_policy_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccessKey(models.Model):
+    """A long-term access key of an IAM user, or of the root user when ``user`` is empty."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "Active"
+        INACTIVE = "Inactive"
+
+    access_key_id = models.CharField(max_length=32, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="access_keys")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="access_keys")
+    #: The secret access key, Fernet-encrypted with IAM_ENCRYPTION_KEY (see iamconsole.secrets).
+    secret_encrypted = models.TextField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_service = models.CharField(max_length=64, blank=True)
+    last_used_region = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+
+class LoginProfile(models.Model):
+    """An IAM user's console password (a Django password hash)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="login_profile")
+    password = models.CharField(max_length=256)
+    password_reset_required = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    password_changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"login profile of {self.user}"
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's previous passwords, for the password policy's reuse prevention."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=256)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "password histories"
+
+    def __str__(self) -> str:
+        return f"old password of {self.user}"
+
+
+class MFADevice(models.Model):
+    """A virtual MFA device (TOTP), assigned to an IAM user or to the root user once enabled."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mfa_devices")
+    serial_number = models.CharField(max_length=2048, unique=True)
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    #: The base32 seed, Fernet-encrypted.
+    seed_encrypted = models.TextField()
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="mfa_devices")
+    assigned_to_root = models.BooleanField(default=False)
+    enabled_at = models.DateTimeField(null=True, blank=True)
+    #: The TOTP time step of the last accepted code: a code is never accepted twice.
+    last_used_step = models.BigIntegerField(default=0)
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("name"), "account", name="mfa_name_unique_in_account")]
+
+    def __str__(self) -> str:
+        return self.serial_number
+
+
+class InstanceProfile(models.Model):
+    """An instance profile: a container for at most one role, passed to EC2 instances."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="instance_profiles")
+    instance_profile_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.PROTECT, related_name="instance_profiles")
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "account", name="instance_profile_name_unique_in_account")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SAMLProvider(models.Model):
+    """A SAML 2.0 identity provider that trust policies may name as a ``Federated`` principal."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="saml_providers")
+    name = models.CharField(max_length=128)
+    arn = models.CharField(max_length=2048, unique=True)
+    metadata_document = models.TextField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="saml_provider_unique")]
+
+    def __str__(self) -> str:
+        return self.arn
+
+
+class OpenIDConnectProvider(models.Model):
+    """An OpenID Connect identity provider (its URL without ``https://`` is part of its ARN)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="oidc_providers")
+    url = models.CharField(max_length=255)
+    arn = models.CharField(max_length=2048, unique=True)
+    client_ids = models.JSONField(default=list, blank=True)
+    thumbprints = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "url"], name="oidc_provider_unique")]
+
+    def __str__(self) -> str:
+        return self.arn

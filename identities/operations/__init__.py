@@ -1,0 +1,5 @@
+"""The identities app's operations, one module per entity, merged into one table."""
+
+from identities.operations import access_keys
+
+OPERATIONS = (*access_keys.OPERATIONS,)

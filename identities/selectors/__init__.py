@@ -1,0 +1,20 @@
+"""Reads on IAM identities, each scoped to one account (``NoSuchEntity`` outside it).
+
+A package split by entity; callers import this package (``from identities import selectors``).
+"""
+
+from identities.selectors.access_keys import (
+    get_access_key_last_used,
+    get_access_key_owner,
+    list_access_keys,
+)
+from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
+
+__all__ = [
+    "find_user_by_unique_id",
+    "get_access_key_last_used",
+    "get_access_key_owner",
+    "get_user_by_name",
+    "list_access_keys",
+    "user_path",
+]

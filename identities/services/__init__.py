@@ -1,0 +1,20 @@
+"""Writes on IAM identities: one function per AWS action, each in one transaction, raising ``IamError``.
+
+A package split by entity; callers import this package (``from identities import services``).
+"""
+
+from identities.services.access_keys import (
+    NewAccessKey,
+    create_access_key,
+    delete_access_key,
+    record_access_key_use,
+    update_access_key,
+)
+
+__all__ = [
+    "NewAccessKey",
+    "create_access_key",
+    "delete_access_key",
+    "record_access_key_use",
+    "update_access_key",
+]

@@ -1,0 +1,82 @@
+"""Serve iamconsole for ``make run``: gunicorn on 127.0.0.1:$PORT, a Celery worker and beat; Ctrl-C stops all three.
+
+Without ``REDIS_URL`` the worker and beat use kombu's filesystem transport under ``var/celery`` (see settings).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "iamconsole.settings"}
+    commands = {
+        "web": [
+            str(BIN / "gunicorn"),
+            "iamconsole.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
+        "worker": [
+            str(BIN / "celery"),
+            "-A",
+            "iamconsole",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            "worker@%h",
+        ],
+        "beat": [str(BIN / "celery"), "-A", "iamconsole", "beat", "-l", "info"],
+    }
+    processes = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands.items()}
+    print(f"iamconsole: serving http://127.0.0.1:{port}/ (console) and /aws (AWS API); Ctrl-C stops.", flush=True)
+
+    def stop(*_: object) -> None:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+    try:
+        while True:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"iamconsole: {name} exited with {process.returncode}; stopping.", flush=True)
+                    stop()
+                    return process.returncode or 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        stop()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

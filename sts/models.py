@@ -1,0 +1,1 @@
+"""Temporary credentials (the STS app fills this in)."""

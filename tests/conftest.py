@@ -1,0 +1,66 @@
+"""Fixtures shared by every test: accounts with root credentials, actors, and request contexts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps a loop in the main thread
+
+import pytest
+from django.core.cache import cache
+
+from iamconsole.actors import Actor, RequestContext, Source
+
+
+@dataclass
+class AccountFixture:
+    """A created account with its root credentials, as ``createaccount --json`` gives them."""
+
+    account_id: str
+    alias: str | None
+    email: str
+    password: str
+    access_key_id: str
+    secret_access_key: str
+
+    @property
+    def root(self) -> Actor:
+        return Actor.root(self.account_id)
+
+    @property
+    def model(self) -> Any:
+        from accounts.models import Account
+
+        return Account.objects.get(account_id=self.account_id)
+
+
+def make_account(alias: str | None = None, email: str | None = None, password: str | None = None) -> AccountFixture:
+    from accounts.management.commands.createaccount import create_account_with_key
+
+    data = create_account_with_key(alias=alias, email=email, password=password)
+    data.pop("console_url")
+    return AccountFixture(**data)
+
+
+@pytest.fixture
+def account(db: Any) -> AccountFixture:
+    """A fresh account with its root user and one root access key."""
+    return make_account()
+
+
+@pytest.fixture
+def other_account(db: Any) -> AccountFixture:
+    """A second account, to check that nothing crosses accounts."""
+    return make_account()
+
+
+@pytest.fixture
+def request_context() -> RequestContext:
+    return RequestContext(source=Source.API, source_ip="203.0.113.10", user_agent="pytest")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    cache.clear()
