@@ -1,14 +1,11 @@
-"""Results of the identities operations shaped as botocore's IAM output shapes (PascalCase members).
-
-One ``*_shape`` function per AWS structure, reused by the Get, Create and List outputs that contain it.
-"""
+"""Access key results shaped as botocore's IAM output shapes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from iamconsole.pagination import Page
+from identities.awsapi.common import page_shape
 from identities.models import AccessKey
 from identities.selectors.access_keys import AccessKeyLastUsed
 from identities.services.access_keys import NewAccessKey
@@ -38,14 +35,6 @@ def new_access_key_shape(new: NewAccessKey) -> dict[str, Any]:
             "CreateDate": key.created_at,
         }
     }
-
-
-def page_shape(member: str, page: Page[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """A List output: the items under ``member``, ``IsTruncated``, and ``Marker`` when truncated."""
-    result: dict[str, Any] = {member: [shape(item) for item in page.items], "IsTruncated": page.is_truncated}
-    if page.marker:
-        result["Marker"] = page.marker
-    return result
 
 
 def _last_used_shape(last: AccessKeyLastUsed) -> dict[str, Any]:

@@ -1,0 +1,14 @@
+"""Results of the identities operations shaped as botocore's IAM output shapes (PascalCase members).
+
+One module per entity, each with an ``OUTPUTS`` table; one ``*_shape`` function per AWS structure, reused by the
+Get, Create and List outputs that contain it. The Query API face reads the merged ``OUTPUTS``.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from identities.awsapi import access_keys
+
+OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    **access_keys.OUTPUTS,
+}
