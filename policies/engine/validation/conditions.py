@@ -57,6 +57,12 @@ _PAIRED_KEYS = {"aws:vpcsourceip": ("aws:SourceVpc",)}
 _KEY_FORMAT = re.compile(r"[^:\s]+:\S+")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _VARIABLE = re.compile(r"\$\{([^}]*)\}")
+# RFC 1918 and RFC 4193 ranges: what a request through the internet can never come from.
+_PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+
+
+def _is_private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    return any(network.version == p.version and network.subnet_of(p) for p in _PRIVATE)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +281,7 @@ def check_condition(
             if info is not None and family != "Null":
                 _check_key_type(info, base, family, qualifier, member.key, key_path, report)
             if name.lower() == "aws:sourceip" and networks and family == "IpAddress":
-                private = [n.is_private for n in networks]
+                private = [_is_private(n) for n in networks]
                 negated = base.lower() == "notipaddress"
                 if all(private):
                     report("PRIVATE_NOT_IP_ADDRESS" if negated else "PRIVATE_IP_ADDRESS", member.key, key_path)

@@ -435,15 +435,19 @@ class Validator:
         templates = self.catalog.arn_templates.get(service)
         if not templates:
             return  # a namespace the reference lists no resource types for: nothing to compare
-        fields = [t.arn.split(":", 5) for t in templates]
+        fields = [f for f in (t.arn.split(":", 5) for t in templates) if len(f) == 6]
+        if _is_concrete(resource):
+            # Judge region and account against the resource types this ARN can be.
+            fields = [f for f in fields if _template_matches(f[5], resource)]
+            if not fields:
+                self.report("INVALID_ARN_RESOURCE", node, path)
+                return
         if region and _is_concrete(region) and all(not f[3] for f in fields):
             self.report("ARN_REGION_NOT_ALLOWED", node, path, service=service)
         elif not region and all(f[3] for f in fields):
             self.report("MISSING_ARN_REGION", node, path)
         if account and _is_concrete(account) and all(not f[4] for f in fields):
             self.report("ARN_ACCOUNT_NOT_ALLOWED", node, path, service=service)
-        if _is_concrete(resource) and not any(_template_matches(f[5], resource) for f in fields if len(f) == 6):
-            self.report("INVALID_ARN_RESOURCE", node, path)
 
     def _redundant_resources(self, entries: list[_Entry]) -> None:
         patterns = [(e, _glob(e.node.value)) for e in entries if _has_wildcard(e.node.value)]
