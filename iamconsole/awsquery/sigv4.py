@@ -60,8 +60,10 @@ _SCOPE_DATE = re.compile(r"\d{8}")
 _REGION = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SIGNATURE = re.compile(r"[0-9a-f]{64}")
 _PRESIGN_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
-_SIGNATURE_MISMATCH = ("The request signature we calculated does not match the signature you provided. Check your "
-                       "AWS Secret Access Key and signing method. Consult the service documentation for details.")
+_SIGNATURE_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. Check your "
+    "AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +132,10 @@ def parse_authorization(request: ReceivedRequest) -> Authorization:
     query = dict(query_pairs(request.query)) if request.query else {}
     presigned = any(name in query for name in _PRESIGN_PARAMS)
     if header is not None and presigned:
-        raise IncompleteSignature("Only one authentication mechanism is allowed: either the Authorization header or "
-                                  "the X-Amz-Algorithm, X-Amz-Credential and X-Amz-Signature query parameters.")
+        raise IncompleteSignature(
+            "Only one authentication mechanism is allowed: either the Authorization header or "
+            "the X-Amz-Algorithm, X-Amz-Credential and X-Amz-Signature query parameters."
+        )
     if header is not None:
         return _parse_header(header, request)
     if presigned:
@@ -147,7 +151,8 @@ def _parse_header(header: str, request: ReceivedRequest) -> Authorization:
         raise IncompleteSignature(
             "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' "
             "parameter. Authorization header requires 'SignedHeaders' parameter. Authorization header requires "
-            f"existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={header}")
+            f"existence of either a 'X-Amz-Date' or a 'Date' header. Authorization={header}"
+        )
     fields: dict[str, str] = {}
     for part in rest.split(","):
         part = part.strip()
@@ -155,12 +160,16 @@ def _parse_header(header: str, request: ReceivedRequest) -> Authorization:
             continue
         name, equals, value = part.partition("=")
         if not equals:
-            raise IncompleteSignature(f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization "
-                                      f"header: '{header}'.")
+            raise IncompleteSignature(
+                f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization header: '{header}'."
+            )
         fields[name] = value
     amz_date = request.headers.get("x-amz-date")
-    missing = [f"Authorization header requires '{name}' parameter."
-               for name in ("Credential", "Signature", "SignedHeaders") if not fields.get(name)]
+    missing = [
+        f"Authorization header requires '{name}' parameter."
+        for name in ("Credential", "Signature", "SignedHeaders")
+        if not fields.get(name)
+    ]
     if amz_date is None and "date" not in request.headers:
         missing.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     if missing:
@@ -170,54 +179,98 @@ def _parse_header(header: str, request: ReceivedRequest) -> Authorization:
         amz_date = request_time.strftime(_AMZ_DATE_FORMAT)
     else:
         request_time = _amz_date(amz_date)
-    return _authorization(fields["Credential"], fields["SignedHeaders"], fields["Signature"], amz_date, request_time,
-                          request.headers.get("x-amz-security-token"), presigned=False, expires=None)
+    return _authorization(
+        fields["Credential"],
+        fields["SignedHeaders"],
+        fields["Signature"],
+        amz_date,
+        request_time,
+        request.headers.get("x-amz-security-token"),
+        presigned=False,
+        expires=None,
+    )
 
 
 def _parse_query(query: Mapping[str, str], request: ReceivedRequest) -> Authorization:
     missing = [name for name in (*_PRESIGN_PARAMS, "X-Amz-SignedHeaders", "X-Amz-Date") if not query.get(name)]
     if missing:
-        raise IncompleteSignature(" ".join(f"AWS query-string parameters must include '{name}'." for name in missing)
-                                  + " Re-examine the query-string parameters.")
+        raise IncompleteSignature(
+            " ".join(f"AWS query-string parameters must include '{name}'." for name in missing)
+            + " Re-examine the query-string parameters."
+        )
     if query["X-Amz-Algorithm"] != ALGORITHM:
         raise IncompleteSignature(f"Unsupported AWS 'algorithm': '{query['X-Amz-Algorithm']}'.")
     expires: int | None = None
     if "X-Amz-Expires" in query:
         raw = query["X-Amz-Expires"]
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_PRESIGN_EXPIRES:
-            raise IncompleteSignature(f"X-Amz-Expires must be a whole number of seconds from 1 to "
-                                      f"{MAX_PRESIGN_EXPIRES} (seven days), not '{raw}'.")
+            raise IncompleteSignature(
+                f"X-Amz-Expires must be a whole number of seconds from 1 to "
+                f"{MAX_PRESIGN_EXPIRES} (seven days), not '{raw}'."
+            )
         expires = int(raw)
     amz_date = query["X-Amz-Date"]
-    return _authorization(query["X-Amz-Credential"], query["X-Amz-SignedHeaders"], query["X-Amz-Signature"],
-                          amz_date, _amz_date(amz_date), query.get("X-Amz-Security-Token"), presigned=True,
-                          expires=expires)
+    return _authorization(
+        query["X-Amz-Credential"],
+        query["X-Amz-SignedHeaders"],
+        query["X-Amz-Signature"],
+        amz_date,
+        _amz_date(amz_date),
+        query.get("X-Amz-Security-Token"),
+        presigned=True,
+        expires=expires,
+    )
 
 
-def _authorization(credential: str, signed_headers: str, signature: str, amz_date: str, request_time: datetime,
-                   security_token: str | None, *, presigned: bool, expires: int | None) -> Authorization:
+def _authorization(
+    credential: str,
+    signed_headers: str,
+    signature: str,
+    amz_date: str,
+    request_time: datetime,
+    security_token: str | None,
+    *,
+    presigned: bool,
+    expires: int | None,
+) -> Authorization:
     parts = credential.split("/")
     if len(parts) != 5:
-        raise IncompleteSignature("Credential must have exactly 5 slash-delimited elements, e.g. "
-                                  f"keyid/date/region/service/term, got '{credential}'")
+        raise IncompleteSignature(
+            "Credential must have exactly 5 slash-delimited elements, e.g. "
+            f"keyid/date/region/service/term, got '{credential}'"
+        )
     access_key_id, scope_date, region, service, terminator = parts
     if not _REGION.fullmatch(region):
         raise SignatureDoesNotMatch(f"Credential should be scoped to a valid region, not '{region}'. ")
     if service not in SERVICES:
-        raise SignatureDoesNotMatch(f"Credential should be scoped to correct service: 'iam' or 'sts', not "
-                                    f"'{service}'. ")
+        raise SignatureDoesNotMatch(
+            f"Credential should be scoped to correct service: 'iam' or 'sts', not '{service}'. "
+        )
     if terminator != TERMINATOR:
-        raise SignatureDoesNotMatch(f"Credential should be scoped with a valid terminator: '{TERMINATOR}', not "
-                                    f"'{terminator}'. ")
+        raise SignatureDoesNotMatch(
+            f"Credential should be scoped with a valid terminator: '{TERMINATOR}', not '{terminator}'. "
+        )
     if not _SCOPE_DATE.fullmatch(scope_date) or scope_date != amz_date[:8]:
-        raise SignatureDoesNotMatch("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
-                                    f"from HTTP: '{scope_date}' != '{amz_date[:8]}', from '{amz_date}'.")
+        raise SignatureDoesNotMatch(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+            f"from HTTP: '{scope_date}' != '{amz_date[:8]}', from '{amz_date}'."
+        )
     names = tuple(name.strip().lower() for name in signed_headers.split(";") if name.strip())
     if "host" not in names:
         raise SignatureDoesNotMatch("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
-    return Authorization(access_key_id=access_key_id, scope_date=scope_date, region=region, service=service,
-                         signed_headers=names, signature=signature, amz_date=amz_date, request_time=request_time,
-                         security_token=security_token, presigned=presigned, expires=expires)
+    return Authorization(
+        access_key_id=access_key_id,
+        scope_date=scope_date,
+        region=region,
+        service=service,
+        signed_headers=names,
+        signature=signature,
+        amz_date=amz_date,
+        request_time=request_time,
+        security_token=security_token,
+        presigned=presigned,
+        expires=expires,
+    )
 
 
 def _amz_date(value: str) -> datetime:
@@ -226,16 +279,18 @@ def _amz_date(value: str) -> datetime:
             raise ValueError(value)
         return datetime.strptime(value, _AMZ_DATE_FORMAT).replace(tzinfo=UTC)
     except ValueError:
-        raise IncompleteSignature(f"Date must be in ISO-8601 'basic format'. Got '{value}'. See "
-                                  "http://en.wikipedia.org/wiki/ISO_8601") from None
+        raise IncompleteSignature(
+            f"Date must be in ISO-8601 'basic format'. Got '{value}'. See http://en.wikipedia.org/wiki/ISO_8601"
+        ) from None
 
 
 def _http_date(value: str) -> datetime:
     try:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        raise IncompleteSignature(f"Date must be in RFC 1123 format when X-Amz-Date is absent. Got '{value}'.") \
-            from None
+        raise IncompleteSignature(
+            f"Date must be in RFC 1123 format when X-Amz-Date is absent. Got '{value}'."
+        ) from None
     return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -248,17 +303,20 @@ def check_request_time(auth: Authorization, now: datetime) -> None:
     stamp = now.astimezone(UTC).strftime(_AMZ_DATE_FORMAT)
     if auth.request_time > now + MAX_CLOCK_SKEW:
         limit = (now + MAX_CLOCK_SKEW).strftime(_AMZ_DATE_FORMAT)
-        raise SignatureDoesNotMatch(f"Signature not yet current: {auth.amz_date} is still later than {limit} "
-                                    f"({stamp} + 15 min.)")
+        raise SignatureDoesNotMatch(
+            f"Signature not yet current: {auth.amz_date} is still later than {limit} ({stamp} + 15 min.)"
+        )
     if auth.expires is not None:
         if now > auth.request_time + timedelta(seconds=auth.expires):
             limit = (now - timedelta(seconds=auth.expires)).strftime(_AMZ_DATE_FORMAT)
-            raise SignatureDoesNotMatch(f"Signature expired: {auth.amz_date} is now earlier than {limit} "
-                                        f"({stamp} - {auth.expires} sec.)")
+            raise SignatureDoesNotMatch(
+                f"Signature expired: {auth.amz_date} is now earlier than {limit} ({stamp} - {auth.expires} sec.)"
+            )
     elif auth.request_time < now - MAX_CLOCK_SKEW:
         limit = (now - MAX_CLOCK_SKEW).strftime(_AMZ_DATE_FORMAT)
-        raise SignatureDoesNotMatch(f"Signature expired: {auth.amz_date} is now earlier than {limit} "
-                                    f"({stamp} - 15 min.)")
+        raise SignatureDoesNotMatch(
+            f"Signature expired: {auth.amz_date} is now earlier than {limit} ({stamp} - 15 min.)"
+        )
 
 
 def check_signed_headers(request: ReceivedRequest, auth: Authorization) -> None:
@@ -319,8 +377,9 @@ def _aws_request(request: ReceivedRequest, auth: Authorization) -> AWSRequest:
         pairs = [(name, value) for name, value in pairs if name != "X-Amz-Signature"]
     headers = {name: request.headers.get(name, "") for name in auth.signed_headers}
     # The host part of the URL is never read (the host header is signed as received); the path is the wire form.
-    aws_request = AWSRequest(method=request.method, url=f"http://sigv4.invalid{request.path}", headers=headers,
-                             params=cast(Any, pairs))
+    aws_request = AWSRequest(
+        method=request.method, url=f"http://sigv4.invalid{request.path}", headers=headers, params=cast(Any, pairs)
+    )
     aws_request.context["timestamp"] = auth.amz_date
     return aws_request
 
@@ -361,5 +420,7 @@ def verify(request: ReceivedRequest, auth: Authorization, secret_access_key: str
     expected = signer.signature(to_sign, aws_request)
     given = auth.signature.lower()
     if not _SIGNATURE.fullmatch(given) or not hmac.compare_digest(expected, given):
-        raise SignatureDoesNotMatch(f"{_SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have "
-                                    f"been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{to_sign}'\n")
+        raise SignatureDoesNotMatch(
+            f"{_SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have "
+            f"been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{to_sign}'\n"
+        )
