@@ -93,7 +93,8 @@ CHECKS: Final[dict[str, tuple[FindingType, str]]] = {
     ),
     "INVALID_PARTITION": (
         ERROR,
-        "The resource ARN for the service does not support the partition {partition}. Use the supported values: {supported}",
+        "The resource ARN for the service does not support the partition {partition}. "
+        "Use the supported values: {supported}",
     ),
     "INVALID_ARN_SERVICE_CASE": (
         ERROR,
@@ -162,7 +163,8 @@ CHECKS: Final[dict[str, tuple[FindingType, str]]] = {
     ),
     "UNSUPPORTED_WILDCARD_IN_PRINCIPAL": (
         ERROR,
-        "Wildcards (*, ?) are not supported with the principal key {key}. Replace the wildcard with a valid principal value.",
+        "Wildcards (*, ?) are not supported with the principal key {key}. "
+        "Replace the wildcard with a valid principal value.",
     ),
     "INVALID_PRINCIPAL_FORMAT": (
         ERROR,
@@ -192,7 +194,8 @@ CHECKS: Final[dict[str, tuple[FindingType, str]]] = {
     "PRIVATE_IP_ADDRESS": (
         ERROR,
         "aws:SourceIp works only for public IP address ranges. The values for condition key aws:SourceIp include only "
-        "private IP addresses and will not have the desired effect. Update the value to include only public IP addresses.",
+        "private IP addresses and will not have the desired effect. "
+        "Update the value to include only public IP addresses.",
     ),
     "PRIVATE_NOT_IP_ADDRESS": (
         ERROR,
