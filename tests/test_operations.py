@@ -1,0 +1,75 @@
+"""operations.run: authorize, call, and audit — successes in the transaction, failures after the rollback."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from accounts.models import AuditEvent
+from iamconsole import operations
+from iamconsole.actors import Actor, RequestContext, Source
+from iamconsole.errors import AccessDenied, InvalidAction, ValidationError
+
+
+def events(account, **filters):
+    return AuditEvent.objects.filter(account_id_value=account.account_id, **filters)
+
+
+def test_success_is_recorded_with_the_request_facts(account):
+    request = RequestContext(source=Source.QUERY, source_ip="203.0.113.9", user_agent="aws-cli/1")
+    operations.run(account.root, "CreateAccountAlias", {"account_alias": "audited"}, request=request)
+    event = events(account, event_name="CreateAccountAlias").get()
+    assert event.outcome == "success"
+    assert event.actor_arn == f"arn:aws:iam::{account.account_id}:root"
+    assert (event.source, event.source_ip, event.user_agent) == ("query", "203.0.113.9", "aws-cli/1")
+    assert event.request_id == request.request_id
+    assert event.event_source == "iam.amazonaws.com"
+    assert not event.read_only
+
+
+def test_reads_are_recorded_as_read_only_unless_turned_off(account, settings):
+    operations.run(account.root, "ListAccountAliases")
+    assert events(account, event_name="ListAccountAliases").get().read_only
+    settings.IAM_AUDIT_READS = False
+    operations.run(account.root, "ListAccountAliases")
+    assert events(account, event_name="ListAccountAliases").count() == 1
+
+
+def test_failed_call_is_recorded_and_its_record_survives_the_rollback(account):
+    with pytest.raises(ValidationError):
+        operations.run(account.root, "CreateAccountAlias", {"account_alias": "-bad-"})
+    event = events(account, event_name="CreateAccountAlias").get()
+    assert event.outcome == "failed"
+    assert event.error_code == "ValidationError"
+
+
+def test_failure_inside_a_callers_transaction_keeps_its_record(account):
+    """The failed operation rolls back only its own work; the record of the failure stays."""
+    with transaction.atomic():
+        operations.run(account.root, "CreateAccountAlias", {"account_alias": "kept-alias"})
+        with pytest.raises(ValidationError):
+            operations.run(account.root, "UpdateAccountPasswordPolicy", {"minimum_password_length": 2})
+    assert operations.run(account.root, "ListAccountAliases") == ["kept-alias"]
+    assert events(account, event_name="UpdateAccountPasswordPolicy", outcome="failed").count() == 1
+
+
+def test_denied_call_is_recorded_with_access_denied(account, other_account):
+    intruder = Actor.root(other_account.account_id)
+    with pytest.raises(AccessDenied):
+        operations.run(intruder, "CreateAccount", {})
+    event = AuditEvent.objects.get(event_name="CreateAccount", outcome="denied")
+    assert (event.outcome, event.error_code) == ("denied", "AccessDenied")
+
+
+def test_unknown_operation_is_invalid_action(account):
+    with pytest.raises(InvalidAction):
+        operations.run(account.root, "LaunchRocket", {})
+
+
+def test_every_operation_is_declared_once_with_a_callable_handler():
+    table = operations.operations()
+    assert "CreateAccountAlias" in table and "CreateAccessKey" in table
+    for name, operation in table.items():
+        assert operation.name == name
+        assert callable(operation.handler)
+        assert operation.service in {"iam", "sts"}

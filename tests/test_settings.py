@@ -1,0 +1,61 @@
+"""Settings come from the environment; secrets fall back to var/secrets.env except in production."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRINT_KEYS = "from django.conf import settings; print(settings.SECRET_KEY); print(settings.IAM_ENCRYPTION_KEYS[0])"
+
+
+def django_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='iamconsole.settings'; django.setup(); {code}"
+    return subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "IAM_ENCRYPTION_KEY", "IAM_ENV"}}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return {**env, "IAM_VAR_DIR": str(tmp_path), **extra}
+
+
+def test_secrets_file_is_created_once_and_shared_by_every_command(tmp_path):
+    first = django_python(f"{PRINT_KEYS}", clean_env(tmp_path))
+    assert first.returncode == 0, first.stderr
+    second = django_python(f"{PRINT_KEYS}", clean_env(tmp_path))
+    assert first.stdout == second.stdout
+    secrets_file = tmp_path / "secrets.env"
+    assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+    assert "SECRET_KEY=" in secrets_file.read_text()
+
+
+def test_environment_wins_over_the_secrets_file(tmp_path):
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
+    result = django_python(PRINT_KEYS, clean_env(tmp_path, SECRET_KEY="from-the-environment", IAM_ENCRYPTION_KEY=key))
+    assert result.stdout.split() == ["from-the-environment", key]
+
+
+def test_production_fails_fast_without_secrets(tmp_path):
+    result = django_python("print('started')", clean_env(tmp_path, IAM_ENV="production"))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when IAM_ENV=production" in result.stderr
+    assert not (tmp_path / "secrets.env").exists()
+
+
+def test_bad_encryption_key_is_refused(tmp_path):
+    result = django_python("print('started')", clean_env(tmp_path, IAM_ENCRYPTION_KEY="not-a-fernet-key"))
+    assert result.returncode != 0
+    assert "IAM_ENCRYPTION_KEY must be Fernet keys" in result.stderr
+
+
+def test_debug_defaults_to_false(tmp_path):
+    result = django_python("from django.conf import settings; print(settings.DEBUG)", clean_env(tmp_path))
+    assert result.stdout.strip() == "False"
