@@ -42,7 +42,7 @@ def test_invalid_aliases_are_refused(account, alias, error):
 
 def test_alias_is_unique_across_the_installation(account, other_account):
     run(account, "CreateAccountAlias", account_alias="shared-name")
-    with pytest.raises(EntityAlreadyExists, match="The account alias shared-name already exists."):
+    with pytest.raises(EntityAlreadyExists, match=r"The account alias shared-name already exists\."):
         run(other_account, "CreateAccountAlias", account_alias="shared-name")
 
 
