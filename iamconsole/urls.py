@@ -13,5 +13,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
+    path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
 ]
