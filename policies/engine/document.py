@@ -302,7 +302,7 @@ class _Parser:
         elif not resources:
             raise PolicyError("Policy statement must contain resources.")
         for r in resources or ():
-            if r != "*" and not (r.startswith("arn:") and r.count(":") >= 5):
+            if r != "*" and ":" not in r:
                 raise PolicyError(f'Resource {r} must be in ARN format or "*".')
 
         condition = _conditions(raw.get("Condition", {}))
