@@ -22,7 +22,7 @@ from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor, RequestContext
-from iamconsole.errors import AccessDenied, IamError, InvalidAction
+from iamconsole.errors import AccessDenied, IamError, InvalidAction, NoSuchEntity
 
 #: Apps whose ``operations.py`` contribute to the catalogue, ground floor first.
 OPERATION_MODULES = ("accounts.operations", "policies.operations", "identities.operations", "sts.operations")
@@ -135,7 +135,7 @@ def run(
             kwargs = dict(params)
             if operation.account_scoped:
                 if account is None:
-                    raise InvalidAction(f"The action {name} needs an account.")
+                    raise NoSuchEntity(f"The account {actor.account_id or '(none)'} cannot be found.")
                 kwargs["account"] = account
             if operation.takes_actor:
                 kwargs["actor"] = actor

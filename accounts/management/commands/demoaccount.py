@@ -14,7 +14,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.management.commands.createaccount import create_account_with_key
-from accounts.selectors import find_account
+from iamconsole import operations
+from iamconsole.actors import Actor, RequestContext, Source
+from iamconsole.errors import NoSuchEntity
 
 
 class Command(BaseCommand):
@@ -25,7 +27,13 @@ class Command(BaseCommand):
         demo: dict[str, Any] | None = None
         if path.exists():
             demo = json.loads(path.read_text())
-            if find_account(demo["account_id"]) is None:
+            try:
+                operations.run(
+                    Actor.system(demo["account_id"]),
+                    "ListAccountAliases",
+                    request=RequestContext(source=Source.COMMAND),
+                )
+            except NoSuchEntity:
                 demo = None  # the database was reset: make a new one
         if demo is None:
             demo = create_account_with_key(alias=None, email="demo@iamconsole.local", password=None)
