@@ -1,24 +1,182 @@
-"""Reads on managed policies (customer managed in an account, and AWS managed ones)."""
+"""Reads on managed policies and their versions, each scoped to one account (``NoSuchEntity`` outside it).
+
+A caller sees its own account's customer managed policies and every AWS managed policy (rows with no account, ARN
+account ``aws``). The AWS catalogue is put in the database on demand (``services.ensure_aws_managed_policies``), so
+any read that may name an AWS policy first makes sure it is there, at the cost of one ``exists()`` query.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 
 from accounts.models import Account
-from iamconsole.errors import NoSuchEntity
-from policies.models import ManagedPolicy
+from iamconsole.arn import parse_arn
+from iamconsole.errors import InvalidInput, NoSuchEntity, ValidationError, constraint_error
+from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
+from policies import aws_managed, services
+from policies.models import ManagedPolicy, PolicyVersion
+
+
+class PolicyScope(StrEnum):
+    """ListPolicies' ``Scope``: every visible policy, AWS managed ones only, or the account's own."""
+
+    ALL = "All"
+    AWS = "AWS"
+    LOCAL = "Local"
+
+
+#: The sort key of policy lists: the name ignoring case, then the ARN (a space cannot occur in a name), unique.
+LIST_KEY = "list_key"
+
+
+def _check_arn(policy_arn: object) -> None:
+    arn = parse_arn(policy_arn) if isinstance(policy_arn, str) else None
+    if arn is None or arn.service != "iam" or arn.resource_type != "policy" or "/" not in arn.resource:
+        raise InvalidInput(f"ARN {policy_arn} is not valid.", field="policy_arn")
+
+
+def not_found(policy_arn: str) -> NoSuchEntity:
+    """AWS's answer for a policy ARN the caller cannot see."""
+    return NoSuchEntity(f"Policy {policy_arn} does not exist or is not attachable.", field="policy_arn")
+
+
+def visible_policies(*, account: Account) -> QuerySet[ManagedPolicy]:
+    """The account's customer managed policies and the AWS managed ones, unevaluated."""
+    return ManagedPolicy.objects.filter(Q(account=account) | Q(account__isnull=True))
 
 
 def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
-    """The managed policy with that ARN: the account's own, or an AWS managed one; ``NoSuchEntity`` otherwise.
+    """The customer managed policy of ``account`` or the AWS managed policy with that ARN.
 
-    Mirrors GetPolicy: another account's policies are not visible ("Policy ARN was not found.").
+    Mirrors how IAM resolves ``PolicyArn`` (GetPolicy, AttachUserPolicy, PutRolePermissionsBoundary…): another
+    account's policy is invisible, and anything unknown is ``NoSuchEntity`` "Policy ARN does not exist or is not
+    attachable."; a string that is not a policy ARN is ``InvalidInput``.
     """
-    policy = (
-        ManagedPolicy.objects.filter(Q(account=account) | Q(account__isnull=True), arn=policy_arn)
-        .select_related("account")
-        .first()
-    )
+    _check_arn(policy_arn)
+    if aws_managed.is_aws_managed_arn(policy_arn):
+        services.ensure_aws_managed_policies()
+        policy = ManagedPolicy.objects.filter(account__isnull=True, arn=policy_arn).first()
+    else:
+        policy = ManagedPolicy.objects.filter(account=account, arn=policy_arn).first()
     if policy is None:
-        raise NoSuchEntity(f"Policy {policy_arn} was not found.", field="policy_arn")
+        raise not_found(policy_arn)
     return policy
+
+
+def get_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
+    """GetPolicy without the usage counts (``identities.selectors.get_policy`` adds them)."""
+    return get_policy_by_arn(account=account, policy_arn=policy_arn)
+
+
+def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
+    """The default version's document of each policy, keyed by the policy's primary key, in one query.
+
+    For the authorizer, which evaluates the documents that are in effect: the default versions, as IAM does.
+    """
+    ids = list(policy_ids)
+    if not ids:
+        return {}
+    rows = PolicyVersion.objects.filter(policy_id__in=ids, is_default=True).values_list("policy_id", "document")
+    return dict(rows)
+
+
+def policies_in_scope(
+    *, account: Account, scope: str = PolicyScope.ALL, path_prefix: str = "/"
+) -> QuerySet[ManagedPolicy]:
+    """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key.
+
+    ``Scope`` AWS or All loads the AWS catalogue first when the database does not hold it yet.
+    """
+    if scope not in PolicyScope.__members__.values():
+        raise constraint_error("Scope", scope, "Member must satisfy enum value set: [All, AWS, Local]", field="scope")
+    if scope == PolicyScope.LOCAL:
+        policies = ManagedPolicy.objects.filter(account=account)
+    else:
+        services.ensure_aws_managed_policies()
+        policies = (
+            ManagedPolicy.objects.filter(account__isnull=True)
+            if scope == PolicyScope.AWS
+            else visible_policies(account=account)
+        )
+    if path_prefix and path_prefix != "/":
+        policies = policies.filter(path__startswith=path_prefix)
+    return policies.annotate(**{LIST_KEY: Concat(Lower("name"), Value(" "), "arn")})
+
+
+def list_policies(
+    *,
+    account: Account,
+    scope: str = PolicyScope.ALL,
+    path_prefix: str = "/",
+    marker: str | None = None,
+    max_items: int | None = None,
+) -> Page[ManagedPolicy]:
+    """ListPolicies without the usage filters and counts (``identities.selectors.list_policies`` adds them).
+
+    Sorted by name ignoring case, one query per page whatever its size.
+    """
+    policies = policies_in_scope(account=account, scope=scope, path_prefix=path_prefix)
+    return paginate(policies, key=LIST_KEY, marker=marker, max_items=max_items)
+
+
+def get_policy_version(*, account: Account, policy_arn: str, version_id: str) -> PolicyVersion:
+    """One version of a policy with its document (GetPolicyVersion); ``NoSuchEntity`` for an unknown version."""
+    policy = get_policy_by_arn(account=account, policy_arn=policy_arn)
+    version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
+    if version is None:
+        raise NoSuchEntity(
+            f"Policy {policy_arn} version {version_id} does not exist or is not attachable.", field="version_id"
+        )
+    version.policy = policy
+    return version
+
+
+def list_policy_versions(
+    *, account: Account, policy_arn: str, marker: str | None = None, max_items: int | None = None
+) -> Page[PolicyVersion]:
+    """The versions of a policy, oldest first, with their documents (ListPolicyVersions)."""
+    policy = get_policy_by_arn(account=account, policy_arn=policy_arn)
+    versions = PolicyVersion.objects.filter(policy=policy)
+    page = paginate(versions, key="pk", marker=marker, max_items=max_items)
+    for version in page.items:
+        version.policy = policy
+    return page
+
+
+@dataclass(frozen=True, slots=True)
+class TagPage:
+    """One page of ListPolicyTags: ``(key, value)`` pairs in the order they were set."""
+
+    tags: list[tuple[str, str]]
+    is_truncated: bool = False
+    marker: str | None = None
+
+
+def list_policy_tags(
+    *, account: Account, policy_arn: str, marker: str | None = None, max_items: int | None = None
+) -> TagPage:
+    """The tags of a customer managed policy, in the order they were set (ListPolicyTags).
+
+    Tags live on the policy row (at most 50), so a page is a slice of them and the marker the index of the next one.
+    """
+    policy = get_policy_by_arn(account=account, policy_arn=policy_arn)
+    tags = list(policy.tags.items())
+    start = _tag_marker(marker, len(tags))
+    limit = check_max_items(max_items)
+    if start + limit < len(tags):
+        return TagPage(tags[start : start + limit], is_truncated=True, marker=encode_marker(start + limit))
+    return TagPage(tags[start:])
+
+
+def _tag_marker(marker: str | None, count: int) -> int:
+    if not marker:
+        return 0
+    value = decode_marker(marker)
+    if not isinstance(value, int) or not 0 <= value <= count:
+        raise ValidationError("Invalid Marker.", field="marker")
+    return value
