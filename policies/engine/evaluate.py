@@ -15,6 +15,8 @@ and "Cross-account policy evaluation logic" in the IAM User Guide:
     in the permissions boundary and in session policies;
   * the account (`123456789012` / `arn:aws:iam::123456789012:root`): delegates to the account, so
     the identity-based side must allow it;
+- a service principal or an identity provider (web identity, SAML) has no identity-based side:
+  the resource-based (trust) policy alone grants;
 - across accounts both the identity side (with boundary and session policies) and the
   resource-based policy must allow;
 - otherwise the request is implicitly denied. The account root user is allowed everything in its
@@ -234,6 +236,13 @@ def evaluate(
             else SESSION
         )
         return Decision(EXPLICIT_DENY, reason, allowed_by_boundary, (*res_denies, *denies, *b_denies, *s_denies))
+
+    if principal.service is not None or principal.federated is not None:
+        # A service or identity-provider principal has no identity-based policies in any
+        # account: the resource-based (trust) policy alone decides.
+        if grant is not Grant.NONE:
+            return Decision(ALLOWED, None, allowed_by_boundary, tuple(res_allows))
+        return Decision(IMPLICIT_DENY, RESOURCE_BASED, allowed_by_boundary, ())
 
     session_ok = session_policies is None or bool(s_allows)
     identity_ok = bool(id_allows) or principal.is_root
