@@ -22,9 +22,11 @@ $(STAMP): pyproject.toml
 migrate: install
 	@$(PY) manage.py migrate --noinput -v 0
 
+# The printed links follow PORT unless IAM_CONSOLE_URL says otherwise.
+run: export IAM_CONSOLE_URL ?= http://127.0.0.1:$(PORT)
 run: migrate
 	@$(PY) manage.py demoaccount
-	@PORT=$(PORT) $(VENV)/bin/python scripts/run.py
+	@PORT=$(PORT) $(PY) scripts/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .
