@@ -32,7 +32,7 @@ _PARAMETERS: Final = frozenset(
     {
         "PolicyInputList", "PermissionsBoundaryPolicyInputList", "ActionNames", "ResourceArns",
         "ResourcePolicy", "ResourceOwner", "CallerArn", "ContextEntries", "ResourceHandlingOption",
-        "MaxItems", "Marker",
+        "MaxItems", "Marker", "OrderedOrganizationPolicyInputList",
     }
 )  # fmt: skip
 
@@ -218,6 +218,8 @@ def simulate_custom_policy(request: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(request) - _PARAMETERS)
     if unknown:
         raise SimulationInputError(f"Unknown parameter(s): {', '.join(unknown)}.")
+    if request.get("OrderedOrganizationPolicyInputList"):
+        raise SimulationInputError("OrderedOrganizationPolicyInputList is not supported: there are no organizations.")
     policy_texts = _string_list(request, "PolicyInputList", required=True)
     boundary_texts = _string_list(request, "PermissionsBoundaryPolicyInputList")
     actions = _string_list(request, "ActionNames", required=True)
