@@ -81,3 +81,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_name} by {self.actor_arn}: {self.outcome}"
+
+
+class OutboxTask(models.Model):
+    """A Celery task that could not be handed to the broker yet (``iamconsole.outbox``).
+
+    Written in the transaction that needs the task, deleted once the broker has taken it; beat sends what is left, so
+    work asked for while the broker is down is not lost.
+    """
+
+    task_name = models.CharField(max_length=255)
+    args = models.JSONField(default=list)
+    countdown = models.FloatField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.task_name}{tuple(self.args)}"

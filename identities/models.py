@@ -286,3 +286,84 @@ class OpenIDConnectProvider(models.Model):
 
     def __str__(self) -> str:
         return self.arn
+
+
+class ServiceLinkedRoleDeletion(models.Model):
+    """A DeleteServiceLinkedRole request and how far it went (GetServiceLinkedRoleDeletionStatus).
+
+    The row outlives the role: its status stays readable after the role is gone.
+    """
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "NOT_STARTED"
+        IN_PROGRESS = "IN_PROGRESS"
+        SUCCEEDED = "SUCCEEDED"
+        FAILED = "FAILED"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    #: ``task/aws-service-role/<service principal>/<role name>/<uuid>``, as AWS forms it.
+    deletion_task_id = models.CharField(max_length=1000, unique=True)
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="deletions")
+    role_name = models.CharField(max_length=64)
+    service_principal = models.CharField(max_length=128)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    reason = models.TextField(blank=True)
+    #: The resources that kept a FAILED deletion from happening: ``[{"region": ..., "resources": [...]}]``.
+    role_usage = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # At most one deletion under way per role: a second DeleteServiceLinkedRole gets the same task.
+            models.UniqueConstraint(
+                fields=["role"],
+                condition=models.Q(status__in=["NOT_STARTED", "IN_PROGRESS"]),
+                name="slr_one_pending_deletion_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.deletion_task_id
+
+
+class ServiceLinkedRoleUsage(models.Model):
+    """A resource of the installation that uses a service-linked role, so deleting the role must fail.
+
+    AWS asks the linked service which of its resources still use the role; an installation has no such services, so
+    operators (or the systems that stand in for them) register the resources here.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="usages")
+    region = models.CharField(max_length=32)
+    resource_arn = models.CharField(max_length=2048)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["role", "region", "resource_arn"], name="slr_usage_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_arn} uses {self.role}"
+
+
+class CredentialReport(models.Model):
+    """The account's credential report (GenerateCredentialReport, GetCredentialReport): one per account.
+
+    ``content`` holds the CSV of the last completed generation; ``state`` is ``STARTED`` while a new one is made.
+    """
+
+    class State(models.TextChoices):
+        STARTED = "STARTED"
+        COMPLETE = "COMPLETE"
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="credential_report")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.STARTED)
+    requested_at = models.DateTimeField()
+    generated_at = models.DateTimeField(null=True, blank=True)
+    content = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"credential report of {self.account}"
