@@ -7,8 +7,9 @@ Get, Create and List outputs that contain it. The Query API face reads the merge
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi import access_keys
+from identities.awsapi import access_keys, mfa
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **access_keys.OUTPUTS,
+    **mfa.OUTPUTS,
 }

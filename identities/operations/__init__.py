@@ -1,5 +1,8 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
-from identities.operations import access_keys
+from identities.operations import access_keys, mfa
 
-OPERATIONS = (*access_keys.OPERATIONS,)
+OPERATIONS = (
+    *access_keys.OPERATIONS,
+    *mfa.OPERATIONS,
+)

@@ -10,6 +10,7 @@ from identities.services.access_keys import (
     record_access_key_use,
     update_access_key,
 )
+from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
 
 __all__ = [
     "NewAccessKey",

@@ -1,0 +1,307 @@
+"""Virtual MFA devices (TOTP, RFC 6238): create, enable, resync, deactivate, delete, and code verification.
+
+Mirrors IAM's CreateVirtualMFADevice, EnableMFADevice, ResyncMFADevice, DeactivateMFADevice and
+DeleteVirtualMFADevice. A device belongs to the account until it is enabled for an IAM user or the root user; at most
+8 devices may be in use per principal ("IAM and AWS STS quotas"). Seeds are stored Fernet-encrypted. Every accepted
+code moves ``MFADevice.last_used_step`` forward under a row lock, so a code is never accepted twice, even by two
+concurrent requests.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import pyotp
+import qrcode
+import qrcode.image.pure
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import crypto
+from iamconsole.arn import iam_arn
+from iamconsole.errors import (
+    AccessDenied,
+    DeleteConflict,
+    EntityAlreadyExists,
+    InvalidAuthenticationCode,
+    LimitExceeded,
+    NoSuchEntity,
+    constraint_error,
+)
+from identities import domain
+from identities.models import MFADevice, User
+
+#: "MFA devices in use per user" and "per AWS account root user" (IAM and AWS STS quotas).
+MAX_MFA_DEVICES_PER_PRINCIPAL = 8
+#: AWS's seeds are 64 base32 characters (40 random bytes).
+SEED_LENGTH = 64
+VIRTUAL_MFA_DEVICE_NAME_MAX = 226
+#: The issuer authenticator apps show next to the code.
+OTP_ISSUER = "iamconsole"
+#: Steps either side of now in which a single code is accepted (clock drift of up to 30 seconds).
+SIGN_IN_WINDOW = 1
+#: Steps either side of now searched by ResyncMFADevice, which exists to recover devices whose clocks drifted.
+RESYNC_WINDOW = 10
+INVALID_CODE_MESSAGE = "Authentication code for device is not valid."
+#: STS's wording when a session request carries a wrong or replayed code (AssumeRole, GetSessionToken).
+STS_INVALID_CODE_MESSAGE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
+STS_UNKNOWN_DEVICE_MESSAGE = "MultiFactorAuthentication failed, unable to validate MFA code."
+
+
+@dataclass(frozen=True, slots=True)
+class NewVirtualMFADevice:
+    """A created device with its seed and QR code, which CreateVirtualMFADevice returns this once and never again."""
+
+    device: MFADevice
+    base32_string_seed: str
+    qr_code_png: bytes
+
+
+def mfa_serial_number(account_id: str, name: str, path: str = "/") -> str:
+    """A virtual device's serial number, which is its ARN: ``arn:aws:iam::ACCOUNT:mfa/PATH/NAME``."""
+    return iam_arn(account_id, "mfa", name, path)
+
+
+def otpauth_uri(*, device_name: str, account_name: str, seed: str) -> str:
+    """The URI the QR code holds: ``otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String``."""
+    label = quote(f"{device_name}@{account_name}", safe="@")
+    return f"otpauth://totp/{label}?secret={seed}&issuer={OTP_ISSUER}"
+
+
+def _qr_png(text: str) -> bytes:
+    # The pure-Python PNG writer (pypng): no Pillow needed.
+    image = qrcode.make(text, image_factory=qrcode.image.pure.PyPNGImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return buffer.getvalue()
+
+
+def _current_step(now: datetime) -> int:
+    return int(now.timestamp()) // 30
+
+
+def _code_at(seed: str, step: int) -> str:
+    return pyotp.TOTP(seed).at(step * 30)
+
+
+def _check_code_shape(member: str, field: str, code: Any) -> str:
+    if not isinstance(code, str) or len(code) != 6:
+        raise constraint_error(member, code, "Member must have length 6", field=field)
+    if not code.isdigit():
+        raise constraint_error(member, code, "Member must satisfy regular expression pattern: [\\d]+", field=field)
+    return code
+
+
+def _consecutive_step(device: MFADevice, code1: str, code2: str, *, window: int, now: datetime) -> int | None:
+    """The step of ``code2`` when ``code1`` and ``code2`` are the codes of two consecutive steps near now, both
+    later than the last accepted one; None otherwise."""
+    seed = crypto.decrypt(device.seed_encrypted)
+    current = _current_step(now)
+    for step in range(current - window, current + window + 1):
+        if step <= device.last_used_step:
+            continue
+        if _code_at(seed, step) == code1 and _code_at(seed, step + 1) == code2:
+            return step + 1
+    return None
+
+
+@transaction.atomic
+def create_virtual_mfa_device(
+    *, account: Account, virtual_mfa_device_name: str, path: str = "/", tags: Sequence[Any] | None = None
+) -> NewVirtualMFADevice:
+    """Create an unassigned virtual MFA device with a fresh seed, as CreateVirtualMFADevice does.
+
+    Names are unique in the account ignoring case (``EntityAlreadyExists``). The QR code encodes the documented
+    ``otpauth://totp/NAME@ACCOUNT?secret=SEED`` with the account id as account name, since the device has no user yet.
+    """
+    domain.validate_name(
+        virtual_mfa_device_name,
+        member="VirtualMFADeviceName",
+        field="virtual_mfa_device_name",
+        max_length=VIRTUAL_MFA_DEVICE_NAME_MAX,
+    )
+    domain.validate_path(path)
+    tag_map = domain.validate_tags(tags)
+    seed = pyotp.random_base32(SEED_LENGTH)
+    try:
+        with transaction.atomic():
+            device = MFADevice.objects.create(
+                account=account,
+                serial_number=mfa_serial_number(account.account_id, virtual_mfa_device_name, path),
+                name=virtual_mfa_device_name,
+                path=path,
+                seed_encrypted=crypto.encrypt(seed),
+                tags=tag_map,
+                created_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise EntityAlreadyExists(
+            "MFADevice entity at the same path and name already exists.", field="virtual_mfa_device_name"
+        ) from exc
+    uri = otpauth_uri(device_name=virtual_mfa_device_name, account_name=account.account_id, seed=seed)
+    return NewVirtualMFADevice(device=device, base32_string_seed=seed, qr_code_png=_qr_png(uri))
+
+
+def _lock_owner(account: Account, user_name: str | None) -> User | None:
+    """Lock the device owner's row (the account's row for the root user), so quota counts see concurrent enables."""
+    if user_name is None:
+        Account.objects.select_for_update().filter(pk=account.pk).first()
+        return None
+    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
+    if user is None:
+        raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
+    return user
+
+
+def _device_not_found(serial_number: str) -> NoSuchEntity:
+    return NoSuchEntity(f"VirtualMFADevice with serial number {serial_number} doesn't exist.", field="serial_number")
+
+
+def _locked_device(account: Account, serial_number: str) -> MFADevice:
+    device = MFADevice.objects.select_for_update().filter(account=account, serial_number=serial_number).first()
+    if device is None:
+        raise _device_not_found(serial_number)
+    return device
+
+
+def _assigned_device(account: Account, serial_number: str, user: User | None) -> MFADevice:
+    """The device, locked, when it is enabled for ``user`` (the root user when None); ``NoSuchEntity`` otherwise."""
+    device = _locked_device(account, serial_number)
+    owned = device.user_id == user.pk if user is not None else device.assigned_to_root
+    if device.enabled_at is None or not owned:
+        raise NoSuchEntity(f"MFA Device with serial number {serial_number} does not exist.", field="serial_number")
+    return device
+
+
+@transaction.atomic
+def enable_mfa_device(
+    *,
+    account: Account,
+    serial_number: str,
+    authentication_code1: str,
+    authentication_code2: str,
+    user_name: str | None = None,
+) -> MFADevice:
+    """Assign a virtual device to the user (the root user when None) after checking two consecutive codes.
+
+    ``EntityAlreadyExists`` when the device is already in use, ``LimitExceeded`` past 8 devices for the principal,
+    ``InvalidAuthenticationCode`` unless the codes are those of two consecutive 30-second steps around now.
+    """
+    code1 = _check_code_shape("AuthenticationCode1", "authentication_code1", authentication_code1)
+    code2 = _check_code_shape("AuthenticationCode2", "authentication_code2", authentication_code2)
+    user = _lock_owner(account, user_name)
+    device = _locked_device(account, serial_number)
+    if device.enabled_at is not None:
+        raise EntityAlreadyExists("MFA Device is already in use.", field="serial_number")
+    in_use = MFADevice.objects.filter(account=account, enabled_at__isnull=False)
+    in_use = in_use.filter(user=user) if user is not None else in_use.filter(assigned_to_root=True)
+    if in_use.count() >= MAX_MFA_DEVICES_PER_PRINCIPAL:
+        raise LimitExceeded(f"Cannot exceed quota for MFADevicesPerUser: {MAX_MFA_DEVICES_PER_PRINCIPAL}")
+    now = timezone.now()
+    step = _consecutive_step(device, code1, code2, window=SIGN_IN_WINDOW + 1, now=now)
+    if step is None:
+        raise InvalidAuthenticationCode(INVALID_CODE_MESSAGE, field="authentication_code1")
+    device.user = user
+    device.assigned_to_root = user is None
+    device.enabled_at = now
+    device.last_used_step = step
+    device.save(update_fields=["user", "assigned_to_root", "enabled_at", "last_used_step"])
+    return device
+
+
+@transaction.atomic
+def resync_mfa_device(
+    *,
+    account: Account,
+    serial_number: str,
+    authentication_code1: str,
+    authentication_code2: str,
+    user_name: str | None = None,
+) -> MFADevice:
+    """Resynchronize an enabled device whose clock drifted: two consecutive codes searched over ±5 minutes.
+
+    ``NoSuchEntity`` when the device is not enabled for that principal, ``InvalidAuthenticationCode`` otherwise.
+    """
+    code1 = _check_code_shape("AuthenticationCode1", "authentication_code1", authentication_code1)
+    code2 = _check_code_shape("AuthenticationCode2", "authentication_code2", authentication_code2)
+    user = _lock_owner(account, user_name)
+    device = _assigned_device(account, serial_number, user)
+    step = _consecutive_step(device, code1, code2, window=RESYNC_WINDOW, now=timezone.now())
+    if step is None:
+        raise InvalidAuthenticationCode(INVALID_CODE_MESSAGE, field="authentication_code1")
+    device.last_used_step = step
+    device.save(update_fields=["last_used_step"])
+    return device
+
+
+@transaction.atomic
+def deactivate_mfa_device(*, account: Account, serial_number: str, user_name: str | None = None) -> MFADevice:
+    """Unassign a device from the user (the root user when None); the virtual device remains, unassigned.
+
+    ``NoSuchEntity`` when that principal has no such device enabled.
+    """
+    user = _lock_owner(account, user_name)
+    device = _assigned_device(account, serial_number, user)
+    device.user = None
+    device.assigned_to_root = False
+    device.enabled_at = None
+    device.save(update_fields=["user", "assigned_to_root", "enabled_at"])
+    return device
+
+
+@transaction.atomic
+def delete_virtual_mfa_device(*, account: Account, serial_number: str) -> None:
+    """Delete an unassigned virtual device; ``DeleteConflict`` while it is still enabled for someone."""
+    device = _locked_device(account, serial_number)
+    if device.enabled_at is not None:
+        raise DeleteConflict("MFA Device is still in use.", field="serial_number")
+    device.delete()
+
+
+@transaction.atomic
+def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, user: User | None = None) -> datetime:
+    """Check a code of the device enabled for ``user`` (the root user when None) and return the authentication time.
+
+    For STS (AssumeRole, GetSessionToken, GetFederationToken …) and console sign-in. The code must be that of the
+    current step or one step either side, and later than any code accepted before: a code is accepted once. Fails
+    with ``AccessDenied`` in STS's wording, as those actions answer; the caller turns it into its own error if needed.
+    """
+    device = (
+        MFADevice.objects.select_for_update()
+        .filter(account=account, serial_number=serial_number, enabled_at__isnull=False)
+        .first()
+    )
+    owned = device is not None and (device.user_id == user.pk if user is not None else device.assigned_to_root)
+    if device is None or not owned:
+        raise AccessDenied(STS_UNKNOWN_DEVICE_MESSAGE, field="serial_number")
+    if len(token_code) != 6 or not token_code.isdigit():
+        raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
+    seed = crypto.decrypt(device.seed_encrypted)
+    now = timezone.now()
+    current = _current_step(now)
+    for step in range(current - SIGN_IN_WINDOW, current + SIGN_IN_WINDOW + 1):
+        if step > device.last_used_step and _code_at(seed, step) == token_code:
+            device.last_used_step = step
+            device.save(update_fields=["last_used_step"])
+            return now
+    raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
+
+
+__all__ = [
+    "MAX_MFA_DEVICES_PER_PRINCIPAL",
+    "NewVirtualMFADevice",
+    "create_virtual_mfa_device",
+    "deactivate_mfa_device",
+    "delete_virtual_mfa_device",
+    "enable_mfa_device",
+    "mfa_serial_number",
+    "otpauth_uri",
+    "resync_mfa_device",
+    "verify_mfa_code",
+]
