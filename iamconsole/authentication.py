@@ -7,22 +7,27 @@ credentials are refused here, at the moment of the request, whatever the cleanup
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
-from iamconsole.arn import iam_arn
-from iamconsole.errors import InvalidClientTokenId
+from iamconsole.arn import assumed_role_arn, iam_arn
+from iamconsole.errors import ExpiredToken, InvalidClientTokenId
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.models import AccessKey, User
+from sts import selectors as sts_selectors
+from sts import services as sts_services
+from sts.models import StsSession
 
 INVALID_KEY_MESSAGE = "The security token included in the request is invalid."
+EXPIRED_TOKEN_MESSAGE = "The security token included in the request is expired"
 #: Last use of a key is written at most this often per key: authentication must not write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -71,9 +76,58 @@ def resolve_access_key(access_key_id: str, session_token: str | None = None) -> 
     return ResolvedKey(secret_access_key=crypto.decrypt(key.secret_encrypted), actor=_key_actor(key))
 
 
+def session_actor(session: StsSession) -> Actor:
+    """The actor of temporary credentials: a role session, or the user (or root) of a GetSessionToken session.
+
+    A role session's principal tags are the role's tags overlaid by the session tags (a session tag wins over a role
+    tag whose key differs only in case); its MFA facts, token issue time, session policies and source identity are
+    the session's, and its permissions are the role's as they are now.
+    """
+    account_id = session.account.account_id
+    mfa = session.mfa_authenticated_at
+    common: dict[str, Any] = {
+        "access_key_id": session.access_key_id,
+        "session_pk": session.pk,
+        "mfa_authenticated": mfa is not None,
+        "mfa_authenticated_at": mfa,
+        "token_issued_at": session.issued_at,
+    }
+    role = session.role
+    if role is None:
+        base = user_actor(session.user) if session.user is not None else Actor.root(account_id)
+        return replace(base, from_session_token=True, **common)
+    overridden = {key.lower() for key in session.session_tags}
+    tags = {key: value for key, value in role.tags.items() if key.lower() not in overridden}
+    tags.update(session.session_tags)
+    return Actor(
+        kind=ActorKind.ROLE_SESSION,
+        account_id=account_id,
+        arn=assumed_role_arn(account_id, role.name, session.session_name),
+        principal_id=f"{role.role_id}:{session.session_name}",
+        name=session.session_name,
+        role_pk=role.pk,
+        role_arn=iam_arn(account_id, "role", role.name, role.path),
+        tags=tags,
+        session_policy_documents=(session.session_policy_document,) if session.session_policy_document else (),
+        session_policy_arns=tuple(session.session_policy_arns),
+        source_identity=session.source_identity or None,
+        **common,
+    )
+
+
 def _resolve_temporary_key(access_key_id: str, session_token: str | None) -> ResolvedKey:
-    """Temporary credentials are issued by STS; none exist until the sts app issues them."""
-    raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+    """Temporary credentials from STS: the session token must be the one issued with the key.
+
+    Unknown keys, wrong or missing tokens, revoked sessions and sessions whose role or user is gone are
+    ``InvalidClientTokenId``; from the first second after ``Expiration`` the credentials are ``ExpiredToken``,
+    whether or not the expiry sweep has deleted them yet.
+    """
+    session = sts_selectors.get_session_by_access_key(access_key_id)
+    if session is None or not sts_services.token_matches(session, session_token) or session.revoked_at is not None:
+        raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+    if timezone.now() > session.expires_at:
+        raise ExpiredToken(EXPIRED_TOKEN_MESSAGE)
+    return ResolvedKey(secret_access_key=crypto.decrypt(session.secret_encrypted), actor=session_actor(session))
 
 
 def record_key_use(access_key_id: str, service: str, region: str) -> None:

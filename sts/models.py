@@ -1,1 +1,60 @@
-"""Temporary credentials (the STS app fills this in)."""
+"""Temporary credentials issued by STS (AssumeRole and GetSessionToken).
+
+One row per session: the ``ASIA…`` key id, the secret encrypted at rest, and only a keyed digest of the session token
+(the token itself is never stored). Rows outlive their expiry until the sweep deletes them; authentication refuses
+them from the first second after ``expires_at`` whatever the sweep has done.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from accounts.models import Account
+from identities.models import Role, User
+
+
+class StsSession(models.Model):
+    """A set of temporary credentials: a role session (``role`` set) or a GetSessionToken session (``role`` empty).
+
+    A GetSessionToken session belongs to ``user``, or to the root user when both ``role`` and ``user`` are empty.
+    Deleting the role or user deletes its sessions, so a recreated role of the same name never inherits them.
+    """
+
+    access_key_id = models.CharField(max_length=32, unique=True)
+    #: The secret access key, Fernet-encrypted with IAM_ENCRYPTION_KEY (see iamconsole.crypto).
+    secret_encrypted = models.TextField()
+    #: ``iamconsole.crypto.token_digest`` of the session token.
+    session_token_digest = models.CharField(max_length=64)
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey(Role, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions")
+    session_name = models.CharField(max_length=64, blank=True)
+    #: The ARN of the principal that asked for the credentials (who), kept as text: it may live in another account.
+    issued_to_arn = models.CharField(max_length=2048)
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    #: When the caller authenticated with MFA (its MFA facts carry over into the session), or None.
+    mfa_authenticated_at = models.DateTimeField(null=True, blank=True)
+    source_identity = models.CharField(max_length=64, blank=True)
+    session_policy_document = models.TextField(blank=True)
+    session_policy_arns = models.JSONField(default=list, blank=True)
+    session_tags = models.JSONField(default=dict, blank=True)
+    transitive_tag_keys = models.JSONField(default=list, blank=True)
+    packed_policy_size = models.PositiveSmallIntegerField(default=0)
+    #: Obtained with role session credentials (role chaining): at most one hour.
+    chained = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["expires_at"], name="sts_session_expires"),
+            models.Index(fields=["account", "expires_at"], name="sts_session_account_expires"),
+            models.Index(fields=["role", "expires_at"], name="sts_session_role_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return self.access_key_id
+
+    @property
+    def is_role_session(self) -> bool:
+        return self.role_id is not None

@@ -1,1 +1,397 @@
-"""(filled in by the app's issue)."""
+"""Writes on temporary credentials: AssumeRole, GetSessionToken, revocation, and the expiry sweep.
+
+Each function mirrors one STS action (or one of iamconsole's own, named in the same form) and applies its rules in
+one transaction. They do not authorize: the trust-policy decision for AssumeRole is taken above them, in
+``sts.trust``, through ``iamconsole.operations.run``.
+
+Credentials are an ``ASIA…`` key id, a 40-character secret (encrypted at rest) and a long random session token of
+which only a keyed digest is kept; the token also names its key id, so a token is bound to its key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import json
+import math
+import secrets
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import crypto, ids
+from iamconsole.actors import Actor, ActorKind
+from iamconsole.arn import assumed_role_arn
+from iamconsole.errors import (
+    AccessDenied,
+    NoSuchEntity,
+    PackedPolicyTooLarge,
+    ValidationError,
+    constraint_error,
+)
+from identities.domain import MAX_TAGS
+from identities.models import InlinePolicy, Role
+from identities.services import role_policies as role_policy_services
+from sts import domain
+from sts.models import StsSession
+
+#: Random bytes in a session token (before the key id is mixed in): far beyond guessing, and tokens stay long as
+#: AWS's are.
+SESSION_TOKEN_BYTES = 192
+#: The inline role policy AWS's console writes to revoke every session issued before a moment.
+REVOKE_OLDER_SESSIONS_POLICY = "AWSRevokeOlderSessions"
+#: AWS does not document its packed format; these budgets reproduce its observed answers (nine 250-character tag
+#: values are refused at about 500%) and keep PackedPolicySize a percentage of one allotment.
+PACKED_TAGS_BUDGET = 456
+PACKED_POLICY_BUDGET = 2_048
+PURGE_BATCH_SIZE = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """``Credentials``: shown once; only the key id and the token's digest stay readable afterwards."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssumedRole:
+    """AssumeRole's answer."""
+
+    credentials: Credentials
+    session: StsSession
+    assumed_role_id: str
+    arn: str
+    packed_policy_size: int | None
+    source_identity: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionToken:
+    """GetSessionToken's answer."""
+
+    credentials: Credentials
+    session: StsSession
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def _new_credentials(expiration: datetime) -> tuple[Credentials, str]:
+    """Fresh credentials and the digest of their token (the token names its key id, binding the two)."""
+    key_id = ids.access_key_id(ids.IdPrefix.TEMPORARY_ACCESS_KEY)
+    raw = key_id.encode() + b"\x00" + secrets.token_bytes(SESSION_TOKEN_BYTES)
+    token = base64.b64encode(raw).decode()
+    credentials = Credentials(
+        access_key_id=key_id,
+        secret_access_key=ids.secret_access_key(),
+        session_token=token,
+        expiration=expiration,
+    )
+    return credentials, crypto.token_digest(token)
+
+
+def token_matches(session: StsSession, token: str | None) -> bool:
+    """True when ``token`` is the session token issued with this session's key (constant-time comparison)."""
+    if not token:
+        return False
+    return hmac.compare_digest(crypto.token_digest(token), session.session_token_digest)
+
+
+def _create_session(credentials: Credentials, digest: str, **fields: object) -> StsSession:
+    """Insert the session row; a key id collision (one in 32^16) simply draws new credentials."""
+    try:
+        with transaction.atomic():
+            return StsSession.objects.create(
+                access_key_id=credentials.access_key_id,
+                secret_encrypted=crypto.encrypt(credentials.secret_access_key),
+                session_token_digest=digest,
+                **fields,
+            )
+    except IntegrityError:
+        raise ValidationError("Temporary credentials could not be issued; retry the request.") from None
+
+
+# --- AssumeRole ----------------------------------------------------------------------------------------------------
+
+
+def _percent(used: int, budget: int) -> int:
+    return math.ceil(100 * used / budget)
+
+
+def packed_policy_size(policy: str | None, policy_arns: tuple[str, ...], tags: Mapping[str, str]) -> int | None:
+    """``PackedPolicySize``: the percentage of the allotment the session policies and tags use, None without any.
+
+    ``PackedPolicyTooLarge`` above 100%, naming the tags when they alone are over, as AWS does.
+    """
+    if policy is None and not policy_arns and not tags:
+        return None
+    tags_used = sum(len(key.encode()) + len(value.encode()) + 2 for key, value in tags.items())
+    tags_percent = _percent(tags_used, PACKED_TAGS_BUDGET)
+    if tags_percent > 100:
+        raise PackedPolicyTooLarge(f"Packed size of session tags consumes {tags_percent}% of allotted space.")
+    compact = json.dumps(json.loads(policy), separators=(",", ":")) if policy else ""
+    policy_used = len(zlib.compress((compact + "".join(policy_arns)).encode(), 9)) if (compact or policy_arns) else 0
+    total = _percent(policy_used, PACKED_POLICY_BUDGET) + tags_percent
+    if total > 100:
+        raise PackedPolicyTooLarge(f"Packed policy consumes {total}% of allotted space, please use smaller policy.")
+    return total
+
+
+def _chain_from(caller: Actor) -> StsSession | None:
+    if caller.kind is not ActorKind.ROLE_SESSION or caller.session_pk is None:
+        return None
+    return StsSession.objects.filter(pk=caller.session_pk).first()
+
+
+def _role_duration(role: Role, requested: int | None, chained: bool) -> int:
+    if chained:
+        if requested is not None and requested > domain.CHAINED_MAX_DURATION:
+            raise ValidationError(
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+                field="duration_seconds",
+            )
+        return requested or domain.CHAINED_MAX_DURATION
+    if requested is not None and requested > role.max_session_duration:
+        raise ValidationError(
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            field="duration_seconds",
+        )
+    return requested or domain.DEFAULT_ROLE_DURATION
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAttributes:
+    """What a new role session carries over from the caller's session (role chaining) and the request."""
+
+    tags: dict[str, str]
+    transitive_tag_keys: tuple[str, ...]
+    source_identity: str | None
+
+
+def session_attributes(caller: Actor, data: domain.AssumeRoleInput) -> SessionAttributes:
+    """Merge the request's session tags and source identity with what survives role chaining.
+
+    Incoming transitive tags are kept (and stay transitive) and may not be given again in ``Tags``; a source identity,
+    once set, is kept and may not be changed.
+    """
+    parent = _chain_from(caller)
+    inherited = {key: parent.session_tags[key] for key in parent.transitive_tag_keys} if parent else {}
+    for key in data.tags:
+        if key.lower() in {k.lower() for k in inherited}:
+            raise ValidationError(
+                f"Cannot override the transitive session tag {key} set by a previous session in the role chain.",
+                field="tags",
+            )
+    tags = {**inherited, **data.tags}
+    if len(tags) > MAX_TAGS:
+        raise constraint_error("Tags", "[…]", f"Member must have length less than or equal to {MAX_TAGS}", field="tags")
+    source_identity = parent.source_identity if parent and parent.source_identity else None
+    if data.source_identity is not None:
+        if source_identity is not None and data.source_identity != source_identity:
+            raise ValidationError(
+                "The source identity of a role session cannot be changed in a role chain.", field="source_identity"
+            )
+        source_identity = data.source_identity
+    return SessionAttributes(
+        tags=tags,
+        transitive_tag_keys=tuple(dict.fromkeys((*inherited, *data.transitive_tag_keys))),
+        source_identity=source_identity,
+    )
+
+
+@transaction.atomic
+def assume_role(
+    *,
+    role: Role,
+    caller: Actor,
+    data: domain.AssumeRoleInput,
+    mfa_authenticated_at: datetime | None = None,
+    region: str = "us-east-1",
+) -> AssumedRole:
+    """Issue credentials for a session of ``role`` (AssumeRole), once the trust policy allowed the caller.
+
+    ``DurationSeconds`` defaults to one hour and may not exceed the role's ``MaxSessionDuration``
+    (``ValidationError``); a role session assuming a role (role chaining) gets at most one hour and a longer request
+    is a ``ValidationError``. Session tags, transitive tags and the source identity follow ``session_attributes``; a
+    request whose packed session policies and tags exceed the allotment is ``PackedPolicyTooLarge``. The session ARN
+    never carries the role's path. Updates the role's last use (GetRole's ``RoleLastUsed``).
+    """
+    if caller.is_root:
+        raise AccessDenied("Roles may not be assumed by root accounts.")
+    chained = caller.kind is ActorKind.ROLE_SESSION
+    duration = _role_duration(role, data.duration_seconds, chained)
+    attributes = session_attributes(caller, data)
+    packed = packed_policy_size(data.policy, data.policy_arns, attributes.tags)
+    now = _now()
+    # Expiration is shown to the second; the credentials stay valid through that second.
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    session = _create_session(
+        credentials,
+        digest,
+        account=role.account,
+        role=role,
+        user=None,
+        session_name=data.role_session_name,
+        issued_to_arn=caller.arn,
+        issued_at=now,
+        expires_at=expiration,
+        mfa_authenticated_at=mfa_authenticated_at,
+        source_identity=attributes.source_identity or "",
+        session_policy_document=data.policy or "",
+        session_policy_arns=list(data.policy_arns),
+        session_tags=attributes.tags,
+        transitive_tag_keys=list(attributes.transitive_tag_keys),
+        packed_policy_size=packed or 0,
+        chained=chained,
+    )
+    Role.objects.filter(pk=role.pk).update(last_used_at=now, last_used_region=region)
+    return AssumedRole(
+        credentials=credentials,
+        session=session,
+        assumed_role_id=f"{role.role_id}:{data.role_session_name}",
+        arn=assumed_role_arn(role.account.account_id, role.name, data.role_session_name),
+        packed_policy_size=packed,
+        source_identity=attributes.source_identity,
+    )
+
+
+# --- GetSessionToken -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def get_session_token(
+    *,
+    account: Account,
+    caller: Actor,
+    duration_seconds: int | None = None,
+    mfa_authenticated_at: datetime | None = None,
+) -> SessionToken:
+    """Issue session credentials for an IAM user or the root user (GetSessionToken).
+
+    900–129,600 seconds, 43,200 by default; for the root user a longer request (and the default) is cut to one
+    hour. Refused with ``AccessDenied`` when called with session credentials (role sessions included).
+    """
+    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
+        raise AccessDenied("Cannot call GetSessionToken with session credentials")
+    requested = domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
+    duration = requested or domain.SESSION_TOKEN_DEFAULT_DURATION
+    if caller.is_root:
+        duration = min(duration, domain.ROOT_SESSION_TOKEN_MAX_DURATION)
+    now = _now()
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    session = _create_session(
+        credentials,
+        digest,
+        account=account,
+        role=None,
+        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        issued_to_arn=caller.arn,
+        issued_at=now,
+        expires_at=expiration,
+        mfa_authenticated_at=mfa_authenticated_at,
+    )
+    return SessionToken(credentials=credentials, session=session)
+
+
+# --- revocation ----------------------------------------------------------------------------------------------------
+
+
+def revoke_older_sessions_document(moment: datetime) -> str:
+    """The ``AWSRevokeOlderSessions`` policy: deny everything to sessions whose token was issued before ``moment``."""
+    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Action": ["*"],
+                    "Resource": ["*"],
+                    "Condition": {"DateLessThan": {"aws:TokenIssueTime": stamp}},
+                }
+            ],
+        }
+    )
+
+
+def _role_for_update(account: Account, role_name: str) -> Role:
+    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
+    if role is None:
+        raise NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
+    return role
+
+
+@transaction.atomic
+def revoke_older_role_sessions(*, account: Account, role_name: str) -> InlinePolicy:
+    """Revoke every session of the role issued until now, as the IAM console's "Revoke active sessions" does.
+
+    Puts (or replaces) the inline role policy ``AWSRevokeOlderSessions`` denying ``*`` on ``*`` when
+    ``aws:TokenIssueTime`` is before now; sessions issued afterwards are not affected. Because policies are evaluated
+    at each request, the revoked sessions fail from their next request on.
+    """
+    document = revoke_older_sessions_document(_now())
+    role_policy_services.put_role_policy(
+        account=account, role_name=role_name, policy_name=REVOKE_OLDER_SESSIONS_POLICY, policy_document=document
+    )
+    return InlinePolicy.objects.get(
+        role__account=account, role__name__iexact=role_name, name=REVOKE_OLDER_SESSIONS_POLICY
+    )
+
+
+@transaction.atomic
+def revoke_role_session(*, account: Account, role_name: str, access_key_id: str) -> StsSession:
+    """Revoke one session of the role at once (iamconsole's own; AWS can only revoke by issue time).
+
+    ``NoSuchEntity`` when the role has no such session. Revoking twice keeps the first revocation time.
+    """
+    role = _role_for_update(account, role_name)
+    session = StsSession.objects.select_for_update().filter(role=role, access_key_id=access_key_id).first()
+    if session is None:
+        raise NoSuchEntity(f"The session with access key id {access_key_id} cannot be found.", field="access_key_id")
+    if session.revoked_at is None:
+        session.revoked_at = _now()
+        session.save(update_fields=["revoked_at"])
+    return session
+
+
+# --- expiry sweep --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def purge_expired_sessions(*, batch_size: int = PURGE_BATCH_SIZE, now: datetime | None = None) -> int:
+    """Delete every session expired before ``now`` (iamconsole's own) and return how many were deleted.
+
+    Set-based: raw ``DELETE … WHERE id BETWEEN … AND expires_at < now`` over primary-key ranges of ``batch_size``,
+    so no row is loaded and each statement stays short. Idempotent: a second run finds nothing. Authentication does
+    not depend on it: expired credentials are refused at the request whether or not their row is gone.
+    """
+    now = now or _now()
+    table = connection.ops.quote_name(StsSession._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE expires_at < %s", [now])  # noqa: S608
+        low, high = cursor.fetchone() or (None, None)
+        if low is None or high is None:
+            return 0
+        deleted = 0
+        start = int(low)
+        while start <= high:
+            end = start + batch_size - 1
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id BETWEEN %s AND %s AND expires_at < %s",  # noqa: S608
+                [start, end, now],
+            )
+            deleted += max(cursor.rowcount, 0)
+            start = end + 1
+    return deleted
