@@ -1,27 +1,136 @@
 """Authorization: may this actor perform this action on this resource?
 
-``authorize`` is called once per operation by ``iamconsole.operations.run``; ``is_allowed`` answers the same
-question without raising, for the console's enabled and disabled buttons. Both decide with the policy engine.
+Mirrors "Policy evaluation logic" in the IAM User Guide for requests inside one account. ``authorize`` is called once
+per operation by ``iamconsole.operations.run``; it gathers the actor's identity-based policies (for an IAM user its
+attached managed policies, its inline policies and those of its groups; for a role session the role's), its
+permissions boundary and, for sessions, the session policies the actor carries; builds the request context
+(``aws:SourceIp``, ``aws:UserAgent``, ``aws:SecureTransport``, ``aws:CurrentTime``, ``aws:EpochTime``,
+``aws:PrincipalArn``, ``aws:PrincipalAccount``, ``aws:PrincipalType``, ``aws:userid``, ``aws:username``,
+``aws:PrincipalTag/*``, the MFA keys, plus the operation's own keys); and asks the policy engine. The root user may
+do everything in its own account. A resource in another account is never allowed by identity-based policies alone
+(the services scope every lookup by account anyway). ``is_allowed`` answers the same question without raising, for
+the console's enabled and disabled buttons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
-from iamconsole.actors import Actor, RequestContext
-from iamconsole.arn import parse_arn
+from iamconsole.actors import Actor, ActorKind, RequestContext
+from iamconsole.arn import AWS_ACCOUNT, parse_arn
 from iamconsole.errors import AccessDenied
+from identities.selectors.principal_policies import PolicyText, PrincipalPolicies, gather_principal_policies
+from policies.engine import (
+    ContextValue,
+    Decision,
+    PolicyError,
+    PolicyKind,
+    PolicySource,
+    Principal,
+    RequestFacts,
+    build_context,
+    evaluate,
+    parse_policy,
+)
 
 
 def _resource_account(resource: str) -> str | None:
+    """The account that owns the resource; None for ``*``, AWS managed policies and account-less ARNs."""
     arn = parse_arn(resource)
-    return arn.account if arn else None
+    if arn is None or arn.account in ("", AWS_ACCOUNT):
+        return None
+    return arn.account
 
 
 def denial_message(actor: Actor, action: str, resource: str, reason: str) -> str:
     """AWS's AccessDenied wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because …"."""
     return f"User: {actor.arn} is not authorized to perform: {action} on resource: {resource} {reason}"
+
+
+def _principal(actor: Actor) -> Principal:
+    return Principal(
+        arn=actor.arn, account=actor.account_id, role_arn=actor.role_arn, principal_type=actor.principal_type
+    )
+
+
+def _sources(texts: tuple[PolicyText, ...], kind: PolicyKind) -> list[PolicySource]:
+    sources = []
+    for text in texts:
+        try:
+            # Parsed once per distinct document: parse_policy caches by content.
+            policy = parse_policy(text.document, kind)
+        except PolicyError:
+            # Stored documents were validated when written; one that no longer parses grants nothing.
+            continue
+        sources.append(PolicySource(policy, text.source_id, text.source_type))
+    return sources
+
+
+def _gather(actor: Actor) -> PrincipalPolicies:
+    if actor.kind is ActorKind.ROLE_SESSION:
+        return gather_principal_policies(
+            account_id=actor.account_id, role_pk=actor.role_pk, session_policy_arns=actor.session_policy_arns
+        )
+    return gather_principal_policies(
+        account_id=actor.account_id, user_pk=actor.user_pk, session_policy_arns=actor.session_policy_arns
+    )
+
+
+def decide(
+    actor: Actor,
+    action: str,
+    resource: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+    request: RequestContext | None = None,
+) -> Decision:
+    """The engine's decision for a request of ``actor`` (not the system actor), with every policy that applies.
+
+    A constant number of queries whatever the number of policies (see ``gather_principal_policies``).
+    """
+    request = request or RequestContext()
+    principal = _principal(actor)
+    identity: list[PolicySource] = []
+    boundary: PolicySource | None = None
+    session: list[PolicySource] | None = None
+    tags: Mapping[str, str] = actor.tags
+    if not actor.is_root:
+        gathered = _gather(actor)
+        identity = _sources(gathered.identity, PolicyKind.IDENTITY)
+        if gathered.boundary is not None:
+            boundary = next(iter(_sources((gathered.boundary,), PolicyKind.BOUNDARY)), None)
+        if actor.kind is ActorKind.USER:
+            tags = gathered.tags
+        if actor.kind is ActorKind.FEDERATED_USER or actor.has_session_policies:
+            # A federated user session always has a session layer: without a policy it allows nothing.
+            inline_session = tuple(
+                PolicyText(f"session-policy-{n}", "session", doc)
+                for n, doc in enumerate(actor.session_policy_documents, start=1)
+            )
+            session = _sources(inline_session + gathered.session, PolicyKind.SESSION)
+    facts = RequestFacts(
+        time=request.time,
+        source_ip=request.source_ip,
+        secure_transport=request.secure_transport,
+        user_agent=request.user_agent,
+        requested_region=request.region,
+        mfa_authenticated_at=actor.mfa_authenticated_at if actor.mfa_authenticated else None,
+        token_issue_time=actor.token_issued_at,
+        user_id=actor.principal_id,
+        principal_tags=tags,
+    )
+    request_context = build_context(principal, facts, cast(Mapping[str, ContextValue], context or {}))
+    return evaluate(
+        action=action,
+        resource=resource,
+        principal=principal,
+        context=request_context,
+        identity_policies=identity,
+        permissions_boundary=boundary,
+        session_policies=session,
+        resource_account=_resource_account(resource),
+    )
 
 
 def check(
@@ -35,13 +144,8 @@ def check(
     """None when allowed, otherwise the end of AWS's denial message (``because no identity-based policy allows…``)."""
     if actor.is_system:
         return None
-    if actor.is_root:
-        # The root user may do everything in its own account (AWS managed policies, owned by "aws", are readable too).
-        owner = _resource_account(resource)
-        if owner in (None, "", actor.account_id, "aws"):
-            return None
-        return f"because no resource-based policy allows the {action} action"
-    return f"because no identity-based policy allows the {action} action"
+    decision = decide(actor, action, resource, context=context, request=request)
+    return None if decision.allowed else decision.denial_suffix(action)
 
 
 def authorize(
@@ -52,7 +156,7 @@ def authorize(
     context: Mapping[str, Any] | None = None,
     request: RequestContext | None = None,
 ) -> None:
-    """Raise ``AccessDenied`` unless ``actor`` may perform ``action`` on ``resource``."""
+    """Raise ``AccessDenied`` in AWS's wording unless ``actor`` may perform ``action`` on ``resource``."""
     reason = check(actor, action, resource, context=context, request=request)
     if reason is not None:
         raise AccessDenied(denial_message(actor, action, resource, reason))

@@ -7,9 +7,12 @@ Get, Create and List outputs that contain it. The Query API face reads the merge
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi import access_keys, mfa
+from identities.awsapi import access_keys, groups, mfa, principal_policies, users
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **access_keys.OUTPUTS,
+    **users.OUTPUTS,
+    **groups.OUTPUTS,
+    **principal_policies.OUTPUTS,
     **mfa.OUTPUTS,
 }

@@ -8,7 +8,10 @@ from identities.selectors.access_keys import (
     get_access_key_owner,
     list_access_keys,
 )
+from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
 
 __all__ = [

@@ -1,17 +1,32 @@
-"""Reads on IAM users."""
+"""Reads on IAM users: GetUser, ListUsers, ListUserTags, and the lookups other modules name users by."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Left
+
 from accounts.models import Account
-from iamconsole.errors import NoSuchEntity
+from iamconsole.arn import root_arn
+from iamconsole.errors import NoSuchEntity, ValidationError
+from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
+from identities.domain import tag_list, validate_path_prefix
 from identities.models import User
+
+
+def user_not_found(user_name: str) -> NoSuchEntity:
+    """AWS's ``NoSuchEntity`` for a user name that the account does not hold."""
+    return NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
 
 
 def get_user_by_name(*, account: Account, user_name: str) -> User:
     """The user of that name (names compare ignoring case, as IAM's do); ``NoSuchEntity`` otherwise."""
-    user = User.objects.filter(account=account, name__iexact=user_name).first()
+    user = User.objects.select_related("account").filter(account=account, name__iexact=user_name).first()
     if user is None:
-        raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
+        raise user_not_found(user_name)
     return user
 
 
@@ -24,3 +39,117 @@ def user_path(*, account: Account, user_name: str) -> str:
     """The path of the named user, or ``/`` when it does not exist (to name the resource of a request)."""
     path = User.objects.filter(account=account, name__iexact=user_name).values_list("path", flat=True).first()
     return path or "/"
+
+
+def user_path_and_tags(*, account: Account, user_name: str) -> tuple[str, dict[str, str]] | None:
+    """The path and tags of the named user in one query, or None: what a request's resource ARN and
+    ``aws:ResourceTag/*`` keys are built from."""
+    row = User.objects.filter(account=account, name__iexact=user_name).values_list("path", "tags").first()
+    return (row[0], dict(row[1] or {})) if row else None
+
+
+def user_boundary_arn(*, account: Account, user_name: str) -> str | None:
+    """The ARN of the user's permissions boundary, or None (the ``iam:PermissionsBoundary`` key of its removal)."""
+    return (
+        User.objects.filter(account=account, name__iexact=user_name)
+        .values_list("permissions_boundary__arn", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RootUser:
+    """GetUser's answer for the root user: the account id as ``UserId`` and the root ARN, no name or path."""
+
+    account_id: str
+    created_at: datetime
+
+    @property
+    def arn(self) -> str:
+        return root_arn(self.account_id)
+
+
+def get_user(*, account: Account, user_name: str | None = None) -> User | RootUser:
+    """GetUser: the named user with its boundary and tags; without a name, the root user of the account.
+
+    The operation fills in the calling IAM user's name when ``UserName`` is left out, as AWS infers it.
+    """
+    if user_name is None:
+        return RootUser(account_id=account.account_id, created_at=account.created_at)
+    user = (
+        User.objects.select_related("account", "permissions_boundary")
+        .filter(account=account, name__iexact=user_name)
+        .first()
+    )
+    if user is None:
+        raise user_not_found(user_name)
+    return user
+
+
+def filter_path_prefix(queryset: QuerySet[Any], path_prefix: str | None) -> QuerySet[Any]:
+    """Keep the rows whose path starts with ``path_prefix``, case-sensitively as AWS compares paths.
+
+    ``startswith`` is LIKE on SQLite, which ignores case: compare the leading characters instead.
+    """
+    if not path_prefix or path_prefix == "/":
+        return queryset
+    prefix = validate_path_prefix(path_prefix)
+    filtered: QuerySet[Any] = queryset.annotate(_path_head=Left("path", len(prefix))).filter(_path_head=prefix)
+    return filtered
+
+
+def list_users(
+    *, account: Account, path_prefix: str | None = None, marker: str | None = None, max_items: int | None = None
+) -> Page[User]:
+    """ListUsers: the account's users whose path starts with ``path_prefix``, by name, one query per page."""
+    users = filter_path_prefix(User.objects.filter(account=account).select_related("account"), path_prefix)
+    return paginate(users, key="name", marker=marker, max_items=max_items)
+
+
+@dataclass(frozen=True, slots=True)
+class TagPage:
+    """One page of an entity's tags (``[{"Key", "Value"}]``), as the List…Tags operations return them."""
+
+    tags: list[dict[str, str]]
+    is_truncated: bool = False
+    marker: str | None = None
+
+
+def page_tags(tags: dict[str, str], *, marker: str | None, max_items: int | None) -> TagPage:
+    """Paginate an entity's tags in the order they were set; the marker holds the next position."""
+    limit = check_max_items(max_items)
+    start = int(decode_marker(marker)) if marker else 0
+    if start < 0:
+        raise ValidationError("Invalid Marker.", field="marker")
+    listed = tag_list(tags)
+    chunk = listed[start : start + limit]
+    if start + limit < len(listed):
+        return TagPage(tags=chunk, is_truncated=True, marker=encode_marker(start + limit))
+    return TagPage(tags=chunk)
+
+
+def list_user_tags(
+    *, account: Account, user_name: str, marker: str | None = None, max_items: int | None = None
+) -> TagPage:
+    """ListUserTags: the user's tags; ``NoSuchEntity`` when the user does not exist."""
+    found = user_path_and_tags(account=account, user_name=user_name)
+    if found is None:
+        raise user_not_found(user_name)
+    return page_tags(found[1], marker=marker, max_items=max_items)
+
+
+__all__ = [
+    "RootUser",
+    "TagPage",
+    "filter_path_prefix",
+    "find_user_by_unique_id",
+    "get_user",
+    "get_user_by_name",
+    "list_user_tags",
+    "list_users",
+    "page_tags",
+    "user_boundary_arn",
+    "user_not_found",
+    "user_path",
+    "user_path_and_tags",
+]

@@ -10,7 +10,10 @@ from identities.services.access_keys import (
     record_access_key_use,
     update_access_key,
 )
+from identities.services.groups import *  # noqa: F403 (the names of its __all__)
 from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
+from identities.services.principal_policies import *  # noqa: F403 (the names of its __all__)
+from identities.services.users import *  # noqa: F403 (the names of its __all__)
 
 __all__ = [
     "NewAccessKey",

@@ -1,0 +1,66 @@
+"""Operations on the managed and inline policies of users and groups.
+
+Attach and Detach carry ``iam:PolicyARN``, as AWS documents for them; every user operation also carries
+``aws:ResourceTag/*`` from the user's tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from iamconsole.operations import Call, Operation
+from identities import selectors, services
+from identities.operations.common import user_resource
+from identities.operations.groups import group_resource
+from identities.operations.users import resource_tags_context
+
+
+def _policy_arn_context(call: Call) -> Mapping[str, Any]:
+    return {"iam:PolicyARN": str(call.params.get("policy_arn"))}
+
+
+def _user_policy_arn_context(call: Call) -> Mapping[str, Any]:
+    return {**resource_tags_context(call), **_policy_arn_context(call)}
+
+
+OPERATIONS = (
+    Operation(
+        "AttachUserPolicy", services.attach_user_policy, resource=user_resource, context=_user_policy_arn_context
+    ),
+    Operation(
+        "DetachUserPolicy", services.detach_user_policy, resource=user_resource, context=_user_policy_arn_context
+    ),
+    Operation(
+        "ListAttachedUserPolicies",
+        selectors.list_attached_user_policies,
+        resource=user_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    Operation("PutUserPolicy", services.put_user_policy, resource=user_resource, context=resource_tags_context),
+    Operation(
+        "GetUserPolicy",
+        selectors.get_user_policy,
+        resource=user_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    Operation(
+        "ListUserPolicies",
+        selectors.list_user_policies,
+        resource=user_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    Operation("DeleteUserPolicy", services.delete_user_policy, resource=user_resource, context=resource_tags_context),
+    Operation("AttachGroupPolicy", services.attach_group_policy, resource=group_resource, context=_policy_arn_context),
+    Operation("DetachGroupPolicy", services.detach_group_policy, resource=group_resource, context=_policy_arn_context),
+    Operation(
+        "ListAttachedGroupPolicies", selectors.list_attached_group_policies, resource=group_resource, read_only=True
+    ),
+    Operation("PutGroupPolicy", services.put_group_policy, resource=group_resource),
+    Operation("GetGroupPolicy", selectors.get_group_policy, resource=group_resource, read_only=True),
+    Operation("ListGroupPolicies", selectors.list_group_policies, resource=group_resource, read_only=True),
+    Operation("DeleteGroupPolicy", services.delete_group_policy, resource=group_resource),
+)

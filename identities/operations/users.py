@@ -1,0 +1,110 @@
+"""Operations on IAM users: CreateUser, GetUser, ListUsers, UpdateUser, DeleteUser, tags and boundaries.
+
+Each names the user's ARN with its real path as the resource and adds the condition keys AWS documents for it:
+``aws:RequestTag/*`` and ``aws:TagKeys`` on CreateUser and TagUser, ``aws:TagKeys`` on UntagUser,
+``iam:PermissionsBoundary`` when a boundary is set or removed, and ``aws:ResourceTag/*`` from an existing user's tags.
+ListUsers is authorized against ``arn:aws:iam::ACCOUNT:user/``, as AWS names it in its denials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from accounts.models import Account
+from iamconsole.actors import Actor, ActorKind
+from iamconsole.arn import iam_arn
+from iamconsole.operations import Call, Operation
+from identities import selectors, services
+from identities.operations.common import user_resource
+
+
+def request_tags_context(call: Call, *, tags_param: str = "tags") -> dict[str, Any]:
+    """``aws:RequestTag/KEY`` for each tag of the request and ``aws:TagKeys``, as AWS sets them."""
+    tags = call.params.get(tags_param) or []
+    pairs = [(str(tag.get("key")), str(tag.get("value"))) for tag in tags if isinstance(tag, Mapping)]
+    if not pairs:
+        return {}
+    context: dict[str, Any] = {f"aws:RequestTag/{key}": value for key, value in pairs}
+    context["aws:TagKeys"] = [key for key, _ in pairs]
+    return context
+
+
+def resource_tags_context(call: Call, param: str = "user_name") -> dict[str, Any]:
+    """``aws:ResourceTag/KEY`` for each tag of the existing user the request names (or of the calling user)."""
+    name = call.params.get(param) or (call.actor.name if call.actor.kind is ActorKind.USER else None)
+    if not name or call.account is None:
+        return {}
+    found = selectors.user_path_and_tags(account=call.account, user_name=str(name))
+    return {f"aws:ResourceTag/{key}": value for key, value in (found[1] if found else {}).items()}
+
+
+def _create_context(call: Call) -> Mapping[str, Any]:
+    context = request_tags_context(call)
+    if call.params.get("permissions_boundary"):
+        context["iam:PermissionsBoundary"] = str(call.params["permissions_boundary"])
+    return context
+
+
+def _tag_context(call: Call) -> Mapping[str, Any]:
+    return {**resource_tags_context(call), **request_tags_context(call)}
+
+
+def _untag_context(call: Call) -> Mapping[str, Any]:
+    keys = [str(key) for key in call.params.get("tag_keys") or []]
+    return {**resource_tags_context(call), **({"aws:TagKeys": keys} if keys else {})}
+
+
+def _put_boundary_context(call: Call) -> Mapping[str, Any]:
+    return {**resource_tags_context(call), "iam:PermissionsBoundary": str(call.params.get("permissions_boundary"))}
+
+
+def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
+    context = resource_tags_context(call)
+    if call.account is not None:
+        current = selectors.user_boundary_arn(account=call.account, user_name=str(call.params.get("user_name")))
+        if current:
+            context["iam:PermissionsBoundary"] = current
+    return context
+
+
+def _users_resource(call: Call) -> str:
+    return iam_arn(call.account_id, "user", "", "/")
+
+
+def _create_resource(call: Call) -> str:
+    # The user does not exist yet: its ARN is built from the requested path.
+    return iam_arn(call.account_id, "user", str(call.params.get("user_name")), str(call.params.get("path") or "/"))
+
+
+def _get(*, account: Account, actor: Actor, user_name: str | None = None) -> Any:
+    # Without a name AWS answers for the caller: the IAM user itself, or the root user.
+    if not user_name and actor.kind is ActorKind.USER:
+        user_name = actor.name
+    return selectors.get_user(account=account, user_name=user_name or None)
+
+
+OPERATIONS = (
+    Operation("CreateUser", services.create_user, resource=_create_resource, context=_create_context),
+    Operation("GetUser", _get, resource=user_resource, context=resource_tags_context, read_only=True, takes_actor=True),
+    Operation("ListUsers", selectors.list_users, resource=_users_resource, read_only=True),
+    Operation("UpdateUser", services.update_user, resource=user_resource, context=resource_tags_context),
+    Operation("DeleteUser", services.delete_user, resource=user_resource, context=resource_tags_context),
+    Operation("TagUser", services.tag_user, resource=user_resource, context=_tag_context),
+    Operation("UntagUser", services.untag_user, resource=user_resource, context=_untag_context),
+    Operation(
+        "ListUserTags", selectors.list_user_tags, resource=user_resource, context=resource_tags_context, read_only=True
+    ),
+    Operation(
+        "PutUserPermissionsBoundary",
+        services.put_user_permissions_boundary,
+        resource=user_resource,
+        context=_put_boundary_context,
+    ),
+    Operation(
+        "DeleteUserPermissionsBoundary",
+        services.delete_user_permissions_boundary,
+        resource=user_resource,
+        context=_delete_boundary_context,
+    ),
+)

@@ -1,0 +1,178 @@
+"""Writes on IAM users: CreateUser, UpdateUser, DeleteUser, TagUser, UntagUser.
+
+Names are unique per account ignoring case; the database's functional unique constraint decides between two
+concurrent creates (one succeeds, the other gets ``EntityAlreadyExists``). The users quota is counted under a lock on
+the account row, so concurrent creates cannot both take the last place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import ids
+from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from identities import domain
+from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, MFADevice, PolicyAttachment, User
+from identities.selectors.users import user_not_found
+from identities.services.policy_arns import resolve_boundary
+from policies.models import ManagedPolicy
+
+
+def user_exists(user_name: str) -> EntityAlreadyExists:
+    """AWS's ``EntityAlreadyExists`` for a taken user name."""
+    return EntityAlreadyExists(f"User with name {user_name} already exists.", field="user_name")
+
+
+def lock_user(account: Account, user_name: str) -> User:
+    """The named user, locked for the rest of the transaction; ``NoSuchEntity`` when it does not exist."""
+    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
+    if user is None:
+        raise user_not_found(user_name)
+    user.account = account
+    return user
+
+
+@transaction.atomic
+def create_user(
+    *,
+    account: Account,
+    user_name: str,
+    path: str = "/",
+    permissions_boundary: str | None = None,
+    tags: Sequence[Any] | None = None,
+) -> User:
+    """CreateUser: a new user with an ``AIDA…`` id, optional path, permissions boundary and tags.
+
+    ``EntityAlreadyExists`` when the name is taken (ignoring case); ``LimitExceeded`` past the users quota
+    (5,000 unless ``IAM_QUOTA_USERS`` says otherwise); a boundary must be an existing managed policy.
+    """
+    domain.validate_name(user_name, member="UserName", field="user_name", max_length=domain.USER_NAME_MAX)
+    domain.validate_path(path)
+    tag_map = domain.validate_tags(tags)
+    boundary: ManagedPolicy | None = None
+    if permissions_boundary is not None:
+        boundary = resolve_boundary(account, permissions_boundary, field="permissions_boundary")
+    # Lock the account row: concurrent creates then count each other's users.
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    quota = settings.IAM_QUOTAS["users"]
+    if User.objects.filter(account=account).count() >= quota:
+        raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {quota}")
+    try:
+        with transaction.atomic():
+            user = User.objects.create(
+                account=account,
+                user_id=ids.unique_id(ids.IdPrefix.USER),
+                name=user_name,
+                path=path,
+                permissions_boundary=boundary,
+                tags=tag_map,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise user_exists(user_name) from None
+    return user
+
+
+@transaction.atomic
+def update_user(
+    *, account: Account, user_name: str, new_user_name: str | None = None, new_path: str | None = None
+) -> None:
+    """UpdateUser: rename the user and/or move it to a new path; its id, keys and policies stay with it.
+
+    ``EntityAlreadyExists`` when the new name belongs to another user (ignoring case).
+    """
+    if new_user_name is not None:
+        domain.validate_name(
+            new_user_name, member="NewUserName", field="new_user_name", max_length=domain.USER_NAME_MAX
+        )
+    if new_path is not None:
+        domain.validate_path(new_path, member="NewPath", field="new_path")
+    user = lock_user(account, user_name)
+    if new_user_name is not None:
+        user.name = new_user_name
+    if new_path is not None:
+        user.path = new_path
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["name", "path"])
+    except IntegrityError:
+        raise EntityAlreadyExists(f"User with name {new_user_name} already exists.", field="new_user_name") from None
+
+
+#: What must be removed before DeleteUser succeeds, in the order AWS's documentation lists it, with its message.
+_DELETE_CONFLICTS: tuple[tuple[type[Any], str], ...] = (
+    (LoginProfile, "Cannot delete entity, must delete login profile first."),
+    (AccessKey, "Cannot delete entity, must delete access keys first."),
+    (MFADevice, "Cannot delete entity, must delete MFA device first."),
+    (InlinePolicy, "Cannot delete entity, must delete policies first."),
+    (PolicyAttachment, "Cannot delete entity, must detach all policies first."),
+    (GroupMembership, "Cannot delete entity, must remove users from group first."),
+)
+
+
+@transaction.atomic
+def delete_user(*, account: Account, user_name: str) -> None:
+    """DeleteUser: ``DeleteConflict`` while the user still has a login profile, access keys, MFA devices, inline
+    or attached policies, or group memberships (AWS never removes them implicitly)."""
+    user = lock_user(account, user_name)
+    for model, message in _DELETE_CONFLICTS:
+        if model.objects.filter(user=user).exists():
+            raise DeleteConflict(message)
+    user.delete()
+
+
+@transaction.atomic
+def tag_user(*, account: Account, user_name: str, tags: Sequence[Any]) -> None:
+    """TagUser: add tags or overwrite the value of keys already present (keys compare ignoring case).
+
+    ``LimitExceeded`` when the user would hold more than 50 tags.
+    """
+    tag_map = domain.validate_tags(tags)
+    user = lock_user(account, user_name)
+    user.tags = domain.merge_tags(user.tags, tag_map, quota_name="TagsPerUser")
+    user.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_user(*, account: Account, user_name: str, tag_keys: Sequence[str]) -> None:
+    """UntagUser: remove the tags with those keys; keys the user does not have are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    user = lock_user(account, user_name)
+    user.tags = domain.remove_tags(user.tags, keys)
+    user.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def put_user_permissions_boundary(*, account: Account, user_name: str, permissions_boundary: str) -> None:
+    """PutUserPermissionsBoundary: set or replace the managed policy that bounds the user's permissions."""
+    boundary = resolve_boundary(account, permissions_boundary, field="permissions_boundary")
+    user = lock_user(account, user_name)
+    user.permissions_boundary = boundary
+    user.save(update_fields=["permissions_boundary"])
+
+
+@transaction.atomic
+def delete_user_permissions_boundary(*, account: Account, user_name: str) -> None:
+    """DeleteUserPermissionsBoundary: remove the user's boundary (nothing to do when it has none)."""
+    user = lock_user(account, user_name)
+    if user.permissions_boundary_id is not None:
+        user.permissions_boundary = None
+        user.save(update_fields=["permissions_boundary"])
+
+__all__ = [
+    "create_user",
+    "delete_user",
+    "delete_user_permissions_boundary",
+    "lock_user",
+    "put_user_permissions_boundary",
+    "tag_user",
+    "untag_user",
+    "update_user",
+    "user_exists",
+]
