@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import AWS_ACCOUNT, parse_arn
-from iamconsole.errors import AccessDenied
+from iamconsole.errors import AccessDenied, InvalidClientTokenId
 from identities.selectors.principal_policies import PolicyText, PrincipalPolicies, gather_principal_policies
 from policies.engine import (
     ContextValue,
@@ -148,6 +148,27 @@ def check(
     return None if decision.allowed else decision.denial_suffix(action)
 
 
+#: The only STS actions credentials from GetSessionToken may call.
+SESSION_TOKEN_STS_ACTIONS = frozenset({"sts:assumerole", "sts:getcalleridentity"})
+
+
+def refuse_session_token_use(actor: Actor, action: str) -> None:
+    """AWS's limits on credentials from GetSessionToken, whatever the policies say.
+
+    Without MFA they cannot call any IAM API (AWS answers ``InvalidClientTokenId``); with or without MFA they
+    cannot call an STS API other than AssumeRole and GetCallerIdentity (``AccessDenied``).
+    """
+    if not actor.from_session_token:
+        return
+    service = action.partition(":")[0].lower()
+    if service == "iam" and not actor.mfa_authenticated:
+        raise InvalidClientTokenId("The security token included in the request is invalid.")
+    if service == "sts" and action.lower() not in SESSION_TOKEN_STS_ACTIONS:
+        raise AccessDenied(
+            denial_message(actor, action, "*", "because session credentials from GetSessionToken cannot call it")
+        )
+
+
 def authorize(
     actor: Actor,
     action: str,
@@ -157,6 +178,7 @@ def authorize(
     request: RequestContext | None = None,
 ) -> None:
     """Raise ``AccessDenied`` in AWS's wording unless ``actor`` may perform ``action`` on ``resource``."""
+    refuse_session_token_use(actor, action)
     reason = check(actor, action, resource, context=context, request=request)
     if reason is not None:
         raise AccessDenied(denial_message(actor, action, resource, reason))
