@@ -177,5 +177,5 @@ def remove_tags(existing: Mapping[str, str], keys: Iterable[str]) -> dict[str, s
 
 
 def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
-    """Tags as AWS lists them: ``[{"Key": …, "Value": …}]`` in the order they were set."""
+    """Tags as AWS lists them: ``[{"Key": …, "Value": …}]`` (in the stored order, which PostgreSQL sorts)."""
     return [{"Key": key, "Value": value} for key, value in tags.items()]

@@ -116,12 +116,13 @@ class TagPage:
 
 
 def page_tags(tags: dict[str, str], *, marker: str | None, max_items: int | None) -> TagPage:
-    """Paginate an entity's tags in the order they were set; the marker holds the next position."""
+    """Paginate an entity's tags by key; the marker holds the next position."""
     limit = check_max_items(max_items)
     start = int(decode_marker(marker)) if marker else 0
     if start < 0:
         raise ValidationError("Invalid Marker.", field="marker")
-    listed = tag_list(tags)
+    # Sorted by key: the stored object's key order differs between databases (PostgreSQL's jsonb reorders keys).
+    listed = sorted(tag_list(tags), key=lambda tag: (tag["Key"].lower(), tag["Key"]))
     chunk = listed[start : start + limit]
     if start + limit < len(listed):
         return TagPage(tags=chunk, is_truncated=True, marker=encode_marker(start + limit))

@@ -47,4 +47,6 @@ def make_policy(account: Any, name: str, text: str, *, path: str = "/", aws_mana
 
 def actor_for(account: Any, user_name: str) -> Actor:
     """The actor of an IAM user of the account, as authentication builds it."""
-    return user_actor(User.objects.select_related("account").get(account__account_id=account.account_id, name=user_name))
+    return user_actor(
+        User.objects.select_related("account").get(account__account_id=account.account_id, name=user_name)
+    )
