@@ -231,18 +231,45 @@ def _binary(values: Sequence[str]) -> ValueTest:
     return test
 
 
+def _ipv4(text: str) -> int | None:
+    """A dotted-quad IPv4 address as an integer (as strict as `ipaddress`), else None."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    value = 0
+    for part in parts:
+        if not part.isdigit() or not part.isascii() or (len(part) > 1 and part[0] == "0") or len(part) > 3:
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        value = (value << 8) | octet
+    return value
+
+
 def _ip(values: Sequence[str]) -> ValueTest:
-    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    v4: list[tuple[int, int]] = []
+    v6: list[ipaddress.IPv6Network] = []
     for text in values:
         try:
-            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+            network = ipaddress.ip_network(text.strip(), strict=False)
         except ValueError as exc:
             raise PolicyError(_SYNTAX) from exc
+        if isinstance(network, ipaddress.IPv4Network):
+            v4.append((int(network.network_address), int(network.netmask)))
+        else:
+            v6.append(network)
 
     def test(v: str, ctx: Context) -> bool:
+        # IPv4 is checked with integer masks (the common case, and several times faster);
+        # an IPv4 range never matches an IPv6 address and the reverse, so 0.0.0.0/0 is IPv4 only.
+        number = _ipv4(v)
+        if number is not None:
+            return any(number & mask == net for net, mask in v4)
+        if not v6:
+            return False
         address = parse_ip(v)
-        # `in` is false across IP versions, so 0.0.0.0/0 never matches an IPv6 address.
-        return address is not None and any(address in net for net in networks)
+        return isinstance(address, ipaddress.IPv6Address) and any(address in net for net in v6)
 
     return test
 

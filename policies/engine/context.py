@@ -34,12 +34,16 @@ def _text(value: str | bool | int) -> str:
 
 def normalize_context(context: Mapping[str, ContextValue]) -> RequestContext:
     """Lower-case the keys and turn every value into a string or a tuple of strings."""
-    if isinstance(context, RequestContext):
+    if type(context) is RequestContext:
         return context
     out = RequestContext()
     for key, value in context.items():
-        if isinstance(value, str | bool | int):
-            out[key.lower()] = _text(value)
+        # Checked by exact type first: this runs on every request.
+        kind = type(value)
+        if kind is str:
+            out[key.lower()] = value  # type: ignore[assignment]  # narrowed by the exact type check
+        elif kind is bool or kind is int or isinstance(value, str | bool | int):
+            out[key.lower()] = _text(value)  # type: ignore[arg-type]  # a scalar here
         else:
             out[key.lower()] = tuple(_text(v) for v in value)
     return out
