@@ -63,6 +63,7 @@ def list_groups_for_user(
     groups = Group.objects.filter(memberships__user=user).select_related("account")
     return paginate(groups, key="name", marker=marker, max_items=max_items)
 
+
 __all__ = [
     "GroupWithUsers",
     "get_group",

@@ -189,6 +189,7 @@ def gather_principal_policies(
         found=True, identity=tuple(identity), boundary=boundary, session=tuple(session), tags=dict(tags or {})
     )
 
+
 __all__ = [
     "PolicyText",
     "PrincipalPolicies",

@@ -120,6 +120,7 @@ def remove_user_from_group(*, account: Account, group_name: str, user_name: str)
     if not deleted:
         raise NoSuchEntity(f"User {user.name} is not in group {group.name}.", field="user_name")
 
+
 __all__ = [
     "MAX_GROUPS_PER_USER",
     "add_user_to_group",

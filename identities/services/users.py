@@ -165,6 +165,7 @@ def delete_user_permissions_boundary(*, account: Account, user_name: str) -> Non
         user.permissions_boundary = None
         user.save(update_fields=["permissions_boundary"])
 
+
 __all__ = [
     "create_user",
     "delete_user",
