@@ -7,7 +7,7 @@ Get, Create and List outputs that contain it. The Query API face reads the merge
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi import access_keys, groups, mfa, principal_policies, users
+from identities.awsapi import access_keys, groups, login_profiles, mfa, principal_policies, users
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **access_keys.OUTPUTS,
@@ -15,4 +15,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **groups.OUTPUTS,
     **principal_policies.OUTPUTS,
     **mfa.OUTPUTS,
+    **login_profiles.OUTPUTS,
 }

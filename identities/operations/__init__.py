@@ -1,6 +1,6 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
-from identities.operations import access_keys, groups, mfa, principal_policies, users
+from identities.operations import access_keys, groups, login_profiles, mfa, principal_policies, users
 
 OPERATIONS = (
     *access_keys.OPERATIONS,
@@ -8,4 +8,5 @@ OPERATIONS = (
     *users.OPERATIONS,
     *groups.OPERATIONS,
     *principal_policies.OPERATIONS,
+    *login_profiles.OPERATIONS,
 )

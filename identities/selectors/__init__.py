@@ -9,6 +9,7 @@ from identities.selectors.access_keys import (
     list_access_keys,
 )
 from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
