@@ -7,7 +7,19 @@ Get, Create and List outputs that contain it. The Query API face reads the merge
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi import access_keys, groups, login_profiles, mfa, principal_policies, users
+from identities.awsapi import (
+    access_keys,
+    account,
+    groups,
+    identity_providers,
+    instance_profiles,
+    login_profiles,
+    mfa,
+    principal_policies,
+    role_policies,
+    roles,
+    users,
+)
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **access_keys.OUTPUTS,
@@ -16,4 +28,9 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **principal_policies.OUTPUTS,
     **mfa.OUTPUTS,
     **login_profiles.OUTPUTS,
+    **roles.OUTPUTS,
+    **role_policies.OUTPUTS,
+    **instance_profiles.OUTPUTS,
+    **identity_providers.OUTPUTS,
+    **account.OUTPUTS,
 }

@@ -1,6 +1,18 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
-from identities.operations import access_keys, groups, login_profiles, mfa, principal_policies, users
+from identities.operations import (
+    access_keys,
+    account,
+    groups,
+    identity_providers,
+    instance_profiles,
+    login_profiles,
+    mfa,
+    principal_policies,
+    role_policies,
+    roles,
+    users,
+)
 
 OPERATIONS = (
     *access_keys.OPERATIONS,
@@ -9,4 +21,9 @@ OPERATIONS = (
     *groups.OPERATIONS,
     *principal_policies.OPERATIONS,
     *login_profiles.OPERATIONS,
+    *roles.OPERATIONS,
+    *role_policies.OPERATIONS,
+    *instance_profiles.OPERATIONS,
+    *identity_providers.OPERATIONS,
+    *account.OPERATIONS,
 )

@@ -8,10 +8,15 @@ from identities.selectors.access_keys import (
     get_access_key_owner,
     list_access_keys,
 )
+from identities.selectors.account import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.identity_providers import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.instance_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.role_policies import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
 

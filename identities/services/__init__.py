@@ -11,9 +11,13 @@ from identities.services.access_keys import (
     update_access_key,
 )
 from identities.services.groups import *  # noqa: F403 (the names of its __all__)
+from identities.services.identity_providers import *  # noqa: F403 (the names of its __all__)
+from identities.services.instance_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.services.principal_policies import *  # noqa: F403 (the names of its __all__)
+from identities.services.role_policies import *  # noqa: F403 (the names of its __all__)
+from identities.services.roles import *  # noqa: F403 (the names of its __all__)
 from identities.services.users import *  # noqa: F403 (the names of its __all__)
 
 __all__ = [

@@ -1,0 +1,114 @@
+"""Account-wide results shaped as botocore's IAM output shapes: GetAccountSummary's ``SummaryMap`` and
+GetAccountAuthorizationDetails' ``UserDetailList``, ``GroupDetailList``, ``RoleDetailList`` and ``Policies``.
+
+Every entity comes with its inline policies (documents as written; the Query face URL-encodes them), its attached
+managed policies, and for policies every version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from iamconsole.arn import iam_arn
+from identities.awsapi.instance_profiles import instance_profile_shape
+from identities.awsapi.role_policies import attached_policy_shape
+from identities.awsapi.roles import role_last_used_shape, role_shape
+from identities.awsapi.users import user_arn
+from identities.domain import tag_list
+from identities.models import Group, InlinePolicy, Role, User
+from identities.selectors.account import AuthorizationDetails
+from policies.awsapi import policy_shape, policy_version_shape
+from policies.models import ManagedPolicy
+
+
+def _inline(policies: Iterable[InlinePolicy]) -> list[dict[str, Any]]:
+    return [{"PolicyName": policy.name, "PolicyDocument": policy.document} for policy in policies]
+
+
+def _boundary(entity: User | Role, shape: dict[str, Any]) -> None:
+    if entity.permissions_boundary is not None:
+        shape["PermissionsBoundary"] = {
+            "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+            "PermissionsBoundaryArn": entity.permissions_boundary.arn,
+        }
+
+
+def user_detail_shape(user: User) -> dict[str, Any]:
+    """``UserDetail``: the user with its inline policies, groups, attached policies, boundary and tags."""
+    shape: dict[str, Any] = {
+        "Path": user.path,
+        "UserName": user.name,
+        "UserId": user.user_id,
+        "Arn": user_arn(user),
+        "CreateDate": user.created_at,
+        "UserPolicyList": _inline(user.inline_policies.all()),
+        "GroupList": [group.name for group in user.groups.all()],
+        "AttachedManagedPolicies": [attached_policy_shape(a) for a in user.attachments.all()],
+    }
+    _boundary(user, shape)
+    if user.tags:
+        shape["Tags"] = tag_list(user.tags)
+    return shape
+
+
+def group_detail_shape(group: Group) -> dict[str, Any]:
+    """``GroupDetail``: the group with its inline and attached policies."""
+    return {
+        "Path": group.path,
+        "GroupName": group.name,
+        "GroupId": group.group_id,
+        "Arn": iam_arn(group.account.account_id, "group", group.name, group.path),
+        "CreateDate": group.created_at,
+        "GroupPolicyList": _inline(group.inline_policies.all()),
+        "AttachedManagedPolicies": [attached_policy_shape(a) for a in group.attachments.all()],
+    }
+
+
+def role_detail_shape(role: Role) -> dict[str, Any]:
+    """``RoleDetail``: the role with its trust policy, instance profiles, policies, boundary, tags and last use."""
+    base = role_shape(role)
+    shape: dict[str, Any] = {
+        "Path": base["Path"],
+        "RoleName": base["RoleName"],
+        "RoleId": base["RoleId"],
+        "Arn": base["Arn"],
+        "CreateDate": base["CreateDate"],
+        "AssumeRolePolicyDocument": base["AssumeRolePolicyDocument"],
+        "InstanceProfileList": [instance_profile_shape(profile) for profile in role.instance_profiles.all()],
+        "RolePolicyList": _inline(role.inline_policies.all()),
+        "AttachedManagedPolicies": [attached_policy_shape(a) for a in role.attachments.all()],
+    }
+    _boundary(role, shape)
+    if role.tags:
+        shape["Tags"] = tag_list(role.tags)
+    shape["RoleLastUsed"] = role_last_used_shape(role)
+    return shape
+
+
+def managed_policy_detail_shape(policy: ManagedPolicy) -> dict[str, Any]:
+    """``ManagedPolicyDetail``: the policy with its usage counts and every version with its document."""
+    shape = policy_shape(policy)
+    shape.pop("Tags", None)  # ManagedPolicyDetail has no Tags member
+    shape["PolicyVersionList"] = [policy_version_shape(version) for version in policy.versions.all()]
+    return shape
+
+
+def authorization_details_shape(details: AuthorizationDetails) -> dict[str, Any]:
+    """GetAccountAuthorizationDetails' output: the four lists, ``IsTruncated`` and ``Marker`` when truncated."""
+    result: dict[str, Any] = {
+        "UserDetailList": [user_detail_shape(user) for user in details.users],
+        "GroupDetailList": [group_detail_shape(group) for group in details.groups],
+        "RoleDetailList": [role_detail_shape(role) for role in details.roles],
+        "Policies": [managed_policy_detail_shape(policy) for policy in details.policies],
+        "IsTruncated": details.is_truncated,
+    }
+    if details.marker:
+        result["Marker"] = details.marker
+    return result
+
+
+OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "GetAccountSummary": lambda summary: {"SummaryMap": dict(summary)},
+    "GetAccountAuthorizationDetails": authorization_details_shape,
+}

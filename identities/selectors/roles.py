@@ -1,0 +1,74 @@
+"""Reads on IAM roles (GetRole, ListRoles, ListRoleTags), scoped to one account.
+
+Role names compare ignoring case, as IAM's do; a role outside the account is ``NoSuchEntity`` like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from accounts.models import Account
+from iamconsole.errors import NoSuchEntity
+from iamconsole.pagination import Page, paginate
+from identities import domain
+from identities.models import Role
+from identities.selectors.users import TagPage, page_tags
+
+__all__ = [
+    "get_role",
+    "list_role_tags",
+    "list_roles",
+    "no_such_role",
+    "role_path",
+    "role_tags",
+]
+
+
+def no_such_role(role_name: str) -> NoSuchEntity:
+    """AWS's answer for a role that does not exist: "The role with name X cannot be found."."""
+    return NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
+
+
+def get_role(*, account: Account, role_name: str) -> Role:
+    """GetRole: the role with its permissions boundary, trust policy, tags and last use; ``NoSuchEntity`` otherwise."""
+    role = (
+        Role.objects.select_related("account", "permissions_boundary")
+        .filter(account=account, name__iexact=role_name)
+        .first()
+    )
+    if role is None:
+        raise no_such_role(role_name)
+    return role
+
+
+def list_roles(
+    *, account: Account, path_prefix: str = "/", marker: str | None = None, max_items: int | None = None
+) -> Page[Role]:
+    """ListRoles: the roles whose path starts with ``path_prefix``, oldest first, one query per page."""
+    domain.validate_path_prefix(path_prefix)
+    roles = Role.objects.select_related("account", "permissions_boundary").filter(
+        account=account, path__startswith=path_prefix
+    )
+    return paginate(roles, key="pk", marker=marker, max_items=max_items)
+
+
+def role_path(*, account: Account, role_name: str) -> str:
+    """The path of the named role, or ``/`` when it does not exist (to name the resource of a request)."""
+    path = Role.objects.filter(account=account, name__iexact=role_name).values_list("path", flat=True).first()
+    return path or "/"
+
+
+def role_tags(*, account: Account, role_name: str) -> Mapping[str, str]:
+    """The role's tags (``{}`` when the role does not exist), for ``aws:ResourceTag/*`` conditions."""
+    tags = Role.objects.filter(account=account, name__iexact=role_name).values_list("tags", flat=True).first()
+    return dict(tags or {})
+
+
+def list_role_tags(
+    *, account: Account, role_name: str, marker: str | None = None, max_items: int | None = None
+) -> TagPage:
+    """ListRoleTags: the role's tags in the order they were set."""
+    role = Role.objects.filter(account=account, name__iexact=role_name).only("tags").first()
+    if role is None:
+        raise no_such_role(role_name)
+    return page_tags(role.tags, marker=marker, max_items=max_items)

@@ -1,0 +1,392 @@
+"""Writes on identity providers: SAML (CreateSAMLProvider, UpdateSAMLProvider, DeleteSAMLProvider, TagSAMLProvider,
+UntagSAMLProvider) and OpenID Connect (CreateOpenIDConnectProvider, AddClientIDToOpenIDConnectProvider,
+RemoveClientIDFromOpenIDConnectProvider, UpdateOpenIDConnectProviderThumbprint, DeleteOpenIDConnectProvider,
+TagOpenIDConnectProvider, UntagOpenIDConnectProvider).
+
+Mirrors the IAM API Reference and "IAM and AWS STS quotas": SAML metadata is an ``EntityDescriptor`` holding an
+``IDPSSODescriptor``, 1,000–10,000,000 characters, parsed without DTDs or entities; an OIDC provider is an
+``https://`` URL (stored without the scheme, which is also how its ARN names it) with up to 100 client ids and up to
+5 thumbprints of 40 hex digits. Providers per account are capped by ``IAM_QUOTA_SAML_PROVIDERS`` and
+``IAM_QUOTA_OIDC_PROVIDERS``, counted under a lock on the account row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import quotas
+from iamconsole.arn import iam_arn
+from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, constraint_error
+from identities import domain
+from identities.models import OpenIDConnectProvider, SAMLProvider
+from identities.selectors.identity_providers import no_such_oidc_provider, no_such_saml_provider
+
+__all__ = [
+    "add_client_id_to_open_id_connect_provider",
+    "create_open_id_connect_provider",
+    "create_saml_provider",
+    "delete_open_id_connect_provider",
+    "delete_saml_provider",
+    "oidc_arn",
+    "oidc_url",
+    "parse_saml_metadata",
+    "remove_client_id_from_open_id_connect_provider",
+    "tag_open_id_connect_provider",
+    "tag_saml_provider",
+    "untag_open_id_connect_provider",
+    "untag_saml_provider",
+    "update_open_id_connect_provider_thumbprint",
+    "update_saml_provider",
+]
+
+
+SAML_NAME_PATTERN = r"[\w._-]+"
+_SAML_NAME_RE = re.compile(SAML_NAME_PATTERN)
+SAML_NAME_MAX = 128
+SAML_METADATA_MIN = 1000
+SAML_METADATA_MAX = 10_000_000
+_MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
+
+OIDC_URL_MAX = 255
+CLIENT_ID_MAX = 255
+MAX_CLIENT_IDS = 100
+MAX_THUMBPRINTS = 5
+THUMBPRINT_LENGTH = 40
+_HEX_RE = re.compile(r"[0-9A-Fa-f]{40}")
+
+
+# --- SAML ----------------------------------------------------------------------------------------------------------
+
+
+def _validate_saml_name(name: Any) -> str:
+    if not isinstance(name, str) or not name:
+        raise constraint_error("Name", None, "Member must have length greater than or equal to 1", field="name")
+    if len(name) > SAML_NAME_MAX:
+        raise constraint_error(
+            "Name", name, f"Member must have length less than or equal to {SAML_NAME_MAX}", field="name"
+        )
+    if not _SAML_NAME_RE.fullmatch(name):
+        raise constraint_error(
+            "Name", name, f"Member must satisfy regular expression pattern: {SAML_NAME_PATTERN}", field="name"
+        )
+    return name
+
+
+def parse_saml_metadata(document: Any) -> datetime | None:
+    """Check a SAML metadata document as AWS does and return its ``validUntil`` (None when it has none).
+
+    ``ValidationError`` outside 1,000–10,000,000 characters; ``InvalidInput`` unless it is well-formed XML whose root
+    is a SAML 2.0 ``EntityDescriptor`` with an ``IDPSSODescriptor``. DTDs and entities are refused (defusedxml).
+    """
+    field = "saml_metadata_document"
+    if not isinstance(document, str) or len(document) < SAML_METADATA_MIN:
+        raise constraint_error(
+            "SAMLMetadataDocument",
+            document,
+            f"Member must have length greater than or equal to {SAML_METADATA_MIN}",
+            field=field,
+        )
+    if len(document) > SAML_METADATA_MAX:
+        raise constraint_error(
+            "SAMLMetadataDocument",
+            "…",
+            f"Member must have length less than or equal to {SAML_METADATA_MAX}",
+            field=field,
+        )
+    try:
+        root = fromstring(document, forbid_dtd=True)
+    except (ParseError, DefusedXmlException, ValueError):
+        raise InvalidInput("Could not parse metadata", field=field) from None
+    if root.tag != f"{_MD}EntityDescriptor" or root.find(f"{_MD}IDPSSODescriptor") is None:
+        raise InvalidInput("Could not parse metadata", field=field)
+    valid_until = root.get("validUntil")
+    if not valid_until:
+        return None
+    try:
+        moment = datetime.fromisoformat(valid_until)
+    except ValueError:
+        raise InvalidInput("Could not parse metadata", field=field) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _check_encryption(assertion_encryption_mode: str | None, add_private_key: str | None) -> None:
+    # iamconsole does not decrypt assertions: only AWS's default mode, without private keys, is accepted.
+    if assertion_encryption_mode not in (None, "Allowed"):
+        raise InvalidInput(
+            "AssertionEncryptionMode Required is not supported: this installation does not hold private keys.",
+            field="assertion_encryption_mode",
+        )
+    if add_private_key is not None:
+        raise InvalidInput("Private keys for encrypted assertions are not supported.", field="add_private_key")
+
+
+def _lock_saml(account: Account, arn: str) -> SAMLProvider:
+    provider = SAMLProvider.objects.select_for_update().filter(account=account, arn=arn).first()
+    if provider is None:
+        raise no_such_saml_provider(arn)
+    return provider
+
+
+@transaction.atomic
+def create_saml_provider(
+    *,
+    account: Account,
+    saml_metadata_document: str,
+    name: str,
+    tags: Sequence[Any] | None = None,
+    assertion_encryption_mode: str | None = None,
+    add_private_key: str | None = None,
+) -> SAMLProvider:
+    """CreateSAMLProvider: a SAML 2.0 identity provider that trust policies may name as a ``Federated`` principal."""
+    _validate_saml_name(name)
+    valid_until = parse_saml_metadata(saml_metadata_document)
+    tag_map = domain.validate_tags(tags)
+    _check_encryption(assertion_encryption_mode, add_private_key)
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    arn = iam_arn(account.account_id, "saml-provider", name)
+    if SAMLProvider.objects.filter(account=account, name=name).exists():
+        raise EntityAlreadyExists(f"SAMLProvider {name} already exists.", field="name")
+    quotas.check("saml_providers", SAMLProvider.objects.filter(account=account).count())
+    try:
+        with transaction.atomic():
+            return SAMLProvider.objects.create(
+                account=account,
+                name=name,
+                arn=arn,
+                metadata_document=saml_metadata_document,
+                valid_until=valid_until,
+                tags=tag_map,
+                created_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise EntityAlreadyExists(f"SAMLProvider {name} already exists.", field="name") from exc
+
+
+@transaction.atomic
+def update_saml_provider(
+    *,
+    account: Account,
+    saml_provider_arn: str,
+    saml_metadata_document: str | None = None,
+    assertion_encryption_mode: str | None = None,
+    add_private_key: str | None = None,
+    remove_private_key: str | None = None,
+) -> SAMLProvider:
+    """UpdateSAMLProvider: replace the metadata document (and with it the provider's ``ValidUntil``)."""
+    provider = _lock_saml(account, saml_provider_arn)
+    _check_encryption(assertion_encryption_mode, add_private_key)
+    if remove_private_key is not None:
+        raise InvalidInput(f"The private key {remove_private_key} cannot be found.", field="remove_private_key")
+    if saml_metadata_document is not None:
+        provider.valid_until = parse_saml_metadata(saml_metadata_document)
+        provider.metadata_document = saml_metadata_document
+        provider.save(update_fields=["metadata_document", "valid_until"])
+    return provider
+
+
+@transaction.atomic
+def delete_saml_provider(*, account: Account, saml_provider_arn: str) -> None:
+    """DeleteSAMLProvider: roles trusting the provider stay, but can no longer be assumed through it."""
+    _lock_saml(account, saml_provider_arn).delete()
+
+
+@transaction.atomic
+def tag_saml_provider(*, account: Account, saml_provider_arn: str, tags: Sequence[Any]) -> None:
+    """TagSAMLProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
+    new = domain.validate_tags(tags)
+    provider = _lock_saml(account, saml_provider_arn)
+    provider.tags = domain.merge_tags(provider.tags, new, quota_name="TagsPerSAMLProvider")
+    provider.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_saml_provider(*, account: Account, saml_provider_arn: str, tag_keys: Sequence[str]) -> None:
+    """UntagSAMLProvider: remove the tags with those keys; unknown keys are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    provider = _lock_saml(account, saml_provider_arn)
+    provider.tags = domain.remove_tags(provider.tags, keys)
+    provider.save(update_fields=["tags"])
+
+
+# --- OpenID Connect ------------------------------------------------------------------------------------------------
+
+
+def oidc_url(url: Any) -> str:
+    """The provider's URL as IAM keeps it: without ``https://`` and without a trailing ``/``.
+
+    ``ValidationError`` outside 1–255 characters; ``InvalidInput`` unless it is an ``https`` URL with a host and no
+    query or fragment.
+    """
+    if not isinstance(url, str) or not url:
+        raise constraint_error("Url", None, "Member must have length greater than or equal to 1", field="url")
+    if len(url) > OIDC_URL_MAX:
+        raise constraint_error("Url", url, f"Member must have length less than or equal to {OIDC_URL_MAX}", field="url")
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise InvalidInput(f"Invalid OpenID Connect provider URL: {url}. The URL must begin with https://", field="url")
+    return f"{parts.netloc}{parts.path}".rstrip("/")
+
+
+def oidc_arn(account_id: str, url: str) -> str:
+    """The ARN of an OIDC provider: ``arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH`` (``url`` without scheme)."""
+    return f"arn:aws:iam::{account_id}:oidc-provider/{url}"
+
+
+def _client_id(client_id: Any, member: str = "ClientID", field: str = "client_id") -> str:
+    if not isinstance(client_id, str) or not client_id:
+        raise constraint_error(member, None, "Member must have length greater than or equal to 1", field=field)
+    if len(client_id) > CLIENT_ID_MAX:
+        raise constraint_error(
+            member, client_id, f"Member must have length less than or equal to {CLIENT_ID_MAX}", field=field
+        )
+    return client_id
+
+
+def _client_ids(values: Sequence[Any] | None) -> list[str]:
+    ids = list(dict.fromkeys(_client_id(v, "ClientIDList.member", "client_id_list") for v in values or ()))
+    if len(ids) > MAX_CLIENT_IDS:
+        raise LimitExceeded(
+            f"Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: {MAX_CLIENT_IDS}", field="client_id_list"
+        )
+    return ids
+
+
+def _thumbprints(values: Sequence[Any] | None) -> list[str]:
+    prints = list(values or ())
+    if len(prints) > MAX_THUMBPRINTS:
+        raise LimitExceeded(
+            f"Cannot exceed quota for ThumbprintsPerOpenIdConnectProvider: {MAX_THUMBPRINTS}", field="thumbprint_list"
+        )
+    for value in prints:
+        if not isinstance(value, str) or len(value) != THUMBPRINT_LENGTH:
+            bound = (
+                "greater than or equal to" if not isinstance(value, str) or len(value) < 40 else "less than or equal to"
+            )
+            raise constraint_error(
+                "ThumbprintList.member",
+                value,
+                f"Member must have length {bound} {THUMBPRINT_LENGTH}",
+                field="thumbprint_list",
+            )
+        if not _HEX_RE.fullmatch(value):
+            raise InvalidInput(
+                f"Thumbprint {value} is not a valid hexadecimal SHA-1 fingerprint.", field="thumbprint_list"
+            )
+    return list(dict.fromkeys(value.lower() for value in prints))
+
+
+def _lock_oidc(account: Account, arn: str) -> OpenIDConnectProvider:
+    provider = OpenIDConnectProvider.objects.select_for_update().filter(account=account, arn=arn).first()
+    if provider is None:
+        raise no_such_oidc_provider(arn)
+    return provider
+
+
+@transaction.atomic
+def create_open_id_connect_provider(
+    *,
+    account: Account,
+    url: str,
+    client_id_list: Sequence[str] | None = None,
+    thumbprint_list: Sequence[str] | None = None,
+    tags: Sequence[Any] | None = None,
+) -> OpenIDConnectProvider:
+    """CreateOpenIDConnectProvider: ``EntityAlreadyExists`` when the account already has a provider for the URL."""
+    stored = oidc_url(url)
+    client_ids = _client_ids(client_id_list)
+    thumbprints = _thumbprints(thumbprint_list)
+    tag_map = domain.validate_tags(tags)
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    arn = oidc_arn(account.account_id, stored)
+    duplicate = EntityAlreadyExists(f"Provider with url https://{stored} already exists.", field="url")
+    if OpenIDConnectProvider.objects.filter(account=account, arn=arn).exists():
+        raise duplicate
+    quotas.check("oidc_providers", OpenIDConnectProvider.objects.filter(account=account).count())
+    try:
+        with transaction.atomic():
+            return OpenIDConnectProvider.objects.create(
+                account=account,
+                url=stored,
+                arn=arn,
+                client_ids=client_ids,
+                thumbprints=thumbprints,
+                tags=tag_map,
+                created_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise duplicate from exc
+
+
+@transaction.atomic
+def add_client_id_to_open_id_connect_provider(
+    *, account: Account, open_id_connect_provider_arn: str, client_id: str
+) -> None:
+    """AddClientIDToOpenIDConnectProvider: idempotent; at most 100 client ids per provider."""
+    _client_id(client_id)
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    if client_id in provider.client_ids:
+        return
+    if len(provider.client_ids) >= MAX_CLIENT_IDS:
+        raise LimitExceeded(f"Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: {MAX_CLIENT_IDS}")
+    provider.client_ids = [*provider.client_ids, client_id]
+    provider.save(update_fields=["client_ids"])
+
+
+@transaction.atomic
+def remove_client_id_from_open_id_connect_provider(
+    *, account: Account, open_id_connect_provider_arn: str, client_id: str
+) -> None:
+    """RemoveClientIDFromOpenIDConnectProvider: idempotent, an absent client id is not an error."""
+    _client_id(client_id)
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    if client_id in provider.client_ids:
+        provider.client_ids = [value for value in provider.client_ids if value != client_id]
+        provider.save(update_fields=["client_ids"])
+
+
+@transaction.atomic
+def update_open_id_connect_provider_thumbprint(
+    *, account: Account, open_id_connect_provider_arn: str, thumbprint_list: Sequence[str]
+) -> None:
+    """UpdateOpenIDConnectProviderThumbprint: replace the whole thumbprint list (0–5 entries)."""
+    thumbprints = _thumbprints(thumbprint_list)
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    provider.thumbprints = thumbprints
+    provider.save(update_fields=["thumbprints"])
+
+
+@transaction.atomic
+def delete_open_id_connect_provider(*, account: Account, open_id_connect_provider_arn: str) -> None:
+    """DeleteOpenIDConnectProvider: idempotent, as AWS documents it (an unknown ARN is not an error)."""
+    OpenIDConnectProvider.objects.filter(account=account, arn=open_id_connect_provider_arn).delete()
+
+
+@transaction.atomic
+def tag_open_id_connect_provider(*, account: Account, open_id_connect_provider_arn: str, tags: Sequence[Any]) -> None:
+    """TagOpenIDConnectProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
+    new = domain.validate_tags(tags)
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    provider.tags = domain.merge_tags(provider.tags, new, quota_name="TagsPerOpenIdConnectProvider")
+    provider.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_open_id_connect_provider(
+    *, account: Account, open_id_connect_provider_arn: str, tag_keys: Sequence[str]
+) -> None:
+    """UntagOpenIDConnectProvider: remove the tags with those keys; unknown keys are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    provider.tags = domain.remove_tags(provider.tags, keys)
+    provider.save(update_fields=["tags"])

@@ -1,0 +1,338 @@
+"""Writes on IAM roles: CreateRole, UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy, DeleteRole, TagRole,
+UntagRole, PutRolePermissionsBoundary, DeleteRolePermissionsBoundary.
+
+Mirrors the IAM API Reference for each action. Role names are unique per account ignoring case (a functional unique
+constraint holds it, so two concurrent creates give one role and one ``EntityAlreadyExists``); the roles quota is
+counted under a lock on the account row. Service-linked roles belong to their service: every change here except the
+description is refused with ``UnmodifiableEntity``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import ids, quotas
+from iamconsole.arn import parse_arn
+from iamconsole.errors import (
+    DeleteConflict,
+    EntityAlreadyExists,
+    IamError,
+    LimitExceeded,
+    MalformedPolicyDocument,
+    UnmodifiableEntity,
+    constraint_error,
+)
+from identities import domain
+from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
+from identities.selectors.roles import no_such_role
+from identities.services.policy_arns import resolve_boundary
+from policies.engine import PolicyError, PolicyKind, PolicySizeError, check_trust_policy_size, parse_policy
+
+__all__ = [
+    "check_trust_policy",
+    "create_role",
+    "delete_role",
+    "delete_role_permissions_boundary",
+    "lock_role",
+    "policy_error",
+    "put_role_permissions_boundary",
+    "refuse_service_linked",
+    "tag_role",
+    "untag_role",
+    "update_assume_role_policy",
+    "update_role",
+    "update_role_description",
+]
+
+
+MIN_SESSION_DURATION = 3600
+MAX_SESSION_DURATION = 43200
+DESCRIPTION_MAX = 1000
+_DESCRIPTION_CHARS = (
+    frozenset(range(0x09, 0x0B)) | {0x0D} | frozenset(range(0x20, 0x7F)) | frozenset(range(0xA1, 0x100))
+)
+DESCRIPTION_PATTERN = r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"
+FEDERATED_INVALID = "Federated principals must be valid domain names or SAML metadata ARNs"
+
+
+def policy_error(exc: PolicyError, *, field: str) -> IamError:
+    """The engine's error as AWS answers it: a size quota is ``LimitExceeded``, anything else malformed."""
+    if isinstance(exc, PolicySizeError):
+        return LimitExceeded(exc.message, field=field)
+    return MalformedPolicyDocument(exc.message, field=field)
+
+
+def lock_role(account: Account, role_name: str) -> Role:
+    """The role, locked for the rest of the transaction (so counts and checks made on it hold until commit)."""
+    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
+    if role is None:
+        raise no_such_role(role_name)
+    return role
+
+
+def refuse_service_linked(role: Role) -> None:
+    """``UnmodifiableEntity`` for a service-linked role: only its service may change it."""
+    if role.linked_service:
+        raise UnmodifiableEntity(
+            f"Cannot perform the operation on the protected role '{role.name}' - this role is only modifiable by AWS",
+            field="role_name",
+        )
+
+
+def _validate_description(description: Any) -> str:
+    if not isinstance(description, str):
+        raise constraint_error("Description", description, "Member must not be null", field="description")
+    if len(description) > DESCRIPTION_MAX:
+        raise constraint_error(
+            "Description",
+            description,
+            f"Member must have length less than or equal to {DESCRIPTION_MAX}",
+            field="description",
+        )
+    if any(ord(ch) not in _DESCRIPTION_CHARS for ch in description):
+        raise constraint_error(
+            "Description",
+            description,
+            f"Member must satisfy regular expression pattern: {DESCRIPTION_PATTERN}",
+            field="description",
+        )
+    return description
+
+
+def _validate_max_session_duration(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise constraint_error("MaxSessionDuration", value, "Member must not be null", field="max_session_duration")
+    if value < MIN_SESSION_DURATION:
+        raise constraint_error(
+            "MaxSessionDuration",
+            value,
+            f"Member must have value greater than or equal to {MIN_SESSION_DURATION}",
+            field="max_session_duration",
+        )
+    if value > MAX_SESSION_DURATION:
+        raise constraint_error(
+            "MaxSessionDuration",
+            value,
+            f"Member must have value less than or equal to {MAX_SESSION_DURATION}",
+            field="max_session_duration",
+        )
+    return value
+
+
+def _invalid_principal(kind: str, value: str) -> MalformedPolicyDocument:
+    return MalformedPolicyDocument(
+        f'Invalid principal in policy: "{kind}":"{value}"', field="assume_role_policy_document"
+    )
+
+
+def _local_accounts(account_ids: Iterable[str]) -> set[str]:
+    return set(Account.objects.filter(account_id__in=set(account_ids)).values_list("account_id", flat=True))
+
+
+def _check_aws_principals(values: Sequence[str]) -> None:
+    """IAM users and roles named by ARN in an account of this installation must exist, as AWS resolves them."""
+    named: list[tuple[str, str, str, str, str]] = []  # (value, account, type, path, name)
+    for value in values:
+        if value == "*" or (value.isdigit() and len(value) == 12):
+            continue
+        if value[:4] in ("AIDA", "AROA") and value.isalnum():
+            continue  # a unique id, as AWS shows principals whose entity was deleted
+        arn = parse_arn(value)
+        if arn is None or arn.service not in ("iam", "sts") or not arn.account.isdigit():
+            raise _invalid_principal("AWS", value)
+        if "*" in value or "?" in value:
+            raise _invalid_principal("AWS", value)
+        if arn.service == "iam" and arn.resource in ("root",):
+            continue
+        if arn.service == "sts":
+            if arn.resource_type not in ("assumed-role", "federated-user"):
+                raise _invalid_principal("AWS", value)
+            continue
+        if arn.resource_type not in ("user", "role"):
+            raise _invalid_principal("AWS", value)
+        named.append((value, arn.account, arn.resource_type, arn.path, arn.resource_name))
+    local = _local_accounts(account for _, account, _, _, _ in named)
+    for value, account_id, kind, path, name in named:
+        if account_id not in local:
+            continue  # an account this installation does not hold: nothing to resolve against
+        model: type[User] | type[Role] = User if kind == "user" else Role
+        if not model.objects.filter(account__account_id=account_id, name__iexact=name, path=path).exists():
+            raise _invalid_principal("AWS", value)
+
+
+def _check_federated_principals(values: Sequence[str]) -> None:
+    """A ``Federated`` principal is a provider's domain name, or the ARN of a SAML or OIDC provider that exists."""
+    for value in values:
+        arn = parse_arn(value)
+        if arn is None:
+            if not value or any(ch.isspace() for ch in value) or "*" in value:
+                raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+            continue  # a web identity provider's domain (accounts.google.com, cognito-identity.amazonaws.com)
+        if arn.service != "iam" or arn.resource_type not in ("saml-provider", "oidc-provider"):
+            raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+        if not _local_accounts([arn.account]):
+            continue
+        provider: type[SAMLProvider] | type[OpenIDConnectProvider] = (
+            SAMLProvider if arn.resource_type == "saml-provider" else OpenIDConnectProvider
+        )
+        if not provider.objects.filter(arn=value).exists():
+            raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+
+
+def check_trust_policy(text: Any, *, field: str = "assume_role_policy_document") -> str:
+    """A role trust policy as AWS checks it: the ACLSizePerRole quota, the trust grammar, and named principals."""
+    if not isinstance(text, str) or not text:
+        raise constraint_error("AssumeRolePolicyDocument", None, "Member must not be null", field=field)
+    try:
+        check_trust_policy_size(text, quotas.limit("role_trust_policy_size"))
+        policy = parse_policy(text, PolicyKind.TRUST)
+    except PolicyError as exc:
+        raise policy_error(exc, field=field) from None
+    aws: list[str] = []
+    federated: list[str] = []
+    for statement in policy.statements:
+        for spec in (statement.principal, statement.not_principal):
+            if spec is not None:
+                aws.extend(spec.aws)
+                federated.extend(spec.federated)
+    _check_aws_principals(aws)
+    _check_federated_principals(federated)
+    return text
+
+
+@transaction.atomic
+def create_role(
+    *,
+    account: Account,
+    role_name: str,
+    assume_role_policy_document: str,
+    path: str = "/",
+    description: str | None = None,
+    max_session_duration: int | None = None,
+    permissions_boundary: str | None = None,
+    tags: Sequence[Any] | None = None,
+) -> Role:
+    """CreateRole: a role with its trust policy, at most ``IAM_QUOTA_ROLES`` per account (``LimitExceeded``).
+
+    ``EntityAlreadyExists`` when a role of that name exists ignoring case; ``MalformedPolicyDocument`` for a trust
+    policy AWS refuses, including principals naming IAM users or roles that do not exist.
+    """
+    domain.validate_name(role_name, member="RoleName", field="role_name", max_length=domain.ROLE_NAME_MAX)
+    domain.validate_path(path)
+    if description is not None:
+        _validate_description(description)
+    duration = _validate_max_session_duration(max_session_duration) if max_session_duration is not None else None
+    tag_map = domain.validate_tags(tags)
+    check_trust_policy(assume_role_policy_document)
+    boundary = resolve_boundary(account, permissions_boundary) if permissions_boundary is not None else None
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if Role.objects.filter(account=account, name__iexact=role_name).exists():
+        raise EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name")
+    quotas.check("roles", Role.objects.filter(account=account).count())
+    try:
+        with transaction.atomic():
+            return Role.objects.create(
+                account=account,
+                role_id=ids.unique_id(ids.IdPrefix.ROLE),
+                name=role_name,
+                path=path,
+                assume_role_policy_document=assume_role_policy_document,
+                description=description or "",
+                max_session_duration=duration or MIN_SESSION_DURATION,
+                permissions_boundary=boundary,
+                tags=tag_map,
+                created_at=timezone.now(),
+            )
+    except IntegrityError as exc:  # a concurrent create took the name first
+        raise EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name") from exc
+
+
+@transaction.atomic
+def update_role(
+    *, account: Account, role_name: str, description: str | None = None, max_session_duration: int | None = None
+) -> None:
+    """UpdateRole: change the description and/or the maximum session duration (3,600–43,200 seconds)."""
+    role = lock_role(account, role_name)
+    fields = []
+    if max_session_duration is not None:
+        refuse_service_linked(role)
+        role.max_session_duration = _validate_max_session_duration(max_session_duration)
+        fields.append("max_session_duration")
+    if description is not None:
+        role.description = _validate_description(description)
+        fields.append("description")
+    if fields:
+        role.save(update_fields=fields)
+
+
+@transaction.atomic
+def update_role_description(*, account: Account, role_name: str, description: str) -> Role:
+    """UpdateRoleDescription: replace the description (allowed on service-linked roles too); returns the role."""
+    role = lock_role(account, role_name)
+    role.description = _validate_description(description)
+    role.save(update_fields=["description"])
+    return role
+
+
+@transaction.atomic
+def update_assume_role_policy(*, account: Account, role_name: str, policy_document: str) -> None:
+    """UpdateAssumeRolePolicy: replace the trust policy, checked as CreateRole checks it."""
+    role = lock_role(account, role_name)
+    refuse_service_linked(role)
+    role.assume_role_policy_document = check_trust_policy(policy_document, field="policy_document")
+    role.save(update_fields=["assume_role_policy_document"])
+
+
+@transaction.atomic
+def delete_role(*, account: Account, role_name: str) -> None:
+    """DeleteRole: ``DeleteConflict`` while the role is in an instance profile or has managed or inline policies."""
+    role = lock_role(account, role_name)
+    refuse_service_linked(role)
+    if InstanceProfile.objects.filter(role=role).exists():
+        raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+    if PolicyAttachment.objects.filter(role=role).exists():
+        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+    if role.inline_policies.exists():
+        raise DeleteConflict("Cannot delete entity, must delete policies first.")
+    role.delete()
+
+
+@transaction.atomic
+def tag_role(*, account: Account, role_name: str, tags: Sequence[Any]) -> None:
+    """TagRole: add tags, replacing the value of a key already there (compared ignoring case); at most 50."""
+    new = domain.validate_tags(tags)
+    role = lock_role(account, role_name)
+    role.tags = domain.merge_tags(role.tags, new, quota_name="TagsPerRole")
+    role.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_role(*, account: Account, role_name: str, tag_keys: Sequence[str]) -> None:
+    """UntagRole: remove the tags with those keys; keys the role does not have are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    role = lock_role(account, role_name)
+    role.tags = domain.remove_tags(role.tags, keys)
+    role.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def put_role_permissions_boundary(*, account: Account, role_name: str, permissions_boundary: str) -> None:
+    """PutRolePermissionsBoundary: set or replace the managed policy that bounds the role's permissions."""
+    role = lock_role(account, role_name)
+    refuse_service_linked(role)
+    role.permissions_boundary = resolve_boundary(account, permissions_boundary)
+    role.save(update_fields=["permissions_boundary"])
+
+
+@transaction.atomic
+def delete_role_permissions_boundary(*, account: Account, role_name: str) -> None:
+    """DeleteRolePermissionsBoundary: remove the boundary (``NoSuchEntity`` for an unknown role only, as AWS)."""
+    role = lock_role(account, role_name)
+    refuse_service_linked(role)
+    role.permissions_boundary = None
+    role.save(update_fields=["permissions_boundary"])
