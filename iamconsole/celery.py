@@ -1,7 +1,8 @@
 """The Celery app: settings from Django's (``CELERY_*``), tasks from each app's ``tasks.py``, beat schedule in code.
 
 With ``REDIS_URL`` Redis is the broker; otherwise kombu's filesystem transport under ``var/celery``, so ``make run``
-still has a real worker and beat with no other service.
+still has a real worker and beat with no other service. Tasks are enqueued through ``iamconsole.outbox``, which
+keeps them in the database while the broker is unreachable; beat hands them over when it is back.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamconsole.settings")
 
-app = Celery("iamconsole", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("iamconsole", task_cls="celery.contrib.django.task:DjangoTask", include=["iamconsole.outbox"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# A web request publishing while Redis is down must fail fast (the outbox keeps the task), not hang for minutes.
+app.conf.broker_connection_timeout = 2
 
 #: Periodic work, declared here rather than in the admin (see ARCHITECTURE.md, Background work).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    "send-outbox": {"task": "iamconsole.outbox.send_outbox_task", "schedule": settings.IAM_OUTBOX_INTERVAL},
+}
