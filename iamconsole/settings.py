@@ -252,6 +252,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 IAM_SWEEP_INTERVAL = timedelta(seconds=env_int("IAM_SWEEP_INTERVAL_SECONDS", 60))
+IAM_OUTBOX_INTERVAL = timedelta(seconds=env_int("IAM_OUTBOX_INTERVAL_SECONDS", 10))
+# How long a service-linked role deletion stays IN_PROGRESS before its resources are checked (AWS: asynchronous).
+IAM_SERVICE_LINKED_ROLE_DELETION_DELAY = env_int("IAM_SERVICE_LINKED_ROLE_DELETION_DELAY_SECONDS", 3)
 
 # --- logging -------------------------------------------------------------------------------------------------------
 LOGGING = {

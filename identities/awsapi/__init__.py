@@ -10,6 +10,7 @@ from typing import Any
 from identities.awsapi import (
     access_keys,
     account,
+    credential_report,
     groups,
     identity_providers,
     instance_profiles,
@@ -18,6 +19,7 @@ from identities.awsapi import (
     principal_policies,
     role_policies,
     roles,
+    service_linked_roles,
     users,
 )
 
@@ -33,4 +35,6 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **instance_profiles.OUTPUTS,
     **identity_providers.OUTPUTS,
     **account.OUTPUTS,
+    **service_linked_roles.OUTPUTS,
+    **credential_report.OUTPUTS,
 }

@@ -3,6 +3,7 @@
 from identities.operations import (
     access_keys,
     account,
+    credential_report,
     groups,
     identity_providers,
     instance_profiles,
@@ -11,6 +12,7 @@ from identities.operations import (
     principal_policies,
     role_policies,
     roles,
+    service_linked_roles,
     users,
 )
 
@@ -26,4 +28,6 @@ OPERATIONS = (
     *instance_profiles.OPERATIONS,
     *identity_providers.OPERATIONS,
     *account.OPERATIONS,
+    *service_linked_roles.OPERATIONS,
+    *credential_report.OPERATIONS,
 )

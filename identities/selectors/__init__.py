@@ -9,6 +9,7 @@ from identities.selectors.access_keys import (
     list_access_keys,
 )
 from identities.selectors.account import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.credential_report import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.identity_providers import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.instance_profiles import *  # noqa: F403 (the names of its __all__)
@@ -17,6 +18,7 @@ from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.role_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.service_linked_roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
 

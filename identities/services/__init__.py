@@ -10,6 +10,7 @@ from identities.services.access_keys import (
     record_access_key_use,
     update_access_key,
 )
+from identities.services.credential_report import *  # noqa: F403 (the names of its __all__)
 from identities.services.groups import *  # noqa: F403 (the names of its __all__)
 from identities.services.identity_providers import *  # noqa: F403 (the names of its __all__)
 from identities.services.instance_profiles import *  # noqa: F403 (the names of its __all__)
@@ -18,6 +19,7 @@ from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.services.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.services.role_policies import *  # noqa: F403 (the names of its __all__)
 from identities.services.roles import *  # noqa: F403 (the names of its __all__)
+from identities.services.service_linked_roles import *  # noqa: F403 (the names of its __all__)
 from identities.services.users import *  # noqa: F403 (the names of its __all__)
 
 __all__ = [
