@@ -6,7 +6,8 @@ from typing import Any
 
 from accounts.models import Account
 from iamconsole.actors import Actor
-from iamconsole.operations import Operation
+from iamconsole.arn import iam_arn, root_arn
+from iamconsole.operations import Call, Operation
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
 
@@ -31,10 +32,21 @@ def _delete(*, account: Account, actor: Actor, access_key_id: str, user_name: st
     )
 
 
+def _key_owner_resource(call: Call) -> str:
+    """The ARN of the key's owner (the root user for root keys and for keys this account does not have)."""
+    if call.account is None:
+        return root_arn(call.account_id)
+    owner = selectors.access_key_owner_path(account=call.account, access_key_id=str(call.params.get("access_key_id")))
+    if owner is None:
+        return root_arn(call.account_id)
+    name, path = owner
+    return iam_arn(call.account_id, "user", name, path)
+
+
 OPERATIONS = (
     Operation("CreateAccessKey", _create, resource=user_resource, takes_actor=True),
     Operation("ListAccessKeys", _list, resource=user_resource, takes_actor=True, read_only=True),
     Operation("UpdateAccessKey", _update, resource=user_resource, takes_actor=True),
     Operation("DeleteAccessKey", _delete, resource=user_resource, takes_actor=True),
-    Operation("GetAccessKeyLastUsed", selectors.get_access_key_last_used, read_only=True),
+    Operation("GetAccessKeyLastUsed", selectors.get_access_key_last_used, resource=_key_owner_resource, read_only=True),
 )

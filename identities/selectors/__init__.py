@@ -4,6 +4,7 @@ A package split by entity; callers import this package (``from identities import
 """
 
 from identities.selectors.access_keys import (
+    access_key_owner_path,
     get_access_key_last_used,
     get_access_key_owner,
     list_access_keys,
@@ -23,6 +24,7 @@ from identities.selectors.users import *  # noqa: F403 (the names of its __all__
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
 
 __all__ = [
+    "access_key_owner_path",
     "find_user_by_unique_id",
     "get_access_key_last_used",
     "get_access_key_owner",

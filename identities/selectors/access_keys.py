@@ -51,3 +51,16 @@ def get_access_key_last_used(*, account: Account, access_key_id: str) -> AccessK
         service_name=key.last_used_service or "N/A",
         region=key.last_used_region or "N/A",
     )
+
+
+def access_key_owner_path(*, account: Account, access_key_id: str) -> tuple[str, str] | None:
+    """The name and path of the IAM user owning the key, or None for a root key or an unknown one.
+
+    GetAccessKeyLastUsed is authorized against the owner's ARN, which the request does not name.
+    """
+    row = (
+        AccessKey.objects.filter(account=account, access_key_id=access_key_id, user__isnull=False)
+        .values_list("user__name", "user__path")
+        .first()
+    )
+    return (row[0], row[1]) if row else None

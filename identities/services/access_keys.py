@@ -55,10 +55,9 @@ def create_access_key(*, account: Account, user_name: str | None = None) -> NewA
 
 
 def _get_key(account: Account, access_key_id: str, user_name: str | None) -> AccessKey:
-    keys = AccessKey.objects.select_for_update().filter(account=account, access_key_id=access_key_id)
     # No user name means the root user's own keys, as IAM infers the user from the caller.
-    keys = keys.filter(user__name__iexact=user_name) if user_name is not None else keys.filter(user__isnull=True)
-    key = keys.first()
+    user = _lock_owner(account, user_name)
+    key = AccessKey.objects.select_for_update().filter(account=account, access_key_id=access_key_id, user=user).first()
     if key is None:
         raise NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.", field="access_key_id")
     return key
