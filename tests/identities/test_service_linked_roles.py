@@ -118,7 +118,9 @@ def test_malformed_service_name_is_a_validation_error(account):
 def test_create_is_audited_with_the_new_roles_arn(account):
     create(account)
     event = AuditEvent.objects.get(event_name="CreateServiceLinkedRole", outcome="success")
-    assert event.resource_arn.endswith(":role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk")
+    assert event.resource_arn.endswith(
+        ":role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk"
+    )
 
 
 def test_roles_quota_counts_service_linked_roles(account, settings):
