@@ -3,6 +3,7 @@ GetAccessKeyInfo, session lists and the expiry sweep."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from unittest import mock
 
@@ -196,3 +197,25 @@ def test_purge_runs_as_the_system_actor_only_and_is_audited(env):
         operations.run(env.root, "PurgeExpiredSessions", {})
     assert operations.run(Actor.system(), "PurgeExpiredSessions", {}) == 0
     assert AuditEvent.objects.filter(event_name="PurgeExpiredSessions", outcome="success").count() == 1
+
+
+def test_the_sweep_task_and_command_delete_expired_sessions(env):
+    from django.core.management import call_command
+
+    from iamconsole.celery import app
+    from sts.tasks import purge_expired_sessions_task
+
+    assert app.conf.beat_schedule["purge-expired-sessions"]["task"] == purge_expired_sessions_task.name
+    alice = env.user("alice")
+    role_arn = env.role("R", trust(alice.arn))
+    for n in range(3):
+        assume(alice, role_arn, f"s{n}")
+    StsSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_expired_sessions_task.apply().get() == 3
+    assert AuditEvent.objects.filter(event_name="PurgeExpiredSessions", source="task").count() == 1
+    assume(alice, role_arn, "late")
+    StsSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("purgeexpiredsessions", stdout=out)
+    assert out.getvalue().strip() == "1 expired sessions deleted"
+    assert not StsSession.objects.exists()
