@@ -52,7 +52,7 @@ def list_saml_providers(*, account: Account) -> Sequence[SAMLProvider]:
 def list_saml_provider_tags(
     *, account: Account, saml_provider_arn: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
-    """ListSAMLProviderTags: the provider's tags in the order they were set."""
+    """ListSAMLProviderTags: the provider's tags, sorted by key."""
     provider = get_saml_provider(account=account, saml_provider_arn=saml_provider_arn)
     return page_tags(provider.tags, marker=marker, max_items=max_items)
 
@@ -73,6 +73,6 @@ def list_open_id_connect_providers(*, account: Account) -> Sequence[OpenIDConnec
 def list_open_id_connect_provider_tags(
     *, account: Account, open_id_connect_provider_arn: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
-    """ListOpenIDConnectProviderTags: the provider's tags in the order they were set."""
+    """ListOpenIDConnectProviderTags: the provider's tags, sorted by key."""
     provider = get_open_id_connect_provider(account=account, open_id_connect_provider_arn=open_id_connect_provider_arn)
     return page_tags(provider.tags, marker=marker, max_items=max_items)

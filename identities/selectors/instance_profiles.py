@@ -77,7 +77,7 @@ def instance_profile_path(*, account: Account, instance_profile_name: str) -> st
 def list_instance_profile_tags(
     *, account: Account, instance_profile_name: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
-    """ListInstanceProfileTags: the profile's tags in the order they were set."""
+    """ListInstanceProfileTags: the profile's tags, sorted by key."""
     profile = InstanceProfile.objects.filter(account=account, name__iexact=instance_profile_name).first()
     if profile is None:
         raise no_such_instance_profile(instance_profile_name)

@@ -67,7 +67,7 @@ def role_tags(*, account: Account, role_name: str) -> Mapping[str, str]:
 def list_role_tags(
     *, account: Account, role_name: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
-    """ListRoleTags: the role's tags in the order they were set."""
+    """ListRoleTags: the role's tags, sorted by key."""
     role = Role.objects.filter(account=account, name__iexact=role_name).only("tags").first()
     if role is None:
         raise no_such_role(role_name)

@@ -124,17 +124,15 @@ def _validate_max_session_duration(value: Any) -> int:
     return value
 
 
-def _invalid_principal(kind: str, value: str) -> MalformedPolicyDocument:
-    return MalformedPolicyDocument(
-        f'Invalid principal in policy: "{kind}":"{value}"', field="assume_role_policy_document"
-    )
+def _invalid_principal(kind: str, value: str, field: str) -> MalformedPolicyDocument:
+    return MalformedPolicyDocument(f'Invalid principal in policy: "{kind}":"{value}"', field=field)
 
 
 def _local_accounts(account_ids: Iterable[str]) -> set[str]:
     return set(Account.objects.filter(account_id__in=set(account_ids)).values_list("account_id", flat=True))
 
 
-def _check_aws_principals(values: Sequence[str]) -> None:
+def _check_aws_principals(values: Sequence[str], field: str) -> None:
     """IAM users and roles named by ARN in an account of this installation must exist, as AWS resolves them."""
     named: list[tuple[str, str, str, str, str]] = []  # (value, account, type, path, name)
     for value in values:
@@ -144,17 +142,17 @@ def _check_aws_principals(values: Sequence[str]) -> None:
             continue  # a unique id, as AWS shows principals whose entity was deleted
         arn = parse_arn(value)
         if arn is None or arn.service not in ("iam", "sts") or not arn.account.isdigit():
-            raise _invalid_principal("AWS", value)
+            raise _invalid_principal("AWS", value, field)
         if "*" in value or "?" in value:
-            raise _invalid_principal("AWS", value)
+            raise _invalid_principal("AWS", value, field)
         if arn.service == "iam" and arn.resource in ("root",):
             continue
         if arn.service == "sts":
             if arn.resource_type not in ("assumed-role", "federated-user"):
-                raise _invalid_principal("AWS", value)
+                raise _invalid_principal("AWS", value, field)
             continue
         if arn.resource_type not in ("user", "role"):
-            raise _invalid_principal("AWS", value)
+            raise _invalid_principal("AWS", value, field)
         named.append((value, arn.account, arn.resource_type, arn.path, arn.resource_name))
     local = _local_accounts(account for _, account, _, _, _ in named)
     for value, account_id, kind, path, name in named:
@@ -162,26 +160,26 @@ def _check_aws_principals(values: Sequence[str]) -> None:
             continue  # an account this installation does not hold: nothing to resolve against
         model: type[User] | type[Role] = User if kind == "user" else Role
         if not model.objects.filter(account__account_id=account_id, name__iexact=name, path=path).exists():
-            raise _invalid_principal("AWS", value)
+            raise _invalid_principal("AWS", value, field)
 
 
-def _check_federated_principals(values: Sequence[str]) -> None:
+def _check_federated_principals(values: Sequence[str], field: str) -> None:
     """A ``Federated`` principal is a provider's domain name, or the ARN of a SAML or OIDC provider that exists."""
     for value in values:
         arn = parse_arn(value)
         if arn is None:
             if not value or any(ch.isspace() for ch in value) or "*" in value:
-                raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+                raise MalformedPolicyDocument(FEDERATED_INVALID, field=field)
             continue  # a web identity provider's domain (accounts.google.com, cognito-identity.amazonaws.com)
         if arn.service != "iam" or arn.resource_type not in ("saml-provider", "oidc-provider"):
-            raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+            raise MalformedPolicyDocument(FEDERATED_INVALID, field=field)
         if not _local_accounts([arn.account]):
             continue
         provider: type[SAMLProvider] | type[OpenIDConnectProvider] = (
             SAMLProvider if arn.resource_type == "saml-provider" else OpenIDConnectProvider
         )
         if not provider.objects.filter(arn=value).exists():
-            raise MalformedPolicyDocument(FEDERATED_INVALID, field="assume_role_policy_document")
+            raise MalformedPolicyDocument(FEDERATED_INVALID, field=field)
 
 
 def check_trust_policy(text: Any, *, field: str = "assume_role_policy_document") -> str:
@@ -200,8 +198,8 @@ def check_trust_policy(text: Any, *, field: str = "assume_role_policy_document")
             if spec is not None:
                 aws.extend(spec.aws)
                 federated.extend(spec.federated)
-    _check_aws_principals(aws)
-    _check_federated_principals(federated)
+    _check_aws_principals(aws, field)
+    _check_federated_principals(federated, field)
     return text
 
 
