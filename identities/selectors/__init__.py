@@ -16,6 +16,7 @@ from identities.selectors.identity_providers import *  # noqa: F403 (the names o
 from identities.selectors.instance_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.policy_usage import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.role_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)

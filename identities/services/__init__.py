@@ -16,6 +16,7 @@ from identities.services.identity_providers import *  # noqa: F403 (the names of
 from identities.services.instance_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
+from identities.services.policy_usage import *  # noqa: F403 (the names of its __all__)
 from identities.services.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.services.role_policies import *  # noqa: F403 (the names of its __all__)
 from identities.services.roles import *  # noqa: F403 (the names of its __all__)

@@ -1,0 +1,207 @@
+"""The policies app's operations: customer managed policies, their versions and tags, and ValidatePolicy.
+
+GetPolicy, ListPolicies, DeletePolicy and ListEntitiesForPolicy need attachments and usage counts, so they are
+declared in ``identities.operations.policy_usage``; the resource and context builders here serve both.
+Writes naming an AWS managed policy are denied as AWS denies them: the policy belongs to the ``aws`` account, and no
+resource-based policy lets another account change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.conf import settings
+
+from accounts.models import Account
+from iamconsole import authorization
+from iamconsole.actors import Actor
+from iamconsole.arn import iam_arn
+from iamconsole.errors import AccessDenied, IamError, constraint_error
+from iamconsole.operations import Call, Operation
+from policies import aws_managed, selectors, services
+from policies.engine.validation import Finding, validate_policy
+
+
+def policy_resource(call: Call) -> str:
+    """The policy the request names by ``PolicyArn``: the ARN itself is the resource IAM authorizes against."""
+    return str(call.params.get("policy_arn") or "*")
+
+
+def new_policy_resource(call: Call) -> str:
+    """The ARN CreatePolicy would give the policy (its path included)."""
+    path = call.params.get("path") or "/"
+    return iam_arn(call.account_id, "policy", str(call.params.get("policy_name", "")), str(path))
+
+
+def request_tags_context(tags: Any) -> dict[str, Any]:
+    """``aws:RequestTag/KEY`` for each tag of the request, and ``aws:TagKeys`` listing their keys."""
+    if not isinstance(tags, list | tuple):
+        return {}
+    pairs = [(t.get("key"), t.get("value")) for t in tags if isinstance(t, Mapping) and isinstance(t.get("key"), str)]
+    if not pairs:
+        return {}
+    context: dict[str, Any] = {f"aws:RequestTag/{key}": value for key, value in pairs}
+    context["aws:TagKeys"] = [key for key, _ in pairs]
+    return context
+
+
+def resource_tags_context(call: Call) -> dict[str, Any]:
+    """``aws:ResourceTag/KEY`` for each tag of the policy the request names (none when it does not exist yet)."""
+    arn = call.params.get("policy_arn")
+    if call.account is None or not isinstance(arn, str) or aws_managed.is_aws_managed_arn(arn):
+        return {}
+    try:
+        policy = selectors.get_policy_by_arn(account=call.account, policy_arn=arn)
+    except IamError:
+        return {}  # the operation itself answers NoSuchEntity or InvalidInput
+    return {f"aws:ResourceTag/{key}": value for key, value in policy.tags.items()}
+
+
+def _create_context(call: Call) -> dict[str, Any]:
+    return request_tags_context(call.params.get("tags"))
+
+
+def _tag_context(call: Call) -> dict[str, Any]:
+    return {**resource_tags_context(call), **request_tags_context(call.params.get("tags"))}
+
+
+def _untag_context(call: Call) -> dict[str, Any]:
+    keys = call.params.get("tag_keys")
+    extra = {"aws:TagKeys": list(keys)} if isinstance(keys, list | tuple) else {}
+    return {**resource_tags_context(call), **extra}
+
+
+def deny_aws_managed_write(actor: Actor, action: str, policy_arn: str) -> None:
+    """Refuse a write to an AWS managed policy in AWS's cross-account form of AccessDenied."""
+    if aws_managed.is_aws_managed_arn(policy_arn):
+        raise AccessDenied(
+            authorization.denial_message(
+                actor, action, policy_arn, f"because no resource-based policy allows the {action} action"
+            )
+        )
+
+
+def customer_policy_write(action: str, service: Callable[..., Any]) -> Callable[..., Any]:
+    """The handler of a write to a customer managed policy: AWS managed ARNs are denied before the service runs."""
+
+    def handler(*, account: Account, actor: Actor, policy_arn: str, **params: Any) -> Any:
+        deny_aws_managed_write(actor, action, policy_arn)
+        return service(account=account, policy_arn=policy_arn, **params)
+
+    handler.__name__ = getattr(service, "__name__", action)
+    handler.__doc__ = service.__doc__
+    return handler
+
+
+#: ValidatePolicy's ``policyType`` (Access Analyzer's names, plus iamconsole's own for trust policies and
+#: boundaries) → the validator's policy type.
+VALIDATION_POLICY_TYPES: Mapping[str, str] = {
+    "IDENTITY_POLICY": "identity",
+    "RESOURCE_POLICY": "resource",
+    # SCPs and resource control policies follow the identity-policy grammar closely enough for editor advice.
+    "SERVICE_CONTROL_POLICY": "identity",
+    "RESOURCE_CONTROL_POLICY": "resource",
+    "TRUST_POLICY": "trust",
+    "PERMISSIONS_BOUNDARY_POLICY": "boundary",
+}
+#: Access Analyzer's ``validatePolicyResourceType`` for a role trust policy.
+TRUST_POLICY_RESOURCE_TYPE = "AWS::IAM::AssumeRolePolicyDocument"
+
+
+def validate_policy_document(
+    *, policy_document: str, policy_type: str = "IDENTITY_POLICY", validate_policy_resource_type: str | None = None
+) -> list[Finding]:
+    """The findings of Access Analyzer's policy checks for a document (iamconsole's ValidatePolicy, for editors).
+
+    Read-only advice: CreatePolicy and the other writes check the grammar only, as IAM does.
+    """
+    kind = VALIDATION_POLICY_TYPES.get(policy_type)
+    if kind is None:
+        raise constraint_error(
+            "PolicyType",
+            policy_type,
+            f"Member must satisfy enum value set: [{', '.join(VALIDATION_POLICY_TYPES)}]",
+            field="policy_type",
+        )
+    if validate_policy_resource_type == TRUST_POLICY_RESOURCE_TYPE:
+        kind = "trust"
+    if not isinstance(policy_document, str):
+        raise constraint_error("PolicyDocument", None, "Member must not be null", field="policy_document")
+    return validate_policy(policy_document, kind, trust_policy_quota=int(settings.IAM_QUOTAS["role_trust_policy_size"]))
+
+
+OPERATIONS = (
+    Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=_create_context),
+    Operation(
+        "GetPolicyVersion",
+        selectors.get_policy_version,
+        resource=policy_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    Operation(
+        "ListPolicyVersions",
+        selectors.list_policy_versions,
+        resource=policy_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    Operation(
+        "CreatePolicyVersion",
+        customer_policy_write("iam:CreatePolicyVersion", services.create_policy_version),
+        resource=policy_resource,
+        context=resource_tags_context,
+        takes_actor=True,
+    ),
+    Operation(
+        "SetDefaultPolicyVersion",
+        customer_policy_write("iam:SetDefaultPolicyVersion", services.set_default_policy_version),
+        resource=policy_resource,
+        context=resource_tags_context,
+        takes_actor=True,
+    ),
+    Operation(
+        "DeletePolicyVersion",
+        customer_policy_write("iam:DeletePolicyVersion", services.delete_policy_version),
+        resource=policy_resource,
+        context=resource_tags_context,
+        takes_actor=True,
+    ),
+    Operation(
+        "TagPolicy",
+        customer_policy_write("iam:TagPolicy", services.tag_policy),
+        resource=policy_resource,
+        context=_tag_context,
+        takes_actor=True,
+    ),
+    Operation(
+        "UntagPolicy",
+        customer_policy_write("iam:UntagPolicy", services.untag_policy),
+        resource=policy_resource,
+        context=_untag_context,
+        takes_actor=True,
+    ),
+    Operation(
+        "ListPolicyTags",
+        selectors.list_policy_tags,
+        resource=policy_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
+    # iamconsole's own: loads or refreshes the AWS catalogue (manage.py syncawspolicies).
+    Operation(
+        "SyncAwsManagedPolicies",
+        services.sync_aws_managed_policies,
+        action=None,
+        account_scoped=False,
+        system_only=True,
+    ),
+    Operation(
+        "ValidatePolicy",
+        validate_policy_document,
+        service="access-analyzer",
+        read_only=True,
+        account_scoped=False,
+    ),
+)
