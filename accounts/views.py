@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import RootSignInForm
+from accounts.forms import ChangePasswordForm, RootSignInForm, UserSignInForm
 from iamconsole import authentication, operations
 from iamconsole.actors import RequestContext, Source
+from iamconsole.errors import AccessDenied, IamError
 from iamconsole.middleware import signin_required
 
 
@@ -54,6 +55,80 @@ def signin(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signin.html", {"form": form, "next": next_url}, status=status)
 
 
+#: The session key of an IAM user who signed in but must choose a new password before using the console.
+PENDING_PASSWORD_CHANGE_KEY = "iam_pending_password_change"
+
+
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}) else ""
+
+
+@require_http_methods(["GET", "POST"])
+def user_signin(request: HttpRequest, account: str) -> HttpResponse:
+    """An IAM user's sign-in on its account's page (``/signin/<account id or alias>``), throttled like root's.
+
+    A password that must be reset, or that expired, leads to the change-password page before any console session.
+    """
+    next_url = _safe_next(request)
+    form = UserSignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        client_ip = request.META.get("REMOTE_ADDR")
+        user_name = form.cleaned_data["user_name"]
+        identifier = authentication.user_signin_identifier(account, user_name)
+        if authentication.signin_throttled(client_ip=client_ip, email=identifier):
+            form.add_error(None, "Too many failed sign-in attempts. Wait a few minutes and try again.")
+            status = 429
+        else:
+            signin = authentication.authenticate_user_password(
+                account=account, user_name=user_name, password=form.cleaned_data["password"], client_ip=client_ip
+            )
+            if signin is None:
+                form.add_error(None, "Your authentication information is incorrect. Please try again.")
+                status = 401
+            elif signin.hard_expired:
+                form.add_error(None, "Your password has expired. Ask your administrator to reset it.")
+                status = 403
+            else:
+                request.session.cycle_key()
+                data = authentication.console_session_data(signin.actor)
+                if signin.must_change_password:
+                    request.session[PENDING_PASSWORD_CHANGE_KEY] = data
+                    return HttpResponseRedirect(reverse("accounts:signin-change-password"))
+                request.session[authentication.SESSION_KEY] = data
+                return HttpResponseRedirect(next_url or reverse("accounts:dashboard"))
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "next": next_url, "account": account}
+    return render(request, "accounts/user_signin.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def signin_change_password(request: HttpRequest) -> HttpResponse:
+    """The new password an IAM user must choose at sign-in; ChangePassword checks the old one and the policy."""
+    actor = authentication.actor_from_console_session(request.session.get(PENDING_PASSWORD_CHANGE_KEY))
+    if actor is None:
+        return HttpResponseRedirect(reverse("accounts:signin"))
+    form = ChangePasswordForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        params = {key: form.cleaned_data[key] for key in ("old_password", "new_password")}
+        try:
+            operations.run(actor, "ChangePassword", params, request=console_request(request))
+        except IamError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status = exc.http_status
+        else:
+            data = request.session.pop(PENDING_PASSWORD_CHANGE_KEY)
+            request.session.cycle_key()
+            request.session[authentication.SESSION_KEY] = data
+            return HttpResponseRedirect(reverse("accounts:dashboard"))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/change_password.html", {"form": form, "principal": actor}, status=status)
+
+
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     """End the console session."""
@@ -66,5 +141,8 @@ def signout(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The console home: which account and principal is signed in."""
     actor = request.actor  # type: ignore[attr-defined]
-    aliases = operations.run(actor, "ListAccountAliases", request=console_request(request))
+    try:
+        aliases = operations.run(actor, "ListAccountAliases", request=console_request(request))
+    except AccessDenied:  # an IAM user without iam:ListAccountAliases still gets its dashboard
+        aliases = []
     return render(request, "accounts/dashboard.html", {"aliases": aliases})

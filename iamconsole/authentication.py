@@ -199,3 +199,55 @@ def authenticate_root_password(*, email: str, password: str, client_ip: str | No
         return None
     cache.delete(_throttle_key(client_ip, email))
     return Actor.root(account.account_id)
+
+
+def _count_failure(key: str) -> None:
+    cache.add(key, 0, timeout=SIGNIN_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=SIGNIN_WINDOW_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class UserSignIn:
+    """An IAM user's correct console password, and whether a new password must be chosen before anything else.
+
+    ``hard_expired``: the password expired under the policy's ``HardExpiry``: no session, an administrator must
+    reset it.
+    """
+
+    actor: Actor
+    must_change_password: bool = False
+    hard_expired: bool = False
+
+
+def user_signin_identifier(account: str, user_name: str) -> str:
+    """What sign-in throttling counts failures against for an IAM user: the account (id or alias) and user name."""
+    return f"{account.strip().lower()}/{user_name.strip().lower()}"
+
+
+def authenticate_user_password(
+    *, account: str, user_name: str, password: str, client_ip: str | None
+) -> UserSignIn | None:
+    """Check an IAM user's console password on the sign-in page of ``account`` (an id or an alias).
+
+    None for a wrong account, user or password (failures count towards throttling, as for the root user). A correct
+    password is recorded as the user's ``PasswordLastUsed``, unless it expired under ``HardExpiry``.
+    """
+    identifier = user_signin_identifier(account, user_name)
+    if signin_throttled(client_ip=client_ip, email=identifier):
+        return None
+    found = account_selectors.find_account_by_id_or_alias(account.strip())
+    check = None
+    if found is not None:
+        check = identity_selectors.check_console_password(account=found, user_name=user_name, password=password)
+    if check is None:
+        _count_failure(_throttle_key(client_ip, identifier))
+        return None
+    cache.delete(_throttle_key(client_ip, identifier))
+    actor = user_actor(check.user)
+    if check.hard_expired:
+        return UserSignIn(actor=actor, must_change_password=True, hard_expired=True)
+    identity_services.record_password_use(user_pk=check.user.pk)
+    return UserSignIn(actor=actor, must_change_password=check.must_change_password)
