@@ -37,7 +37,7 @@ def sign_in(client: Client, account: str, user_name: str, password: str, **extra
     )
 
 
-def signed_in_principal(client: Client) -> dict | None:
+def signed_in_principal(client: Client) -> dict[str, str] | None:
     return client.session.get(authentication.SESSION_KEY)
 
 
