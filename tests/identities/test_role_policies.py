@@ -81,7 +81,7 @@ def test_attached_policies_quota(account):
 def test_concurrent_attaches_never_exceed_the_quota(account):
     create(account, "app")
     found = policies(account, 6)
-    arns = iter(p.arn for p in found)
+    arns = iter([p.arn for p in found])  # a list iterator: safe to share between threads
     with override_settings(IAM_QUOTAS={**QUOTAS, "managed_policies_per_role": 3}):
         results = run_concurrently(6, lambda: run(account, "AttachRolePolicy", role_name="app", policy_arn=next(arns)))
     assert sum(r is None for r in results) == 3
