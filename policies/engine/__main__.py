@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -55,8 +56,13 @@ def simulate_main(argv: list[str]) -> int:
             print(f"error: request {number}: {exc.code}: {exc.message}", file=sys.stderr)
             return USAGE_ERROR
         responses.append({"EvaluationResults": response["EvaluationResults"]})
-    json.dump(responses, sys.stdout, indent=2)
-    sys.stdout.write("\n")
+    try:
+        sys.stdout.write(json.dumps(responses, indent=2) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`| head`) went away. As the Python docs advise, point stdout at devnull so
+        # the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
