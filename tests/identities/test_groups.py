@@ -35,9 +35,9 @@ def test_create_and_get_group(account):
         run(account, "CreateGroup", group_name="admins")
     assert exc.value.message == "Group with name admins already exists."
     run(account, "CreateGroup", group_name="g" * 128)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as invalid:
         run(account, "CreateGroup", group_name="g" * 129)
-    assert exc.value.field == "group_name"
+    assert invalid.value.field == "group_name"
 
 
 def test_get_group_members_paginated(account):

@@ -231,9 +231,9 @@ def test_tag_rules(account):
     with pytest.raises(ValidationError):
         run(account, "CreateUser", user_name="bob", tags=[{"key": f"k{n}", "value": ""} for n in range(51)])
     run(account, "TagUser", user_name="alice", tags=[{"key": f"k{n}", "value": "é ü"} for n in range(50)])
-    with pytest.raises(LimitExceeded) as exc:
+    with pytest.raises(LimitExceeded) as limit:
         run(account, "TagUser", user_name="alice", tags=[{"key": "one-more", "value": ""}])
-    assert exc.value.message == "Cannot exceed quota for TagsPerUser: 50"
+    assert limit.value.message == "Cannot exceed quota for TagsPerUser: 50"
     run(account, "TagUser", user_name="alice", tags=[{"key": "K0", "value": "replaced"}])
     assert len(User.objects.get(name="alice").tags) == 50
     page = run(account, "ListUserTags", user_name="alice", max_items=30)
@@ -249,8 +249,7 @@ def test_permissions_boundary(account):
         "PermissionsBoundaryArn": boundary.arn,
     }
     run(account, "DeleteUserPermissionsBoundary", user_name="alice")
-    user.refresh_from_db()
-    assert user.permissions_boundary is None
+    assert User.objects.get(pk=user.pk).permissions_boundary is None
     run(account, "PutUserPermissionsBoundary", user_name="alice", permissions_boundary=boundary.arn)
     user.refresh_from_db()
     assert user.permissions_boundary == boundary
