@@ -438,6 +438,21 @@ ASSUME = allow("sts:AssumeRole", f"arn:aws:iam::{ACCOUNT}:role/*")
             None,
             "allowed",
         ),
+        # Identity providers (AssumeRoleWithWebIdentity / SAML): the trust policy names the provider.
+        (
+            Principal(arn="cognito-identity.amazonaws.com", federated="cognito-identity.amazonaws.com"),
+            trust({"Federated": "cognito-identity.amazonaws.com"}),
+            None,
+            None,
+            "allowed",
+        ),
+        (
+            Principal(arn="accounts.google.com", federated="accounts.google.com"),
+            trust({"Federated": "cognito-identity.amazonaws.com"}),
+            None,
+            None,
+            "implicitDeny",
+        ),
         (
             Principal(arn="lambda.amazonaws.com", account="", service="lambda.amazonaws.com"),
             trust({"Service": "ec2.amazonaws.com"}),
@@ -495,6 +510,15 @@ def test_trust_policy_conditions_read_sts_keys() -> None:
 def test_denial_suffix_uses_aws_wording(arguments: dict[str, Any], suffix: str) -> None:
     result = run(action="iam:CreateUser", target=f"arn:aws:iam::{ACCOUNT}:user/new", **arguments)
     assert result.denial_suffix("iam:CreateUser") == suffix
+
+
+def test_allowed_by_boundary_reports_the_boundary_alone() -> None:
+    # API reference, PermissionsBoundaryDecisionDetail: true when the boundary has a matching Allow
+    # and no Deny, whatever the identity-based policies say.
+    assert run(USER, boundary=[GET]).allowed_by_boundary is True
+    assert run(USER, identity=[GET], boundary=[GET, NOT_THIS]).allowed_by_boundary is False
+    assert run(USER, identity=[GET], boundary=[NO_GET]).allowed_by_boundary is False
+    assert run(USER, identity=[GET]).allowed_by_boundary is None
 
 
 def test_allowed_decision_has_no_denial_suffix() -> None:

@@ -18,7 +18,17 @@ from typing import Any
 import botocore.session
 import pytest
 
-from policies.engine import PolicyError, SimulationInputError, context_keys_for_policies, simulate_custom_policy
+from policies.engine import (
+    PolicyError,
+    PolicyKind,
+    PolicySource,
+    Principal,
+    SimulationInputError,
+    context_keys_for_policies,
+    parse_policy,
+    simulate,
+    simulate_custom_policy,
+)
 
 from .conftest import ACCOUNT, OTHER, allow, deny, doc
 
@@ -338,3 +348,25 @@ def test_engine_and_cli_never_import_django() -> None:
         [sys.executable, "-c", code], cwd=ROOT_DIR, capture_output=True, text=True, check=False, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_simulate_principal_policy_sources_keep_their_labels() -> None:
+    # SimulatePrincipalPolicy gathers the principal's policies itself and reports their own labels.
+    group_policy = PolicySource(parse_policy(READ), f"arn:aws:iam::{ACCOUNT}:policy/Readers", "user-managed")
+    inline = PolicySource(parse_policy(GUARD), "Guard", "user")
+    boundary = PolicySource(
+        parse_policy(doc(allow("s3:*", "*")), PolicyKind.BOUNDARY), f"arn:aws:iam::{ACCOUNT}:policy/B", "user-managed"
+    )
+    results = simulate(
+        action_names=["s3:GetObject", "s3:PutObject"],
+        principal=Principal(arn=f"arn:aws:iam::{ACCOUNT}:user/alice"),
+        context={"aws:SecureTransport": False},
+        identity_policies=[group_policy, inline],
+        permissions_boundary=boundary,
+    )
+    get, put = results
+    assert get["EvalDecision"] == "explicitDeny"
+    assert [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in get["MatchedStatements"]] == [("Guard", "user")]
+    # AWS: AllowedByPermissionsBoundary is true when the boundary allows and does not deny.
+    assert get["PermissionsBoundaryDecisionDetail"] == {"AllowedByPermissionsBoundary": True}
+    assert put["EvalDecision"] == "explicitDeny"
