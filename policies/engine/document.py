@@ -197,6 +197,11 @@ def _parse_cached(text: str, kind: PolicyKind) -> Policy:
     return _Parser(text, kind).parse()
 
 
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise.
+    raise ValueError(name)
+
+
 def _string_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -226,7 +231,7 @@ class _Parser:
         if _BAD_CHARS.search(text):
             raise PolicyError(SYNTAX_ERROR)
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise PolicyError(SYNTAX_ERROR) from exc
         if not isinstance(doc, dict) or not set(doc) <= _TOP_ELEMENTS:

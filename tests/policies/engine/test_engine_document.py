@@ -37,6 +37,11 @@ TRUST_STATEMENT = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.co
         ("not json", PolicyKind.IDENTITY, SYNTAX),
         ("[]", PolicyKind.IDENTITY, SYNTAX),
         ('{"Version": "2012-10-17", "Statement": [], "Foo": 1}', PolicyKind.IDENTITY, SYNTAX),
+        (
+            doc({**allow(), "Condition": {"NumericLessThan": {"n": 1}}}).replace("1}", "NaN}"),
+            PolicyKind.IDENTITY,
+            SYNTAX,
+        ),
         # VERSION: only 2012-10-17 and 2008-10-17 exist.
         (doc(allow(), version="2012-10-18"), PolicyKind.IDENTITY, SYNTAX),
         # GRAMMAR: Statement is required, an object or a non-empty list of objects.
