@@ -10,7 +10,8 @@ and "Cross-account policy evaluation logic" in the IAM User Guide:
   policy allows the principal; how far the resource-based policy reaches depends on how it names
   the caller:
   * an IAM user ARN (or the exact role session / federated user session ARN): allowed, not limited
-    by an implicit deny in identity-based policies, the boundary or session policies;
+    by an implicit deny in identity-based policies, the boundary or session policies (`"*"` counts
+    as naming an IAM user, and as naming the role for a session);
   * the role ARN (or the IAM user behind a federated user session): limited by an implicit deny
     in the permissions boundary and in session policies;
   * the account (`123456789012` / `arn:aws:iam::123456789012:root`): delegates to the account, so
@@ -34,7 +35,7 @@ from typing import Final
 from .context import ContextValue, normalize_context
 from .document import Policy, Position, Statement
 from .matching import Context
-from .principals import Grant, Principal, excluded_by, grant_level
+from .principals import Grant, Principal, everyone, excluded_by, grant_level
 
 ALLOWED: Final = "allowed"
 EXPLICIT_DENY: Final = "explicitDeny"
@@ -206,7 +207,7 @@ def evaluate(
                 res_denies.append((src, st))
         for src, st in raw_allows:
             if st.not_principal is not None:
-                level = Grant.NONE if excluded_by(st.not_principal, principal) else Grant.DIRECT
+                level = Grant.NONE if excluded_by(st.not_principal, principal) else everyone(principal)
             elif st.principal is None:
                 level = Grant.DIRECT
             else:

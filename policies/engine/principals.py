@@ -117,14 +117,16 @@ def grant_level(spec: PrincipalSpec, caller: Principal) -> Grant:
     """How the `Principal` element `spec` names `caller` (Grant.NONE when it does not)."""
     names = _names(spec)
     if spec.wildcard:
-        return Grant.DIRECT
+        return everyone(caller)
     if caller.service is not None:
         return Grant.DIRECT if caller.service.lower() in names.services else Grant.NONE
     if caller.federated is not None:
         return Grant.DIRECT if caller.federated in names.federated else Grant.NONE
     if caller.canonical_user is not None and caller.canonical_user in names.canonical:
         return Grant.DIRECT
-    if names.wildcard or caller.arn in names.arns:
+    if names.wildcard:
+        return everyone(caller)
+    if caller.arn in names.arns:
         return Grant.DIRECT
     if caller.account in names.accounts:
         # The root user is the account itself; naming the account grants it directly.
@@ -134,6 +136,15 @@ def grant_level(spec: PrincipalSpec, caller: Principal) -> Grant:
     ):
         return Grant.ROLE
     return Grant.NONE
+
+
+def everyone(caller: Principal) -> Grant:
+    """A grant to everyone (`"*"`, or `NotPrincipal` not listing the caller).
+
+    It names no session, so for a session it counts as a grant to the role (limited by the
+    role's boundary and session policies, the cautious reading); for anyone else it is direct.
+    """
+    return Grant.ROLE if caller.is_session else Grant.DIRECT
 
 
 def excluded_by(spec: PrincipalSpec, caller: Principal) -> bool:

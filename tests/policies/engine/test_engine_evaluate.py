@@ -132,6 +132,20 @@ CASES: list[tuple[str, dict[str, Any], str, str | None]] = [
         "resource-based",
     ),
     ("resource allows everyone", {"principal": USER, "resource": [named("*")]}, "allowed", None),
+    # "*" names no session: for a role session it is read as naming the role (limited by the boundary).
+    (
+        "everyone, user with boundary",
+        {"principal": USER, "boundary": [NO_GET], "resource": [named("*")]},
+        "allowed",
+        None,
+    ),
+    (
+        "everyone, session with boundary",
+        {"principal": SESSION, "boundary": [NO_GET], "resource": [named("*")]},
+        "implicitDeny",
+        "permissions boundary",
+    ),
+    ("everyone, session", {"principal": SESSION, "resource": [named({"AWS": "*"})]}, "allowed", None),
     # BOUNDARY: a resource-based policy naming an IAM user ARN is not limited by an implicit deny in
     # the boundary (nor by the missing identity allow)...
     (
