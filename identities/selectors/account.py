@@ -32,6 +32,7 @@ from identities.models import (
     SAMLProvider,
     User,
 )
+from identities.selectors.policy_usage import with_usage_counts
 from policies.models import ManagedPolicy, PolicyVersion
 
 __all__ = [
@@ -184,10 +185,9 @@ def _attached() -> Prefetch[Any]:
 def _querysets(account: Account) -> dict[EntityFilter, QuerySet[Any]]:
     boundary_users = User.objects.filter(account=account, permissions_boundary=OuterRef("pk"))
     boundary_roles = Role.objects.filter(account=account, permissions_boundary=OuterRef("pk"))
-    policies = ManagedPolicy.objects.annotate(
-        attachment_count=Coalesce(_count(PolicyAttachment.objects.filter(account=account, policy=OuterRef("pk"))), 0),
-        boundary_usage_count=Coalesce(_count(boundary_users), 0) + Coalesce(_count(boundary_roles), 0),
-    ).prefetch_related(Prefetch("versions", queryset=PolicyVersion.objects.order_by("pk")))
+    policies = with_usage_counts(ManagedPolicy.objects.all(), account=account).prefetch_related(
+        Prefetch("versions", queryset=PolicyVersion.objects.order_by("pk"))
+    )
     in_use = Exists(PolicyAttachment.objects.filter(account=account, policy=OuterRef("pk")))
     return {
         EntityFilter.USER: User.objects.filter(account=account)
