@@ -20,7 +20,11 @@ app.autodiscover_tasks()
 # A web request publishing while Redis is down must fail fast (the outbox keeps the task), not hang for minutes.
 app.conf.broker_connection_timeout = 2
 
+SWEEP = settings.IAM_SWEEP_INTERVAL  # IAM_SWEEP_INTERVAL_SECONDS, 60 by default
+
 #: Periodic work, declared here rather than in the admin (see ARCHITECTURE.md, Background work).
 app.conf.beat_schedule = {
     "send-outbox": {"task": "iamconsole.outbox.send_outbox_task", "schedule": settings.IAM_OUTBOX_INTERVAL},
+    # Expired credentials are refused at the request; the sweep only removes their rows.
+    "purge-expired-sessions": {"task": "sts.tasks.purge_expired_sessions_task", "schedule": SWEEP},
 }

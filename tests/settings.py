@@ -4,3 +4,12 @@ from iamconsole.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: hashing strength is not under test
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# SQLite test databases are files (RAM-backed where /dev/shm exists), one per run, so that the Celery worker of the
+# integration tests, another process, sees the same database; in-memory SQLite is private to one process.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os as _os
+    import tempfile as _tempfile
+
+    _dir = "/dev/shm" if _os.path.isdir("/dev/shm") else _tempfile.gettempdir()  # noqa: S108
+    DATABASES["default"]["TEST"] = {"NAME": f"{_dir}/iamconsole-test-{_os.getpid()}.sqlite3"}  # noqa: F405
