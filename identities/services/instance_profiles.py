@@ -37,9 +37,7 @@ INSTANCE_PROFILE_NAME_MAX = 128
 
 
 def _lock_profile(account: Account, name: str) -> InstanceProfile:
-    profile = (
-        InstanceProfile.objects.select_for_update().select_related("role").filter(account=account, name__iexact=name)
-    ).first()
+    profile = (InstanceProfile.objects.select_for_update().filter(account=account, name__iexact=name)).first()
     if profile is None:
         raise no_such_instance_profile(name)
     return profile
