@@ -16,7 +16,6 @@ from iamconsole.actors import Actor, RequestContext, Source
 
 #: Errors worth another try: the database restarting, a connection dropped, SQLite's "database is locked".
 TRANSIENT = (OperationalError, InterfaceError)
-RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 120, "max_retries": 8}
 
 
 def _run(account_id: str, operation: str, params: dict[str, Any]) -> Any:
@@ -25,14 +24,30 @@ def _run(account_id: str, operation: str, params: dict[str, Any]) -> Any:
     return operations.run(Actor.system(account_id), operation, params, request=RequestContext(source=Source.TASK))
 
 
-@shared_task(name="identities.tasks.delete_service_linked_role_task", acks_late=True, ignore_result=True, **RETRY)
+@shared_task(
+    name="identities.tasks.delete_service_linked_role_task",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+)
 def delete_service_linked_role_task(account_id: str, deletion_task_id: str) -> str:
     """Advance a DeleteServiceLinkedRole deletion by one step; the service enqueues the next step itself."""
     deletion = _run(account_id, "ProcessServiceLinkedRoleDeletion", {"deletion_task_id": deletion_task_id})
     return str(deletion.status)
 
 
-@shared_task(name="identities.tasks.generate_credential_report_task", acks_late=True, ignore_result=True, **RETRY)
+@shared_task(
+    name="identities.tasks.generate_credential_report_task",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+)
 def generate_credential_report_task(account_id: str) -> str:
     """Write the account's credential report (GenerateCredentialReport's task)."""
     report = _run(account_id, "CompleteCredentialReport", {})

@@ -18,7 +18,7 @@ def get_service_linked_role_deletion_status(*, account: Account, deletion_task_i
     A string that is not of the form ``task/aws-service-role/<service>/<role>/<uuid>`` is ``InvalidInput``; a
     well-formed id the account never issued is ``NoSuchEntity``.
     """
-    parts = deletion_task_id.split("/") if isinstance(deletion_task_id, str) else []
+    parts = deletion_task_id.split("/")
     if len(parts) != 5 or not all(parts) or not deletion_task_id.startswith(DELETION_TASK_PREFIX):
         raise InvalidInput(f"Invalid deletion task id: {deletion_task_id}", field="deletion_task_id")
     deletion = ServiceLinkedRoleDeletion.objects.filter(account=account, deletion_task_id=deletion_task_id).first()

@@ -39,6 +39,7 @@ def status(account, task_id):
 def test_create_gives_the_role_aws_gives(account):
     role = create(account)
     spec = service_linked_catalog.get_spec(BEANSTALK)
+    assert spec is not None
     assert role.name == "AWSServiceRoleForElasticBeanstalk"
     assert role.path == "/aws-service-role/elasticbeanstalk.amazonaws.com/"
     assert re.fullmatch(r"AROA[A-Z2-7]{17}", role.role_id)

@@ -90,13 +90,12 @@ def publishing_to(url: str, transport_options: dict[str, Any]) -> Iterator[None]
     from iamconsole.celery import app
 
     saved = (app.conf.broker_url, app.conf.broker_transport_options)
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = transport_options
+    app.conf.update(broker_url=url, broker_transport_options=transport_options)
     _reset_publisher_connections(app)
     try:
         yield
     finally:
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.update(broker_url=saved[0], broker_transport_options=saved[1])
         _reset_publisher_connections(app)
 
 
