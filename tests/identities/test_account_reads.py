@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore.model import StringShape
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -22,8 +24,6 @@ def run(account: Any, operation: str, **params: Any) -> Any:
 
 
 def test_summary_has_every_aws_key_and_counts(account, other_account):
-    import botocore.session
-
     create(account, "a")
     create(account, "b")
     create(other_account, "theirs")
@@ -34,7 +34,9 @@ def test_summary_has_every_aws_key_and_counts(account, other_account):
     run(account, "AttachRolePolicy", role_name="a", policy_arn=policy.arn)
     with override_settings(IAM_QUOTAS={**QUOTAS, "roles": 1234, "managed_policies_per_role": 20}):
         summary = OUTPUTS["GetAccountSummary"](run(account, "GetAccountSummary"))["SummaryMap"]
-    enum = botocore.session.get_session().get_service_model("iam").shape_for("summaryKeyType").enum
+    shape = botocore.session.get_session().get_service_model("iam").shape_for("summaryKeyType")
+    assert isinstance(shape, StringShape)
+    enum = shape.enum
     assert set(summary) == set(enum)
     assert summary["Roles"] == 2 and summary["RolesQuota"] == 1234
     assert summary["Users"] == 1 and summary["InstanceProfiles"] == 1 and summary["Providers"] == 1

@@ -42,9 +42,9 @@ def test_create_and_get(account):
     with pytest.raises(EntityAlreadyExists) as exc:
         run(account, "CreateInstanceProfile", instance_profile_name="Web")
     assert exc.value.message == "Instance Profile Web already exists."
-    with pytest.raises(NoSuchEntity) as exc:
+    with pytest.raises(NoSuchEntity) as missing:
         run(account, "GetInstanceProfile", instance_profile_name="ghost")
-    assert exc.value.message == "Instance Profile ghost cannot be found."
+    assert missing.value.message == "Instance Profile ghost cannot be found."
 
 
 def test_one_role_per_profile(account):
@@ -61,9 +61,9 @@ def test_one_role_per_profile(account):
     ]["Roles"]
     assert [r["RoleName"] for r in roles] == ["app"]
     assert roles[0]["Arn"] == f"arn:aws:iam::{account.account_id}:role/app"
-    with pytest.raises(DeleteConflict) as exc:
+    with pytest.raises(DeleteConflict) as conflict:
         run(account, "DeleteInstanceProfile", instance_profile_name="web")
-    assert exc.value.message == "Cannot delete entity, must remove roles from instance profile first."
+    assert conflict.value.message == "Cannot delete entity, must remove roles from instance profile first."
     with pytest.raises(NoSuchEntity):
         run(account, "RemoveRoleFromInstanceProfile", instance_profile_name="web", role_name="other")
     run(account, "RemoveRoleFromInstanceProfile", instance_profile_name="web", role_name="app")

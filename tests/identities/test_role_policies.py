@@ -148,9 +148,9 @@ def test_inline_policy_grammar_and_size(account):
     )
     run(account, "PutRolePolicy", role_name="app", policy_name="one", policy_document=big)
     run(account, "PutRolePolicy", role_name="app", policy_name="two", policy_document=big)
-    with pytest.raises(LimitExceeded) as exc:
+    with pytest.raises(LimitExceeded) as too_big:
         run(account, "PutRolePolicy", role_name="app", policy_name="three", policy_document=big)
-    assert exc.value.message == "Maximum policy size of 10240 bytes exceeded for role app"
+    assert too_big.value.message == "Maximum policy size of 10240 bytes exceeded for role app"
     run(account, "PutRolePolicy", role_name="app", policy_name="one", policy_document=big)  # replacing is not adding
 
 
