@@ -88,6 +88,14 @@ def _entities(result: Any) -> dict[str, Any]:
     return shape
 
 
+def _simulation(page: Any) -> dict[str, Any]:
+    """SimulateCustomPolicy and SimulatePrincipalPolicy: the engine's ``EvaluationResults``, already AWS-shaped."""
+    shape: dict[str, Any] = {"EvaluationResults": list(page.results), "IsTruncated": page.is_truncated}
+    if page.marker:
+        shape["Marker"] = page.marker
+    return shape
+
+
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "CreatePolicy": lambda policy: {"Policy": policy_shape(policy)},
     "GetPolicy": lambda policy: {"Policy": policy_shape(policy)},
@@ -98,4 +106,8 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "ListPolicyVersions": lambda page: _page("Versions", page, lambda v: policy_version_shape(v, with_document=False)),
     "ListPolicyTags": _tags_page,
     "ListEntitiesForPolicy": _entities,
+    "SimulateCustomPolicy": _simulation,
+    "SimulatePrincipalPolicy": _simulation,
+    "GetContextKeysForCustomPolicy": lambda keys: {"ContextKeyNames": list(keys)},
+    "GetContextKeysForPrincipalPolicy": lambda keys: {"ContextKeyNames": list(keys)},
 }

@@ -14,6 +14,7 @@ from identities.operations import (
     role_policies,
     roles,
     service_linked_roles,
+    simulation,
     users,
 )
 
@@ -32,4 +33,5 @@ OPERATIONS = (
     *instance_profiles.OPERATIONS,
     *identity_providers.OPERATIONS,
     *account.OPERATIONS,
+    *simulation.OPERATIONS,
 )

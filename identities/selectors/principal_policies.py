@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -128,14 +129,16 @@ def gather_principal_policies(
     account_id: str,
     user_pk: int | None = None,
     role_pk: int | None = None,
+    group_pk: int | None = None,
     session_policy_arns: Sequence[str] = (),
 ) -> PrincipalPolicies:
-    """The policies of an IAM user (with its groups') or of a role, and the session's managed policies.
+    """The policies of an IAM user (with its groups'), a role or a group, and the session's managed policies.
 
     Three queries whatever the number of policies: the principal's row, the default versions of every managed
-    policy involved (attached, boundary, session), and the inline policies. For the authorizer only: the caller's
-    credentials name the principal, so there is no name to look up.
+    policy involved (attached, boundary, session), and the inline policies. For the authorizer (the caller's
+    credentials name the principal, so there is no name to look up) and the simulator (which looked the name up).
     """
+    row: tuple[Any, int | None] | None  # (tags, permissions boundary id)
     if user_pk is not None:
         row = (
             User.objects.filter(pk=user_pk, account__account_id=account_id)
@@ -150,6 +153,11 @@ def gather_principal_policies(
             .first()
         )
         owner = Q(role_id=role_pk)
+    elif group_pk is not None:
+        # SimulatePrincipalPolicy on a group: its own policies; a group has no tags and no boundary.
+        exists = Group.objects.filter(pk=group_pk, account__account_id=account_id).exists()
+        row = ({}, None) if exists else None
+        owner = Q(group_id=group_pk)
     else:
         return PrincipalPolicies(found=False)
     if row is None:
