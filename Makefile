@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 
 migrate: install
 	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py syncawspolicies
 
 # The printed links follow PORT unless IAM_CONSOLE_URL says otherwise.
 run: export IAM_CONSOLE_URL ?= http://127.0.0.1:$(PORT)

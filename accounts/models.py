@@ -74,6 +74,8 @@ class AuditEvent(models.Model):
     error_code = models.CharField(max_length=128, blank=True)
     error_message = models.TextField(blank=True)
     read_only = models.BooleanField(default=False)
+    #: What the operation reports about its effect (e.g. how many expired sessions a sweep deleted).
+    details = models.JSONField(default=dict, blank=True)
     time = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -11,6 +11,7 @@ import secrets
 import string
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
@@ -193,6 +194,7 @@ def record_audit_event(
     error_code: str = "",
     error_message: str = "",
     read_only: bool = False,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction)."""
     account = selectors.find_account(account_id) if account_id else None
@@ -212,4 +214,5 @@ def record_audit_event(
         error_code=error_code,
         error_message=error_message,
         read_only=read_only,
+        details=details or {},
     )

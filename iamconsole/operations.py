@@ -67,6 +67,8 @@ class Operation:
     account_scoped: bool = True
     #: iamconsole's own administrative operations (CreateAccount) that only the system actor may call.
     system_only: bool = False
+    #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
+    audit_details: Callable[[Any], dict[str, Any]] | None = None
 
     @property
     def iam_action(self) -> str | None:
@@ -143,7 +145,8 @@ def run(
                 kwargs["request"] = request
             result = operation.handler(**kwargs)
             if not operation.read_only or settings.IAM_AUDIT_READS:
-                _record(operation, call, resource, outcome="success")
+                details = operation.audit_details(result) if operation.audit_details else None
+                _record(operation, call, resource, outcome="success", details=details)
         return result
     except IamError as exc:
         outcome = "denied" if exc.code == "AccessDenied" else "failed"
@@ -152,7 +155,15 @@ def run(
         raise
 
 
-def _record(operation: Operation, call: Call, resource: str, *, outcome: str, error: IamError | None = None) -> None:
+def _record(
+    operation: Operation,
+    call: Call,
+    resource: str,
+    *,
+    outcome: str,
+    error: IamError | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
     account_services.record_audit_event(
         account_id=call.account_id,
         actor_arn=call.actor.arn,
@@ -168,4 +179,5 @@ def _record(operation: Operation, call: Call, resource: str, *, outcome: str, er
         error_code=error.code if error else "",
         error_message=error.message if error else "",
         read_only=operation.read_only,
+        details=details,
     )

@@ -103,7 +103,4 @@ def role_name_taken_message(role_name: str) -> str:
 
     AWS answers ``InvalidInput`` here, not ``EntityAlreadyExists``.
     """
-    return (
-        f"Service role name {role_name} has been taken in this account, "
-        "please try a different suffix."
-    )
+    return f"Service role name {role_name} has been taken in this account, please try a different suffix."

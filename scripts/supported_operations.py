@@ -1,8 +1,8 @@
 """Print, or write into README.md, the list of supported AWS operations, compared with botocore's models.
 
-    python scripts/supported_operations.py           # print the Markdown section
-    python scripts/supported_operations.py --write   # replace the section in README.md
-    python scripts/supported_operations.py --check   # exit 1 when README.md is out of date (used by the tests)
+python scripts/supported_operations.py           # print the Markdown section
+python scripts/supported_operations.py --write   # replace the section in README.md
+python scripts/supported_operations.py --check   # exit 1 when README.md is out of date (used by the tests)
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ def section() -> str:
         lines.append("")
         lines.append(", ".join(f"`{name}`" for name in ours) or "(none)")
         lines.append("")
-    own = sorted(name for name, op in table.items()
-                 if name not in session.get_service_model(op.service).operation_names)
-    lines.append(f"**iamconsole's own operations ({len(own)}), for the console and REST API:** "
-                 + ", ".join(f"`{name}`" for name in own))
+    models = {service: set(session.get_service_model(service).operation_names) for service in ("iam", "sts")}
+    own = sorted(name for name, op in table.items() if name not in models.get(op.service, set()))
+    lines.append(
+        f"**iamconsole's own operations ({len(own)}), for the console and REST API:** "
+        + ", ".join(f"`{name}`" for name in own)
+    )
     lines.extend(["", END])
     return "\n".join(lines)
 
@@ -55,8 +57,10 @@ def main(argv: list[str]) -> int:
     updated = head + text + tail
     if "--check" in argv:
         if updated != current:
-            print("README.md's supported operations are out of date: run scripts/supported_operations.py --write",
-                  file=sys.stderr)
+            print(
+                "README.md's supported operations are out of date: run scripts/supported_operations.py --write",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if "--write" in argv:

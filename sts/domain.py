@@ -16,7 +16,7 @@ from typing import Any
 
 from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, MalformedPolicyDocument, ValidationError, constraint_error
-from identities import domain as identity_domain
+from iamconsole import domain as identity_domain
 from policies.engine import PolicyError, PolicyKind, parse_policy
 
 NAME_PATTERN = r"[\w+=,.@-]*"

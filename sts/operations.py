@@ -139,6 +139,7 @@ OPERATIONS = (
     Operation(
         "PurgeExpiredSessions",
         services.purge_expired_sessions,
+        audit_details=lambda deleted: {"deleted": deleted},
         action=None,
         account_scoped=False,
         system_only=True,

@@ -27,6 +27,7 @@ from accounts.models import Account
 from iamconsole import crypto, ids
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn
+from iamconsole.domain import MAX_TAGS
 from iamconsole.errors import (
     AccessDenied,
     NoSuchEntity,
@@ -34,7 +35,6 @@ from iamconsole.errors import (
     ValidationError,
     constraint_error,
 )
-from identities.domain import MAX_TAGS
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
 from sts import domain

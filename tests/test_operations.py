@@ -72,4 +72,4 @@ def test_every_operation_is_declared_once_with_a_callable_handler():
     for name, operation in table.items():
         assert operation.name == name
         assert callable(operation.handler)
-        assert operation.service in {"iam", "sts"}
+        assert operation.service in {"iam", "sts", "access-analyzer"}

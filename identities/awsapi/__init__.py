@@ -30,11 +30,11 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **principal_policies.OUTPUTS,
     **mfa.OUTPUTS,
     **login_profiles.OUTPUTS,
+    **service_linked_roles.OUTPUTS,
+    **credential_report.OUTPUTS,
     **roles.OUTPUTS,
     **role_policies.OUTPUTS,
     **instance_profiles.OUTPUTS,
     **identity_providers.OUTPUTS,
     **account.OUTPUTS,
-    **service_linked_roles.OUTPUTS,
-    **credential_report.OUTPUTS,
 }

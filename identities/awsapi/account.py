@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from iamconsole.arn import iam_arn
+from iamconsole.domain import tag_list
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.role_policies import attached_policy_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
 from identities.awsapi.users import user_arn
-from identities.domain import tag_list
 from identities.models import Group, InlinePolicy, Role, User
 from identities.selectors.account import AuthorizationDetails
 from policies.awsapi import policy_shape, policy_version_shape

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from iamconsole.domain import tag_list
 from identities.awsapi.users import tags_shape
-from identities.domain import tag_list
 from identities.models import OpenIDConnectProvider, SAMLProvider
 
 

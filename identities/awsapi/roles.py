@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn
+from iamconsole.domain import tag_list
 from identities.awsapi.common import page_shape
 from identities.awsapi.users import tags_shape
-from identities.domain import tag_list
 from identities.models import Role
 
 

@@ -8,9 +8,9 @@ page whatever the number of profiles.
 from __future__ import annotations
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
-from identities import domain
 from identities.models import InstanceProfile, Role
 from identities.selectors.roles import no_such_role
 from identities.selectors.users import TagPage, page_tags

@@ -16,9 +16,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.errors import ValidationError, constraint_error
 from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
-from identities import domain
 from identities.models import Group, PolicyAttachment, Role, User
 from policies import selectors as policy_selectors
 from policies.models import ManagedPolicy

@@ -7,9 +7,9 @@ whose path starts with ``PathPrefix``), inline policies by name, and an inline p
 from __future__ import annotations
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
-from identities import domain
 from identities.models import InlinePolicy, PolicyAttachment, Role
 from identities.selectors.roles import no_such_role
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
-from identities import domain
 from identities.models import Role
 from identities.selectors.users import TagPage, page_tags
 

@@ -11,9 +11,9 @@ from django.db.models.functions import Left
 
 from accounts.models import Account
 from iamconsole.arn import root_arn
+from iamconsole.domain import tag_list, validate_path_prefix
 from iamconsole.errors import NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
-from identities.domain import tag_list, validate_path_prefix
 from identities.models import User
 
 

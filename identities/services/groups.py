@@ -12,9 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids
+from iamconsole import domain, ids
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from identities import domain
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from identities.selectors.groups import group_not_found
 from identities.services.users import lock_user

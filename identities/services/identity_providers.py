@@ -25,10 +25,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import quotas
+from iamconsole import domain, quotas
 from iamconsole.arn import iam_arn
 from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, constraint_error
-from identities import domain
 from identities.models import OpenIDConnectProvider, SAMLProvider
 from identities.selectors.identity_providers import no_such_oidc_provider, no_such_saml_provider
 

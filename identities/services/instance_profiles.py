@@ -15,9 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids, quotas
+from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
-from identities import domain
 from identities.models import InstanceProfile
 from identities.selectors.instance_profiles import no_such_instance_profile
 from identities.services.roles import lock_role

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import crypto
+from iamconsole import crypto, domain
 from iamconsole.arn import iam_arn
 from iamconsole.errors import (
     AccessDenied,
@@ -34,7 +34,6 @@ from iamconsole.errors import (
     NoSuchEntity,
     constraint_error,
 )
-from identities import domain
 from identities.models import MFADevice, User
 
 #: "MFA devices in use per user" and "per AWS account root user" (IAM and AWS STS quotas).

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.errors import ERRORS_BY_CODE, LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError
-from identities import domain
 from identities.models import Group, InlinePolicy, PolicyAttachment, User
 from identities.services.groups import lock_group
 from identities.services.policy_arns import resolve_attachable_policy

@@ -11,10 +11,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account
-from iamconsole import quotas
+from iamconsole import domain, quotas
 from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
-from identities import domain
 from identities.models import InlinePolicy, PolicyAttachment
 from identities.services.policy_arns import resolve_attachable_policy
 from identities.services.roles import lock_role, policy_error, refuse_service_linked

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids, quotas
+from iamconsole import domain, ids, quotas
 from iamconsole.arn import parse_arn
 from iamconsole.errors import (
     DeleteConflict,
@@ -27,7 +27,6 @@ from iamconsole.errors import (
     UnmodifiableEntity,
     constraint_error,
 )
-from identities import domain
 from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
 from identities.services.policy_arns import resolve_boundary

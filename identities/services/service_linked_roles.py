@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids, outbox, quotas
+from iamconsole import domain, ids, outbox, quotas
 from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
-from identities import domain, service_linked_catalog
+from identities import service_linked_catalog
 from identities.models import PolicyAttachment, Role, ServiceLinkedRoleDeletion, ServiceLinkedRoleUsage
 from policies import selectors as policy_selectors
 

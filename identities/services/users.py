@@ -15,9 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import ids
+from iamconsole import domain, ids
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
-from identities import domain
 from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, MFADevice, PolicyAttachment, User
 from identities.selectors.users import user_not_found
 from identities.services.policy_arns import resolve_boundary

@@ -51,9 +51,7 @@ def test_catalogue_covers_at_least_25_services_sorted_by_principal() -> None:
 
 
 @pytest.mark.parametrize(("principal", "role_name", "policy_name"), KNOWN)
-def test_known_services_have_aws_names_paths_and_policies(
-    principal: str, role_name: str, policy_name: str
-) -> None:
+def test_known_services_have_aws_names_paths_and_policies(principal: str, role_name: str, policy_name: str) -> None:
     spec = catalog.get_spec(principal)
     assert spec is not None
     assert spec.role_name == role_name
@@ -124,16 +122,12 @@ def test_most_services_refuse_a_custom_suffix() -> None:
     assert catalog.role_name_for(ecs, None) == "AWSServiceRoleForECS"
     with pytest.raises(ValueError, match=r"ecs\.amazonaws\.com"):
         catalog.role_name_for(ecs, "x")
-    assert (
-        catalog.custom_suffix_not_allowed_message(ecs)
-        == "Custom suffix is not allowed for ecs.amazonaws.com"
-    )
+    assert catalog.custom_suffix_not_allowed_message(ecs) == "Custom suffix is not allowed for ecs.amazonaws.com"
 
 
 def test_role_name_taken_message_is_aws_wording() -> None:
     assert catalog.role_name_taken_message("AWSServiceRoleForECS") == (
-        "Service role name AWSServiceRoleForECS has been taken in this account, "
-        "please try a different suffix."
+        "Service role name AWSServiceRoleForECS has been taken in this account, please try a different suffix."
     )
 
 

@@ -100,9 +100,7 @@ def test_service_linked_role_policies_are_not_attachable_and_the_rest_are() -> N
     assert all(p.is_attachable for p in policies if p.path != "/aws-service-role/")
     autoscaling = aws_managed.get_by_name("AutoScalingServiceRolePolicy")
     assert autoscaling is not None
-    assert (
-        autoscaling.arn == "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"
-    )
+    assert autoscaling.arn == "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"
     assert not autoscaling.is_attachable
 
 
@@ -202,9 +200,7 @@ def test_build_transform_shapes_paths_dates_and_attachability(build_script: Modu
         "ZetaServiceRolePolicy": _package_entry(
             "arn:aws:iam::aws:policy/aws-service-role/ZetaServiceRolePolicy", ["v1", "v2"]
         ),
-        "AdministratorAccess": _package_entry(
-            "arn:aws:iam::aws:policy/AdministratorAccess", ["v1"]
-        ),
+        "AdministratorAccess": _package_entry("arn:aws:iam::aws:policy/AdministratorAccess", ["v1"]),
         "Billing": _package_entry("arn:aws:iam::aws:policy/job-function/Billing", ["v1"]),
         "IAMFullAccess": _package_entry("arn:aws:iam::aws:policy/IAMFullAccess", ["v1"]),
         "IAMReadOnlyAccess": _package_entry("arn:aws:iam::aws:policy/IAMReadOnlyAccess", ["v1"]),
@@ -236,10 +232,7 @@ def test_build_refuses_descriptions_for_missing_policies(build_script: ModuleTyp
 
 
 def test_build_output_is_byte_reproducible(build_script: ModuleType, tmp_path: Path) -> None:
-    package = {
-        name: _package_entry(f"arn:aws:iam::aws:policy/{name}", ["v1"])
-        for name in build_script.DESCRIPTIONS
-    }
+    package = {name: _package_entry(f"arn:aws:iam::aws:policy/{name}", ["v1"]) for name in build_script.DESCRIPTIONS}
     first, second = tmp_path / "a.json.gz", tmp_path / "b.json.gz"
     build_script.write(build_script.transform(package), first)
     build_script.write(build_script.transform(package), second)

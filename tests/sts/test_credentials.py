@@ -212,7 +212,8 @@ def test_the_sweep_task_and_command_delete_expired_sessions(env):
         assume(alice, role_arn, f"s{n}")
     StsSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert purge_expired_sessions_task.apply().get() == 3
-    assert AuditEvent.objects.filter(event_name="PurgeExpiredSessions", source="task").count() == 1
+    sweep = AuditEvent.objects.get(event_name="PurgeExpiredSessions", source="task")
+    assert sweep.details == {"deleted": 3}
     assume(alice, role_arn, "late")
     StsSession.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     out = io.StringIO()
