@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -28,7 +29,7 @@ CONTRACT_FIELDS = {
 }
 
 
-def createaccount(*args: str) -> dict:
+def createaccount(*args: str) -> dict[str, Any]:
     out = io.StringIO()
     call_command("createaccount", *args, "--json", stdout=out)
     return json.loads(out.getvalue())
