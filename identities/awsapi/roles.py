@@ -67,6 +67,8 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "CreateRole": _created,
     "GetRole": lambda role: {"Role": role_shape(role, detailed=True)},
     "ListRoles": lambda page: page_shape("Roles", page, role_shape),
+    # UpdateRoleResponse is a structure without members: the answer is an empty UpdateRoleResult.
+    "UpdateRole": lambda _role: {},
     "UpdateRoleDescription": lambda role: {"Role": role_shape(role, detailed=True)},
     "ListRoleTags": tags_shape,
 }
