@@ -210,7 +210,12 @@ def test_a_users_access_keys_quota_and_last_used(iam: Any, client: ClientFactory
     first = iam.create_access_key(UserName="alice")["AccessKey"]
     assert (first["UserName"], first["Status"]) == ("alice", "Active")
     assert len(first["SecretAccessKey"]) == 40
-    iam.create_access_key(UserName="alice")
+    second = iam.create_access_key(UserName="alice")["AccessKey"]
+    pages = list(iam.get_paginator("list_access_keys").paginate(UserName="alice", PaginationConfig={"PageSize": 1}))
+    assert [page["IsTruncated"] for page in pages] == [True, False]
+    assert sorted(key["AccessKeyId"] for page in pages for key in page["AccessKeyMetadata"]) == sorted(
+        [first["AccessKeyId"], second["AccessKeyId"]]
+    )
     error = error_of(iam.create_access_key, UserName="alice")
     assert (error["Code"], error["Status"]) == ("LimitExceeded", 409)
     listed = iam.list_access_keys(UserName="alice")["AccessKeyMetadata"]
