@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
@@ -21,10 +22,10 @@ from iamconsole.arn import assumed_role_arn, iam_arn
 from iamconsole.errors import ExpiredToken, InvalidClientTokenId
 from identities import selectors as identity_selectors
 from identities import services as identity_services
-from identities.models import AccessKey, User
+from identities.models import User
 from sts import selectors as sts_selectors
 from sts import services as sts_services
-from sts.models import StsSession
+from sts.selectors import TemporaryKey
 
 INVALID_KEY_MESSAGE = "The security token included in the request is invalid."
 EXPIRED_TOKEN_MESSAGE = "The security token included in the request is expired"
@@ -40,77 +41,112 @@ class ResolvedKey:
     actor: Actor
 
 
-def user_actor(user: User, *, access_key_id: str | None = None) -> Actor:
-    """The actor of an IAM user signing with long-term credentials or a console password."""
+def _user_actor(
+    *, account_id: str, pk: int, user_id: str, name: str, path: str, tags: Mapping[str, str], access_key_id: str | None
+) -> Actor:
     return Actor(
         kind=ActorKind.USER,
-        account_id=user.account.account_id,
-        arn=iam_arn(user.account.account_id, "user", user.name, user.path),
-        principal_id=user.user_id,
-        name=user.name,
-        user_pk=user.pk,
+        account_id=account_id,
+        arn=iam_arn(account_id, "user", name, path),
+        principal_id=user_id,
+        name=name,
+        user_pk=pk,
         access_key_id=access_key_id,
-        tags=dict(user.tags),
+        tags=dict(tags),
     )
 
 
-def _key_actor(key: AccessKey) -> Actor:
-    if key.user is None:
-        return Actor.root(key.account.account_id, access_key_id=key.access_key_id)
-    return user_actor(key.user, access_key_id=key.access_key_id)
+def user_actor(user: User, *, access_key_id: str | None = None) -> Actor:
+    """The actor of an IAM user signing with long-term credentials or a console password."""
+    return _user_actor(
+        account_id=user.account.account_id,
+        pk=user.pk,
+        user_id=user.user_id,
+        name=user.name,
+        path=user.path,
+        tags=user.tags,
+        access_key_id=access_key_id,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _secret(ciphertext: str) -> str:
+    """Decrypt a stored secret; the same ciphertext always gives the same secret, so repeat requests skip the work."""
+    return crypto.decrypt(ciphertext)
 
 
 def resolve_access_key(access_key_id: str, session_token: str | None = None) -> ResolvedKey:
     """The secret and actor of an access key id; ``InvalidClientTokenId`` when unknown or inactive.
 
     Temporary keys (``ASIA…``) need their session token and are refused with ``ExpiredToken`` once expired.
+    One query per request, read fresh every time, so a deactivated or deleted key fails at once.
     """
     if access_key_id.startswith("ASIA"):
         return _resolve_temporary_key(access_key_id, session_token)
-    key = identity_selectors.get_access_key_owner(access_key_id)
-    if key is None or key.status != AccessKey.Status.ACTIVE:
+    key = identity_selectors.find_long_term_key(access_key_id)
+    # A long-term key never comes with a session token.
+    if key is None or not key.active or session_token:
         raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
-    if session_token:
-        # A long-term key never comes with a session token.
-        raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
-    return ResolvedKey(secret_access_key=crypto.decrypt(key.secret_encrypted), actor=_key_actor(key))
+    if key.user_pk is None:
+        actor = Actor.root(key.account_id, access_key_id=access_key_id)
+    else:
+        actor = _user_actor(
+            account_id=key.account_id,
+            pk=key.user_pk,
+            user_id=key.user_id or "",
+            name=key.user_name or "",
+            path=key.user_path or "/",
+            tags=key.user_tags,
+            access_key_id=access_key_id,
+        )
+    return ResolvedKey(secret_access_key=_secret(key.secret_encrypted), actor=actor)
 
 
-def session_actor(session: StsSession) -> Actor:
+def session_actor(key: TemporaryKey) -> Actor:
     """The actor of temporary credentials: a role session, or the user (or root) of a GetSessionToken session.
 
     A role session's principal tags are the role's tags overlaid by the session tags (a session tag wins over a role
     tag whose key differs only in case); its MFA facts, token issue time, session policies and source identity are
     the session's, and its permissions are the role's as they are now.
     """
-    account_id = session.account.account_id
-    mfa = session.mfa_authenticated_at
+    mfa = key.mfa_authenticated_at
     common: dict[str, Any] = {
-        "access_key_id": session.access_key_id,
-        "session_pk": session.pk,
+        "access_key_id": key.access_key_id,
+        "session_pk": key.pk,
         "mfa_authenticated": mfa is not None,
         "mfa_authenticated_at": mfa,
-        "token_issued_at": session.issued_at,
+        "token_issued_at": key.issued_at,
     }
-    role = session.role
-    if role is None:
-        base = user_actor(session.user) if session.user is not None else Actor.root(account_id)
+    if key.role_pk is None:
+        if key.user_pk is None:
+            base = Actor.root(key.account_id)
+        else:
+            base = _user_actor(
+                account_id=key.account_id,
+                pk=key.user_pk,
+                user_id=key.user_id or "",
+                name=key.user_name or "",
+                path=key.user_path or "/",
+                tags=key.user_tags,
+                access_key_id=None,
+            )
         return replace(base, from_session_token=True, **common)
-    overridden = {key.lower() for key in session.session_tags}
-    tags = {key: value for key, value in role.tags.items() if key.lower() not in overridden}
-    tags.update(session.session_tags)
+    overridden = {tag_key.lower() for tag_key in key.session_tags}
+    tags = {tag_key: value for tag_key, value in key.role_tags.items() if tag_key.lower() not in overridden}
+    tags.update(key.session_tags)
+    role_name = key.role_name or ""
     return Actor(
         kind=ActorKind.ROLE_SESSION,
-        account_id=account_id,
-        arn=assumed_role_arn(account_id, role.name, session.session_name),
-        principal_id=f"{role.role_id}:{session.session_name}",
-        name=session.session_name,
-        role_pk=role.pk,
-        role_arn=iam_arn(account_id, "role", role.name, role.path),
+        account_id=key.account_id,
+        arn=assumed_role_arn(key.account_id, role_name, key.session_name),
+        principal_id=f"{key.role_id}:{key.session_name}",
+        name=key.session_name,
+        role_pk=key.role_pk,
+        role_arn=iam_arn(key.account_id, "role", role_name, key.role_path or "/"),
         tags=tags,
-        session_policy_documents=(session.session_policy_document,) if session.session_policy_document else (),
-        session_policy_arns=tuple(session.session_policy_arns),
-        source_identity=session.source_identity or None,
+        session_policy_documents=(key.session_policy_document,) if key.session_policy_document else (),
+        session_policy_arns=key.session_policy_arns,
+        source_identity=key.source_identity or None,
         **common,
     )
 
@@ -122,12 +158,17 @@ def _resolve_temporary_key(access_key_id: str, session_token: str | None) -> Res
     ``InvalidClientTokenId``; from the first second after ``Expiration`` the credentials are ``ExpiredToken``,
     whether or not the expiry sweep has deleted them yet.
     """
-    session = sts_selectors.get_session_by_access_key(access_key_id)
-    if session is None or not sts_services.token_matches(session, session_token) or session.revoked_at is not None:
+    key = sts_selectors.find_temporary_key(access_key_id)
+    if (
+        key is None
+        or key.revoked
+        or key.owner_missing
+        or not sts_services.token_matches(key.session_token_digest, session_token)
+    ):
         raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
-    if timezone.now() > session.expires_at:
+    if timezone.now() > key.expires_at:
         raise ExpiredToken(EXPIRED_TOKEN_MESSAGE)
-    return ResolvedKey(secret_access_key=crypto.decrypt(session.secret_encrypted), actor=session_actor(session))
+    return ResolvedKey(secret_access_key=_secret(key.secret_encrypted), actor=session_actor(key))
 
 
 def record_key_use(access_key_id: str, service: str, region: str) -> None:

@@ -1,7 +1,7 @@
 """Reads on temporary credentials: the credential resolver used by authentication, GetCallerIdentity,
 GetAccessKeyInfo, and iamconsole's own lists of active sessions.
 
-``get_session_by_access_key`` and ``find_role_by_arn`` are actor-less (authentication and AssumeRole need them before
+``find_temporary_key`` and ``find_role_by_arn`` are actor-less (authentication and AssumeRole need them before
 any account scope exists); their names say so. Every other read is scoped to an account.
 """
 
@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.arn import parse_arn
+from iamconsole.dbvalues import aware_datetime, json_value
 from iamconsole.errors import NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, paginate
 from identities import selectors as identity_selectors
-from identities.models import Role
+from identities.models import Role, User
 from sts.models import StsSession
-
-
-def get_session_by_access_key(access_key_id: str) -> StsSession | None:
-    """The session of a temporary key id with its account, role and user, for authentication only."""
-    return StsSession.objects.select_related("account", "role", "user").filter(access_key_id=access_key_id).first()
 
 
 def find_role_by_arn(role_arn: str) -> Role | None:
@@ -64,14 +63,13 @@ def get_caller_identity(*, actor: Actor) -> CallerIdentity:
 
 def get_access_key_info(*, access_key_id: str) -> str:
     """The account that owns an access key id, long-term (``AKIA…``) or temporary (``ASIA…``)."""
-    if access_key_id.startswith("ASIA"):
-        session = StsSession.objects.select_related("account").filter(access_key_id=access_key_id).first()
-        if session is not None:
-            return session.account.account_id
-    else:
-        key = identity_selectors.get_access_key_owner(access_key_id)
-        if key is not None:
-            return key.account.account_id
+    found = (
+        find_temporary_key(access_key_id)
+        if access_key_id.startswith("ASIA")
+        else identity_selectors.find_long_term_key(access_key_id)
+    )
+    if found is not None:
+        return found.account_id
     # AWS decodes the account from the key id itself; iamconsole's ids are random, so an unknown key has no account.
     raise ValidationError(f"The access key ID {access_key_id} is not valid.", field="access_key_id")
 
@@ -105,3 +103,99 @@ def role_path(*, account: Account, role_name: str) -> str:
     """The path of the named role, or ``/`` when it does not exist (to name the resource of a request)."""
     path = Role.objects.filter(account=account, name__iexact=role_name).values_list("path", flat=True).first()
     return path or "/"
+
+
+@dataclass(frozen=True, slots=True)
+class TemporaryKey:
+    """Temporary credentials as authentication needs them, read in one precomposed query (no ORM compilation).
+
+    ``role_*`` are set for role sessions; ``user_*`` for GetSessionToken sessions of an IAM user; neither for the root
+    user's. ``role_missing``/``user_missing`` say the session named one that no longer exists.
+    """
+
+    pk: int
+    access_key_id: str
+    secret_encrypted: str
+    session_token_digest: str
+    revoked: bool
+    issued_at: datetime
+    expires_at: datetime
+    mfa_authenticated_at: datetime | None
+    session_name: str
+    source_identity: str
+    session_policy_document: str
+    session_policy_arns: tuple[str, ...]
+    session_tags: dict[str, str]
+    account_id: str
+    role_pk: int | None
+    role_id: str | None
+    role_name: str | None
+    role_path: str | None
+    role_tags: dict[str, str]
+    user_pk: int | None
+    user_id: str | None
+    user_name: str | None
+    user_path: str | None
+    user_tags: dict[str, str]
+    owner_missing: bool
+
+
+@cache
+def _temporary_key_sql() -> str:
+    session, account = StsSession._meta.db_table, Account._meta.db_table
+    role, user = Role._meta.db_table, User._meta.db_table
+    return (
+        "SELECT s.id, s.secret_encrypted, s.session_token_digest, s.revoked_at, s.issued_at, s.expires_at, "  # noqa: S608
+        "s.mfa_authenticated_at, s.session_name, s.source_identity, s.session_policy_document, "
+        "s.session_policy_arns, s.session_tags, a.account_id, s.role_id, r.role_id, r.name, r.path, r.tags, "
+        "s.user_id, u.user_id, u.name, u.path, u.tags "
+        f"FROM {session} s JOIN {account} a ON a.id = s.account_id "
+        f"LEFT JOIN {role} r ON r.id = s.role_id LEFT JOIN {user} u ON u.id = s.user_id "
+        "WHERE s.access_key_id = %s"
+    )
+
+
+def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
+    """The temporary credentials of an ``ASIA…`` key id, for authentication only (the key names its account)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_temporary_key_sql(), [access_key_id])
+        row: Any = cursor.fetchone()
+    if row is None:
+        return None
+    (pk, secret, digest, revoked_at, issued_at, expires_at, mfa_at, session_name, source_identity, policy_document,
+     policy_arns, session_tags, account_id, role_fk, role_id, role_name, role_path, role_tags,
+     user_fk, user_id, user_name, user_path, user_tags) = row  # fmt: skip
+    return TemporaryKey(
+        pk=pk,
+        access_key_id=access_key_id,
+        secret_encrypted=secret,
+        session_token_digest=digest,
+        revoked=revoked_at is not None,
+        issued_at=_required(aware_datetime(issued_at)),
+        expires_at=_required(aware_datetime(expires_at)),
+        mfa_authenticated_at=aware_datetime(mfa_at),
+        session_name=session_name,
+        source_identity=source_identity,
+        session_policy_document=policy_document,
+        session_policy_arns=tuple(json_value(policy_arns) or ()),
+        session_tags=dict(json_value(session_tags) or {}),
+        account_id=account_id,
+        role_pk=role_fk,
+        role_id=role_id,
+        role_name=role_name,
+        role_path=role_path,
+        role_tags=dict(json_value(role_tags) or {}),
+        user_pk=user_fk,
+        user_id=user_id,
+        user_name=user_name,
+        user_path=user_path,
+        user_tags=dict(json_value(user_tags) or {}),
+        # The foreign keys cascade, so a dangling one only shows inside a concurrent delete: refuse it all the same.
+        owner_missing=(role_fk is not None and role_id is None) or (user_fk is not None and user_id is None),
+    )
+
+
+def _required(value: datetime | None) -> datetime:
+    if value is None:
+        raise ValueError("a required timestamp is missing")
+    return value

@@ -100,11 +100,11 @@ def _new_credentials(expiration: datetime) -> tuple[Credentials, str]:
     return credentials, crypto.token_digest(token)
 
 
-def token_matches(session: StsSession, token: str | None) -> bool:
-    """True when ``token`` is the session token issued with this session's key (constant-time comparison)."""
+def token_matches(expected_digest: str, token: str | None) -> bool:
+    """True when ``token`` is the session token whose digest was stored with the key (constant-time comparison)."""
     if not token:
         return False
-    return hmac.compare_digest(crypto.token_digest(token), session.session_token_digest)
+    return hmac.compare_digest(crypto.token_digest(token), expected_digest)
 
 
 def _create_session(credentials: Credentials, digest: str, **fields: object) -> StsSession:

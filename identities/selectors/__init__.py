@@ -6,11 +6,11 @@ A package split by entity; callers import this package (``from identities import
 from identities.selectors.access_keys import (
     access_key_owner_path,
     get_access_key_last_used,
-    get_access_key_owner,
     list_access_keys,
 )
 from identities.selectors.account import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.credential_report import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.credentials import LongTermKey, find_long_term_key
 from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.identity_providers import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.instance_profiles import *  # noqa: F403 (the names of its __all__)
@@ -25,10 +25,11 @@ from identities.selectors.users import *  # noqa: F403 (the names of its __all__
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
 
 __all__ = [
+    "LongTermKey",
     "access_key_owner_path",
+    "find_long_term_key",
     "find_user_by_unique_id",
     "get_access_key_last_used",
-    "get_access_key_owner",
     "get_user_by_name",
     "list_access_keys",
     "user_path",

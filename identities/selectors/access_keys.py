@@ -12,11 +12,6 @@ from identities.models import AccessKey, User
 from identities.selectors.users import get_user_by_name
 
 
-def get_access_key_owner(access_key_id: str) -> AccessKey | None:
-    """The access key with its account and user, for authentication only (no account scope: the key names it)."""
-    return AccessKey.objects.select_related("account", "user").filter(access_key_id=access_key_id).first()
-
-
 def _owner(account: Account, user_name: str | None) -> User | None:
     return get_user_by_name(account=account, user_name=user_name) if user_name else None
 
