@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from iamconsole import domain as value_rules
 from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, MalformedPolicyDocument, ValidationError, constraint_error
-from iamconsole import domain as identity_domain
 from policies.engine import PolicyError, PolicyKind, parse_policy
 
 NAME_PATTERN = r"[\w+=,.@-]*"
@@ -158,7 +158,7 @@ def validate_transitive_tag_keys(keys: Any, tags: Mapping[str, str]) -> tuple[st
     """``TransitiveTagKeys``: at most 50 keys, each one of the request's session tags (keys compare ignoring case)."""
     if keys is None:
         return ()
-    checked = identity_domain.validate_tag_keys(keys, field="transitive_tag_keys")
+    checked = value_rules.validate_tag_keys(keys, field="transitive_tag_keys")
     by_lower = {key.lower(): key for key in tags}
     result: list[str] = []
     for key in checked:
@@ -208,7 +208,7 @@ def assume_role_input(
             "Member must have length greater than or equal to 20",
             field="role_arn",
         )
-    session_tags = identity_domain.validate_tags(tags)
+    session_tags = value_rules.validate_tags(tags)
     return AssumeRoleInput(
         role_arn=role_arn,
         role_session_name=validate_session_name(role_session_name),
