@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from django.conf import settings
@@ -24,8 +25,13 @@ from iamconsole import authorization
 from iamconsole.actors import Actor, RequestContext
 from iamconsole.errors import AccessDenied, IamError, InvalidAction, NoSuchEntity
 
-#: Apps whose ``operations.py`` contribute to the catalogue, ground floor first.
-OPERATION_MODULES = ("accounts.operations", "policies.operations", "identities.operations", "sts.operations")
+#: The apps, ground floor first; each has an ``operations`` table and an ``awsapi`` table of output shapes.
+APPS = ("accounts", "policies", "identities", "sts")
+
+
+def app_modules(kind: str) -> list[ModuleType]:
+    """Every app's module of that kind (``"operations"``, ``"awsapi"``), ground floor first."""
+    return [importlib.import_module(f"{app}.{kind}") for app in APPS]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +87,8 @@ class Operation:
 def operations() -> Mapping[str, Operation]:
     """The merged catalogue, keyed by AWS operation name."""
     table: dict[str, Operation] = {}
-    for module_name in OPERATION_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for operation in getattr(module, "OPERATIONS", ()):
+    for module in app_modules("operations"):
+        for operation in module.OPERATIONS:
             if operation.name in table:
                 raise RuntimeError(f"operation {operation.name} is declared twice")
             table[operation.name] = operation

@@ -16,7 +16,6 @@ Both POST (form body, as the SDKs send) and GET (query string, as presigned URLs
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -39,7 +38,6 @@ MAX_REQUEST_BYTES = 30 * 1024 * 1024
 #: An oversized body is read and discarded up to this size so the client sees the 413 rather than a reset.
 _DRAIN_LIMIT = 4 * MAX_REQUEST_BYTES
 #: The apps' tables of output shapers, merged in this order; a missing module is an app not written yet.
-OUTPUT_MODULES = ("accounts.awsapi", "identities.awsapi", "policies.awsapi", "sts.awsapi")
 
 Shaper = Callable[[Any], dict[str, Any]]
 
@@ -55,14 +53,8 @@ class MethodNotAllowed(IamError):
 def outputs() -> Mapping[str, Shaper]:
     """Every app's ``awsapi.OUTPUTS``, merged: AWS operation name → result → dict shaped like the output shape."""
     merged: dict[str, Shaper] = {}
-    for module_name in OUTPUT_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        merged.update(getattr(module, "OUTPUTS", {}))
+    for module in operations.app_modules("awsapi"):
+        merged.update(module.OUTPUTS)
     return merged
 
 
