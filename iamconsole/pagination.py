@@ -67,12 +67,19 @@ def check_max_items(max_items: int | None) -> int:
     return max_items
 
 
-def paginate(queryset: QuerySet[T], *, key: str, marker: str | None = None, max_items: int | None = None) -> Page[T]:
+def paginate(
+    queryset: QuerySet[T],
+    *,
+    key: str,
+    marker: str | None = None,
+    max_items: int | None = None,
+    descending: bool = False,
+) -> Page[T]:
     """The page of ``queryset`` after ``marker``, ordered by ``key`` (a field or annotation unique in the set)."""
     limit = check_max_items(max_items)
-    ordered = queryset.order_by(key)
+    ordered = queryset.order_by(f"-{key}" if descending else key)
     if marker:
-        ordered = ordered.filter(**{f"{key}__gt": decode_marker(marker)})
+        ordered = ordered.filter(**{f"{key}__{'lt' if descending else 'gt'}": decode_marker(marker)})
     rows = list(ordered[: limit + 1])
     if len(rows) <= limit:
         return Page(items=rows)

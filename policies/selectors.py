@@ -139,10 +139,10 @@ def get_policy_version(*, account: Account, policy_arn: str, version_id: str) ->
 def list_policy_versions(
     *, account: Account, policy_arn: str, marker: str | None = None, max_items: int | None = None
 ) -> Page[PolicyVersion]:
-    """The versions of a policy, oldest first, with their documents (ListPolicyVersions)."""
+    """The versions of a policy, newest first as IAM lists them (ListPolicyVersions)."""
     policy = get_policy_by_arn(account=account, policy_arn=policy_arn)
     versions = PolicyVersion.objects.filter(policy=policy)
-    page = paginate(versions, key="pk", marker=marker, max_items=max_items)
+    page = paginate(versions, key="pk", marker=marker, max_items=max_items, descending=True)
     for version in page.items:
         version.policy = policy
     return page

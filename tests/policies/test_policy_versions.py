@@ -65,7 +65,7 @@ def test_at_most_five_versions(account, policy):
         "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing "
         "version."
     )
-    assert version_ids(account, policy) == ["v1", "v2", "v3", "v4", "v5"]
+    assert version_ids(account, policy) == ["v5", "v4", "v3", "v2", "v1"]  # newest first, as IAM lists them
 
 
 def test_version_ids_are_never_reused(account, policy):
@@ -75,7 +75,7 @@ def test_version_ids_are_never_reused(account, policy):
     run(account, "DeletePolicyVersion", policy_arn=policy.arn, version_id="v2")
     created = run(account, "CreatePolicyVersion", policy_arn=policy.arn, policy_document=doc("s3:Again"))
     assert created.version_id == "v6"
-    assert version_ids(account, policy) == ["v1", "v3", "v4", "v6"]
+    assert version_ids(account, policy) == ["v6", "v4", "v3", "v1"]
 
 
 def test_set_default_moves_the_single_default(account, policy):
@@ -124,11 +124,11 @@ def test_list_policy_versions_leaves_documents_out_and_pages(account, policy, dj
     with django_assert_max_num_queries(2):
         page = selectors.list_policy_versions(account=model, policy_arn=policy.arn, max_items=3)
     output = awsapi.OUTPUTS["ListPolicyVersions"](page)
-    assert [v["VersionId"] for v in output["Versions"]] == ["v1", "v2", "v3"]
+    assert [v["VersionId"] for v in output["Versions"]] == ["v4", "v3", "v2"]
     assert all("Document" not in v for v in output["Versions"])
     assert output["IsTruncated"] is True
     rest = run(account, "ListPolicyVersions", policy_arn=policy.arn, marker=output["Marker"])
-    assert [v.version_id for v in rest] == ["v4"]
+    assert [v.version_id for v in rest] == ["v1"]
 
 
 @pytest.mark.django_db(transaction=True)
