@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Account, AuditEvent, PasswordPolicy
 from iamconsole.errors import NoSuchEntity
+from iamconsole.pagination import check_max_items, decode_marker
 
 
 def find_account(account_id: str) -> Account | None:
@@ -41,8 +42,12 @@ def authenticate_root(*, email: str, password: str) -> Account | None:
     return account if check_password(password, account.root_password) else None
 
 
-def list_account_aliases(*, account: Account) -> list[str]:
-    """The account's alias as a list of at most one, as ListAccountAliases answers."""
+def list_account_aliases(*, account: Account, marker: str | None = None, max_items: int | None = None) -> list[str]:
+    """The account's alias as a list of at most one, as ListAccountAliases answers (so never truncated)."""
+    check_max_items(max_items)
+    if marker:
+        decode_marker(marker)  # a marker this server never issued is refused, as on every list
+        return []
     return [account.alias] if account.alias else []
 
 

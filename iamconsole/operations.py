@@ -9,6 +9,7 @@ merges them, so the merged table is the list of supported operations.
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,7 @@ from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor, RequestContext
-from iamconsole.errors import AccessDenied, IamError, InvalidAction, NoSuchEntity
+from iamconsole.errors import AccessDenied, IamError, InvalidAction, InvalidInput, NoSuchEntity
 
 #: The apps, ground floor first; each has an ``operations`` table and an ``awsapi`` table of output shapes.
 APPS = ("accounts", "policies", "identities", "sts")
@@ -134,6 +135,7 @@ def run(
             if operation.iam_action is not None:
                 extra = operation.context(call) if operation.context else {}
                 authorization.authorize(actor, operation.iam_action, resource, context=extra, request=request)
+            _refuse_unsupported(operation, params)
             kwargs = dict(params)
             if operation.account_scoped:
                 if account is None:
@@ -153,6 +155,26 @@ def run(
         with transaction.atomic():
             _record(operation, call, resource, outcome=outcome, error=exc)
         raise
+
+
+@cache
+def _accepted_parameters(handler: Callable[..., Any]) -> frozenset[str] | None:
+    """The parameters a handler takes (None when it takes any), read once per handler."""
+    parameters = inspect.signature(handler).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return None
+    return frozenset(p.name for p in parameters) - {"account", "actor", "request"}
+
+
+def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:
+    """A parameter of AWS's API that iamconsole does not implement is an error the caller can read, not a crash."""
+    accepted = _accepted_parameters(operation.handler)
+    unsupported = sorted(set(params) - accepted) if accepted is not None else []
+    if unsupported:
+        names = ", ".join(unsupported)
+        raise InvalidInput(
+            f"iamconsole does not support the parameter(s) {names} of {operation.name}.", field=unsupported[0]
+        )
 
 
 def _record(

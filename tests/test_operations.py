@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.actors import Actor, RequestContext, Source
-from iamconsole.errors import AccessDenied, InvalidAction, ValidationError
+from iamconsole.errors import AccessDenied, InvalidAction, InvalidInput, ValidationError
 
 
 def events(account, **filters):
@@ -73,3 +73,9 @@ def test_every_operation_is_declared_once_with_a_callable_handler():
         assert operation.name == name
         assert callable(operation.handler)
         assert operation.service in {"iam", "sts", "access-analyzer"}
+
+
+def test_a_parameter_the_handler_does_not_take_is_refused_clearly(account):
+    with pytest.raises(InvalidInput, match="does not support the parameter") as excinfo:
+        operations.run(account.root, "ListAccountAliases", {"color": "blue"})
+    assert excinfo.value.field == "color"

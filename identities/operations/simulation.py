@@ -89,6 +89,7 @@ def simulate_principal_policy(
     action_names: Sequence[str],
     policy_input_list: Sequence[str] = (),
     permissions_boundary_policy_input_list: Sequence[str] = (),
+    policy_exclusion_list: Sequence[str] = (),
     resource_arns: Sequence[str] = (),
     resource_policy: str | None = None,
     resource_owner: str | None = None,
@@ -102,8 +103,10 @@ def simulate_principal_policy(
 
     ``CallerArn`` defaults to the source when it is a user; it is required with a ``ResourcePolicy`` otherwise,
     as AWS requires it. ``NoSuchEntity`` for an entity that does not exist, ``InvalidInput`` for an ARN that does
-    not name a user, group or role of the account.
+    not name a user, group or role of the account. ``PolicyExclusionList`` names AWS Organizations policies to leave
+    out; iamconsole has no Organizations policies, so there is never anything to exclude.
     """
+    del policy_exclusion_list
     source = _policy_source(account, policy_source_arn)
     if len(permissions_boundary_policy_input_list) > 1:
         raise InvalidInput(
