@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from iamconsole.arn import iam_arn, root_arn
+from iamconsole.arn import root_arn
 from identities.awsapi.common import page_shape
+from identities.awsapi.users import user_shape
 from identities.models import MFADevice
 from identities.services.mfa import NewVirtualMFADevice
 
@@ -19,17 +20,7 @@ def _owner_user_shape(device: MFADevice) -> dict[str, Any] | None:
     """The ``User`` a device is assigned to: the IAM user, or the root user (its account id as name and id)."""
     account_id = device.account.account_id
     if device.user is not None:
-        user = device.user
-        shape: dict[str, Any] = {
-            "Path": user.path,
-            "UserName": user.name,
-            "UserId": user.user_id,
-            "Arn": iam_arn(account_id, "user", user.name, user.path),
-            "CreateDate": user.created_at,
-        }
-        if user.password_last_used is not None:
-            shape["PasswordLastUsed"] = user.password_last_used
-        return shape
+        return user_shape(device.user)
     if device.assigned_to_root:
         return {
             "Path": "/",

@@ -5,24 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from iamconsole.arn import iam_arn
-from identities.models import Role, ServiceLinkedRoleDeletion
-
-
-def service_linked_role_shape(role: Role) -> dict[str, Any]:
-    """``Role`` as CreateServiceLinkedRole returns it: the trust policy as its JSON text, no tags or boundary."""
-    shape: dict[str, Any] = {
-        "Path": role.path,
-        "RoleName": role.name,
-        "RoleId": role.role_id,
-        "Arn": iam_arn(role.account.account_id, "role", role.name, role.path),
-        "CreateDate": role.created_at,
-        "AssumeRolePolicyDocument": role.assume_role_policy_document,
-        "MaxSessionDuration": role.max_session_duration,
-    }
-    if role.description:
-        shape["Description"] = role.description
-    return shape
+from identities.awsapi.roles import role_shape
+from identities.models import ServiceLinkedRoleDeletion
 
 
 def deletion_status_shape(deletion: ServiceLinkedRoleDeletion) -> dict[str, Any]:
@@ -39,7 +23,7 @@ def deletion_status_shape(deletion: ServiceLinkedRoleDeletion) -> dict[str, Any]
 
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "CreateServiceLinkedRole": lambda role: {"Role": service_linked_role_shape(role)},
+    "CreateServiceLinkedRole": lambda role: {"Role": role_shape(role)},
     "DeleteServiceLinkedRole": lambda deletion: {"DeletionTaskId": deletion.deletion_task_id},
     "GetServiceLinkedRoleDeletionStatus": deletion_status_shape,
 }

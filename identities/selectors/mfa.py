@@ -18,7 +18,7 @@ def list_mfa_devices(
 
     ``NoSuchEntity`` when the named user does not exist.
     """
-    devices = MFADevice.objects.filter(account=account, enabled_at__isnull=False).select_related("user")
+    devices = MFADevice.objects.filter(account=account, enabled_at__isnull=False).select_related("user__account", "account")
     if user_name:
         devices = devices.filter(user=get_user_by_name(account=account, user_name=user_name))
     else:
@@ -37,7 +37,7 @@ def list_virtual_mfa_devices(
             "Member must satisfy enum value set: [Assigned, Unassigned, Any]",
             field="assignment_status",
         )
-    devices = MFADevice.objects.filter(account=account).select_related("user", "account")
+    devices = MFADevice.objects.filter(account=account).select_related("user__account", "account")
     if assignment_status == "Assigned":
         devices = devices.filter(enabled_at__isnull=False)
     elif assignment_status == "Unassigned":
