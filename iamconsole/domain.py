@@ -179,3 +179,33 @@ def remove_tags(existing: Mapping[str, str], keys: Iterable[str]) -> dict[str, s
 def tag_list(tags: Mapping[str, str]) -> list[dict[str, str]]:
     """Tags as AWS lists them: ``[{"Key": …, "Value": …}]`` (in the stored order, which PostgreSQL sorts)."""
     return [{"Key": key, "Value": value} for key, value in tags.items()]
+
+
+# --- role descriptions ---------------------------------------------------------------------------------------------
+
+ROLE_DESCRIPTION_MAX = 1000
+_ROLE_DESCRIPTION_CHARS = (
+    frozenset(range(0x09, 0x0B)) | {0x0D} | frozenset(range(0x20, 0x7F)) | frozenset(range(0xA1, 0x100))
+)
+ROLE_DESCRIPTION_PATTERN = r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"
+
+
+def validate_role_description(description: Any) -> str:
+    """A role description as AWS accepts it: at most 1,000 characters of tab, newlines and Latin-1 text."""
+    if not isinstance(description, str):
+        raise constraint_error("Description", description, "Member must not be null", field="description")
+    if len(description) > ROLE_DESCRIPTION_MAX:
+        raise constraint_error(
+            "Description",
+            description,
+            f"Member must have length less than or equal to {ROLE_DESCRIPTION_MAX}",
+            field="description",
+        )
+    if any(ord(ch) not in _ROLE_DESCRIPTION_CHARS for ch in description):
+        raise constraint_error(
+            "Description",
+            description,
+            f"Member must satisfy regular expression pattern: {ROLE_DESCRIPTION_PATTERN}",
+            field="description",
+        )
+    return description

@@ -18,7 +18,9 @@ def list_mfa_devices(
 
     ``NoSuchEntity`` when the named user does not exist.
     """
-    devices = MFADevice.objects.filter(account=account, enabled_at__isnull=False).select_related("user__account", "account")
+    devices = MFADevice.objects.filter(account=account, enabled_at__isnull=False).select_related(
+        "user__account", "account"
+    )
     if user_name:
         devices = devices.filter(user=get_user_by_name(account=account, user_name=user_name))
     else:

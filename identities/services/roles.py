@@ -51,11 +51,6 @@ __all__ = [
 
 MIN_SESSION_DURATION = 3600
 MAX_SESSION_DURATION = 43200
-DESCRIPTION_MAX = 1000
-_DESCRIPTION_CHARS = (
-    frozenset(range(0x09, 0x0B)) | {0x0D} | frozenset(range(0x20, 0x7F)) | frozenset(range(0xA1, 0x100))
-)
-DESCRIPTION_PATTERN = r"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"
 FEDERATED_INVALID = "Federated principals must be valid domain names or SAML metadata ARNs"
 
 
@@ -81,26 +76,6 @@ def refuse_service_linked(role: Role) -> None:
             f"Cannot perform the operation on the protected role '{role.name}' - this role is only modifiable by AWS",
             field="role_name",
         )
-
-
-def _validate_description(description: Any) -> str:
-    if not isinstance(description, str):
-        raise constraint_error("Description", description, "Member must not be null", field="description")
-    if len(description) > DESCRIPTION_MAX:
-        raise constraint_error(
-            "Description",
-            description,
-            f"Member must have length less than or equal to {DESCRIPTION_MAX}",
-            field="description",
-        )
-    if any(ord(ch) not in _DESCRIPTION_CHARS for ch in description):
-        raise constraint_error(
-            "Description",
-            description,
-            f"Member must satisfy regular expression pattern: {DESCRIPTION_PATTERN}",
-            field="description",
-        )
-    return description
 
 
 def _validate_max_session_duration(value: Any) -> int:
@@ -222,7 +197,7 @@ def create_role(
     domain.validate_name(role_name, member="RoleName", field="role_name", max_length=domain.ROLE_NAME_MAX)
     domain.validate_path(path)
     if description is not None:
-        _validate_description(description)
+        domain.validate_role_description(description)
     duration = _validate_max_session_duration(max_session_duration) if max_session_duration is not None else None
     tag_map = domain.validate_tags(tags)
     check_trust_policy(assume_role_policy_document)
@@ -261,7 +236,7 @@ def update_role(
         role.max_session_duration = _validate_max_session_duration(max_session_duration)
         fields.append("max_session_duration")
     if description is not None:
-        role.description = _validate_description(description)
+        role.description = domain.validate_role_description(description)
         fields.append("description")
     if fields:
         role.save(update_fields=fields)
@@ -271,7 +246,7 @@ def update_role(
 def update_role_description(*, account: Account, role_name: str, description: str) -> Role:
     """UpdateRoleDescription: replace the description (allowed on service-linked roles too); returns the role."""
     role = lock_role(account, role_name)
-    role.description = _validate_description(description)
+    role.description = domain.validate_role_description(description)
     role.save(update_fields=["description"])
     return role
 

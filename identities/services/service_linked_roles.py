@@ -27,9 +27,6 @@ from identities.models import PolicyAttachment, Role, ServiceLinkedRoleDeletion,
 from policies import selectors as policy_selectors
 
 SERVICE_ROLE_PATH_PREFIX = "/aws-service-role/"
-DESCRIPTION_MAX = 1000
-#: The characters AWS accepts in a role description: tab, newlines, printable ASCII and Latin-1.
-_DESCRIPTION_RE = re.compile(r"[\t\n\r\x20-\x7E\xA1-\xFF]*")
 _REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 DELETION_TASK = "identities.tasks.delete_service_linked_role_task"
 
@@ -44,24 +41,6 @@ __all__ = [
 
 def _validate_service_name(value: Any) -> str:
     return domain.validate_name(value, member="AWSServiceName", field="aws_service_name", max_length=128)
-
-
-def _validate_description(value: Any) -> str:
-    if not isinstance(value, str) or len(value) > DESCRIPTION_MAX:
-        raise constraint_error(
-            "Description",
-            value,
-            f"Member must have length less than or equal to {DESCRIPTION_MAX}",
-            field="description",
-        )
-    if not _DESCRIPTION_RE.fullmatch(value):
-        raise constraint_error(
-            "Description",
-            value,
-            r"Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*",
-            field="description",
-        )
-    return value
 
 
 def no_such_role(role_name: str) -> NoSuchEntity:
@@ -88,7 +67,7 @@ def create_service_linked_role(
         if not spec.custom_suffix_allowed:
             raise InvalidInput(service_linked_catalog.custom_suffix_not_allowed_message(spec), field="custom_suffix")
     if description is not None:
-        _validate_description(description)
+        domain.validate_role_description(description)
     role_name = service_linked_catalog.role_name_for(spec, custom_suffix)
     if len(role_name) > domain.ROLE_NAME_MAX:
         raise constraint_error(
