@@ -74,6 +74,9 @@ class Operation:
     account_scoped: bool = True
     #: iamconsole's own administrative operations (CreateAccount) that only the system actor may call.
     system_only: bool = False
+    #: Further permissions AWS checks for this operation, each on its own resource (``iam:PassRole`` on the role
+    #: AddRoleToInstanceProfile puts in a profile).
+    also_requires: tuple[tuple[str, ResourceBuilder], ...] = ()
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
 
@@ -135,6 +138,8 @@ def run(
             if operation.iam_action is not None:
                 extra = operation.context(call) if operation.context else {}
                 authorization.authorize(actor, operation.iam_action, resource, context=extra, request=request)
+                for action, build in operation.also_requires:
+                    authorization.authorize(actor, action, build(call), request=request)
             _refuse_unsupported(operation, params)
             kwargs = dict(params)
             if operation.account_scoped:

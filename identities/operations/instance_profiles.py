@@ -80,6 +80,8 @@ OPERATIONS = (
         services.add_role_to_instance_profile,
         resource=instance_profile_resource,
         context=_resource_tags,
+        # AWS: "The caller of this operation must be granted the PassRole permission on the IAM role."
+        also_requires=(("iam:PassRole", role_resource),),
     ),
     Operation(
         "RemoveRoleFromInstanceProfile",

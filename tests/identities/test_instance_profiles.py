@@ -132,3 +132,24 @@ def test_concurrent_creates_respect_the_quota(account):
         results = run_concurrently(4, lambda: run(account, "CreateInstanceProfile", instance_profile_name=next(names)))
     assert sum(isinstance(r, InstanceProfile) for r in results) == 2
     assert InstanceProfile.objects.filter(account__account_id=account.account_id).count() == 2
+
+
+def test_adding_a_role_needs_pass_role_on_that_role(account):
+    """AWS: the caller of AddRoleToInstanceProfile must be granted iam:PassRole on the role."""
+    from iamconsole.errors import AccessDenied
+    from tests.identities.policy_factory import actor_for, allow, document
+
+    create(account, "app")
+    create(account, "other")
+    run(account, "CreateInstanceProfile", instance_profile_name="web")
+    run(account, "CreateUser", user_name="ops")
+    policy = document(
+        allow("iam:AddRoleToInstanceProfile"),
+        allow("iam:PassRole", f"arn:aws:iam::{account.account_id}:role/app"),
+    )
+    run(account, "PutUserPolicy", user_name="ops", policy_name="p", policy_document=policy)
+    ops = actor_for(account, "ops")
+    with pytest.raises(AccessDenied, match=r"perform: iam:PassRole on resource: arn:aws:iam::\d+:role/other"):
+        operations.run(ops, "AddRoleToInstanceProfile", {"instance_profile_name": "web", "role_name": "other"})
+    operations.run(ops, "AddRoleToInstanceProfile", {"instance_profile_name": "web", "role_name": "app"})
+    assert InstanceProfile.objects.get(name="web").role.name == "app"
