@@ -17,21 +17,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from iamconsole.actors import Actor, ActorKind, RequestContext
+from iamconsole.actors import Actor, RequestContext
 from iamconsole.arn import AWS_ACCOUNT, parse_arn
-from iamconsole.errors import AccessDenied, InvalidClientTokenId
-from identities.selectors.principal_policies import PolicyText, PrincipalPolicies, gather_principal_policies
+from iamconsole.errors import AccessDenied, InvalidClientTokenId, access_denied_message
+from identities.selectors.compiled_policies import compiled_policies_for
 from policies.engine import (
     ContextValue,
     Decision,
-    PolicyError,
-    PolicyKind,
-    PolicySource,
     Principal,
     RequestFacts,
     build_context,
     evaluate,
-    parse_policy,
 )
 
 
@@ -45,35 +41,12 @@ def _resource_account(resource: str) -> str | None:
 
 def denial_message(actor: Actor, action: str, resource: str, reason: str) -> str:
     """AWS's AccessDenied wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because …"."""
-    return f"User: {actor.arn} is not authorized to perform: {action} on resource: {resource} {reason}"
+    return access_denied_message(actor.arn, action, resource, reason)
 
 
 def _principal(actor: Actor) -> Principal:
     return Principal(
         arn=actor.arn, account=actor.account_id, role_arn=actor.role_arn, principal_type=actor.principal_type
-    )
-
-
-def _sources(texts: tuple[PolicyText, ...], kind: PolicyKind) -> list[PolicySource]:
-    sources = []
-    for text in texts:
-        try:
-            # Parsed once per distinct document: parse_policy caches by content.
-            policy = parse_policy(text.document, kind)
-        except PolicyError:
-            # Stored documents were validated when written; one that no longer parses grants nothing.
-            continue
-        sources.append(PolicySource(policy, text.source_id, text.source_type))
-    return sources
-
-
-def _gather(actor: Actor) -> PrincipalPolicies:
-    if actor.kind is ActorKind.ROLE_SESSION:
-        return gather_principal_policies(
-            account_id=actor.account_id, role_pk=actor.role_pk, session_policy_arns=actor.session_policy_arns
-        )
-    return gather_principal_policies(
-        account_id=actor.account_id, user_pk=actor.user_pk, session_policy_arns=actor.session_policy_arns
     )
 
 
@@ -91,24 +64,8 @@ def decide(
     """
     request = request or RequestContext()
     principal = _principal(actor)
-    identity: list[PolicySource] = []
-    boundary: PolicySource | None = None
-    session: list[PolicySource] | None = None
-    tags: Mapping[str, str] = actor.tags
-    if not actor.is_root:
-        gathered = _gather(actor)
-        identity = _sources(gathered.identity, PolicyKind.IDENTITY)
-        if gathered.boundary is not None:
-            boundary = next(iter(_sources((gathered.boundary,), PolicyKind.BOUNDARY)), None)
-        if actor.kind is ActorKind.USER:
-            tags = gathered.tags
-        if actor.kind is ActorKind.FEDERATED_USER or actor.has_session_policies:
-            # A federated user session always has a session layer: without a policy it allows nothing.
-            inline_session = tuple(
-                PolicyText(f"session-policy-{n}", "session", doc)
-                for n, doc in enumerate(actor.session_policy_documents, start=1)
-            )
-            session = _sources(inline_session + gathered.session, PolicyKind.SESSION)
+    compiled = compiled_policies_for(actor)
+    tags = compiled.tags if compiled.tags is not None else actor.tags
     facts = RequestFacts(
         time=request.time,
         source_ip=request.source_ip,
@@ -126,9 +83,9 @@ def decide(
         resource=resource,
         principal=principal,
         context=request_context,
-        identity_policies=identity,
-        permissions_boundary=boundary,
-        session_policies=session,
+        identity_policies=compiled.identity,
+        permissions_boundary=compiled.boundary,
+        session_policies=compiled.session,
         resource_account=_resource_account(resource),
     )
 

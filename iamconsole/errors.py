@@ -256,3 +256,8 @@ def constraint_error(member: str, value: object, constraint: str, *, field: str 
         f"1 validation error detected: Value {shown} at '{name}' failed to satisfy constraint: {constraint}",
         field=field,
     )
+
+
+def access_denied_message(principal_arn: str, action: str, resource: str, reason: str) -> str:
+    """AWS's AccessDenied wording: "User: ARN is not authorized to perform: ACTION on resource: ARN because …"."""
+    return f"User: {principal_arn} is not authorized to perform: {action} on resource: {resource} {reason}"

@@ -22,11 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import iam_arn
-from iamconsole.errors import AccessDenied
+from iamconsole.errors import AccessDenied, access_denied_message
+from identities import selectors as identity_selectors
 from identities.models import Role
+from identities.selectors.compiled_policies import CompiledPolicies
 from policies.engine import (
     ContextValue,
     Decision,
@@ -40,7 +41,6 @@ from policies.engine import (
     parse_policy,
 )
 from sts.domain import AssumeRoleInput
-from sts.policy_sources import CallerPolicies, caller_policies
 
 ASSUME_ROLE = "sts:AssumeRole"
 TAG_SESSION = "sts:TagSession"
@@ -96,7 +96,7 @@ def _decide(
     action: str,
     role: Role,
     trust: PolicySource,
-    policies: CallerPolicies,
+    policies: CompiledPolicies,
     context: Mapping[str, ContextValue],
 ) -> Decision | str:
     """The engine's decision, or the denial reason when the trust policy itself did not name the caller.
@@ -139,14 +139,14 @@ def authorize_assume_role(
         raise AccessDenied(ROOT_REFUSAL)
     resource = role_arn_of(role) if role is not None else data.role_arn
     if role is None:
-        raise AccessDenied(authorization.denial_message(actor, ASSUME_ROLE, resource, _no_trust(ASSUME_ROLE)))
+        raise AccessDenied(access_denied_message(actor.arn, ASSUME_ROLE, resource, _no_trust(ASSUME_ROLE)))
     try:
         trust = PolicySource(
             parse_policy(role.assume_role_policy_document, PolicyKind.TRUST), TRUST_SOURCE_ID, "resource"
         )
     except PolicyError:
         # A stored trust policy that no longer parses trusts nobody.
-        raise AccessDenied(authorization.denial_message(actor, ASSUME_ROLE, resource, _no_trust(ASSUME_ROLE))) from None
+        raise AccessDenied(access_denied_message(actor.arn, ASSUME_ROLE, resource, _no_trust(ASSUME_ROLE))) from None
     context = trust_context(
         actor,
         data,
@@ -155,7 +155,7 @@ def authorize_assume_role(
         source_identity=trust_request.source_identity,
         session_tags=trust_request.session_tags,
     )
-    policies = caller_policies(actor)
+    policies = identity_selectors.compiled_policies_for(actor)
     actions = [ASSUME_ROLE]
     if trust_request.session_tags:
         actions.append(TAG_SESSION)
@@ -164,7 +164,7 @@ def authorize_assume_role(
     for action in actions:
         outcome = _decide(actor, action, role, trust, policies, context)
         if isinstance(outcome, str):
-            raise AccessDenied(authorization.denial_message(actor, action, resource, outcome))
+            raise AccessDenied(access_denied_message(actor.arn, action, resource, outcome))
     return role
 
 

@@ -18,7 +18,8 @@ from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput
 from iamconsole.operations import Call, Operation
 from identities import selectors
-from identities.selectors.principal_policies import PolicyText, PrincipalPolicies, gather_principal_policies
+from identities.selectors.compiled_policies import compile_policy_texts
+from identities.selectors.principal_policies import PrincipalPolicies, gather_principal_policies
 from policies import engine
 from policies.engine import PolicyError, PolicyKind, PolicySource, Principal
 from policies.engine.simulate import context_from_entries
@@ -59,16 +60,6 @@ def _policy_source(account: Account, policy_source_arn: str) -> _Source:
             field="policy_source_arn",
         )
     return _Source(policy_source_arn, kind == "user", gathered)
-
-
-def _stored(texts: Sequence[PolicyText], kind: PolicyKind) -> list[PolicySource]:
-    sources = []
-    for text in texts:
-        try:
-            sources.append(PolicySource(engine.parse_policy(text.document, kind), text.source_id, text.source_type))
-        except PolicyError:
-            continue  # validated when written; a stored document that no longer parses grants nothing
-    return sources
 
 
 def _given(texts: Sequence[str], kind: PolicyKind, member: str, source_type: str, field: str) -> list[PolicySource]:
@@ -119,7 +110,7 @@ def simulate_principal_policy(
             "CallerArn is required when ResourcePolicy is specified and PolicySourceArn is not a user.",
             field="caller_arn",
         )
-    identity = _stored(source.policies.identity, PolicyKind.IDENTITY)
+    identity = list(compile_policy_texts(source.policies.identity, PolicyKind.IDENTITY))
     identity += _given(policy_input_list, PolicyKind.IDENTITY, "PolicyInputList", "IAM Policy", "policy_input_list")
     boundary: PolicySource | None = None
     if permissions_boundary_policy_input_list:
@@ -131,7 +122,7 @@ def simulate_principal_policy(
             "permissions_boundary_policy_input_list",
         )
     elif source.policies.boundary is not None:
-        boundary = next(iter(_stored((source.policies.boundary,), PolicyKind.BOUNDARY)), None)
+        boundary = next(iter(compile_policy_texts((source.policies.boundary,), PolicyKind.BOUNDARY)), None)
     resource: PolicySource | None = None
     if resource_policy is not None:
         (resource,) = _given([resource_policy], PolicyKind.RESOURCE, "ResourcePolicy", "resource", "resource_policy")

@@ -1,0 +1,74 @@
+"""The policies that decide a principal's requests, compiled for the policy engine.
+
+One place for it: the authorizer, AssumeRole's trust decision and the simulator all evaluate the same identity side
+(an IAM user's own and its groups' policies with its permissions boundary; a role session's role policies, boundary
+and session policies), gathered by :func:`gather_principal_policies` and parsed once per distinct text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from iamconsole.actors import Actor, ActorKind
+from identities.selectors.principal_policies import PolicyText, gather_principal_policies
+from policies.engine import PolicyError, PolicyKind, PolicySource, parse_policy
+
+__all__ = ["CompiledPolicies", "compile_policy_texts", "compiled_policies_for"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicies:
+    """The identity side of one principal, ready for ``policies.engine.evaluate``.
+
+    ``session`` is None when the principal has no session-policy layer (nothing to narrow), and a tuple, possibly
+    empty, when it has one (a federated user session without a session policy is allowed nothing). ``tags`` are an
+    IAM user's tags as they are now (None for other principals: their tags travel with the actor).
+    """
+
+    identity: tuple[PolicySource, ...] = ()
+    boundary: PolicySource | None = None
+    session: tuple[PolicySource, ...] | None = None
+    tags: Mapping[str, str] | None = field(default=None)
+
+
+def compile_policy_texts(texts: Iterable[PolicyText], kind: PolicyKind) -> tuple[PolicySource, ...]:
+    """Parse stored documents (cached by content); one that no longer parses grants nothing, so it is left out."""
+    sources = []
+    for text in texts:
+        try:
+            sources.append(PolicySource(parse_policy(text.document, kind), text.source_id, text.source_type))
+        except PolicyError:
+            continue  # validated when written
+    return tuple(sources)
+
+
+def compiled_policies_for(actor: Actor) -> CompiledPolicies:
+    """The identity-side policies AWS evaluates for ``actor``: none for root and the system actor.
+
+    A constant number of queries whatever the number of policies.
+    """
+    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
+        return CompiledPolicies()
+    if actor.kind is ActorKind.ROLE_SESSION:
+        gathered = gather_principal_policies(
+            account_id=actor.account_id, role_pk=actor.role_pk, session_policy_arns=actor.session_policy_arns
+        )
+    else:
+        gathered = gather_principal_policies(
+            account_id=actor.account_id, user_pk=actor.user_pk, session_policy_arns=actor.session_policy_arns
+        )
+    boundary = compile_policy_texts((gathered.boundary,), PolicyKind.BOUNDARY) if gathered.boundary else ()
+    session = None
+    if actor.kind is ActorKind.FEDERATED_USER or actor.has_session_policies:
+        inline = tuple(
+            PolicyText(f"session-policy-{n}", "session", document)
+            for n, document in enumerate(actor.session_policy_documents, start=1)
+        )
+        session = compile_policy_texts(inline + gathered.session, PolicyKind.SESSION)
+    return CompiledPolicies(
+        identity=compile_policy_texts(gathered.identity, PolicyKind.IDENTITY),
+        boundary=boundary[0] if boundary else None,
+        session=session,
+        tags=gathered.tags if actor.kind is ActorKind.USER else None,
+    )
