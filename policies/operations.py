@@ -13,10 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
 from accounts.models import Account
-from iamconsole import authorization
+from iamconsole import authorization, quotas
 from iamconsole.actors import Actor
 from iamconsole.arn import iam_arn
 from iamconsole.errors import (
@@ -139,7 +137,7 @@ def validate_policy_document(
         kind = "trust"
     if not isinstance(policy_document, str):
         raise constraint_error("PolicyDocument", None, "Member must not be null", field="policy_document")
-    return validate_policy(policy_document, kind, trust_policy_quota=int(settings.IAM_QUOTAS["role_trust_policy_size"]))
+    return validate_policy(policy_document, kind, trust_policy_quota=quotas.limit("role_trust_policy_size"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,11 @@ both take the last place.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import domain, ids
+from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from identities.selectors.groups import group_not_found
@@ -37,9 +36,7 @@ def create_group(*, account: Account, group_name: str, path: str = "/") -> Group
     domain.validate_name(group_name, member="GroupName", field="group_name", max_length=domain.GROUP_NAME_MAX)
     domain.validate_path(path)
     Account.objects.select_for_update().filter(pk=account.pk).first()
-    quota = settings.IAM_QUOTAS["groups"]
-    if Group.objects.filter(account=account).count() >= quota:
-        raise LimitExceeded(f"Cannot exceed quota for GroupsPerAccount: {quota}")
+    quotas.check("groups", Group.objects.filter(account=account).count())
     try:
         with transaction.atomic():
             return Group.objects.create(

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Account
-from iamconsole import domain
+from iamconsole import domain, quotas
 from iamconsole.errors import ERRORS_BY_CODE, LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError
 from identities.models import Group, InlinePolicy, PolicyAttachment, User
 from identities.services.groups import lock_group
@@ -55,8 +54,8 @@ def _detach(account: Account, kind: OwnerKind, name: str, policy_arn: str) -> No
 @transaction.atomic
 def attach_user_policy(*, account: Account, user_name: str, policy_arn: str) -> None:
     """AttachUserPolicy: ``LimitExceeded`` ("Cannot exceed quota for PoliciesPerUser: 10") past the quota."""
-    quota = settings.IAM_QUOTAS["managed_policies_per_user"]
-    _attach(account, "user", user_name, policy_arn, "PoliciesPerUser", quota)
+    key = "managed_policies_per_user"
+    _attach(account, "user", user_name, policy_arn, quotas.QUOTA_NAMES[key], quotas.limit(key))
 
 
 @transaction.atomic

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Account
-from iamconsole import domain, ids
-from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
+from iamconsole import domain, ids, quotas
+from iamconsole.errors import DeleteConflict, EntityAlreadyExists
 from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, MFADevice, PolicyAttachment, User
 from identities.selectors.users import user_not_found
 from identities.services.policy_arns import resolve_boundary
@@ -59,9 +58,7 @@ def create_user(
         boundary = resolve_boundary(account, permissions_boundary, field="permissions_boundary")
     # Lock the account row: concurrent creates then count each other's users.
     Account.objects.select_for_update().filter(pk=account.pk).first()
-    quota = settings.IAM_QUOTAS["users"]
-    if User.objects.filter(account=account).count() >= quota:
-        raise LimitExceeded(f"Cannot exceed quota for UsersPerAccount: {quota}")
+    quotas.check("users", User.objects.filter(account=account).count())
     try:
         with transaction.atomic():
             user = User.objects.create(
