@@ -9,27 +9,19 @@ resource-based policy lets another account change it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from accounts.models import Account
-from iamconsole import authorization, quotas
+from iamconsole import authorization
 from iamconsole.actors import Actor
 from iamconsole.arn import iam_arn
 from iamconsole.errors import (
-    ERRORS_BY_CODE,
     AccessDenied,
     IamError,
-    MalformedPolicyDocument,
-    ValidationError,
-    constraint_error,
 )
 from iamconsole.operations import Call, Operation
-from iamconsole.pagination import check_max_items, decode_marker, encode_marker
-from policies import aws_managed, engine, selectors, services
-from policies.engine import PolicyError
-from policies.engine.validation import Finding, validate_policy
+from policies import aws_managed, selectors, services, simulation
 
 
 def policy_resource(call: Call) -> str:
@@ -103,122 +95,6 @@ def customer_policy_write(action: str, service: Callable[..., Any]) -> Callable[
     return handler
 
 
-#: ValidatePolicy's ``policyType`` (Access Analyzer's names, plus iamconsole's own for trust policies and
-#: boundaries) → the validator's policy type.
-VALIDATION_POLICY_TYPES: Mapping[str, str] = {
-    "IDENTITY_POLICY": "identity",
-    "RESOURCE_POLICY": "resource",
-    # SCPs and resource control policies follow the identity-policy grammar closely enough for editor advice.
-    "SERVICE_CONTROL_POLICY": "identity",
-    "RESOURCE_CONTROL_POLICY": "resource",
-    "TRUST_POLICY": "trust",
-    "PERMISSIONS_BOUNDARY_POLICY": "boundary",
-}
-#: Access Analyzer's ``validatePolicyResourceType`` for a role trust policy.
-TRUST_POLICY_RESOURCE_TYPE = "AWS::IAM::AssumeRolePolicyDocument"
-
-
-def validate_policy_document(
-    *, policy_document: str, policy_type: str = "IDENTITY_POLICY", validate_policy_resource_type: str | None = None
-) -> list[Finding]:
-    """The findings of Access Analyzer's policy checks for a document (iamconsole's ValidatePolicy, for editors).
-
-    Read-only advice: CreatePolicy and the other writes check the grammar only, as IAM does.
-    """
-    kind = VALIDATION_POLICY_TYPES.get(policy_type)
-    if kind is None:
-        raise constraint_error(
-            "PolicyType",
-            policy_type,
-            f"Member must satisfy enum value set: [{', '.join(VALIDATION_POLICY_TYPES)}]",
-            field="policy_type",
-        )
-    if validate_policy_resource_type == TRUST_POLICY_RESOURCE_TYPE:
-        kind = "trust"
-    if not isinstance(policy_document, str):
-        raise constraint_error("PolicyDocument", None, "Member must not be null", field="policy_document")
-    return validate_policy(policy_document, kind, trust_policy_quota=quotas.limit("role_trust_policy_size"))
-
-
-@dataclass(frozen=True, slots=True)
-class SimulationPage:
-    """One page of a simulation's ``EvaluationResults`` (AWS's shapes, from the engine)."""
-
-    results: Sequence[Mapping[str, Any]]
-    is_truncated: bool = False
-    marker: str | None = None
-
-
-def simulation_request(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine's simulation request (AWS's member names) from an operation's snake_case parameters."""
-    names = {
-        "policy_input_list": "PolicyInputList",
-        "permissions_boundary_policy_input_list": "PermissionsBoundaryPolicyInputList",
-        "action_names": "ActionNames",
-        "resource_arns": "ResourceArns",
-        "resource_policy": "ResourcePolicy",
-        "resource_owner": "ResourceOwner",
-        "caller_arn": "CallerArn",
-    }
-    request = {aws: params[snake] for snake, aws in names.items() if params.get(snake) is not None}
-    entries = params.get("context_entries")
-    if entries is not None:
-        request["ContextEntries"] = [
-            {
-                "ContextKeyName": entry.get("context_key_name"),
-                "ContextKeyValues": entry.get("context_key_values", []),
-                "ContextKeyType": entry.get("context_key_type"),
-            }
-            for entry in entries
-        ]
-    return request
-
-
-def engine_error(exc: PolicyError, field: str) -> IamError:
-    """The engine's refusal as the IamError of its code (``MalformedPolicyDocument``, ``InvalidInput``)."""
-    return ERRORS_BY_CODE.get(exc.code, MalformedPolicyDocument)(exc.message, field=field)
-
-
-def simulation_page(results: Sequence[Mapping[str, Any]], marker: str | None, max_items: int | None) -> SimulationPage:
-    """``MaxItems``/``Marker`` over the evaluation results: the marker holds the offset of the next result."""
-    size = check_max_items(max_items)
-    start = decode_marker(marker) if marker else 0
-    if not isinstance(start, int) or not 0 <= start <= len(results):
-        raise ValidationError("Invalid Marker.", field="marker")
-    end = start + size
-    truncated = end < len(results)
-    return SimulationPage(results[start:end], truncated, encode_marker(end) if truncated else None)
-
-
-def simulate_custom_policy(
-    *,
-    policy_input_list: Sequence[str],
-    action_names: Sequence[str],
-    max_items: int | None = None,
-    marker: str | None = None,
-    **params: Any,
-) -> SimulationPage:
-    """SimulateCustomPolicy: evaluate the given policies for each action, as the engine's simulator does.
-
-    Only the documents of the request count, not any policy stored in the account; ``MalformedPolicyDocument``
-    names the policy at fault (``PolicyInputList.2: ...``), ``InvalidInput`` a missing or mistyped parameter.
-    """
-    request = simulation_request({**params, "policy_input_list": policy_input_list, "action_names": action_names})
-    try:
-        results = engine.simulate_custom_policy(request)["EvaluationResults"]
-    except PolicyError as exc:
-        raise engine_error(exc, "policy_input_list") from None
-    return simulation_page(results, marker, max_items)
-
-
-def get_context_keys_for_custom_policy(*, policy_input_list: Sequence[str]) -> list[str]:
-    """GetContextKeysForCustomPolicy: the condition keys the documents use, once each, as written."""
-    try:
-        return engine.context_keys_for_policies(policy_input_list)
-    except PolicyError as exc:
-        raise engine_error(exc, "policy_input_list") from None
-
-
 OPERATIONS = (
     Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=_create_context),
     Operation(
@@ -285,13 +161,16 @@ OPERATIONS = (
         account_scoped=False,
         system_only=True,
     ),
-    Operation("SimulateCustomPolicy", simulate_custom_policy, read_only=True, account_scoped=False),
+    Operation("SimulateCustomPolicy", simulation.simulate_custom_policy, read_only=True, account_scoped=False),
     Operation(
-        "GetContextKeysForCustomPolicy", get_context_keys_for_custom_policy, read_only=True, account_scoped=False
+        "GetContextKeysForCustomPolicy",
+        simulation.get_context_keys_for_custom_policy,
+        read_only=True,
+        account_scoped=False,
     ),
     Operation(
         "ValidatePolicy",
-        validate_policy_document,
+        simulation.validate_policy_document,
         service="access-analyzer",
         read_only=True,
         account_scoped=False,
