@@ -11,7 +11,7 @@ from typing import Any
 
 from iamconsole.arn import root_arn
 from identities.awsapi.common import page_shape
-from identities.awsapi.users import user_shape
+from identities.awsapi.users import tags_shape, user_shape
 from identities.models import MFADevice
 from identities.services.mfa import NewVirtualMFADevice
 
@@ -63,8 +63,18 @@ def mfa_device_shape(device: MFADevice) -> dict[str, Any]:
     }
 
 
+def get_mfa_device_shape(device: MFADevice) -> dict[str, Any]:
+    """GetMFADevice's answer: the owner's name (an IAM user's), the serial number and when it was enabled."""
+    shape: dict[str, Any] = {"SerialNumber": device.serial_number, "EnableDate": device.enabled_at}
+    if device.user is not None:
+        shape["UserName"] = device.user.name
+    return shape
+
+
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "CreateVirtualMFADevice": new_virtual_mfa_device_shape,
     "ListMFADevices": lambda page: page_shape("MFADevices", page, mfa_device_shape),
     "ListVirtualMFADevices": lambda page: page_shape("VirtualMFADevices", page, virtual_mfa_device_shape),
+    "GetMFADevice": get_mfa_device_shape,
+    "ListMFADeviceTags": tags_shape,
 }

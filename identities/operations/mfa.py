@@ -14,6 +14,7 @@ from iamconsole.actors import Actor
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
+from identities.operations.users import request_tags_context
 
 
 def _device_resource(call: Call) -> str:
@@ -26,17 +27,6 @@ def _device_resource(call: Call) -> str:
 def _serial_resource(call: Call) -> str:
     """A virtual device's serial number is its ARN."""
     return str(call.params.get("serial_number") or "*")
-
-
-def _request_tags_context(call: Call) -> Mapping[str, Any]:
-    """``aws:RequestTag/KEY`` for each tag of the request and ``aws:TagKeys``, as AWS sets them on a tagged create."""
-    tags = call.params.get("tags") or []
-    pairs = [(str(tag.get("key")), str(tag.get("value"))) for tag in tags if isinstance(tag, Mapping)]
-    if not pairs:
-        return {}
-    context: dict[str, Any] = {f"aws:RequestTag/{key}": value for key, value in pairs}
-    context["aws:TagKeys"] = [key for key, _ in pairs]
-    return context
 
 
 def _enable(*, account: Account, actor: Actor, user_name: str | None = None, **params: Any) -> Any:
@@ -57,12 +47,23 @@ def _list(*, account: Account, actor: Actor, user_name: str | None = None, **pag
     return selectors.list_mfa_devices(account=account, user_name=implicit_user_name(actor, user_name), **page)
 
 
+def _get(*, account: Account, actor: Actor, serial_number: str, user_name: str | None = None) -> Any:
+    return selectors.get_mfa_device(
+        account=account, serial_number=serial_number, user_name=implicit_user_name(actor, user_name)
+    )
+
+
+def _untag_context(call: Call) -> Mapping[str, Any]:
+    keys = [str(key) for key in call.params.get("tag_keys") or []]
+    return {"aws:TagKeys": keys} if keys else {}
+
+
 OPERATIONS = (
     Operation(
         "CreateVirtualMFADevice",
         services.create_virtual_mfa_device,
         resource=_device_resource,
-        context=_request_tags_context,
+        context=request_tags_context,
     ),
     Operation("EnableMFADevice", _enable, resource=user_resource, takes_actor=True),
     Operation("ResyncMFADevice", _resync, resource=user_resource, takes_actor=True),
@@ -70,4 +71,8 @@ OPERATIONS = (
     Operation("DeleteVirtualMFADevice", services.delete_virtual_mfa_device, resource=_serial_resource),
     Operation("ListMFADevices", _list, resource=user_resource, takes_actor=True, read_only=True),
     Operation("ListVirtualMFADevices", selectors.list_virtual_mfa_devices, read_only=True),
+    Operation("GetMFADevice", _get, resource=user_resource, takes_actor=True, read_only=True),
+    Operation("TagMFADevice", services.tag_mfa_device, resource=_serial_resource, context=request_tags_context),
+    Operation("UntagMFADevice", services.untag_mfa_device, resource=_serial_resource, context=_untag_context),
+    Operation("ListMFADeviceTags", selectors.list_mfa_device_tags, resource=_serial_resource, read_only=True),
 )

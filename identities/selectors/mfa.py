@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from accounts.models import Account
-from iamconsole.errors import constraint_error
+from iamconsole.errors import NoSuchEntity, constraint_error
 from iamconsole.pagination import Page, paginate
 from identities.models import MFADevice
-from identities.selectors.users import get_user_by_name
+from identities.selectors.users import TagPage, get_user_by_name, page_tags
 
 ASSIGNMENT_STATUSES = ("Assigned", "Unassigned", "Any")
 
@@ -55,4 +55,39 @@ def user_has_mfa(*, account: Account, user_pk: int | None) -> bool:
     return devices.filter(user_id=user_pk).exists()
 
 
-__all__ = ["list_mfa_devices", "list_virtual_mfa_devices", "user_has_mfa"]
+def get_mfa_device(*, account: Account, serial_number: str, user_name: str | None = None) -> MFADevice:
+    """GetMFADevice: an enabled device of the user (of the root user when no user is named).
+
+    ``NoSuchEntity`` when the device does not exist or is not enabled for that principal.
+    """
+    devices = MFADevice.objects.select_related("user__account", "account").filter(
+        account=account, serial_number=serial_number, enabled_at__isnull=False
+    )
+    if user_name:
+        devices = devices.filter(user=get_user_by_name(account=account, user_name=user_name))
+    else:
+        devices = devices.filter(assigned_to_root=True)
+    device = devices.first()
+    if device is None:
+        raise NoSuchEntity(f"MFA Device with serial number {serial_number} does not exist.", field="serial_number")
+    return device
+
+
+def list_mfa_device_tags(
+    *, account: Account, serial_number: str, marker: str | None = None, max_items: int | None = None
+) -> TagPage:
+    """ListMFADeviceTags: the virtual device's tags, enabled or not."""
+    tags = MFADevice.objects.filter(account=account, serial_number=serial_number).values_list("tags", flat=True)
+    found = tags.first()
+    if found is None:
+        raise NoSuchEntity(f"VirtualMFADevice with serial number {serial_number} doesn't exist.", field="serial_number")
+    return page_tags(dict(found), marker=marker, max_items=max_items)
+
+
+__all__ = [
+    "get_mfa_device",
+    "list_mfa_device_tags",
+    "list_mfa_devices",
+    "list_virtual_mfa_devices",
+    "user_has_mfa",
+]

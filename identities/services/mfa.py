@@ -292,6 +292,24 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
     raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
 
 
+@transaction.atomic
+def tag_mfa_device(*, account: Account, serial_number: str, tags: Sequence[Any]) -> None:
+    """TagMFADevice: add tags or overwrite the values of keys already present (compared ignoring case); at most 50."""
+    tag_map = domain.validate_tags(tags)
+    device = _locked_device(account, serial_number)
+    device.tags = domain.merge_tags(device.tags, tag_map, quota_name="TagsPerMFADevice")
+    device.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_mfa_device(*, account: Account, serial_number: str, tag_keys: Sequence[str]) -> None:
+    """UntagMFADevice: remove the tags with those keys; keys the device does not have are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    device = _locked_device(account, serial_number)
+    device.tags = domain.remove_tags(device.tags, keys)
+    device.save(update_fields=["tags"])
+
+
 __all__ = [
     "MAX_MFA_DEVICES_PER_PRINCIPAL",
     "NewVirtualMFADevice",
@@ -302,5 +320,7 @@ __all__ = [
     "mfa_serial_number",
     "otpauth_uri",
     "resync_mfa_device",
+    "tag_mfa_device",
+    "untag_mfa_device",
     "verify_mfa_code",
 ]

@@ -37,7 +37,8 @@ COVERS = frozenset(
         "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey", "GetAccessKeyLastUsed",
         "CreateLoginProfile", "GetLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile", "ChangePassword",
         "CreateVirtualMFADevice", "EnableMFADevice", "ResyncMFADevice", "DeactivateMFADevice",
-        "DeleteVirtualMFADevice", "ListMFADevices", "ListVirtualMFADevices",
+        "DeleteVirtualMFADevice", "ListMFADevices", "ListVirtualMFADevices", "GetMFADevice",
+        "TagMFADevice", "UntagMFADevice", "ListMFADeviceTags",
     }
 )  # fmt: skip
 
@@ -279,6 +280,15 @@ def test_virtual_mfa_devices(iam: Any, account: AccountFixture) -> None:
     assert isinstance(devices[0]["EnableDate"], datetime)
     assigned = iam.list_virtual_mfa_devices(AssignmentStatus="Assigned")["VirtualMFADevices"]
     assert assigned[0]["User"]["UserName"] == "alice"
+    got = iam.get_mfa_device(SerialNumber=serial, UserName="alice")
+    assert (got["UserName"], got["SerialNumber"]) == ("alice", serial)
+    assert isinstance(got["EnableDate"], datetime)
+    assert code_of(iam.get_mfa_device, SerialNumber=serial) == "NoSuchEntity"  # not the root user's device
+    iam.tag_mfa_device(SerialNumber=serial, Tags=[{"Key": "kind", "Value": "phone"}, {"Key": "owner", "Value": "a"}])
+    iam.untag_mfa_device(SerialNumber=serial, TagKeys=["owner"])
+    assert iam.list_mfa_device_tags(SerialNumber=serial)["Tags"] == [{"Key": "kind", "Value": "phone"}]
+    missing = f"arn:aws:iam::{account.account_id}:mfa/none"
+    assert code_of(iam.list_mfa_device_tags, SerialNumber=missing) == "NoSuchEntity"
     error = error_of(
         iam.enable_mfa_device,
         UserName="alice",

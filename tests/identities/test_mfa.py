@@ -384,3 +384,44 @@ def test_concurrent_enables_respect_the_quota(account):
     assert sum(not isinstance(result, Exception) for result in results) == 1
     assert all(isinstance(result, LimitExceeded) for result in results if isinstance(result, Exception))
     assert MFADevice.objects.filter(user__name="alice", enabled_at__isnull=False).count() == 8
+
+
+def test_get_mfa_device_answers_for_the_principal_it_is_enabled_for(account):
+    make_user(account)
+    users_device = create_device(account, "alice-phone")
+    enable(account, users_device, "alice")
+    roots_device = create_device(account, "root-phone")
+    enable(account, roots_device)
+
+    got = OUTPUTS["GetMFADevice"](
+        operations.run(
+            account.root, "GetMFADevice", {"serial_number": users_device.device.serial_number, "user_name": "alice"}
+        )
+    )
+    assert got["UserName"] == "alice"
+    assert got["SerialNumber"] == users_device.device.serial_number
+    root_got = operations.run(account.root, "GetMFADevice", {"serial_number": roots_device.device.serial_number})
+    assert root_got.assigned_to_root
+    with pytest.raises(NoSuchEntity):  # alice's device is not the root user's
+        operations.run(account.root, "GetMFADevice", {"serial_number": users_device.device.serial_number})
+    unassigned = create_device(account, "spare")
+    with pytest.raises(NoSuchEntity):  # created but never enabled
+        operations.run(account.root, "GetMFADevice", {"serial_number": unassigned.device.serial_number})
+
+
+def test_device_tags_merge_ignoring_case_untag_and_stay_within_fifty(account):
+    serial = create_device(account, tags=[{"key": "Team", "value": "red"}]).device.serial_number
+    operations.run(account.root, "TagMFADevice", {"serial_number": serial, "tags": [{"key": "team", "value": "blue"}]})
+    page = operations.run(account.root, "ListMFADeviceTags", {"serial_number": serial})
+    assert page.tags == [{"Key": "team", "Value": "blue"}]
+    operations.run(account.root, "UntagMFADevice", {"serial_number": serial, "tag_keys": ["TEAM", "absent"]})
+    assert operations.run(account.root, "ListMFADeviceTags", {"serial_number": serial}).tags == []
+    first = [{"key": f"a{n}", "value": "v"} for n in range(30)]
+    operations.run(account.root, "TagMFADevice", {"serial_number": serial, "tags": first})
+    more = [{"key": f"b{n}", "value": "v"} for n in range(21)]
+    with pytest.raises(LimitExceeded):  # 51 tags in all
+        operations.run(account.root, "TagMFADevice", {"serial_number": serial, "tags": more})
+    with pytest.raises(NoSuchEntity):
+        operations.run(
+            account.root, "TagMFADevice", {"serial_number": serial + "x", "tags": [{"key": "a", "value": "b"}]}
+        )
