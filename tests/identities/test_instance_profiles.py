@@ -152,4 +152,6 @@ def test_adding_a_role_needs_pass_role_on_that_role(account):
     with pytest.raises(AccessDenied, match=r"perform: iam:PassRole on resource: arn:aws:iam::\d+:role/other"):
         operations.run(ops, "AddRoleToInstanceProfile", {"instance_profile_name": "web", "role_name": "other"})
     operations.run(ops, "AddRoleToInstanceProfile", {"instance_profile_name": "web", "role_name": "app"})
-    assert InstanceProfile.objects.get(name="web").role.name == "app"
+    profile = InstanceProfile.objects.select_related("role").get(name="web")
+    assert profile.role is not None
+    assert profile.role.name == "app"
