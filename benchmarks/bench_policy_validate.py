@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere, as make bench does
 
 from policies.engine.catalog import get_catalog
 from policies.engine.locjson import parse
