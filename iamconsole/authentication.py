@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
-from iamconsole.arn import assumed_role_arn, iam_arn
+from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn
 from iamconsole.errors import ExpiredToken, InvalidClientTokenId
 from identities import selectors as identity_selectors
 from identities import services as identity_services
@@ -102,12 +102,23 @@ def resolve_access_key(access_key_id: str, session_token: str | None = None) -> 
     return ResolvedKey(secret_access_key=_secret(key.secret_encrypted), actor=actor)
 
 
-def session_actor(key: TemporaryKey) -> Actor:
-    """The actor of temporary credentials: a role session, or the user (or root) of a GetSessionToken session.
+def _overlay(tags: Mapping[str, str], session_tags: Mapping[str, str]) -> dict[str, str]:
+    """Principal tags: a session tag wins over a role's or user's tag whose key differs only in case."""
+    overridden = {tag_key.lower() for tag_key in session_tags}
+    merged = {tag_key: value for tag_key, value in tags.items() if tag_key.lower() not in overridden}
+    merged.update(session_tags)
+    return merged
 
-    A role session's principal tags are the role's tags overlaid by the session tags (a session tag wins over a role
-    tag whose key differs only in case); its MFA facts, token issue time, session policies and source identity are
-    the session's, and its permissions are the role's as they are now.
+
+def session_actor(key: TemporaryKey) -> Actor:
+    """The actor of temporary credentials: a role session, a federated user session, or the user (or root) of a
+    GetSessionToken session.
+
+    A role session's principal tags are the role's tags overlaid by the session tags; its MFA facts, token issue time,
+    session policies and source identity are the session's, and its permissions are the role's as they are now. A
+    federated user session (GetFederationToken) is ``federated-user/NAME`` with ``aws:userid`` ``ACCOUNT:NAME``; its
+    identity side is the calling user's (``user_pk``; none for the root user's) narrowed by its session policies, and
+    its principal tags are the user's overlaid by the session tags, as AWS documents.
     """
     mfa = key.mfa_authenticated_at
     common: dict[str, Any] = {
@@ -117,6 +128,19 @@ def session_actor(key: TemporaryKey) -> Actor:
         "mfa_authenticated_at": mfa,
         "token_issued_at": key.issued_at,
     }
+    if key.federated:
+        return Actor(
+            kind=ActorKind.FEDERATED_USER,
+            account_id=key.account_id,
+            arn=federated_user_arn(key.account_id, key.session_name),
+            principal_id=f"{key.account_id}:{key.session_name}",
+            name=key.session_name,
+            user_pk=key.user_pk,
+            tags=_overlay(key.user_tags, key.session_tags),
+            session_policy_documents=(key.session_policy_document,) if key.session_policy_document else (),
+            session_policy_arns=key.session_policy_arns,
+            **common,
+        )
     if key.role_pk is None:
         if key.user_pk is None:
             base = Actor.root(key.account_id)
@@ -131,9 +155,7 @@ def session_actor(key: TemporaryKey) -> Actor:
                 access_key_id=None,
             )
         return replace(base, from_session_token=True, **common)
-    overridden = {tag_key.lower() for tag_key in key.session_tags}
-    tags = {tag_key: value for tag_key, value in key.role_tags.items() if tag_key.lower() not in overridden}
-    tags.update(key.session_tags)
+    tags = _overlay(key.role_tags, key.session_tags)
     role_name = key.role_name or ""
     return Actor(
         kind=ActorKind.ROLE_SESSION,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from iamconsole.actors import Actor, RequestContext
+from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import AWS_ACCOUNT, parse_arn
 from iamconsole.errors import AccessDenied, InvalidClientTokenId, access_denied_message
 from identities.selectors.compiled_policies import compiled_policies_for
@@ -109,12 +109,27 @@ def check(
 SESSION_TOKEN_STS_ACTIONS = frozenset({"sts:assumerole", "sts:getcalleridentity"})
 
 
-def refuse_session_token_use(actor: Actor, action: str) -> None:
-    """AWS's limits on credentials from GetSessionToken, whatever the policies say.
+#: The only STS action credentials from GetFederationToken may call.
+FEDERATED_USER_STS_ACTIONS = frozenset({"sts:getcalleridentity"})
 
-    Without MFA they cannot call any IAM API (AWS answers ``InvalidClientTokenId``); with or without MFA they
-    cannot call an STS API other than AssumeRole and GetCallerIdentity (``AccessDenied``).
+
+def refuse_session_token_use(actor: Actor, action: str) -> None:
+    """AWS's limits on credentials from GetSessionToken and GetFederationToken, whatever the policies say.
+
+    GetSessionToken's without MFA cannot call any IAM API (AWS answers ``InvalidClientTokenId``); with or without MFA
+    they cannot call an STS API other than AssumeRole and GetCallerIdentity (``AccessDenied``). A federated user
+    session cannot call any IAM API (``InvalidClientTokenId``, as IAM refuses its token) nor any STS API but
+    GetCallerIdentity (``AccessDenied``). No session credentials may call GetFederationToken.
     """
+    if action.lower() == "sts:getfederationtoken" and actor.session_pk is not None:
+        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    if actor.kind is ActorKind.FEDERATED_USER:
+        service = action.partition(":")[0].lower()
+        if service == "iam":
+            raise InvalidClientTokenId("The security token included in the request is invalid.")
+        if service == "sts" and action.lower() not in FEDERATED_USER_STS_ACTIONS:
+            raise AccessDenied(denial_message(actor, action, "*", "because federated user credentials cannot call it"))
+        return
     if not actor.from_session_token:
         return
     service = action.partition(":")[0].lower()

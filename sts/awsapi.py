@@ -7,7 +7,7 @@ from typing import Any
 
 from sts.models import StsSession
 from sts.selectors import CallerIdentity
-from sts.services import AssumedRole, Credentials, SessionToken
+from sts.services import AssumedRole, Credentials, FederationToken, SessionToken
 
 
 def credentials_shape(credentials: Credentials) -> dict[str, Any]:
@@ -33,6 +33,17 @@ def assume_role_shape(result: AssumedRole) -> dict[str, Any]:
     return shape
 
 
+def federation_token_shape(result: FederationToken) -> dict[str, Any]:
+    """GetFederationToken's output: ``PackedPolicySize`` only with session policies or tags."""
+    shape: dict[str, Any] = {
+        "Credentials": credentials_shape(result.credentials),
+        "FederatedUser": {"FederatedUserId": result.federated_user_id, "Arn": result.arn},
+    }
+    if result.packed_policy_size is not None:
+        shape["PackedPolicySize"] = result.packed_policy_size
+    return shape
+
+
 def session_shape(session: StsSession) -> dict[str, Any]:
     """One active session in iamconsole's session lists: who holds it, since when, until when, never a secret."""
     shape: dict[str, Any] = {
@@ -45,6 +56,10 @@ def session_shape(session: StsSession) -> dict[str, Any]:
     if session.role is not None:
         shape["RoleName"] = session.role.name
         shape["RoleSessionName"] = session.session_name
+    elif session.federated:
+        shape["FederatedUserName"] = session.session_name
+        if session.user is not None:
+            shape["UserName"] = session.user.name
     elif session.user is not None:
         shape["UserName"] = session.user.name
     if session.source_identity:
@@ -72,6 +87,7 @@ def _caller_identity_shape(identity: CallerIdentity) -> dict[str, Any]:
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "AssumeRole": assume_role_shape,
     "GetSessionToken": _session_token_shape,
+    "GetFederationToken": federation_token_shape,
     "GetCallerIdentity": _caller_identity_shape,
     "GetAccessKeyInfo": lambda account_id: {"Account": account_id},
     "ListRoleSessions": _sessions_page,

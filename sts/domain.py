@@ -4,7 +4,8 @@ Mirrors botocore's STS model constraints and the AssumeRole and GetSessionToken 
 and ``SourceIdentity`` 2–64 characters of ``[\\w+=,.@-]``; ``ExternalId`` 2–1,224 characters of ``[\\w+=,.@:/-]``;
 ``DurationSeconds`` 900–43,200 (AssumeRole) or 900–129,600 (GetSessionToken); ``SerialNumber`` 9–256 characters and
 ``TokenCode`` six digits; at most 10 session policy ARNs; a plain-text session policy of at most 2,048 characters; at
-most 50 session tags, and ``TransitiveTagKeys`` naming only keys passed in ``Tags``.
+most 50 session tags, and ``TransitiveTagKeys`` naming only keys passed in ``Tags``. GetFederationToken's ``Name``
+is 2–32 characters of ``[\\w+=,.@-]`` and its ``DurationSeconds`` 900–129,600.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ SESSION_TOKEN_DEFAULT_DURATION = 43_200
 SESSION_TOKEN_MAX_DURATION = 129_600
 #: GetSessionToken for the root user: a longer request is cut to one hour, as AWS does.
 ROOT_SESSION_TOKEN_MAX_DURATION = 3_600
+FEDERATION_DEFAULT_DURATION = 43_200
+FEDERATION_MAX_DURATION = 129_600
+#: GetFederationToken for the root user: a longer request (and the default) is cut to one hour, as AWS does.
+ROOT_FEDERATION_MAX_DURATION = 3_600
 MAX_POLICY_ARNS = 10
 SESSION_POLICY_MAX_LENGTH = 2_048
 
@@ -54,6 +59,11 @@ def _bounded(value: Any, *, member: str, field: str, low: int, high: int, patter
 def validate_session_name(value: Any, *, member: str = "RoleSessionName", field: str = "role_session_name") -> str:
     """``RoleSessionName``: 2–64 characters of ``[\\w+=,.@-]``."""
     return _bounded(value, member=member, field=field, low=2, high=64, pattern=NAME_PATTERN, regex=_NAME_RE)
+
+
+def validate_federated_user_name(value: Any) -> str:
+    """GetFederationToken's ``Name``: 2–32 characters of ``[\\w+=,.@-]``."""
+    return _bounded(value, member="Name", field="name", low=2, high=32, pattern=NAME_PATTERN, regex=_NAME_RE)
 
 
 def validate_source_identity(value: Any) -> str:
@@ -220,4 +230,29 @@ def assume_role_input(
         external_id=validate_external_id(external_id) if external_id is not None else None,
         mfa=validate_mfa(serial_number, token_code),
         source_identity=validate_source_identity(source_identity) if source_identity is not None else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FederationTokenInput:
+    """A GetFederationToken request whose parameters passed AWS's value rules."""
+
+    name: str
+    duration_seconds: int | None = None
+    policy: str | None = None
+    policy_arns: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def federation_token_input(
+    *, name: Any, duration_seconds: Any = None, policy: Any = None, policy_arns: Any = None, tags: Any = None
+) -> FederationTokenInput:
+    """Check every GetFederationToken parameter that needs no database (``ValidationError``,
+    ``MalformedPolicyDocument``)."""
+    return FederationTokenInput(
+        name=validate_federated_user_name(name),
+        duration_seconds=validate_duration(duration_seconds, high=FEDERATION_MAX_DURATION),
+        policy=validate_session_policy(policy),
+        policy_arns=validate_policy_arns(policy_arns),
+        tags=value_rules.validate_tags(tags),
     )

@@ -1,4 +1,4 @@
-"""Temporary credentials issued by STS (AssumeRole and GetSessionToken).
+"""Temporary credentials issued by STS (AssumeRole, GetSessionToken and GetFederationToken).
 
 One row per session: the ``ASIA…`` key id, the secret encrypted at rest, and only a keyed digest of the session token
 (the token itself is never stored). Rows outlive their expiry until the sweep deletes them; authentication refuses
@@ -14,9 +14,11 @@ from identities.models import Role, User
 
 
 class StsSession(models.Model):
-    """A set of temporary credentials: a role session (``role`` set) or a GetSessionToken session (``role`` empty).
+    """A set of temporary credentials: a role session (``role`` set), a GetSessionToken session, or a federated user
+    session (``federated``; ``session_name`` is the federated user's name).
 
-    A GetSessionToken session belongs to ``user``, or to the root user when both ``role`` and ``user`` are empty.
+    A GetSessionToken or federated user session belongs to ``user``, or to the root user when both ``role`` and
+    ``user`` are empty.
     Deleting the role or user deletes its sessions, so a recreated role of the same name never inherits them.
     """
 
@@ -43,6 +45,8 @@ class StsSession(models.Model):
     packed_policy_size = models.PositiveSmallIntegerField(default=0)
     #: Obtained with role session credentials (role chaining): at most one hour.
     chained = models.BooleanField(default=False)
+    #: Issued by GetFederationToken: the credentials act as ``federated-user/<session_name>``.
+    federated = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

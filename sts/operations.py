@@ -1,20 +1,23 @@
-"""The sts app's operations: AssumeRole, GetSessionToken, GetCallerIdentity, GetAccessKeyInfo, and iamconsole's own
-session lists, revocations and expiry sweep.
+"""The sts app's operations: AssumeRole, GetSessionToken, GetFederationToken, GetCallerIdentity, GetAccessKeyInfo,
+and iamconsole's own session lists, revocations and expiry sweep.
 
 AssumeRole is not authorized by the generic identity check (``action=None``): who may assume a role is the trust
 policy's decision, taken in ``sts.trust`` with the caller's own policies, and a trust policy naming the caller allows
 the call with no identity policy at all. GetSessionToken needs no permission, as in AWS; GetCallerIdentity is never
-denied.
+denied. GetFederationToken is authorized as ``sts:GetFederationToken`` on the ``federated-user/NAME`` ARN, with
+``aws:RequestTag/*`` and ``aws:TagKeys`` for its session tags.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from accounts.models import Account
+from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
-from iamconsole.arn import iam_arn
+from iamconsole.arn import federated_user_arn, iam_arn
 from iamconsole.errors import AccessDenied
 from iamconsole.operations import Call, Operation
 from iamconsole.pagination import Page
@@ -35,6 +38,25 @@ def _role_resource(call: Call) -> str:
     name = str(call.params.get("role_name") or "")
     path = selectors.role_path(account=call.account, role_name=name) if call.account is not None else "/"
     return iam_arn(call.account_id, "role", name, path)
+
+
+def _federated_user_resource(call: Call) -> str:
+    """``arn:aws:sts::ACCOUNT:federated-user/NAME``, the resource AWS authorizes ``sts:GetFederationToken`` against."""
+    name = call.params.get("name")
+    return federated_user_arn(call.account_id, name if isinstance(name, str) and name else "*")
+
+
+def _request_tags(call: Call) -> dict[str, Any]:
+    """``aws:RequestTag/KEY`` for each session tag of the request and ``aws:TagKeys``."""
+    tags = call.params.get("tags")
+    pairs = (
+        [(str(t.get("key")), str(t.get("value"))) for t in tags if isinstance(t, Mapping)]
+        if isinstance(tags, list)
+        else []
+    )
+    if not pairs:
+        return {}
+    return {**{f"aws:RequestTag/{key}": value for key, value in pairs}, "aws:TagKeys": [key for key, _ in pairs]}
 
 
 def _mfa_moment(account: Account, actor: Actor, mfa: tuple[str, str] | None) -> datetime | None:
@@ -63,6 +85,8 @@ def _assume_role(
     **params: Any,
 ) -> services.AssumedRole:
     data = domain.assume_role_input(**params)
+    # AssumeRole skips the generic check (the trust policy decides), but a federated user still may not call it.
+    authorization.refuse_session_token_use(actor, "sts:AssumeRole")
     if actor.kind is ActorKind.ROOT:
         raise AccessDenied(trust.ROOT_REFUSAL)
     mfa_at = _mfa_moment(account, actor, data.mfa)
@@ -99,6 +123,14 @@ def _get_session_token(
     )
 
 
+def _get_federation_token(
+    *, account: Account, actor: Actor, minimum_session_token_size: Any = None, **params: Any
+) -> services.FederationToken:
+    if actor.session_pk is not None:
+        raise AccessDenied(services.FEDERATION_SESSION_REFUSAL)
+    return services.get_federation_token(account=account, caller=actor, data=domain.federation_token_input(**params))
+
+
 def _list_account_sessions(*, account: Account, **page: Any) -> Page[StsSession]:
     return selectors.list_account_sessions(account=account, **page)
 
@@ -114,6 +146,14 @@ OPERATIONS = (
         takes_request=True,
     ),
     Operation("GetSessionToken", _get_session_token, service="sts", action=None, takes_actor=True),
+    Operation(
+        "GetFederationToken",
+        _get_federation_token,
+        service="sts",
+        resource=_federated_user_resource,
+        context=_request_tags,
+        takes_actor=True,
+    ),
     Operation(
         "GetCallerIdentity",
         selectors.get_caller_identity,

@@ -56,8 +56,9 @@ class CallerIdentity:
 
 def get_caller_identity(*, actor: Actor) -> CallerIdentity:
     """Who is calling, as AWS answers it: the root user's account id, an IAM user's ``AIDA…`` id, or
-    ``AROA…:SESSION`` and the ``assumed-role`` ARN for a role session. Credentials from GetSessionToken answer as
-    the user (or root) that obtained them. Never denied."""
+    ``AROA…:SESSION`` and the ``assumed-role`` ARN for a role session, ``ACCOUNT:NAME`` and the ``federated-user`` ARN
+    for a federated user session. Credentials from GetSessionToken answer as the user (or root) that obtained them.
+    Never denied."""
     return CallerIdentity(user_id=actor.principal_id, account=actor.account_id, arn=actor.arn)
 
 
@@ -109,8 +110,9 @@ def role_path(*, account: Account, role_name: str) -> str:
 class TemporaryKey:
     """Temporary credentials as authentication needs them, read in one precomposed query (no ORM compilation).
 
-    ``role_*`` are set for role sessions; ``user_*`` for GetSessionToken sessions of an IAM user; neither for the root
-    user's. ``role_missing``/``user_missing`` say the session named one that no longer exists.
+    ``role_*`` are set for role sessions; ``user_*`` for GetSessionToken and federated user sessions of an IAM user;
+    neither for the root user's. ``federated`` marks GetFederationToken's sessions (``session_name`` is the federated
+    user's name). ``owner_missing`` says the session named a role or user that no longer exists.
     """
 
     pk: int
@@ -138,6 +140,7 @@ class TemporaryKey:
     user_path: str | None
     user_tags: dict[str, str]
     owner_missing: bool
+    federated: bool
 
 
 @cache
@@ -148,7 +151,7 @@ def _temporary_key_sql() -> str:
         "SELECT s.id, s.secret_encrypted, s.session_token_digest, s.revoked_at, s.issued_at, s.expires_at, "  # noqa: S608
         "s.mfa_authenticated_at, s.session_name, s.source_identity, s.session_policy_document, "
         "s.session_policy_arns, s.session_tags, a.account_id, s.role_id, r.role_id, r.name, r.path, r.tags, "
-        "s.user_id, u.user_id, u.name, u.path, u.tags "
+        "s.user_id, u.user_id, u.name, u.path, u.tags, s.federated "
         f"FROM {session} s JOIN {account} a ON a.id = s.account_id "
         f"LEFT JOIN {role} r ON r.id = s.role_id LEFT JOIN {user} u ON u.id = s.user_id "
         "WHERE s.access_key_id = %s"
@@ -164,7 +167,7 @@ def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
         return None
     (pk, secret, digest, revoked_at, issued_at, expires_at, mfa_at, session_name, source_identity, policy_document,
      policy_arns, session_tags, account_id, role_fk, role_id, role_name, role_path, role_tags,
-     user_fk, user_id, user_name, user_path, user_tags) = row  # fmt: skip
+     user_fk, user_id, user_name, user_path, user_tags, federated) = row  # fmt: skip
     return TemporaryKey(
         pk=pk,
         access_key_id=access_key_id,
@@ -192,6 +195,7 @@ def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
         user_tags=dict(json_value(user_tags) or {}),
         # The foreign keys cascade, so a dangling one only shows inside a concurrent delete: refuse it all the same.
         owner_missing=(role_fk is not None and role_id is None) or (user_fk is not None and user_id is None),
+        federated=bool(federated),
     )
 
 

@@ -1,4 +1,4 @@
-"""Writes on temporary credentials: AssumeRole, GetSessionToken, revocation, and the expiry sweep.
+"""Writes on temporary credentials: AssumeRole, GetSessionToken, GetFederationToken, revocation, and the expiry sweep.
 
 Each function mirrors one STS action (or one of iamconsole's own, named in the same form) and applies its rules in
 one transaction. They do not authorize: the trust-policy decision for AssumeRole is taken above them, in
@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import Account
 from iamconsole import crypto, ids
 from iamconsole.actors import Actor, ActorKind
-from iamconsole.arn import assumed_role_arn
+from iamconsole.arn import assumed_role_arn, federated_user_arn
 from iamconsole.domain import MAX_TAGS
 from iamconsole.errors import (
     AccessDenied,
@@ -80,6 +80,17 @@ class SessionToken:
 
     credentials: Credentials
     session: StsSession
+
+
+@dataclass(frozen=True, slots=True)
+class FederationToken:
+    """GetFederationToken's answer."""
+
+    credentials: Credentials
+    session: StsSession
+    federated_user_id: str
+    arn: str
+    packed_policy_size: int | None
 
 
 def _now() -> datetime:
@@ -303,6 +314,56 @@ def get_session_token(
         mfa_authenticated_at=mfa_authenticated_at,
     )
     return SessionToken(credentials=credentials, session=session)
+
+
+# --- GetFederationToken --------------------------------------------------------------------------------------------
+
+FEDERATION_SESSION_REFUSAL = "Cannot call GetFederationToken with session credentials"
+
+
+@transaction.atomic
+def get_federation_token(*, account: Account, caller: Actor, data: domain.FederationTokenInput) -> FederationToken:
+    """Issue credentials for the federated user ``data.name`` on behalf of an IAM user or the root user.
+
+    Mirrors GetFederationToken: only long-term credentials may call it (``AccessDenied`` "Cannot call
+    GetFederationToken with session credentials" otherwise); 900–129,600 seconds, 43,200 by default, and for the root
+    user a longer request (and the default) is cut to one hour. The session policies and tags are kept with the
+    session and ``PackedPolicyTooLarge`` refuses them above the allotment. The federated user is
+    ``arn:aws:sts::ACCOUNT:federated-user/NAME`` with id ``ACCOUNT:NAME``; its permissions are the caller's
+    identity-based policies narrowed by the session policies, evaluated at each request.
+    """
+    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
+        raise AccessDenied(FEDERATION_SESSION_REFUSAL)
+    packed = packed_policy_size(data.policy, data.policy_arns, data.tags)
+    duration = data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION
+    if caller.is_root:
+        duration = min(duration, domain.ROOT_FEDERATION_MAX_DURATION)
+    now = _now()
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    session = _create_session(
+        credentials,
+        digest,
+        account=account,
+        role=None,
+        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        federated=True,
+        session_name=data.name,
+        issued_to_arn=caller.arn,
+        issued_at=now,
+        expires_at=expiration,
+        session_policy_document=data.policy or "",
+        session_policy_arns=list(data.policy_arns),
+        session_tags=dict(data.tags),
+        packed_policy_size=packed or 0,
+    )
+    return FederationToken(
+        credentials=credentials,
+        session=session,
+        federated_user_id=f"{account.account_id}:{data.name}",
+        arn=federated_user_arn(account.account_id, data.name),
+        packed_policy_size=packed,
+    )
 
 
 # --- revocation ----------------------------------------------------------------------------------------------------

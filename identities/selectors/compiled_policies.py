@@ -14,6 +14,12 @@ from iamconsole.actors import Actor, ActorKind
 from identities.selectors.principal_policies import PolicyText, gather_principal_policies
 from policies.engine import PolicyError, PolicyKind, PolicySource, parse_policy
 
+#: The root user's federated session (GetFederationToken) starts from everything root may do: its session policies
+#: alone narrow it.
+_ROOT_IDENTITY = PolicyText(
+    "root", "none", '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+)
+
 __all__ = ["CompiledPolicies", "compile_policy_texts", "compiled_policies_for"]
 
 
@@ -66,8 +72,9 @@ def compiled_policies_for(actor: Actor) -> CompiledPolicies:
             for n, document in enumerate(actor.session_policy_documents, start=1)
         )
         session = compile_policy_texts(inline + gathered.session, PolicyKind.SESSION)
+    root_federated = actor.kind is ActorKind.FEDERATED_USER and actor.user_pk is None
     return CompiledPolicies(
-        identity=compile_policy_texts(gathered.identity, PolicyKind.IDENTITY),
+        identity=compile_policy_texts((_ROOT_IDENTITY,) if root_federated else gathered.identity, PolicyKind.IDENTITY),
         boundary=boundary[0] if boundary else None,
         session=session,
         tags=gathered.tags if actor.kind is ActorKind.USER else None,
