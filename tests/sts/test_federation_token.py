@@ -230,8 +230,8 @@ def test_root_may_federate_for_at_most_an_hour_and_session_policies_alone_narrow
 def test_refused_with_session_credentials(env: Env) -> None:
     alice = env.user("alice", policy_document=policy(allow("*")))
     role_session = session_of(assume(alice, env.role("R", trust(alice.arn), policy_document=policy(allow("*")))))
-    session_token = federated(operations.run(alice, "GetSessionToken", {}))  # type: ignore[arg-type]
-    root_session = federated(operations.run(env.root, "GetSessionToken", {}))  # type: ignore[arg-type]
+    session_token = session_of(operations.run(alice, "GetSessionToken", {}))
+    root_session = session_of(operations.run(env.root, "GetSessionToken", {}))
     for actor in (role_session, session_token, root_session):
         with pytest.raises(AccessDenied) as denied:
             federate(actor)
@@ -282,6 +282,6 @@ def test_deleting_the_user_ends_its_federated_sessions(env: Env) -> None:
     result = federate(proxy)
     listed = operations.run(env.root, "ListAccountSessions", {})
     assert [awsapi.session_shape(s)["FederatedUserName"] for s in listed.items] == ["bob"]
-    User.objects.filter(pk=proxy.user_pk).delete()
+    User.objects.filter(account=env.account, name="proxy").delete()
     with pytest.raises(InvalidClientTokenId):
         federated(result)
