@@ -124,11 +124,20 @@ def _get_session_token(
 
 
 def _get_federation_token(
-    *, account: Account, actor: Actor, minimum_session_token_size: Any = None, **params: Any
+    *,
+    account: Account,
+    actor: Actor,
+    name: Any = None,
+    duration_seconds: Any = None,
+    policy: Any = None,
+    policy_arns: Any = None,
+    tags: Any = None,
+    minimum_session_token_size: Any = None,
 ) -> services.FederationToken:
-    if actor.session_pk is not None:
-        raise AccessDenied(services.FEDERATION_SESSION_REFUSAL)
-    return services.get_federation_token(account=account, caller=actor, data=domain.federation_token_input(**params))
+    data = domain.federation_token_input(
+        name=name, duration_seconds=duration_seconds, policy=policy, policy_arns=policy_arns, tags=tags
+    )
+    return services.get_federation_token(account=account, caller=actor, data=data)
 
 
 def _list_account_sessions(*, account: Account, **page: Any) -> Page[StsSession]:
