@@ -35,10 +35,11 @@ def _fill(account_pk: int, count: int, expires_at: datetime, offset: int) -> Non
     columns = (
         "access_key_id, secret_encrypted, session_token_digest, account_id, session_name, issued_to_arn, issued_at, "
         "expires_at, source_identity, session_policy_document, session_policy_arns, session_tags, transitive_tag_keys, "
-        "packed_policy_size, chained"
+        "packed_policy_size, chained, federated"
     )
     values = (
-        "'ASIA' || lpad(CAST(n AS TEXT), 16, '0'), 'x', 'd', %s, 's', 'arn', %s, %s, '', '', '[]', '{}', '[]', 0, false"
+        "'ASIA' || lpad(CAST(n AS TEXT), 16, '0'), 'x', 'd', %s, 's', 'arn', %s, %s, "
+        "'', '', '[]', '{}', '[]', 0, false, false"
     )
     if connection.vendor == "postgresql":
         source = "generate_series(%s, %s) AS n"
