@@ -37,3 +37,28 @@ def run_concurrently(count: int, target: Callable[[], Any]) -> list[Any]:
     for thread in threads:
         thread.join()
     return results
+
+
+def race(target: Callable[[int], Any], count: int = 2) -> list[BaseException | None]:
+    """Call ``target(index)`` from ``count`` threads released together; None or the exception raised, per index."""
+    barrier = threading.Barrier(count)
+    results: list[BaseException | None] = [None] * count
+    # SQLite cannot upgrade concurrent read transactions to writes: there the racers take turns (serialized).
+    turn = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            with turn:
+                target(index)
+        except BaseException as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from typing import Any
 
 import pytest
@@ -14,6 +12,7 @@ from iamconsole import operations
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from identities.awsapi import OUTPUTS
 from identities.models import Group, GroupMembership
+from tests.identities.concurrency import race
 from tests.identities.policy_factory import allow, document, make_policy
 
 
@@ -149,33 +148,9 @@ def test_groups_per_user_quota(account):
     assert exc.value.message == "Cannot exceed quota for GroupsPerUser: 10"
 
 
-def _race(target: Any, count: int) -> list[BaseException | None]:
-    barrier = threading.Barrier(count)
-    results: list[BaseException | None] = [None] * count
-    # SQLite cannot upgrade concurrent read transactions to writes: there the racers take turns (serialized).
-    turn = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            with turn:
-                target(index)
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_group_creates(account):
-    results = _race(lambda i: run(account, "CreateGroup", group_name="TEAM" if i else "team"), 2)
+    results = race(lambda i: run(account, "CreateGroup", group_name="TEAM" if i else "team"), 2)
     assert sorted(type(r).__name__ for r in results) == ["EntityAlreadyExists", "NoneType"]
 
 
@@ -186,6 +161,6 @@ def test_concurrent_memberships_respect_the_quota(account):
         run(account, "CreateGroup", group_name=f"g{n}")
     for n in range(9):
         run(account, "AddUserToGroup", group_name=f"g{n}", user_name="u")
-    results = _race(lambda i: run(account, "AddUserToGroup", group_name=f"g{9 + i}", user_name="u"), 3)
+    results = race(lambda i: run(account, "AddUserToGroup", group_name=f"g{9 + i}", user_name="u"), 3)
     assert sorted(type(r).__name__ for r in results) == ["LimitExceeded", "LimitExceeded", "NoneType"]
     assert GroupMembership.objects.filter(user__name="u").count() == 10

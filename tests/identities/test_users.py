@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from typing import Any
 
 import pytest
@@ -25,6 +23,7 @@ from iamconsole.errors import (
 )
 from identities.awsapi import OUTPUTS
 from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, PolicyAttachment, User
+from tests.identities.concurrency import race
 from tests.identities.policy_factory import actor_for, allow, document, make_policy
 
 
@@ -283,34 +282,9 @@ def test_audit_records_success_and_failure(account):
     assert events == [("success", ""), ("failed", "EntityAlreadyExists")]
 
 
-def _race(target: Any, count: int = 2) -> list[BaseException | None]:
-    """Run ``target`` in ``count`` threads started together; each result is None or the exception raised."""
-    barrier = threading.Barrier(count)
-    results: list[BaseException | None] = [None] * count
-    # SQLite cannot upgrade concurrent read transactions to writes: there the racers take turns (serialized).
-    turn = threading.Lock() if connection.vendor == "sqlite" else contextlib.nullcontext()
-
-    def worker(index: int) -> None:
-        try:
-            barrier.wait()
-            with turn:
-                target(index)
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_of_one_name(account):
-    results = _race(lambda i: run(account, "CreateUser", user_name="Alice" if i else "alice"))
+    results = race(lambda i: run(account, "CreateUser", user_name="Alice" if i else "alice"))
     assert sorted(type(r).__name__ for r in results) == ["EntityAlreadyExists", "NoneType"]
     assert User.objects.filter(account__account_id=account.account_id).count() == 1
 
@@ -320,6 +294,6 @@ def test_concurrent_creates_of_one_name(account):
 def test_concurrent_creates_respect_the_quota(account):
     run(account, "CreateUser", user_name="first")
     run(account, "CreateUser", user_name="second")
-    results = _race(lambda i: run(account, "CreateUser", user_name=f"racer{i}"), count=3)
+    results = race(lambda i: run(account, "CreateUser", user_name=f"racer{i}"), count=3)
     assert sorted(type(r).__name__ for r in results) == ["LimitExceeded", "LimitExceeded", "NoneType"]
     assert User.objects.filter(account__account_id=account.account_id).count() == 3
