@@ -99,6 +99,14 @@ class Role(models.Model):
         return bool(self.linked_service)
 
 
+#: Attachments and inline policies belong to exactly one user, group or role.
+EXACTLY_ONE_PRINCIPAL = (
+    models.Q(user__isnull=False, group__isnull=True, role__isnull=True)
+    | models.Q(user__isnull=True, group__isnull=False, role__isnull=True)
+    | models.Q(user__isnull=True, group__isnull=True, role__isnull=False)
+)
+
+
 class PolicyAttachment(models.Model):
     """A managed policy attached to exactly one user, group or role."""
 
@@ -112,11 +120,7 @@ class PolicyAttachment(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(user__isnull=False, group__isnull=True, role__isnull=True)
-                    | models.Q(user__isnull=True, group__isnull=False, role__isnull=True)
-                    | models.Q(user__isnull=True, group__isnull=True, role__isnull=False)
-                ),
+                condition=EXACTLY_ONE_PRINCIPAL,
                 name="attachment_has_one_principal",
             ),
             models.UniqueConstraint(fields=["policy", "user"], name="attachment_unique_user"),
@@ -143,11 +147,7 @@ class InlinePolicy(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(user__isnull=False, group__isnull=True, role__isnull=True)
-                    | models.Q(user__isnull=True, group__isnull=False, role__isnull=True)
-                    | models.Q(user__isnull=True, group__isnull=True, role__isnull=False)
-                ),
+                condition=EXACTLY_ONE_PRINCIPAL,
                 name="inline_policy_has_one_principal",
             ),
             models.UniqueConstraint(fields=["user", "name"], name="inline_policy_unique_user"),
