@@ -9,13 +9,14 @@ resource-based policy lets another account change it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor
 from iamconsole.arn import iam_arn
+from iamconsole.condition_keys import request_tags_context, tag_context, untag_context
 from iamconsole.errors import (
     AccessDenied,
     IamError,
@@ -35,18 +36,6 @@ def new_policy_resource(call: Call) -> str:
     return iam_arn(call.account_id, "policy", str(call.params.get("policy_name", "")), str(path))
 
 
-def request_tags_context(tags: Any) -> dict[str, Any]:
-    """``aws:RequestTag/KEY`` for each tag of the request, and ``aws:TagKeys`` listing their keys."""
-    if not isinstance(tags, list | tuple):
-        return {}
-    pairs = [(t.get("key"), t.get("value")) for t in tags if isinstance(t, Mapping) and isinstance(t.get("key"), str)]
-    if not pairs:
-        return {}
-    context: dict[str, Any] = {f"aws:RequestTag/{key}": value for key, value in pairs}
-    context["aws:TagKeys"] = [key for key, _ in pairs]
-    return context
-
-
 def resource_tags_context(call: Call) -> dict[str, Any]:
     """``aws:ResourceTag/KEY`` for each tag of the policy the request names (none when it does not exist yet)."""
     arn = call.params.get("policy_arn")
@@ -57,20 +46,6 @@ def resource_tags_context(call: Call) -> dict[str, Any]:
     except IamError:
         return {}  # the operation itself answers NoSuchEntity or InvalidInput
     return {f"aws:ResourceTag/{key}": value for key, value in policy.tags.items()}
-
-
-def _create_context(call: Call) -> dict[str, Any]:
-    return request_tags_context(call.params.get("tags"))
-
-
-def _tag_context(call: Call) -> dict[str, Any]:
-    return {**resource_tags_context(call), **request_tags_context(call.params.get("tags"))}
-
-
-def _untag_context(call: Call) -> dict[str, Any]:
-    keys = call.params.get("tag_keys")
-    extra = {"aws:TagKeys": list(keys)} if isinstance(keys, list | tuple) else {}
-    return {**resource_tags_context(call), **extra}
 
 
 def deny_aws_managed_write(actor: Actor, action: str, policy_arn: str) -> None:
@@ -96,7 +71,7 @@ def customer_policy_write(action: str, service: Callable[..., Any]) -> Callable[
 
 
 OPERATIONS = (
-    Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=_create_context),
+    Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=request_tags_context),
     Operation(
         "GetPolicyVersion",
         selectors.get_policy_version,
@@ -136,14 +111,14 @@ OPERATIONS = (
         "TagPolicy",
         customer_policy_write("iam:TagPolicy", services.tag_policy),
         resource=policy_resource,
-        context=_tag_context,
+        context=tag_context(resource_tags_context),
         takes_actor=True,
     ),
     Operation(
         "UntagPolicy",
         customer_policy_write("iam:UntagPolicy", services.untag_policy),
         resource=policy_resource,
-        context=_untag_context,
+        context=untag_context(resource_tags_context),
         takes_actor=True,
     ),
     Operation(

@@ -7,12 +7,9 @@ authorized against ``*``, as AWS documents no resource type for them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from iamconsole.condition_keys import request_tags_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.users import request_tags_context
 
 
 def _saml_resource(call: Call) -> str:
@@ -29,11 +26,6 @@ def _oidc_resource(call: Call) -> str:
     return services.oidc_arn(call.account_id, host_and_path)
 
 
-def _untag_context(call: Call) -> Mapping[str, Any]:
-    keys = [str(key) for key in call.params.get("tag_keys") or []]
-    return {"aws:TagKeys": keys} if keys else {}
-
-
 OPERATIONS = (
     Operation(
         "CreateSAMLProvider", services.create_saml_provider, resource=_saml_resource, context=request_tags_context
@@ -43,7 +35,7 @@ OPERATIONS = (
     Operation("UpdateSAMLProvider", services.update_saml_provider, resource=_saml_resource),
     Operation("DeleteSAMLProvider", services.delete_saml_provider, resource=_saml_resource),
     Operation("TagSAMLProvider", services.tag_saml_provider, resource=_saml_resource, context=request_tags_context),
-    Operation("UntagSAMLProvider", services.untag_saml_provider, resource=_saml_resource, context=_untag_context),
+    Operation("UntagSAMLProvider", services.untag_saml_provider, resource=_saml_resource, context=untag_context()),
     Operation("ListSAMLProviderTags", selectors.list_saml_provider_tags, resource=_saml_resource, read_only=True),
     Operation(
         "CreateOpenIDConnectProvider",
@@ -81,7 +73,7 @@ OPERATIONS = (
         "UntagOpenIDConnectProvider",
         services.untag_open_id_connect_provider,
         resource=_oidc_resource,
-        context=_untag_context,
+        context=untag_context(),
     ),
     Operation(
         "ListOpenIDConnectProviderTags",

@@ -7,15 +7,14 @@ profile ``aws:ResourceTag/*`` from its tags.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from iamconsole.arn import iam_arn
+from iamconsole.condition_keys import request_tags_context, tag_context, untag_context
 from iamconsole.errors import NoSuchEntity
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
 from identities.operations.roles import role_resource
-from identities.operations.users import request_tags_context
 
 
 def instance_profile_resource(call: Call) -> str:
@@ -36,15 +35,6 @@ def _resource_tags(call: Call) -> dict[str, Any]:
     except NoSuchEntity:
         return {}
     return {f"aws:ResourceTag/{key}": value for key, value in profile.tags.items()}
-
-
-def _tag_context(call: Call) -> Mapping[str, Any]:
-    return {**_resource_tags(call), **request_tags_context(call)}
-
-
-def _untag_context(call: Call) -> Mapping[str, Any]:
-    keys = [str(key) for key in call.params.get("tag_keys") or []]
-    return {**_resource_tags(call), **({"aws:TagKeys": keys} if keys else {})}
 
 
 def _profiles_resource(call: Call) -> str:
@@ -90,13 +80,16 @@ OPERATIONS = (
         context=_resource_tags,
     ),
     Operation(
-        "TagInstanceProfile", services.tag_instance_profile, resource=instance_profile_resource, context=_tag_context
+        "TagInstanceProfile",
+        services.tag_instance_profile,
+        resource=instance_profile_resource,
+        context=tag_context(_resource_tags),
     ),
     Operation(
         "UntagInstanceProfile",
         services.untag_instance_profile,
         resource=instance_profile_resource,
-        context=_untag_context,
+        context=untag_context(_resource_tags),
     ),
     Operation(
         "ListInstanceProfileTags",

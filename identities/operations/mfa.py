@@ -6,15 +6,14 @@ EnableMFADevice, ResyncMFADevice, DeactivateMFADevice and ListMFADevices against
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from accounts.models import Account
 from iamconsole.actors import Actor
+from iamconsole.condition_keys import request_tags_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
-from identities.operations.users import request_tags_context
 
 
 def _device_resource(call: Call) -> str:
@@ -53,11 +52,6 @@ def _get(*, account: Account, actor: Actor, serial_number: str, user_name: str |
     )
 
 
-def _untag_context(call: Call) -> Mapping[str, Any]:
-    keys = [str(key) for key in call.params.get("tag_keys") or []]
-    return {"aws:TagKeys": keys} if keys else {}
-
-
 OPERATIONS = (
     Operation(
         "CreateVirtualMFADevice",
@@ -73,6 +67,6 @@ OPERATIONS = (
     Operation("ListVirtualMFADevices", selectors.list_virtual_mfa_devices, read_only=True),
     Operation("GetMFADevice", _get, resource=user_resource, takes_actor=True, read_only=True),
     Operation("TagMFADevice", services.tag_mfa_device, resource=_serial_resource, context=request_tags_context),
-    Operation("UntagMFADevice", services.untag_mfa_device, resource=_serial_resource, context=_untag_context),
+    Operation("UntagMFADevice", services.untag_mfa_device, resource=_serial_resource, context=untag_context()),
     Operation("ListMFADeviceTags", selectors.list_mfa_device_tags, resource=_serial_resource, read_only=True),
 )

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from iamconsole.arn import iam_arn
+from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.users import request_tags_context
 
 
 def role_resource(call: Call, param: str = "role_name") -> str:
@@ -42,26 +42,6 @@ def _create_resource(call: Call) -> str:
     return iam_arn(call.account_id, "role", str(call.params.get("role_name")), str(call.params.get("path") or "/"))
 
 
-def _create_context(call: Call) -> Mapping[str, Any]:
-    context = request_tags_context(call)
-    if call.params.get("permissions_boundary"):
-        context["iam:PermissionsBoundary"] = str(call.params["permissions_boundary"])
-    return context
-
-
-def _tag_context(call: Call) -> Mapping[str, Any]:
-    return {**role_tags_context(call), **request_tags_context(call)}
-
-
-def _untag_context(call: Call) -> Mapping[str, Any]:
-    keys = [str(key) for key in call.params.get("tag_keys") or []]
-    return {**role_tags_context(call), **({"aws:TagKeys": keys} if keys else {})}
-
-
-def _put_boundary_context(call: Call) -> Mapping[str, Any]:
-    return {**role_tags_context(call), "iam:PermissionsBoundary": str(call.params.get("permissions_boundary"))}
-
-
 def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
     context = role_tags_context(call)
     if call.account is not None:
@@ -76,7 +56,7 @@ def _roles_resource(call: Call) -> str:
 
 
 OPERATIONS = (
-    Operation("CreateRole", services.create_role, resource=_create_resource, context=_create_context),
+    Operation("CreateRole", services.create_role, resource=_create_resource, context=creation_context),
     Operation("GetRole", selectors.get_role, resource=role_resource, context=role_tags_context, read_only=True),
     Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True),
     Operation("UpdateRole", services.update_role, resource=role_resource, context=role_tags_context),
@@ -87,8 +67,8 @@ OPERATIONS = (
         "UpdateAssumeRolePolicy", services.update_assume_role_policy, resource=role_resource, context=role_tags_context
     ),
     Operation("DeleteRole", services.delete_role, resource=role_resource, context=role_tags_context),
-    Operation("TagRole", services.tag_role, resource=role_resource, context=_tag_context),
-    Operation("UntagRole", services.untag_role, resource=role_resource, context=_untag_context),
+    Operation("TagRole", services.tag_role, resource=role_resource, context=tag_context(role_tags_context)),
+    Operation("UntagRole", services.untag_role, resource=role_resource, context=untag_context(role_tags_context)),
     Operation(
         "ListRoleTags", selectors.list_role_tags, resource=role_resource, context=role_tags_context, read_only=True
     ),
@@ -96,7 +76,7 @@ OPERATIONS = (
         "PutRolePermissionsBoundary",
         services.put_role_permissions_boundary,
         resource=role_resource,
-        context=_put_boundary_context,
+        context=put_boundary_context(role_tags_context),
     ),
     Operation(
         "DeleteRolePermissionsBoundary",

@@ -14,20 +14,10 @@ from typing import Any
 from accounts.models import Account
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import iam_arn
+from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
 from identities.operations.common import user_resource
-
-
-def request_tags_context(call: Call, *, tags_param: str = "tags") -> dict[str, Any]:
-    """``aws:RequestTag/KEY`` for each tag of the request and ``aws:TagKeys``, as AWS sets them."""
-    tags = call.params.get(tags_param) or []
-    pairs = [(str(tag.get("key")), str(tag.get("value"))) for tag in tags if isinstance(tag, Mapping)]
-    if not pairs:
-        return {}
-    context: dict[str, Any] = {f"aws:RequestTag/{key}": value for key, value in pairs}
-    context["aws:TagKeys"] = [key for key, _ in pairs]
-    return context
 
 
 def resource_tags_context(call: Call, param: str = "user_name") -> dict[str, Any]:
@@ -37,26 +27,6 @@ def resource_tags_context(call: Call, param: str = "user_name") -> dict[str, Any
         return {}
     found = selectors.user_path_and_tags(account=call.account, user_name=str(name))
     return {f"aws:ResourceTag/{key}": value for key, value in (found[1] if found else {}).items()}
-
-
-def _create_context(call: Call) -> Mapping[str, Any]:
-    context = request_tags_context(call)
-    if call.params.get("permissions_boundary"):
-        context["iam:PermissionsBoundary"] = str(call.params["permissions_boundary"])
-    return context
-
-
-def _tag_context(call: Call) -> Mapping[str, Any]:
-    return {**resource_tags_context(call), **request_tags_context(call)}
-
-
-def _untag_context(call: Call) -> Mapping[str, Any]:
-    keys = [str(key) for key in call.params.get("tag_keys") or []]
-    return {**resource_tags_context(call), **({"aws:TagKeys": keys} if keys else {})}
-
-
-def _put_boundary_context(call: Call) -> Mapping[str, Any]:
-    return {**resource_tags_context(call), "iam:PermissionsBoundary": str(call.params.get("permissions_boundary"))}
 
 
 def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
@@ -85,13 +55,13 @@ def _get(*, account: Account, actor: Actor, user_name: str | None = None) -> Any
 
 
 OPERATIONS = (
-    Operation("CreateUser", services.create_user, resource=_create_resource, context=_create_context),
+    Operation("CreateUser", services.create_user, resource=_create_resource, context=creation_context),
     Operation("GetUser", _get, resource=user_resource, context=resource_tags_context, read_only=True, takes_actor=True),
     Operation("ListUsers", selectors.list_users, resource=_users_resource, read_only=True),
     Operation("UpdateUser", services.update_user, resource=user_resource, context=resource_tags_context),
     Operation("DeleteUser", services.delete_user, resource=user_resource, context=resource_tags_context),
-    Operation("TagUser", services.tag_user, resource=user_resource, context=_tag_context),
-    Operation("UntagUser", services.untag_user, resource=user_resource, context=_untag_context),
+    Operation("TagUser", services.tag_user, resource=user_resource, context=tag_context(resource_tags_context)),
+    Operation("UntagUser", services.untag_user, resource=user_resource, context=untag_context(resource_tags_context)),
     Operation(
         "ListUserTags", selectors.list_user_tags, resource=user_resource, context=resource_tags_context, read_only=True
     ),
@@ -99,7 +69,7 @@ OPERATIONS = (
         "PutUserPermissionsBoundary",
         services.put_user_permissions_boundary,
         resource=user_resource,
-        context=_put_boundary_context,
+        context=put_boundary_context(resource_tags_context),
     ),
     Operation(
         "DeleteUserPermissionsBoundary",
