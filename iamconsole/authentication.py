@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -87,19 +87,39 @@ def resolve_access_key(access_key_id: str, session_token: str | None = None) -> 
     # A long-term key never comes with a session token.
     if key is None or not key.active or session_token:
         raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
-    if key.user_pk is None:
-        actor = Actor.root(key.account_id, access_key_id=access_key_id)
-    else:
-        actor = _user_actor(
-            account_id=key.account_id,
-            pk=key.user_pk,
-            user_id=key.user_id or "",
-            name=key.user_name or "",
-            path=key.user_path or "/",
-            tags=key.user_tags,
-            access_key_id=access_key_id,
-        )
+    actor = _owner_actor(key, access_key_id=access_key_id)
     return ResolvedKey(secret_access_key=_secret(key.secret_encrypted), actor=actor)
+
+
+class _KeyOwner(Protocol):
+    """What a long-term key or a GetSessionToken session says of its owner: an IAM user, or root when none."""
+
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def user_pk(self) -> int | None: ...
+    @property
+    def user_id(self) -> str | None: ...
+    @property
+    def user_name(self) -> str | None: ...
+    @property
+    def user_path(self) -> str | None: ...
+    @property
+    def user_tags(self) -> dict[str, str]: ...
+
+
+def _owner_actor(key: _KeyOwner, *, access_key_id: str | None) -> Actor:
+    if key.user_pk is None:
+        return Actor.root(key.account_id, access_key_id=access_key_id)
+    return _user_actor(
+        account_id=key.account_id,
+        pk=key.user_pk,
+        user_id=key.user_id or "",
+        name=key.user_name or "",
+        path=key.user_path or "/",
+        tags=key.user_tags,
+        access_key_id=access_key_id,
+    )
 
 
 def _overlay(tags: Mapping[str, str], session_tags: Mapping[str, str]) -> dict[str, str]:
@@ -142,19 +162,7 @@ def session_actor(key: TemporaryKey) -> Actor:
             **common,
         )
     if key.role_pk is None:
-        if key.user_pk is None:
-            base = Actor.root(key.account_id)
-        else:
-            base = _user_actor(
-                account_id=key.account_id,
-                pk=key.user_pk,
-                user_id=key.user_id or "",
-                name=key.user_name or "",
-                path=key.user_path or "/",
-                tags=key.user_tags,
-                access_key_id=None,
-            )
-        return replace(base, from_session_token=True, **common)
+        return replace(_owner_actor(key, access_key_id=None), from_session_token=True, **common)
     tags = _overlay(key.role_tags, key.session_tags)
     role_name = key.role_name or ""
     return Actor(
