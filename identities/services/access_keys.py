@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import Account
 from iamconsole import crypto, ids
 from iamconsole.errors import LimitExceeded, NoSuchEntity, constraint_error
-from identities.models import AccessKey, User
+from identities.models import AccessKey
+from identities.services.users import lock_user_or_root
 
 MAX_ACCESS_KEYS_PER_PRINCIPAL = 2
 
@@ -23,24 +24,13 @@ class NewAccessKey:
     secret_access_key: str
 
 
-def _lock_owner(account: Account, user_name: str | None) -> User | None:
-    """Lock the key's owner row so that concurrent creates count each other's keys."""
-    if user_name is None:
-        Account.objects.select_for_update().filter(pk=account.pk).first()
-        return None
-    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
-    if user is None:
-        raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
-    return user
-
-
 @transaction.atomic
 def create_access_key(*, account: Account, user_name: str | None = None) -> NewAccessKey:
     """Create an access key for the user, or for the root user when no user is named.
 
     At most two keys per principal, inactive ones included (``LimitExceeded``). The secret is encrypted at rest.
     """
-    user = _lock_owner(account, user_name)
+    user = lock_user_or_root(account, user_name)
     if AccessKey.objects.filter(account=account, user=user).count() >= MAX_ACCESS_KEYS_PER_PRINCIPAL:
         raise LimitExceeded(f"Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS_PER_PRINCIPAL}")
     secret = ids.secret_access_key()
@@ -56,7 +46,7 @@ def create_access_key(*, account: Account, user_name: str | None = None) -> NewA
 
 def _get_key(account: Account, access_key_id: str, user_name: str | None) -> AccessKey:
     # No user name means the root user's own keys, as IAM infers the user from the caller.
-    user = _lock_owner(account, user_name)
+    user = lock_user_or_root(account, user_name)
     key = AccessKey.objects.select_for_update().filter(account=account, access_key_id=access_key_id, user=user).first()
     if key is None:
         raise NoSuchEntity(f"The Access Key with id {access_key_id} cannot be found.", field="access_key_id")

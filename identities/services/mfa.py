@@ -35,6 +35,7 @@ from iamconsole.errors import (
     constraint_error,
 )
 from identities.models import MFADevice, User
+from identities.services.users import lock_user_or_root
 
 #: "MFA devices in use per user" and "per AWS account root user" (IAM and AWS STS quotas).
 MAX_MFA_DEVICES_PER_PRINCIPAL = 8
@@ -147,17 +148,6 @@ def create_virtual_mfa_device(
     return NewVirtualMFADevice(device=device, base32_string_seed=seed, qr_code_png=_qr_png(uri))
 
 
-def _lock_owner(account: Account, user_name: str | None) -> User | None:
-    """Lock the device owner's row (the account's row for the root user), so quota counts see concurrent enables."""
-    if user_name is None:
-        Account.objects.select_for_update().filter(pk=account.pk).first()
-        return None
-    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
-    if user is None:
-        raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
-    return user
-
-
 def _device_not_found(serial_number: str) -> NoSuchEntity:
     return NoSuchEntity(f"VirtualMFADevice with serial number {serial_number} doesn't exist.", field="serial_number")
 
@@ -194,7 +184,7 @@ def enable_mfa_device(
     """
     code1 = _check_code_shape("AuthenticationCode1", "authentication_code1", authentication_code1)
     code2 = _check_code_shape("AuthenticationCode2", "authentication_code2", authentication_code2)
-    user = _lock_owner(account, user_name)
+    user = lock_user_or_root(account, user_name)
     device = _locked_device(account, serial_number)
     if device.enabled_at is not None:
         raise EntityAlreadyExists("MFA Device is already in use.", field="serial_number")
@@ -229,7 +219,7 @@ def resync_mfa_device(
     """
     code1 = _check_code_shape("AuthenticationCode1", "authentication_code1", authentication_code1)
     code2 = _check_code_shape("AuthenticationCode2", "authentication_code2", authentication_code2)
-    user = _lock_owner(account, user_name)
+    user = lock_user_or_root(account, user_name)
     device = _assigned_device(account, serial_number, user)
     step = _consecutive_step(device, code1, code2, window=RESYNC_WINDOW, now=timezone.now())
     if step is None:
@@ -245,7 +235,7 @@ def deactivate_mfa_device(*, account: Account, serial_number: str, user_name: st
 
     ``NoSuchEntity`` when that principal has no such device enabled.
     """
-    user = _lock_owner(account, user_name)
+    user = lock_user_or_root(account, user_name)
     device = _assigned_device(account, serial_number, user)
     device.user = None
     device.assigned_to_root = False

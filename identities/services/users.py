@@ -36,6 +36,17 @@ def lock_user(account: Account, user_name: str) -> User:
     return user
 
 
+def lock_user_or_root(account: Account, user_name: str | None) -> User | None:
+    """Lock the owner of keys or MFA devices: the named user, or the account row for the root user (None).
+
+    Concurrent creates then count each other's keys and devices against their quotas.
+    """
+    if user_name is None:
+        Account.objects.select_for_update().filter(pk=account.pk).first()
+        return None
+    return lock_user(account, user_name)
+
+
 @transaction.atomic
 def create_user(
     *,
