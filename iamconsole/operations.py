@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
@@ -79,6 +79,9 @@ class Operation:
     also_requires: tuple[tuple[str, ResourceBuilder], ...] = ()
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
+    #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
+    #: adapter that forwards ``**params``). Any other member of AWS's input shape is refused with ``InvalidInput``.
+    parameters: frozenset[str] | None = None
 
     @property
     def iam_action(self) -> str | None:
@@ -95,8 +98,37 @@ def operations() -> Mapping[str, Operation]:
         for operation in module.OPERATIONS:
             if operation.name in table:
                 raise RuntimeError(f"operation {operation.name} is declared twice")
+            accepted_parameters(operation)  # every operation must know its parameters before it is served
             table[operation.name] = operation
     return table
+
+
+#: Passed by ``run`` itself, never by a caller.
+_RUN_ARGUMENTS = frozenset({"account", "actor", "request"})
+
+
+def parameters_of(*functions: Callable[..., Any], also: Iterable[str] = ()) -> frozenset[str]:
+    """The keyword parameters of the functions an adapter forwards to (less ``run``'s own), and ``also``."""
+    names = set(also)
+    for function in functions:
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                raise RuntimeError(f"{function.__qualname__} takes **kwargs: name the parameters it forwards to")
+            names.add(parameter.name)
+    return frozenset(names - _RUN_ARGUMENTS)
+
+
+@cache
+def accepted_parameters(operation: Operation) -> frozenset[str]:
+    """The parameters ``operation`` implements: declared, or read from its handler's signature."""
+    if operation.parameters is not None:
+        return operation.parameters
+    try:
+        return parameters_of(operation.handler)
+    except RuntimeError:
+        raise RuntimeError(
+            f"{operation.name}'s handler takes **kwargs: declare the operation's parameters (parameters_of)"
+        ) from None
 
 
 def get_operation(name: str) -> Operation:
@@ -162,19 +194,9 @@ def run(
         raise
 
 
-@cache
-def _accepted_parameters(handler: Callable[..., Any]) -> frozenset[str] | None:
-    """The parameters a handler takes (None when it takes any), read once per handler."""
-    parameters = inspect.signature(handler).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return None
-    return frozenset(p.name for p in parameters) - {"account", "actor", "request"}
-
-
 def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:
     """A parameter of AWS's API that iamconsole does not implement is an error the caller can read, not a crash."""
-    accepted = _accepted_parameters(operation.handler)
-    unsupported = sorted(set(params) - accepted) if accepted is not None else []
+    unsupported = sorted(set(params) - accepted_parameters(operation))
     if unsupported:
         names = ", ".join(unsupported)
         raise InvalidInput(

@@ -9,6 +9,7 @@ resource-based policy lets another account change it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -61,12 +62,12 @@ def deny_aws_managed_write(actor: Actor, action: str, policy_arn: str) -> None:
 def customer_policy_write(action: str, service: Callable[..., Any]) -> Callable[..., Any]:
     """The handler of a write to a customer managed policy: AWS managed ARNs are denied before the service runs."""
 
+    # Wrapped, so its signature (and so the operation's parameters) is the service's.
+    @functools.wraps(service)
     def handler(*, account: Account, actor: Actor, policy_arn: str, **params: Any) -> Any:
         deny_aws_managed_write(actor, action, policy_arn)
         return service(account=account, policy_arn=policy_arn, **params)
 
-    handler.__name__ = getattr(service, "__name__", action)
-    handler.__doc__ = service.__doc__
     return handler
 
 

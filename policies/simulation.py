@@ -114,16 +114,35 @@ def simulate_custom_policy(
     *,
     policy_input_list: Sequence[str],
     action_names: Sequence[str],
+    permissions_boundary_policy_input_list: Sequence[str] | None = None,
+    resource_arns: Sequence[str] | None = None,
+    resource_policy: str | None = None,
+    resource_owner: str | None = None,
+    caller_arn: str | None = None,
+    context_entries: Sequence[Mapping[str, Any]] | None = None,
+    resource_handling_option: str | None = None,
     max_items: int | None = None,
     marker: str | None = None,
-    **params: Any,
 ) -> SimulationPage:
     """SimulateCustomPolicy: evaluate the given policies for each action, as the engine's simulator does.
 
     Only the documents of the request count, not any policy stored in the account; ``MalformedPolicyDocument``
     names the policy at fault (``PolicyInputList.2: ...``), ``InvalidInput`` a missing or mistyped parameter.
+    ``ResourceHandlingOption`` names EC2 scenarios, whose extra resources change no decision here.
     """
-    request = simulation_request({**params, "policy_input_list": policy_input_list, "action_names": action_names})
+    del resource_handling_option
+    request = simulation_request(
+        {
+            "policy_input_list": policy_input_list,
+            "action_names": action_names,
+            "permissions_boundary_policy_input_list": permissions_boundary_policy_input_list,
+            "resource_arns": resource_arns,
+            "resource_policy": resource_policy,
+            "resource_owner": resource_owner,
+            "caller_arn": caller_arn,
+            "context_entries": context_entries,
+        }
+    )
     try:
         results = engine.simulate_custom_policy(request)["EvaluationResults"]
     except PolicyError as exc:

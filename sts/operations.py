@@ -19,13 +19,11 @@ from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import federated_user_arn, iam_arn
 from iamconsole.errors import AccessDenied
-from iamconsole.operations import Call, Operation
-from iamconsole.pagination import Page
+from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
 from sts import domain, selectors, services, trust
-from sts.models import StsSession
 
 
 def _role_arn_param(call: Call) -> str:
@@ -140,10 +138,6 @@ def _get_federation_token(
     return services.get_federation_token(account=account, caller=actor, data=data)
 
 
-def _list_account_sessions(*, account: Account, **page: Any) -> Page[StsSession]:
-    return selectors.list_account_sessions(account=account, **page)
-
-
 OPERATIONS = (
     Operation(
         "AssumeRole",
@@ -153,6 +147,7 @@ OPERATIONS = (
         resource=_role_arn_param,
         takes_actor=True,
         takes_request=True,
+        parameters=parameters_of(domain.assume_role_input, also=("provided_contexts", "minimum_session_token_size")),
     ),
     Operation("GetSessionToken", _get_session_token, service="sts", action=None, takes_actor=True),
     Operation(
@@ -177,7 +172,7 @@ OPERATIONS = (
     Operation(
         "ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", resource=_role_resource, read_only=True
     ),
-    Operation("ListAccountSessions", _list_account_sessions, action="iam:ListRoles", read_only=True),
+    Operation("ListAccountSessions", selectors.list_account_sessions, action="iam:ListRoles", read_only=True),
     Operation("RevokeRoleSession", services.revoke_role_session, action="iam:PutRolePolicy", resource=_role_resource),
     Operation(
         "RevokeOlderRoleSessions",

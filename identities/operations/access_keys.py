@@ -7,7 +7,7 @@ from typing import Any
 from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.arn import iam_arn, root_arn
-from iamconsole.operations import Call, Operation
+from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
 
@@ -45,7 +45,14 @@ def _key_owner_resource(call: Call) -> str:
 
 OPERATIONS = (
     Operation("CreateAccessKey", _create, resource=user_resource, takes_actor=True),
-    Operation("ListAccessKeys", _list, resource=user_resource, takes_actor=True, read_only=True),
+    Operation(
+        "ListAccessKeys",
+        _list,
+        resource=user_resource,
+        takes_actor=True,
+        read_only=True,
+        parameters=parameters_of(selectors.list_access_keys),
+    ),
     Operation("UpdateAccessKey", _update, resource=user_resource, takes_actor=True),
     Operation("DeleteAccessKey", _delete, resource=user_resource, takes_actor=True),
     Operation("GetAccessKeyLastUsed", selectors.get_access_key_last_used, resource=_key_owner_resource, read_only=True),

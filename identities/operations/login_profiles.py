@@ -14,7 +14,7 @@ from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.errors import InvalidUserType
-from iamconsole.operations import Operation
+from iamconsole.operations import Operation, parameters_of
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
 
@@ -51,7 +51,13 @@ def _change_password(
 
 
 OPERATIONS = (
-    Operation("CreateLoginProfile", _create, resource=user_resource, takes_actor=True),
+    Operation(
+        "CreateLoginProfile",
+        _create,
+        resource=user_resource,
+        takes_actor=True,
+        parameters=parameters_of(services.create_login_profile),
+    ),
     Operation("GetLoginProfile", _get, resource=user_resource, takes_actor=True, read_only=True),
     Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource),
     Operation("DeleteLoginProfile", _delete, resource=user_resource, takes_actor=True),

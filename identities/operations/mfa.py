@@ -11,7 +11,7 @@ from typing import Any
 from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.condition_keys import request_tags_context, untag_context
-from iamconsole.operations import Call, Operation
+from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
 
@@ -59,11 +59,30 @@ OPERATIONS = (
         resource=_device_resource,
         context=request_tags_context,
     ),
-    Operation("EnableMFADevice", _enable, resource=user_resource, takes_actor=True),
-    Operation("ResyncMFADevice", _resync, resource=user_resource, takes_actor=True),
+    Operation(
+        "EnableMFADevice",
+        _enable,
+        resource=user_resource,
+        takes_actor=True,
+        parameters=parameters_of(services.enable_mfa_device),
+    ),
+    Operation(
+        "ResyncMFADevice",
+        _resync,
+        resource=user_resource,
+        takes_actor=True,
+        parameters=parameters_of(services.resync_mfa_device),
+    ),
     Operation("DeactivateMFADevice", _deactivate, resource=user_resource, takes_actor=True),
     Operation("DeleteVirtualMFADevice", services.delete_virtual_mfa_device, resource=_serial_resource),
-    Operation("ListMFADevices", _list, resource=user_resource, takes_actor=True, read_only=True),
+    Operation(
+        "ListMFADevices",
+        _list,
+        resource=user_resource,
+        takes_actor=True,
+        read_only=True,
+        parameters=parameters_of(selectors.list_mfa_devices),
+    ),
     Operation("ListVirtualMFADevices", selectors.list_virtual_mfa_devices, read_only=True),
     Operation("GetMFADevice", _get, resource=user_resource, takes_actor=True, read_only=True),
     Operation("TagMFADevice", services.tag_mfa_device, resource=_serial_resource, context=request_tags_context),
