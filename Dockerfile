@@ -4,8 +4,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 IAM_VAR_DIR=/srv/iamconsole/var
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-RUN pip install --no-cache-dir -U pip && pip install --no-cache-dir -e .
+# The runtime lock (the same versions as make and CI install), hashes checked, nothing resolved.
+COPY requirements/base.lock requirements/base.lock
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements/base.lock
 
 COPY . .
 RUN useradd --system --home /srv/iamconsole iamconsole \

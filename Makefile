@@ -6,18 +6,36 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+# Every dependency, direct and transitive, pinned with hashes: the dev lock for make and CI, the base lock (the
+# same versions, runtime only) for the Docker image. `make lock` refreshes both from pyproject.toml.
+LOCK := requirements/dev.lock
+BASE_LOCK := requirements/base.lock
+PIP := $(PY) -m pip --disable-pip-version-check
+UV_VERSION := 0.13.9
+# `make lock LOCK_FLAGS=` keeps the current pins and only adds what pyproject.toml newly asks for.
+LOCK_FLAGS ?= --upgrade
 
-.PHONY: install run test lint typecheck bench fmt migrate worker clean
+.PHONY: install lock run test lint typecheck bench fmt migrate worker clean
 
 install: $(STAMP)
 
-# Reinstalls only when pyproject.toml changed since the last install.
-$(STAMP): pyproject.toml
+# Installs exactly the lock (hashes checked, nothing resolved), and again only when the lock changed.
+$(STAMP): $(LOCK)
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required (see README.md)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -U pip
-	@$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@$(PIP) install -q --require-hashes --no-deps -r $(LOCK)
 	@touch $(STAMP)
+
+# Resolves pyproject.toml's ranges to the newest versions allowed, on purpose; run the whole suite after it and
+# commit the locks with what the new versions change (a newer botocore changes README.md's operation list).
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install -q uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip compile -q $(LOCK_FLAGS) --generate-hashes --python-version 3.11 --extra dev \
+		--custom-compile-command "make lock" -o $(LOCK) pyproject.toml
+	@$(VENV)/bin/uv pip compile -q --generate-hashes --python-version 3.11 -c $(LOCK) \
+		--custom-compile-command "make lock" -o $(BASE_LOCK) pyproject.toml
+	@echo "Locked: $(LOCK) and $(BASE_LOCK). Now: make install test, then scripts/supported_operations.py --write."
 
 migrate: install
 	@$(PY) manage.py migrate --noinput -v 0
