@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
@@ -35,6 +35,17 @@ NAMESPACES: Mapping[str, str] = {
 }
 #: botocore's shape for policy documents; AWS returns it URL-encoded.
 POLICY_DOCUMENT_SHAPE = "policyDocumentType"
+#: Characters XML 1.0 cannot carry at all, not even as a character reference (NUL, most C0 controls, lone
+#: surrogates, U+FFFE and U+FFFF): text that holds them, such as a caller's input echoed in an error message, shows
+#: U+FFFD in their place so the document stays well-formed.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Markup characters, and CR, which an XML parser would otherwise turn into LF (so "a\r\nb" comes back intact).
+_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data: markup escaped, CR kept, characters XML cannot carry replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text).translate(_ENTITIES)
 
 
 def render_result(operation: OperationModel, result: Mapping[str, Any] | None, request_id: str) -> bytes:

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, cast
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import pytest
 from botocore.parsers import QueryParser
@@ -145,3 +146,10 @@ def test_errors_render_as_aws_error_responses() -> None:
     parsed = QueryParser().parse({"body": body, "headers": {}, "status_code": 404}, cast(Any, None))
     assert parsed["Error"]["Code"] == "NoSuchEntity"
     assert b"<Type>Receiver</Type>" in render.render_error(ServiceFailure("x"), "sts", "r")
+
+
+def test_error_messages_with_characters_xml_cannot_carry_stay_well_formed() -> None:
+    message = "Value 'a\x00b\x07c\ud800\ufffe' at 'userName' <&> failed\r\n"
+    body = render.render_error(NoSuchEntity(message), "iam", "r")
+    root = ElementTree.fromstring(body)  # noqa: S314 (our own renderer's output)
+    assert root.findtext("{*}Error/{*}Message") == "Value 'a\ufffdb\ufffdc\ufffd\ufffd' at 'userName' <&> failed\r\n"
