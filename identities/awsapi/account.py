@@ -12,6 +12,7 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
+from identities.awsapi.common import boundary_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.role_policies import attached_policy_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
@@ -28,10 +29,7 @@ def _inline(policies: Iterable[InlinePolicy]) -> list[dict[str, Any]]:
 
 def _boundary(entity: User | Role, shape: dict[str, Any]) -> None:
     if entity.permissions_boundary is not None:
-        shape["PermissionsBoundary"] = {
-            "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-            "PermissionsBoundaryArn": entity.permissions_boundary.arn,
-        }
+        shape["PermissionsBoundary"] = boundary_shape(entity.permissions_boundary.arn)
 
 
 def user_detail_shape(user: User) -> dict[str, Any]:

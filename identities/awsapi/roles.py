@@ -12,7 +12,7 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import page_shape
+from identities.awsapi.common import boundary_shape, page_shape
 from identities.awsapi.users import tags_shape
 from identities.models import Role
 
@@ -37,10 +37,7 @@ def role_shape(role: Role, *, detailed: bool = False, account_id: str | None = N
         shape["Description"] = role.description
     if detailed:
         if role.permissions_boundary is not None:
-            shape["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-                "PermissionsBoundaryArn": role.permissions_boundary.arn,
-            }
+            shape["PermissionsBoundary"] = boundary_shape(role.permissions_boundary.arn)
         if role.tags:
             shape["Tags"] = tag_list(role.tags)
         shape["RoleLastUsed"] = role_last_used_shape(role)

@@ -11,7 +11,7 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import page_shape
+from identities.awsapi.common import boundary_shape, page_shape
 from identities.models import User
 from identities.selectors.users import RootUser, TagPage
 
@@ -37,10 +37,7 @@ def user_shape(user: User | RootUser, *, detailed: bool = False) -> dict[str, An
         shape["PasswordLastUsed"] = user.password_last_used
     if detailed:
         if user.permissions_boundary is not None:
-            shape["PermissionsBoundary"] = {
-                "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
-                "PermissionsBoundaryArn": user.permissions_boundary.arn,
-            }
+            shape["PermissionsBoundary"] = boundary_shape(user.permissions_boundary.arn)
         if user.tags:
             shape["Tags"] = tag_list(user.tags)
     return shape

@@ -118,7 +118,12 @@ def test_roles_lifecycle_tags_boundary_and_errors(iam: Any, client: ClientFactor
         ),
     )["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName="app", PermissionsBoundary=boundary)
-    assert iam.get_role(RoleName="app")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == boundary
+    assert iam.get_role(RoleName="app")["Role"]["PermissionsBoundary"] == {
+        "PermissionsBoundaryType": "Policy",
+        "PermissionsBoundaryArn": boundary,
+    }
+    details = iam.get_account_authorization_details(Filter=["Role"])["RoleDetailList"]
+    assert [role["PermissionsBoundary"]["PermissionsBoundaryType"] for role in details] == ["Policy"]
     iam.delete_role_permissions_boundary(RoleName="app")
     assert "PermissionsBoundary" not in iam.get_role(RoleName="app")["Role"]
 

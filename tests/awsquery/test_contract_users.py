@@ -123,7 +123,7 @@ def test_users_lifecycle_tags_and_errors(iam: Any, account: AccountFixture) -> N
     iam.put_user_permissions_boundary(UserName="alicia", PermissionsBoundary=boundary)
     got = iam.get_user(UserName="alicia")["User"]
     assert got["PermissionsBoundary"] == {
-        "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+        "PermissionsBoundaryType": "Policy",
         "PermissionsBoundaryArn": boundary,
     }
     iam.delete_user_permissions_boundary(UserName="alicia")

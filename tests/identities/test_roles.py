@@ -281,7 +281,7 @@ def test_permissions_boundary(account):
     create(account, "app", permissions_boundary=boundary.arn)
     shape = OUTPUTS["GetRole"](run(account, "GetRole", role_name="app"))["Role"]
     assert shape["PermissionsBoundary"] == {
-        "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+        "PermissionsBoundaryType": "Policy",
         "PermissionsBoundaryArn": boundary.arn,
     }
     run(account, "DeleteRolePermissionsBoundary", role_name="app")

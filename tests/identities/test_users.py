@@ -244,7 +244,7 @@ def test_permissions_boundary(account):
     boundary = make_policy(account.model, "Boundary", document(allow("s3:*")))
     user = run(account, "CreateUser", user_name="alice", permissions_boundary=boundary.arn)
     assert OUTPUTS["GetUser"](run(account, "GetUser", user_name="alice"))["User"]["PermissionsBoundary"] == {
-        "PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+        "PermissionsBoundaryType": "Policy",
         "PermissionsBoundaryArn": boundary.arn,
     }
     run(account, "DeleteUserPermissionsBoundary", user_name="alice")
