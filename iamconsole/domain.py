@@ -19,7 +19,8 @@ from typing import Any
 from iamconsole.errors import InvalidInput, LimitExceeded, ValidationError, constraint_error
 
 NAME_PATTERN = r"[\w+=,.@-]+"
-_NAME_RE = re.compile(NAME_PATTERN)
+#: ``\\w`` as AWS (Java) reads it: ASCII letters, digits and underscore only, never ``é`` or ``٣``.
+_NAME_RE = re.compile(NAME_PATTERN, re.ASCII)
 #: Users and roles: 64 characters; groups, policies, instance profiles, inline policies: 128.
 USER_NAME_MAX = 64
 ROLE_NAME_MAX = 64

@@ -21,11 +21,11 @@ from iamconsole.errors import InvalidInput, MalformedPolicyDocument, ValidationE
 from policies.engine import PolicyError, PolicyKind, parse_policy
 
 NAME_PATTERN = r"[\w+=,.@-]*"
-_NAME_RE = re.compile(r"[\w+=,.@-]*")
+_NAME_RE = re.compile(r"[\w+=,.@-]*", re.ASCII)
 EXTERNAL_ID_PATTERN = r"[\w+=,.@:\/-]*"
-_EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]*")
+_EXTERNAL_ID_RE = re.compile(r"[\w+=,.@:/-]*", re.ASCII)
 SERIAL_NUMBER_PATTERN = r"[\w+=/:,.@-]*"
-_SERIAL_NUMBER_RE = re.compile(r"[\w+=/:,.@-]*")
+_SERIAL_NUMBER_RE = re.compile(r"[\w+=/:,.@-]*", re.ASCII)
 
 MIN_DURATION = 900
 ASSUME_ROLE_MAX_DURATION = 43_200
@@ -99,7 +99,7 @@ def validate_mfa(serial_number: Any, token_code: Any) -> tuple[str, str] | None:
         pattern=SERIAL_NUMBER_PATTERN,
         regex=_SERIAL_NUMBER_RE,
     )
-    if not isinstance(token_code, str) or not re.fullmatch(r"\d{6}", token_code):
+    if not isinstance(token_code, str) or not re.fullmatch(r"[0-9]{6}", token_code):
         shown = token_code if isinstance(token_code, str) else None
         raise constraint_error(
             "TokenCode", shown, "Member must have length greater than or equal to 6", field="token_code"

@@ -150,7 +150,9 @@ class _Decoder:
         return self.scalar(shape, raw, path)
 
     def _indexes(self, prefix: str) -> list[int]:
-        return sorted(int(segment) for segment in self.children.get(prefix, ()) if segment.isdigit())
+        return sorted(
+            int(segment) for segment in self.children.get(prefix, ()) if segment.isascii() and segment.isdigit()
+        )
 
     def list(self, shape: ListShape, key: str, path: str) -> list[Any]:
         member = shape.member
@@ -185,7 +187,7 @@ class _Decoder:
             self.check_string(shape, raw, path)
             return raw
         if kind in ("integer", "long"):
-            if not re.fullmatch(r"[+-]?\d{1,19}", raw):
+            if not re.fullmatch(r"[+-]?[0-9]{1,19}", raw):
                 return self.wrong_type(shape, raw, path, "Member must be a number")
             number = int(raw)
             self.check_range(shape, number, path)
@@ -256,11 +258,13 @@ class _Decoder:
 def _matcher(pattern: str) -> Callable[[str], bool]:
     """A whole-string matcher for a model pattern (AWS's patterns are Java regular expressions, matched in full).
 
-    Python's ``re`` lacks Java's ``\\p{L}`` Unicode classes, which the tag patterns use inside one character class
+    Java's ``\\w``, ``\\d`` and ``\\s`` are ASCII classes (``[a-zA-Z_0-9]`` for ``\\w``), so the patterns compile with
+    ``re.ASCII``: ``café`` does not match ``[\\w+=,.@-]+``, as AWS refuses it. Python's ``re`` lacks Java's ``\\p{L}``
+    Unicode classes, which the tag patterns use inside one character class
     (``[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+``); those are matched by Unicode category instead.
     """
     try:
-        compiled = re.compile(pattern)
+        compiled = re.compile(pattern, re.ASCII)
     except re.error:
         found = re.fullmatch(r"\[(.*)\]([*+])", pattern)
         if found is None or "\\p{" not in found.group(1):
@@ -268,7 +272,7 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
         body, quantifier = found.groups()
         categories = frozenset(re.findall(r"\\p\{(\w)\}", body))
         rest = re.sub(r"\\p\{\w\}", "", body)
-        others = re.compile(f"[{rest}]") if rest else None
+        others = re.compile(f"[{rest}]", re.ASCII) if rest else None
 
         def matches(value: str) -> bool:
             if quantifier == "+" and not value:

@@ -53,8 +53,8 @@ MAX_PRESIGN_EXPIRES = 604_800
 SERVICES = frozenset({"iam", "sts"})
 
 _AMZ_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
-_AMZ_DATE = re.compile(r"\d{8}T\d{6}Z")
-_SCOPE_DATE = re.compile(r"\d{8}")
+_AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z")
+_SCOPE_DATE = re.compile(r"[0-9]{8}")
 # A region is a DNS label (botocore validates client regions the same way); botocore signs with whatever region
 # the client was configured with when an endpoint URL is given, so any well-formed one is accepted.
 _REGION = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -203,7 +203,7 @@ def _parse_query(query: Mapping[str, str], request: ReceivedRequest) -> Authoriz
     expires: int | None = None
     if "X-Amz-Expires" in query:
         raw = query["X-Amz-Expires"]
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_PRESIGN_EXPIRES:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PRESIGN_EXPIRES:
             raise IncompleteSignature(
                 f"X-Amz-Expires must be a whole number of seconds from 1 to "
                 f"{MAX_PRESIGN_EXPIRES} (seven days), not '{raw}'."

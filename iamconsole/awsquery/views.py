@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.csrf import csrf_exempt
@@ -120,10 +121,26 @@ def _received(request: HttpRequest) -> sigv4.ReceivedRequest:
     return sigv4.ReceivedRequest(
         method=request.method or "GET",
         path=escape_uri_path(request.path),
-        query=request.META.get("QUERY_STRING", ""),
+        query=_query_string(request),
         headers=headers,
         body=_read_body(request),
     )
+
+
+def _query_string(request: HttpRequest) -> str:
+    """The raw query string as UTF-8 text, as AWS reads it.
+
+    A WSGI server hands the query string over as ISO-8859-1 text (PEP 3333), so unescaped UTF-8 bytes from a client
+    would arrive as ``cafÃ©``: the original bytes are recovered and decoded as UTF-8 (bad UTF-8 is
+    ``MalformedQueryString``). Under ASGI, Django has already decoded them as UTF-8.
+    """
+    query = str(request.META.get("QUERY_STRING", ""))
+    if not isinstance(request, WSGIRequest) or query.isascii():
+        return query
+    try:
+        return query.encode("iso-8859-1").decode("utf-8")
+    except UnicodeError:
+        raise MalformedQueryString("The query string is not valid UTF-8.") from None
 
 
 def _form(received: sigv4.ReceivedRequest, content_type: str | None) -> dict[str, str]:

@@ -5,13 +5,20 @@ IAM answers them."""
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
+from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 
 import pytest
+import urllib3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from tests.awsquery.conftest import ClientFactory
+from tests.conftest import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +61,85 @@ TRUST = json.dumps(
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
 )
+
+
+# --- UTF-8 in, UTF-8 stored; names are ASCII ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["caf\u00e9", "\u0661\u0662\u0663", "x\u00b2", "\u00c5ngstr\u00f6m", "na\u00efve-user"]
+)
+def test_names_are_ascii_word_characters_as_aws_reads_the_pattern(iam: Any, name: str) -> None:
+    error = error_of(iam.create_user, UserName=name)
+    assert (error["Code"], error["Message"]) == (
+        "ValidationError",
+        f"1 validation error detected: Value '{name}' at 'userName' failed to satisfy constraint: Member must "
+        "satisfy regular expression pattern: [\\w+=,.@-]+",
+    )
+    assert iam.list_users()["Users"] == []
+
+
+def test_ascii_word_characters_still_make_names(iam: Any) -> None:
+    assert iam.create_user(UserName="Az_09+=,.@-")["User"]["UserName"] == "Az_09+=,.@-"
+
+
+def test_non_ascii_values_in_a_form_body_are_stored_as_sent(iam: Any) -> None:
+    description = "caf\u00e9 \u00fcber \u00ff \u00a9"
+    iam.create_role(RoleName="utf8", AssumeRolePolicyDocument=TRUST, Description=description)
+    iam.tag_role(RoleName="utf8", Tags=[{"Key": "\u00c9tage", "Value": "\u65e5\u672c \u0663"}])
+    role = iam.get_role(RoleName="utf8")["Role"]
+    assert role["Description"] == description
+    assert role["Tags"] == [{"Key": "\u00c9tage", "Value": "\u65e5\u672c \u0663"}]
+
+
+def test_unescaped_utf8_in_a_query_string_is_read_as_utf8(live_server: Any, iam: Any, account: AccountFixture) -> None:
+    iam.create_role(RoleName="query", AssumeRolePolicyDocument=TRUST)
+    form = {"Action": "UpdateRoleDescription", "Version": "2010-05-08", "RoleName": "query", "Description": "caf\u00e9"}
+    status, _ = _raw_get(live_server.url, account, form)
+    assert status == 200
+    assert iam.get_role(RoleName="query")["Role"]["Description"] == "caf\u00e9"
+    # Bytes that are not UTF-8 are refused, never stored as something else.
+    status, body = _raw_get(live_server.url, account, {**form, "Description": "caf\u00e9"}, latin1=True)
+    assert (status, b"<Code>MalformedQueryString</Code>" in body) == (400, True)
+    assert iam.get_role(RoleName="query")["Role"]["Description"] == "caf\u00e9"
+
+
+def _raw_get(
+    base_url: str, account: AccountFixture, form: dict[str, str], *, latin1: bool = False
+) -> tuple[int, bytes]:
+    """A signed GET whose query string carries non-ASCII bytes unescaped, as some hand-written clients send it."""
+    request = AWSRequest(method="GET", url=f"{base_url}/aws", params=form)
+    SigV4Auth(Credentials(account.access_key_id, account.secret_access_key), "iam", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    url = urlsplit(prepared.url)
+    query = url.query.encode("ascii")
+    for value in form.values():
+        if not value.isascii():
+            query = query.replace(quote(value, safe="-_.~").encode(), value.encode("latin-1" if latin1 else "utf-8"))
+    head = [f"GET {url.path}?".encode() + query + b" HTTP/1.1", f"Host: {url.netloc}".encode()]
+    head += [f"{name}: {value}".encode() for name, value in prepared.headers.items() if name.lower() != "host"]
+    head.append(b"Connection: close")
+    with socket.create_connection((url.hostname or "127.0.0.1", url.port or 80), timeout=30) as sock:
+        sock.sendall(b"\r\n".join(head) + b"\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data
+
+
+@pytest.mark.parametrize("expires", ["%C2%B2", "%D9%A3"])
+def test_digits_in_signatures_are_ascii_digits(iam: Any, expires: str) -> None:
+    url = iam.generate_presigned_url("list_account_aliases", Params={}, ExpiresIn=3, HttpMethod="GET")
+    response = urllib3.request("GET", url.replace("X-Amz-Expires=3", f"X-Amz-Expires={expires}"), retries=False)
+    assert response.status == 400
+    assert b"<Code>IncompleteSignature</Code>" in response.data
+
+
+def test_list_indexes_are_ascii_digits(raw: Any, iam: Any) -> None:
+    iam.create_user(UserName="bob")
+    form = {"Action": "TagUser", "Version": "2010-05-08", "UserName": "bob"}
+    response = raw({**form, "Tags.member.%C2%B2.Key": "k", "Tags.member.%C2%B2.Value": "v"})
+    # No index that reads as a number: the list is empty, so the request is answered and tags nothing.
+    assert (response.status, response.data.count(b"<TagUserResponse")) == (200, 1)
+    assert iam.list_user_tags(UserName="bob")["Tags"] == []
