@@ -9,6 +9,7 @@ description is refused with ``UnmodifiableEntity``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,6 +53,8 @@ __all__ = [
 MIN_SESSION_DURATION = 3600
 MAX_SESSION_DURATION = 43200
 FEDERATED_INVALID = "Federated principals must be valid domain names or SAML metadata ARNs"
+#: An account id in a principal: exactly 12 ASCII digits (``arn:aws:iam::123:root`` names no account).
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def policy_error(exc: PolicyError, *, field: str) -> IamError:
@@ -110,12 +113,12 @@ def _check_aws_principals(values: Sequence[str], field: str) -> None:
     """IAM users and roles named by ARN in an account of this installation must exist, as AWS resolves them."""
     named: list[tuple[str, str, str, str, str]] = []  # (value, account, type, path, name)
     for value in values:
-        if value == "*" or (value.isdigit() and len(value) == 12):
+        if value == "*" or _ACCOUNT_ID.fullmatch(value):
             continue
-        if value[:4] in ("AIDA", "AROA") and value.isalnum():
+        if value[:4] in ("AIDA", "AROA") and value.isascii() and value.isalnum():
             continue  # a unique id, as AWS shows principals whose entity was deleted
         arn = parse_arn(value)
-        if arn is None or arn.service not in ("iam", "sts") or not arn.account.isdigit():
+        if arn is None or arn.service not in ("iam", "sts") or not _ACCOUNT_ID.fullmatch(arn.account):
             raise _invalid_principal("AWS", value, field)
         if "*" in value or "?" in value:
             raise _invalid_principal("AWS", value, field)

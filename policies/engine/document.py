@@ -21,11 +21,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
+from .catalog import get_catalog
 from .conditions import ConditionTest, compile_condition
 from .errors import PolicyError, PolicySizeError
 from .matching import Context, Matcher, PatternSet, compile_patterns, tokenize
 
 SYNTAX_ERROR: Final = "Syntax errors in policy."
+#: "IAM and AWS STS quotas": the only characters a policy document may hold, in the guide's words.
+INVALID_CHARACTERS: Final = (
+    "Policy documents can contain only the following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), "
+    "carriage return (U+000D), and characters in the range U+0020 to U+00FF."
+)
 VERSIONS: Final = ("2012-10-17", "2008-10-17")
 
 # AWS quotas ("IAM and AWS STS quotas"), counted without whitespace.
@@ -40,8 +46,22 @@ _STATEMENT_ELEMENTS: Final = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
 _PRINCIPAL_TYPES: Final = ("AWS", "Service", "Federated", "CanonicalUser")
-_ACCOUNT_RE: Final = re.compile(r"^\d{12}$")
-_ROOT_RE: Final = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):root$")
+_ACCOUNT_RE: Final = re.compile(r"[0-9]{12}")
+_ROOT_RE: Final = re.compile(r"arn:aws[a-z-]*:iam::([0-9]{12}):root")
+#: The actions a role trust policy may allow or deny ("IAM JSON policy elements: Action", "Passing session tags",
+#: "Monitor and control actions taken with assumed roles", "sts:SetContext"), lower-cased.
+TRUST_POLICY_ACTIONS: Final = frozenset(
+    {
+        "sts:assumerole",
+        "sts:assumerolewithsaml",
+        "sts:assumerolewithwebidentity",
+        "sts:tagsession",
+        "sts:setsourceidentity",
+        "sts:setcontext",
+    }
+)
+#: IAM's refusal of any other action in a trust policy.
+TRUST_POLICY_ACTION_ERROR: Final = "AssumeRole policy may only specify STS AssumeRole actions."
 
 
 class PolicyKind(enum.Enum):
@@ -229,7 +249,7 @@ class _Parser:
     def parse(self) -> Policy:
         text = self.text
         if _BAD_CHARS.search(text):
-            raise PolicyError(SYNTAX_ERROR)
+            raise PolicyError(INVALID_CHARACTERS)
         try:
             doc = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
@@ -294,6 +314,8 @@ class _Parser:
             raise PolicyError("Policy statement must contain actions.")
         for a in actions:
             _check_action(a)
+            if self.kind is PolicyKind.TRUST:
+                _check_trust_action(a)
 
         resource = not_resource = None
         if "Resource" in raw:
@@ -349,6 +371,22 @@ def _check_action(action: str) -> None:
         raise PolicyError(f"Vendor {vendor} is not valid")
 
 
+def _check_trust_action(action: str) -> None:
+    """A trust policy's action must be one of `TRUST_POLICY_ACTIONS`; a wildcard must cover only those.
+
+    Wildcards are expanded over the Service Authorization Reference (`sts:AssumeRole*` covers the three AssumeRole
+    actions; `sts:*` and `*` cover others and are refused). The catalogue loads only when a trust policy uses one.
+    """
+    lowered = action.lower()
+    if lowered in TRUST_POLICY_ACTIONS:
+        return
+    if "*" in lowered or "?" in lowered:
+        covered = get_catalog().expand_action_names(lowered)
+        if covered and covered <= TRUST_POLICY_ACTIONS:
+            return
+    raise PolicyError(TRUST_POLICY_ACTION_ERROR)
+
+
 def _principal(value: Any) -> PrincipalSpec:
     if value == "*":
         return PrincipalSpec(wildcard=True)
@@ -399,9 +437,9 @@ def _index(statements: Sequence[Statement]) -> tuple[dict[str, tuple[Statement, 
 
 def principal_is_account(value: str) -> str | None:
     """The account id named by `123456789012` or `arn:aws:iam::123456789012:root`, else None."""
-    if _ACCOUNT_RE.match(value):
+    if _ACCOUNT_RE.fullmatch(value):
         return value
-    m = _ROOT_RE.match(value)
+    m = _ROOT_RE.fullmatch(value)
     return m.group(1) if m else None
 
 

@@ -143,3 +143,102 @@ def test_list_indexes_are_ascii_digits(raw: Any, iam: Any) -> None:
     # No index that reads as a number: the list is empty, so the request is answered and tags nothing.
     assert (response.status, response.data.count(b"<TagUserResponse")) == (200, 1)
     assert iam.list_user_tags(UserName="bob")["Tags"] == []
+
+
+# --- the policy character range ------------------------------------------------------------------------------------
+
+POLICY_CHARACTERS = (
+    "Policy documents can contain only the following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), "
+    "carriage return (U+000D), and characters in the range U+0020 to U+00FF."
+)
+
+
+def _policy(resource: str) -> str:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("character", ["\u20ac", "\U0001f600", "\u0100", "\x00", "\x0b", "\x7f\u0178"])
+def test_policy_documents_outside_the_character_range_are_malformed(
+    client: ClientFactory, iam: Any, character: str
+) -> None:
+    loose = client("iam", validate=False)
+    iam.create_user(UserName="bob")
+    document = _policy(f"arn:aws:s3:::bucket/{character}").replace("\\u0000", "\x00").replace("\\u000b", "\x0b")
+    for call, kwargs in (
+        (loose.create_policy, {"PolicyName": "p"}),
+        (loose.put_user_policy, {"UserName": "bob", "PolicyName": "p"}),
+    ):
+        error = error_of(call, PolicyDocument=document, **kwargs)
+        assert (error["Code"], error["Message"]) == ("MalformedPolicyDocument", POLICY_CHARACTERS)
+    trust = TRUST.replace('"Allow"', f'"Allow", "Sid": "{character}"')
+    error = error_of(loose.create_role, RoleName="r", AssumeRolePolicyDocument=trust)
+    assert (error["Code"], error["Message"]) == ("MalformedPolicyDocument", POLICY_CHARACTERS)
+    assert iam.list_policies(Scope="Local")["Policies"] == []
+
+
+def test_latin1_tabs_and_newlines_are_in_the_range(iam: Any) -> None:
+    document = _policy("arn:aws:s3:::bucket/caf\u00e9-\u00ff").replace("{", "{\t\r\n", 1)
+    iam.create_policy(PolicyName="latin1", PolicyDocument=document)
+    version = iam.list_policies(Scope="Local")["Policies"][0]
+    got = iam.get_policy_version(PolicyArn=version["Arn"], VersionId="v1")["PolicyVersion"]["Document"]
+    assert got["Statement"][0]["Resource"] == "arn:aws:s3:::bucket/caf\u00e9-\u00ff"
+
+
+def test_session_policies_outside_the_character_range_are_malformed(client: ClientFactory) -> None:
+    sts = client("sts", validate=False)
+    error = error_of(sts.get_federation_token, Name="bob", Policy=_policy("arn:aws:s3:::bucket/\u20ac"))
+    assert (error["Code"], error["Message"]) == ("MalformedPolicyDocument", POLICY_CHARACTERS)
+
+
+# --- the trust-policy grammar --------------------------------------------------------------------------------------
+
+
+def _trust(action: Any = "sts:AssumeRole", principal: Any = None, effect: str = "Allow") -> str:
+    statement = {"Effect": effect, "Principal": principal or {"Service": "ec2.amazonaws.com"}, "Action": action}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@pytest.mark.parametrize(
+    ("action", "effect"),
+    [("s3:GetObject", "Allow"), ("sts:GetSessionToken", "Allow"), ("sts:*", "Allow"), ("iam:*", "Deny"), ("*", "Deny")],
+)
+def test_trust_policies_may_only_name_trust_actions(iam: Any, action: str, effect: str) -> None:
+    error = error_of(iam.create_role, RoleName="r", AssumeRolePolicyDocument=_trust(action, effect=effect))
+    assert error == {
+        "Type": "Sender",
+        "Code": "MalformedPolicyDocument",
+        "Message": "AssumeRole policy may only specify STS AssumeRole actions.",
+    }
+    iam.create_role(RoleName="ok", AssumeRolePolicyDocument=_trust())
+    error = error_of(iam.update_assume_role_policy, RoleName="ok", PolicyDocument=_trust(["sts:AssumeRole", action]))
+    assert error["Code"] == "MalformedPolicyDocument"
+    stored = iam.get_role(RoleName="ok")["Role"]["AssumeRolePolicyDocument"]
+    assert stored["Statement"][0]["Action"] == "sts:AssumeRole"
+
+
+def test_trust_policies_take_every_trust_action(iam: Any) -> None:
+    actions = [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+        "sts:SetContext",
+    ]
+    iam.create_role(RoleName="all", AssumeRolePolicyDocument=_trust(actions))
+    iam.update_assume_role_policy(RoleName="all", PolicyDocument=_trust("sts:AssumeRole*", effect="Deny"))
+    assert iam.get_role(RoleName="all")["Role"]["AssumeRolePolicyDocument"]["Statement"][0]["Effect"] == "Deny"
+
+
+@pytest.mark.parametrize(
+    "principal",
+    ["arn:aws:iam::123:root", "123", "arn:aws:iam::1234567890123:root", "arn:aws:iam::12345678901x:user/bob"],
+)
+def test_principals_name_twelve_digit_accounts(iam: Any, principal: str) -> None:
+    error = error_of(iam.create_role, RoleName="r", AssumeRolePolicyDocument=_trust(principal={"AWS": principal}))
+    assert (error["Code"], error["Message"]) == (
+        "MalformedPolicyDocument",
+        f'Invalid principal in policy: "AWS":"{principal}"',
+    )
+    assert iam.list_roles()["Roles"] == []

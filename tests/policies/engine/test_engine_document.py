@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 
@@ -23,10 +24,15 @@ from policies.engine import (
     parse_policy,
     policy_size,
 )
+from policies.engine.document import principal_is_account
 
 from .conftest import allow, doc
 
 SYNTAX = "Syntax errors in policy."
+CHARS = (
+    "Policy documents can contain only the following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), "
+    "carriage return (U+000D), and characters in the range U+0020 to U+00FF."
+)
 TRUST_STATEMENT = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
 
 
@@ -92,8 +98,14 @@ TRUST_STATEMENT = {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.co
         (doc({**allow(), "Principal": {"Bogus": "x"}}), PolicyKind.RESOURCE, SYNTAX),
         (doc({**allow(), "Principal": "*", "NotPrincipal": "*"}), PolicyKind.RESOURCE, SYNTAX),
         # CHARS: tab, LF, CR and U+0020-U+00FF only.
-        (doc(allow(resource="arn:aws:s3:::b/\u20ac")).replace("\\u20ac", "\u20ac"), PolicyKind.IDENTITY, SYNTAX),
-        (doc(allow()).replace(" ", "\x0b", 1), PolicyKind.IDENTITY, SYNTAX),
+        (doc(allow(resource="arn:aws:s3:::b/\u20ac")).replace("\\u20ac", "\u20ac"), PolicyKind.IDENTITY, CHARS),
+        (doc(allow()).replace(" ", "\x0b", 1), PolicyKind.IDENTITY, CHARS),
+        (doc(allow()).replace(" ", "\x00", 1), PolicyKind.TRUST, CHARS),
+        (
+            doc(allow(resource="arn:aws:s3:::\U0001f600")).replace("\\ud83d\\ude00", "\U0001f600"),
+            PolicyKind.SESSION,
+            CHARS,
+        ),
     ],
 )
 def test_grammar_errors_use_aws_messages(text: str, kind: PolicyKind, message: str) -> None:
@@ -219,3 +231,73 @@ def test_parse_policy_applies_a_given_quota() -> None:
     parse_policy(_padded(6144), max_size=6144)
     with pytest.raises(PolicySizeError):
         parse_policy(_padded(6145), max_size=6144)
+
+
+TRUST_ACTIONS_REFUSED = "AssumeRole policy may only specify STS AssumeRole actions."
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:TagSession",
+        "sts:SetSourceIdentity",
+        "sts:SetContext",
+        "STS:assumerole",
+        "sts:AssumeRole*",
+        "sts:AssumeRoleWith*",
+        ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"],
+    ],
+)
+@pytest.mark.parametrize("element", ["Action", "NotAction"])
+@pytest.mark.parametrize("effect", ["Allow", "Deny"])
+def test_trust_policies_take_the_sts_actions_trust_policies_grant(action: Any, element: str, effect: str) -> None:
+    statement = {"Effect": effect, "Principal": {"Service": "ec2.amazonaws.com"}, element: action}
+    assert parse_policy(doc(statement), PolicyKind.TRUST).statements[0].effect == effect
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "s3:GetObject",
+        "sts:GetSessionToken",
+        "sts:GetFederationToken",
+        "sts:AssumeRoot",
+        "sts:TagSessions",
+        "iam:PassRole",
+        "sts:*",
+        "*",
+        "sts:Assume*",
+        "sts:Nothing*",
+        ["sts:AssumeRole", "sts:GetCallerIdentity"],
+    ],
+)
+@pytest.mark.parametrize("element", ["Action", "NotAction"])
+@pytest.mark.parametrize("effect", ["Allow", "Deny"])
+def test_trust_policies_refuse_any_other_action(action: Any, element: str, effect: str) -> None:
+    statement = {"Effect": effect, "Principal": {"Service": "ec2.amazonaws.com"}, element: action}
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(doc(statement), PolicyKind.TRUST)
+    assert (caught.value.code, caught.value.message) == ("MalformedPolicyDocument", TRUST_ACTIONS_REFUSED)
+    # The rule is the trust grammar's: a resource-based policy may name any action.
+    resource_statement = {**statement, "Principal": "*", "Resource": "*"}
+    assert parse_policy(doc(resource_statement), PolicyKind.RESOURCE).statements[0].effect == effect
+
+
+@pytest.mark.parametrize(
+    ("value", "account"),
+    [
+        ("123456789012", "123456789012"),
+        ("arn:aws:iam::123456789012:root", "123456789012"),
+        ("123", None),
+        ("arn:aws:iam::123:root", None),
+        ("123456789012\n", None),
+        ("arn:aws:iam::123456789012:root\n", None),
+        ("\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662", None),
+        ("arn:aws:iam::1234567890123:root", None),
+    ],
+)
+def test_account_principals_are_twelve_ascii_digits(value: str, account: str | None) -> None:
+    assert principal_is_account(value) == account
