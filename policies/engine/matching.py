@@ -1,9 +1,12 @@
 """Wildcard, ARN and policy-variable matching, compiled once per policy.
 
 Mirrors the IAM User Guide: action names match case-insensitively with `*` and `?`
-("IAM JSON policy elements: Action"); resource ARNs match case-sensitively, the first five
-colon-separated fields one by one and the resource part (which may contain `/` and `:`) as one
-field, each with `*` and `?` ("IAM JSON policy elements: Resource"); policy variables such as
+("IAM JSON policy elements: Action"); resource ARNs (`Resource`, `ArnLike`/`ArnEquals`) match
+case-sensitively component by component ("IAM JSON policy elements: Resource", "Condition
+operators: ARN"): the first five colon-separated fields one by one, with wildcards that never
+span a colon, and the resource part after the fifth colon (which may contain `/` and `:`) as one
+field in which wildcards match colons too. A pattern with another number of components than the
+ARN therefore never matches it: `arn:aws:s3:*` matches no S3 bucket or object ARN; policy variables such as
 `${aws:username}`, `${*}`, `${?}`, `${$}` and defaults (`${aws:username, 'anonymous'}`) are
 replaced in Resource and condition values of Version 2012-10-17 policies only ("IAM policy
 elements: Variables and tags").
@@ -134,7 +137,12 @@ def literal_text(tokens: Sequence[str | _Wild]) -> str | None:
 
 
 def _glob_regex(tokens: Sequence[str | _Wild], *, arn: bool) -> str:
-    """Regex source for a wildcard pattern; in ARN mode wildcards stay within their field."""
+    """Regex source for a wildcard pattern; in ARN mode wildcards stay within their field.
+
+    In ARN mode the pattern's literal colons are the component separators: up to the fifth, a
+    wildcard is `[^:]*` / `[^:]`, so a subject matches only with the same colons in the same
+    places, and a pattern of fewer than six components matches no ARN.
+    """
     parts: list[str] = []
     if arn:
         field = 0
@@ -165,9 +173,13 @@ def _glob_regex(tokens: Sequence[str | _Wild], *, arn: bool) -> str:
     return "".join(parts)
 
 
-def _is_arn_pattern(tokens: Sequence[str | _Wild]) -> bool:
-    """An ARN pattern has at least five literal colons (six fields); anything else matches whole."""
-    return sum(t.count(":") for t in tokens if type(t) is str) >= 5
+def _reaches_resource_part(literal: str) -> bool:
+    """True when `literal` holds the five colons that end an ARN's fixed fields.
+
+    A `*` after such a prefix stands in the resource part, where it may match colons, so the
+    pattern is exactly a `startswith` test.
+    """
+    return literal.count(":") >= 5
 
 
 def _always(_: str) -> bool:
@@ -193,10 +205,11 @@ def compile_patterns(
         if lit is not None:
             literals.add(lit)
             continue
-        if p[-1] is STAR and literal_text(p[:-1]) is not None and not (arn and _is_arn_pattern(p)):
-            prefixes.append("".join(p[:-1]))  # type: ignore[arg-type]  # literal, checked above
+        prefix = literal_text(p[:-1]) if p[-1] is STAR else None
+        if prefix is not None and (not arn or _reaches_resource_part(prefix)):
+            prefixes.append(prefix)
             continue
-        sources.append(_glob_regex(p, arn=arn and _is_arn_pattern(p)))
+        sources.append(_glob_regex(p, arn=arn))
     if not sources and not prefixes:
         if len(literals) == 1:
             return literals.pop().__eq__

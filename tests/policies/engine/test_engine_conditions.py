@@ -166,6 +166,38 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool]] = [
         False,
     ),
     ("ArnLike not an ARN", {"ArnLike": {"aws:SourceArn": "*"}}, {"aws:SourceArn": "topic"}, False),
+    # OPS ARN: a pattern with another number of components never matches; `*` never spans a colon before the
+    # resource part (ArnLike and ArnEquals alike), but does inside it.
+    (
+        "ArnLike fewer components",
+        {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*"}},
+        {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:topic"},
+        False,
+    ),
+    (
+        "ArnEquals fewer components",
+        {"ArnEquals": {"aws:SourceArn": "arn:aws:*"}},
+        {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:topic"},
+        False,
+    ),
+    (
+        "ArnLike star over a colon",
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}},
+        {"aws:PrincipalArn": "arn:aws:iam::1:2:role/app"},
+        False,
+    ),
+    (
+        "ArnLike resource part",
+        {"ArnLike": {"aws:SourceArn": "arn:aws:logs:*:*:log-group:*"}},
+        {"aws:SourceArn": "arn:aws:logs:us-east-1:111122223333:log-group:app:log-stream:x"},
+        True,
+    ),
+    (
+        "ArnNotLike fewer components",
+        {"ArnNotLike": {"aws:SourceArn": "arn:aws:sns:*"}},
+        {"aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:topic"},
+        True,
+    ),
     (
         "ArnLike case",
         {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:Topic"}},

@@ -92,9 +92,25 @@ def test_not_action(not_action: Any, action: str, expected: bool) -> None:
             True,
         ),
         ("arn:aws:sns:*:111122223333:*", "arn:aws:sns:eu-west-1:111122223333:topic:with:colons", True),
-        # fewer than six fields: matched as one text, `*` running over the missing fields
-        ("arn:aws:*", "arn:aws:s3:::bucket", True),
+        # RESOURCE: component by component: a pattern with another number of colon-separated
+        # components than the ARN never matches, and `*` never runs over a missing component...
+        ("arn:aws:*", "arn:aws:s3:::bucket", False),
+        ("arn:aws:s3:*", "arn:aws:s3:::bucket", False),
         ("arn:aws:s3:*", "arn:aws:sqs:us-east-1:111122223333:q", False),
+        ("arn:aws:iam::111122223333*", "arn:aws:iam::111122223333:user/alice", False),
+        ("arn:aws:iam::*", "arn:aws:iam::111122223333:user/alice", False),
+        ("arn:*:user/alice", "arn:aws:iam::111122223333:user/alice", False),
+        ("arn:aws:iam:*:user/alice", "arn:aws:iam::111122223333:user/alice", False),
+        ("arn:aws:s3:::bucket:*", "arn:aws:s3:::bucket", False),
+        ("arn:*:*:*:*:*", "arn:aws:iam::111122223333:user/alice", True),
+        ("arn:aws:*:*:*:*", "arn:aws:s3:::bucket", True),
+        # ...not even a `?`, which stands for one character other than a colon before the resource part...
+        ("arn:aws:iam:?111122223333:user/alice", "arn:aws:iam::111122223333:user/alice", False),
+        ("arn:aws:iam::111122223333?user/alice", "arn:aws:iam::111122223333:user/alice", False),
+        # ...while in the resource part (after the fifth colon) `*` and `?` match colons too.
+        ("arn:aws:iam::111122223333:*", "arn:aws:iam::111122223333:user/alice", True),
+        ("arn:aws:logs:*:*:log-group:*", "arn:aws:logs:us-east-1:111122223333:log-group:a:log-stream:b", True),
+        ("arn:aws:logs:*:*:log-group?a?log-stream:b", "arn:aws:logs:us-east-1:1:log-group:a:log-stream:b", True),
         ("arn:aws:s3:::bucket", "*", False),  # a literal `*` resource (the simulator's default) is text
         (["arn:aws:s3:::a", "arn:aws:s3:::b/*"], "arn:aws:s3:::b/x", True),
     ],

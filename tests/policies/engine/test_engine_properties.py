@@ -148,7 +148,8 @@ def test_a_boundary_never_widens_access(request: Any, identity: Any, boundary: A
 
 
 def reference_match(pattern: str, subject: str, arn: bool) -> bool:
-    """A direct reading of AWS's rule: `*` any run and `?` one character, ARN fields one by one."""
+    """A direct reading of AWS's rule: `*` any run and `?` one character; ARNs component by component (the same
+    number of components, each matched alone, the sixth being everything after the fifth colon)."""
 
     def glob(p: str, s: str) -> bool:
         if not p:
@@ -157,9 +158,9 @@ def reference_match(pattern: str, subject: str, arn: bool) -> bool:
             return any(glob(p[1:], s[i:]) for i in range(len(s) + 1))
         return bool(s) and (p[0] == "?" or p[0] == s[0]) and glob(p[1:], s[1:])
 
-    if arn and pattern.count(":") >= 5:
+    if arn and pattern != "*":
         p_fields, s_fields = pattern.split(":", 5), subject.split(":", 5)
-        return len(s_fields) == 6 and all(glob(p, s) for p, s in zip(p_fields, s_fields, strict=True))
+        return len(p_fields) == len(s_fields) and all(glob(p, s) for p, s in zip(p_fields, s_fields, strict=True))
     return glob(pattern, subject)
 
 
