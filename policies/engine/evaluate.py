@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .context import ContextValue, normalize_context
-from .document import Policy, Position, Statement
+from .document import Policy, Position, PrincipalSpec, Statement
 from .matching import Context
 from .principals import Grant, Principal, everyone, excluded_by, grant_level
 
@@ -173,8 +173,13 @@ def evaluate(
     session_policies: Sequence[PolicySource] | None = None,
     resource_policy: PolicySource | None = None,
     resource_account: str | None = None,
+    simulation: bool = False,
 ) -> Decision:
     """Decide one request as AWS does (see the module docstring for the rules).
+
+    `simulation` is the policy simulator's reading of a resource-based policy: the caller is the
+    one ARN it was given (`CallerArn`), and `NotPrincipal` is matched against it the same way
+    `Principal` is, so a `NotPrincipal` naming the caller (or its account) excludes it.
 
     `session_policies=None` means the caller has no session-policy layer (an IAM user, or a
     role session created without session policies); an empty sequence means a layer that allows
@@ -194,6 +199,7 @@ def evaluate(
     res_denies: list[Match] = []
     grant = Grant.NONE
     if resource_policy is not None:
+        excluded = _named_by if simulation else excluded_by
         raw_allows: list[Match] = []
         raw_denies: list[Match] = []
         _scan((resource_policy,), service, act, resource, ctx, raw_allows, raw_denies)
@@ -201,13 +207,13 @@ def evaluate(
             if st.not_principal is not None:
                 # AWS: a Deny with NotPrincipal always denies a principal that has a
                 # permissions boundary, whatever NotPrincipal lists.
-                if permissions_boundary is not None or not excluded_by(st.not_principal, principal):
+                if permissions_boundary is not None or not excluded(st.not_principal, principal):
                     res_denies.append((src, st))
             elif st.principal is None or grant_level(st.principal, principal) is not Grant.NONE:
                 res_denies.append((src, st))
         for src, st in raw_allows:
             if st.not_principal is not None:
-                level = Grant.NONE if excluded_by(st.not_principal, principal) else everyone(principal)
+                level = Grant.NONE if excluded(st.not_principal, principal) else everyone(principal)
             elif st.principal is None:
                 level = Grant.DIRECT
             else:
@@ -269,6 +275,11 @@ def evaluate(
     identity_or_role = identity_ok or grant is Grant.ROLE
     reason = _first_missing(identity_or_role, boundary_ok, session_ok) or IDENTITY_BASED
     return Decision(IMPLICIT_DENY, reason, allowed_by_boundary, (*id_allows, *res_allows))
+
+
+def _named_by(spec: PrincipalSpec, caller: Principal) -> bool:
+    """The simulator's `NotPrincipal` test: the element names the caller as a `Principal` would."""
+    return grant_level(spec, caller) is not Grant.NONE
 
 
 def _first_missing(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> str | None:

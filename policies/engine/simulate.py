@@ -110,6 +110,7 @@ def simulate(
                 session_policies=session_policies,
                 resource_policy=resource_policy,
                 resource_account=account,
+                simulation=True,
             )
             per_resource.append((resource, decision, _missing_keys(all_sources, action, resource, ctx)))
         worst = max((d.decision for _, d, _ in per_resource), key=_RESTRICTIVENESS.__getitem__)

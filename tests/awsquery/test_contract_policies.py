@@ -286,3 +286,25 @@ def test_simulation_is_authorized_like_any_call(iam: Any, client: ClientFactory,
 
 def test_every_declared_operation_succeeded(request: pytest.FixtureRequest) -> None:
     check_declared_operations_succeeded(request, __file__, COVERS)
+
+
+def test_simulated_not_principal_is_matched_against_the_caller_arn(iam: Any, account: AccountFixture) -> None:
+    bob, eve = (f"arn:aws:iam::{account.account_id}:user/{name}" for name in ("bob", "eve"))
+    statements = [
+        {"Effect": "Deny", "NotPrincipal": {"AWS": bob}, "Action": "s3:*", "Resource": "arn:aws:s3:::vault/*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::vault/*"},
+    ]
+    bucket_policy = json.dumps({"Version": "2012-10-17", "Statement": statements})
+
+    def decision(caller: str) -> str:
+        results = iam.simulate_custom_policy(
+            PolicyInputList=[],
+            ActionNames=["s3:GetObject"],
+            ResourceArns=["arn:aws:s3:::vault/report"],
+            ResourcePolicy=bucket_policy,
+            CallerArn=caller,
+        )["EvaluationResults"]
+        return str(results[0]["EvalDecision"])
+
+    # The Deny names bob in NotPrincipal, so it does not apply to bob; it does to eve.
+    assert (decision(bob), decision(eve)) == ("allowed", "explicitDeny")

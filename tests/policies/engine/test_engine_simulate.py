@@ -181,6 +181,39 @@ def test_resource_policy_with_caller_and_owner() -> None:
     assert {m["SourcePolicyId"] for m in result["MatchedStatements"]} == {"PolicyInputList.1", "ResourcePolicy"}
 
 
+BOB = f"arn:aws:iam::{ACCOUNT}:user/bob"
+EVE = f"arn:aws:iam::{ACCOUNT}:user/eve"
+
+
+@pytest.mark.parametrize(
+    ("not_principal", "caller", "expected"),
+    [
+        # SIMULATION: NotPrincipal is matched against CallerArn as Principal is: naming the caller exempts it...
+        ({"AWS": BOB}, BOB, "allowed"),
+        ({"AWS": [BOB, EVE]}, EVE, "allowed"),
+        ({"AWS": ACCOUNT}, BOB, "allowed"),
+        ({"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, BOB, "allowed"),
+        # ...and naming someone else leaves the Deny applying to the caller.
+        ({"AWS": EVE}, BOB, "explicitDeny"),
+        ({"AWS": f"arn:aws:iam::{OTHER}:root"}, BOB, "explicitDeny"),
+        ({"AWS": f"arn:aws:iam::{OTHER}:user/bob"}, BOB, "explicitDeny"),
+    ],
+)
+def test_simulated_not_principal_matches_the_caller_arn(not_principal: Any, caller: str, expected: str) -> None:
+    bucket_policy = doc(
+        {"Effect": "Deny", "NotPrincipal": not_principal, "Action": "s3:*", "Resource": "arn:aws:s3:::vault/*"},
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::vault/*"},
+    )
+    request = {
+        "PolicyInputList": [],
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": ["arn:aws:s3:::vault/x"],
+        "ResourcePolicy": bucket_policy,
+        "CallerArn": caller,
+    }
+    assert run(**request)["EvaluationResults"][0]["EvalDecision"] == expected
+
+
 def test_context_entry_types() -> None:
     policy = doc(
         allow(
