@@ -6,7 +6,7 @@ Public API (see docs/policy-engine.md): `parse_policy`, `evaluate`, `simulate`,
 AWS error `code` it stands for).
 """
 
-from .context import ContextValue, RequestContext, RequestFacts, build_context, normalize_context
+from .context import ContextValue, RequestContext, RequestFacts, build_context, iso_precise, normalize_context
 from .document import (
     INLINE_POLICY_TOTAL_MAX_SIZE,
     MANAGED_POLICY_MAX_SIZE,
@@ -61,6 +61,7 @@ __all__ = [
     "check_trust_policy_size",
     "context_keys_for_policies",
     "evaluate",
+    "iso_precise",
     "normalize_context",
     "parse_policy",
     "policy_size",
