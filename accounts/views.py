@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ChangePasswordForm, MfaCodeForm, RootSignInForm, UserSignInForm
@@ -95,6 +96,7 @@ def _signed_in(
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def signin_mfa(request: HttpRequest) -> HttpResponse:
     """The MFA code asked after a right password when the root user or the IAM user has an MFA device.
 
@@ -175,6 +177,7 @@ def user_signin(request: HttpRequest, account: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 def signin_change_password(request: HttpRequest) -> HttpResponse:
     """The new password an IAM user must choose at sign-in; ChangePassword checks the old one and the policy."""
     actor = authentication.actor_from_console_session(request.session.get(PENDING_PASSWORD_CHANGE_KEY))

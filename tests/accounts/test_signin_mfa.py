@@ -41,6 +41,7 @@ def test_the_password_alone_leads_to_the_code_step_not_to_a_session(client: Clie
     assert client.get("/")["Location"] == "/signin?next=/"
     page = client.get("/signin/mfa")
     assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
     assert f"arn:aws:iam::{root_account.account_id}:root" in page.content.decode()
 
 
