@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ChangePasswordForm, MfaCodeForm, RootSignInForm, UserSignInForm
-from iamconsole import authentication, operations
+from iamconsole import authentication, client_address, operations
 from iamconsole.actors import Actor, RequestContext, Source
 from iamconsole.errors import AccessDenied, IamError
 from iamconsole.middleware import signin_required
@@ -21,12 +21,7 @@ from iamconsole.middleware import signin_required
 
 def console_request(request: HttpRequest) -> RequestContext:
     """The request context of a console request, for policies and the audit trail."""
-    return RequestContext(
-        source=Source.CONSOLE,
-        source_ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        secure_transport=request.is_secure(),
-    )
+    return client_address.request_context(request, Source.CONSOLE)
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,7 +33,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     form = RootSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = request.META.get("REMOTE_ADDR")
+        client_ip = client_address.client_ip(request)
         email = form.cleaned_data["email"]
         if authentication.signin_throttled(client_ip=client_ip, email=email):
             form.add_error(None, "Too many failed sign-in attempts. Wait a few minutes and try again.")
@@ -150,7 +145,7 @@ def user_signin(request: HttpRequest, account: str) -> HttpResponse:
     form = UserSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = request.META.get("REMOTE_ADDR")
+        client_ip = client_address.client_ip(request)
         user_name = form.cleaned_data["user_name"]
         identifier = authentication.user_signin_identifier(account, user_name)
         if authentication.signin_throttled(client_ip=client_ip, email=identifier):

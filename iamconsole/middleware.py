@@ -11,8 +11,23 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from iamconsole import authentication
+from iamconsole import authentication, client_address
 from iamconsole.actors import Actor
+
+
+class TrustedProxyMiddleware:
+    """Forget ``X-Forwarded-Proto`` unless a listed proxy sent it, before anything asks ``request.is_secure()``.
+
+    ``SECURE_PROXY_SSL_HEADER`` (set when ``IAM_TRUSTED_PROXIES`` lists proxies) would otherwise believe any client.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not client_address.from_trusted_proxy(request):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
 
 
 class ConsoleActorMiddleware:

@@ -1,15 +1,18 @@
-"""boto3 contract tests for what temporary credentials carry into policy conditions: ``aws:MultiFactorAuthPresent``
-(present and false without MFA, true with ``aws:MultiFactorAuthAge`` with it) and ``aws:TokenIssueTime`` (to the
-microsecond, so revoking older sessions spares one issued a moment later)."""
+"""boto3 contract tests for what requests carry into policy conditions: ``aws:MultiFactorAuthPresent`` (present and
+false on temporary credentials without MFA, true with ``aws:MultiFactorAuthAge`` with it), ``aws:TokenIssueTime`` (to
+the microsecond, so revoking older sessions spares one issued a moment later), and ``aws:SourceIp`` and
+``aws:SecureTransport`` behind a trusted proxy."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 from typing import Any
 
 import pyotp
 import pytest
+from django.test import override_settings
 
 from iamconsole import operations
 from iamconsole.actors import Actor
@@ -152,6 +155,34 @@ def test_revoking_older_sessions_spares_a_session_issued_a_moment_later(
     assert error_of(old.list_users)["Code"] == "AccessDenied"
     # Issued a few milliseconds after the revocation, usually within the same second: not revoked.
     new.list_users()
+
+
+def test_source_ip_and_secure_transport_of_the_query_api_behind_a_proxy(
+    client: ClientFactory, account: AccountFixture
+) -> None:
+    # The live server's peer is 127.0.0.1: listed as a proxy below, it forwards the client's address and scheme.
+    iam = client("iam")
+    iam.create_user(UserName="alice")
+    condition = {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "Bool": {"aws:SecureTransport": "true"}}
+    allow = {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*", "Condition": condition}
+    iam.put_user_policy(
+        UserName="alice", PolicyName="p", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [allow]})
+    )
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    alice = client("iam", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+
+    def forwarded(request: Any, **_: Any) -> None:
+        request.headers["X-Forwarded-For"] = "198.51.100.1, 203.0.113.9"
+        request.headers["X-Forwarded-Proto"] = "https"
+
+    alice.meta.events.register("before-send.iam", forwarded)
+    # Not behind a listed proxy: the headers are the client's own words, and ignored.
+    assert error_of(alice.list_users)["Code"] == "AccessDenied"
+    with override_settings(
+        IAM_TRUSTED_PROXIES=(ipaddress.ip_network("127.0.0.1/32"),),
+        SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+    ):
+        alice.list_users()
 
 
 def test_every_declared_operation_succeeded(request: pytest.FixtureRequest) -> None:
