@@ -113,3 +113,29 @@ def test_the_root_user_with_mfa_is_asked_for_a_code(page: Page, live_server: Any
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.locator(".principal")).to_have_text(f"arn:aws:iam::{account.account_id}:root")
+
+
+def test_with_several_devices_the_user_picks_one(page: Page, live_server: Any) -> None:
+    account = make_account(alias="example-corp")
+    console_user(account, "carol")
+    enable_device(account, "carol")
+    new = operations.run(account.root, "CreateVirtualMFADevice", {"virtual_mfa_device_name": "carol-key"})
+    totp = pyotp.TOTP(new.base32_string_seed)
+    operations.run(
+        account.root,
+        "EnableMFADevice",
+        {
+            "user_name": "carol",
+            "serial_number": new.device.serial_number,
+            "authentication_code1": totp.at(time.time() - 30),
+            "authentication_code2": totp.at(time.time()),
+        },
+    )
+    sign_in_user(page, live_server.url, "example-corp", "carol")
+    expect(page.locator("#id_serial_number option")).to_have_count(2)
+    page.select_option("#id_serial_number", new.device.serial_number)
+    page.screenshot(path=str(SCREENSHOTS / "signin-mfa-devices.png"), full_page=True)
+    page.fill("#id_token_code", totp.at(time.time() + 30))
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("#account-alias")).to_have_text("example-corp")
