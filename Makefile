@@ -56,7 +56,9 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
+# The browser tests drive Debian's chromium: installed here when missing (root, apt-get), a failure otherwise.
 test: lint
+	@scripts/ensure_chromium.sh
 	$(VENV)/bin/pytest
 
 bench: install

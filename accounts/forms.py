@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
 from django import forms
 
 
@@ -45,3 +48,37 @@ class ChangePasswordForm(forms.Form):
         if data and data.get("new_password") != data.get("confirm_password"):
             self.add_error("confirm_password", "The passwords do not match.")
         return data
+
+
+class MfaCodeForm(forms.Form):
+    """The MFA step of sign-in: which device (asked only when the principal has several) and its 6-digit code."""
+
+    serial_number = forms.ChoiceField(label="MFA device")
+    token_code = forms.CharField(
+        label="MFA code",
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]{6}",
+                "maxlength": "6",
+            }
+        ),
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, devices: Sequence[str]) -> None:
+        super().__init__(data)
+        field = cast(forms.ChoiceField, self.fields["serial_number"])
+        field.choices = [(serial, serial) for serial in devices]
+        field.initial = devices[0] if devices else None
+        if len(devices) == 1:
+            field.widget = forms.HiddenInput()
+
+    def clean_token_code(self) -> str:
+        code = str(self.cleaned_data["token_code"]).strip()
+        if not code.isdigit():
+            raise forms.ValidationError("Enter the 6 digits your MFA device shows.")
+        return code

@@ -6,8 +6,9 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("signin", views.signin, name="signin"),
-    # Before the account pattern: an account aliased "change-password" signs in by its id.
+    # Before the account pattern: an account aliased "change-password" or "mfa" signs in by its id.
     path("signin/change-password", views.signin_change_password, name="signin-change-password"),
+    path("signin/mfa", views.signin_mfa, name="signin-mfa"),
     path("signin/<str:account>", views.user_signin, name="user-signin"),
     path("signout", views.signout, name="signout"),
 ]

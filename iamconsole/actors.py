@@ -67,6 +67,8 @@ class Actor:
     source_identity: str | None = None
     #: Credentials from GetSessionToken: AWS restricts what they may call (see sts).
     from_session_token: bool = False
+    #: A console session (the console works with temporary credentials, as AWS's does).
+    console: bool = False
 
     @property
     def is_root(self) -> bool:
@@ -80,6 +82,11 @@ class Actor:
     def principal_type(self) -> str:
         """The ``aws:PrincipalType`` value (``Account``, ``User``, ``AssumedRole``, ``FederatedUser``)."""
         return PRINCIPAL_TYPES.get(self.kind, "")
+
+    @property
+    def temporary_credentials(self) -> bool:
+        """STS credentials or a console session: ``aws:MultiFactorAuthPresent`` is then always in the context."""
+        return self.session_pk is not None or self.console
 
     @property
     def has_session_policies(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -19,7 +19,7 @@ from accounts import selectors as account_selectors
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn
-from iamconsole.errors import ExpiredToken, InvalidClientTokenId
+from iamconsole.errors import ExpiredToken, IamError, InvalidClientTokenId
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.models import User
@@ -216,27 +216,80 @@ SESSION_KEY = "iam_principal"
 
 
 def console_session_data(actor: Actor) -> dict[str, Any]:
-    """What the console keeps in its session to find the actor again on the next request."""
+    """What the console keeps in its session to find the actor again on the next request (with the moment of the
+    sign-in's MFA code, when one was asked)."""
     if actor.kind is ActorKind.ROOT:
-        return {"kind": "root", "account_id": actor.account_id}
-    if actor.kind is ActorKind.USER:
-        return {"kind": "user", "account_id": actor.account_id, "user_id": actor.principal_id}
-    raise InvalidClientTokenId("This principal cannot hold a console session.")
+        data = {"kind": "root", "account_id": actor.account_id}
+    elif actor.kind is ActorKind.USER:
+        data = {"kind": "user", "account_id": actor.account_id, "user_id": actor.principal_id}
+    else:
+        raise InvalidClientTokenId("This principal cannot hold a console session.")
+    if actor.mfa_authenticated and actor.mfa_authenticated_at is not None:
+        data["mfa_authenticated_at"] = actor.mfa_authenticated_at.isoformat()
+    return data
+
+
+def _mfa_moment(data: Mapping[str, Any]) -> datetime | None:
+    text = data.get("mfa_authenticated_at")
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def actor_from_console_session(data: Mapping[str, Any] | None) -> Actor | None:
-    """The actor of a console session, or None when it no longer stands (account or user deleted)."""
+    """The actor of a console session, or None when it no longer stands (account or user deleted).
+
+    A console session works with temporary credentials, as AWS's console does: ``aws:MultiFactorAuthPresent`` is
+    always in its requests' context, true with ``aws:MultiFactorAuthAge`` when the sign-in asked for an MFA code.
+    """
     if not data:
         return None
     account = account_selectors.find_account(str(data.get("account_id", "")))
     if account is None:
         return None
+    actor = None
     if data.get("kind") == "root":
-        return Actor.root(account.account_id)
-    if data.get("kind") == "user":
+        actor = Actor.root(account.account_id)
+    elif data.get("kind") == "user":
         user = identity_selectors.find_user_by_unique_id(account=account, user_id=str(data.get("user_id", "")))
-        return user_actor(user) if user else None
-    return None
+        actor = user_actor(user) if user else None
+    if actor is None:
+        return None
+    mfa_at = _mfa_moment(data)
+    return replace(actor, console=True, mfa_authenticated=mfa_at is not None, mfa_authenticated_at=mfa_at)
+
+
+def console_mfa_devices(actor: Actor) -> list[str]:
+    """The serial numbers of the MFA devices of a principal signing in to the console: when there are any, a code of
+    one of them is asked after the password, before any console session."""
+    account = account_selectors.find_account(actor.account_id)
+    if account is None or actor.kind not in (ActorKind.ROOT, ActorKind.USER):
+        return []
+    return identity_selectors.enabled_mfa_serial_numbers(account=account, user_pk=actor.user_pk)
+
+
+def verify_console_mfa(actor: Actor, *, serial_number: str, token_code: str) -> Actor | None:
+    """The actor signed in with MFA when ``token_code`` is a valid, unused code of its device ``serial_number``;
+    None otherwise (wrong code, a device that is not the principal's, or one that refuses codes for now)."""
+    account = account_selectors.find_account(actor.account_id)
+    if account is None:
+        return None
+    user = None
+    if actor.kind is ActorKind.USER:
+        user = identity_selectors.find_user_by_unique_id(account=account, user_id=actor.principal_id)
+        if user is None:
+            return None
+    try:
+        moment = identity_services.verify_mfa_code(
+            account=account, serial_number=serial_number, token_code=token_code, user=user
+        )
+    except IamError:
+        return None
+    return replace(actor, mfa_authenticated=True, mfa_authenticated_at=moment)
 
 
 # --- console sign-in -----------------------------------------------------------------------------------------------

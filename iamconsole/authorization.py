@@ -73,6 +73,7 @@ def decide(
         user_agent=request.user_agent,
         requested_region=request.region,
         mfa_authenticated_at=actor.mfa_authenticated_at if actor.mfa_authenticated else None,
+        temporary_credentials=actor.temporary_credentials,
         token_issue_time=actor.token_issued_at,
         user_id=actor.principal_id,
         principal_tags=tags,

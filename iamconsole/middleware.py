@@ -8,14 +8,31 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from iamconsole import authentication
+from iamconsole import authentication, client_address
 from iamconsole.actors import Actor
 
 
+class TrustedProxyMiddleware:
+    """Forget ``X-Forwarded-Proto`` unless a listed proxy sent it, before anything asks ``request.is_secure()``.
+
+    ``SECURE_PROXY_SSL_HEADER`` (set when ``IAM_TRUSTED_PROXIES`` lists proxies) would otherwise believe any client.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not client_address.from_trusted_proxy(request):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)
+
+
 class ConsoleActorMiddleware:
-    """Resolve the console session to an actor on every request (None when signed out or no longer valid)."""
+    """Resolve the console session to an actor on every request (None when signed out or no longer valid); responses
+    to signed-in requests are marked ``Cache-Control: no-store``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,7 +43,11 @@ class ConsoleActorMiddleware:
         if data and actor is None:
             request.session.flush()  # the account or user is gone: the session no longer stands
         request.actor = actor  # type: ignore[attr-defined]
-        return self.get_response(request)
+        response = self.get_response(request)
+        if actor is not None:
+            # A signed-in page shows the account's data: no browser or proxy may keep it (Back after sign-out).
+            add_never_cache_headers(response)
+        return response
 
 
 def signin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -7,6 +7,7 @@ values on first use, so that every command run in one checkout shares the same k
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -48,6 +49,18 @@ def env_int(name: str, default: int, *, maximum: int | None = None) -> int:
     return number
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """IP addresses or CIDR networks, comma-separated (none when unset)."""
+    networks = []
+    for item in (part.strip() for part in os.environ.get(name, "").split(",")):
+        if item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from None
+    return tuple(networks)
+
+
 def _local_secrets() -> dict[str, str]:
     """Read ``var/secrets.env``, creating it (mode 0600) with fresh random keys when absent."""
     path = VAR_DIR / "secrets.env"
@@ -79,6 +92,19 @@ def required(name: str) -> str:
 
 # --- core ----------------------------------------------------------------------------------------------------------
 SECRET_KEY = required("SECRET_KEY")
+#: .env.example's value, which a deployment must replace.
+SECRET_KEY_PLACEHOLDER = "change-me-to-a-long-random-value"
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and (
+    SECRET_KEY == SECRET_KEY_PLACEHOLDER
+    or SECRET_KEY.startswith("django-insecure")
+    or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < 5
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be a random value of at least {SECRET_KEY_MIN_LENGTH} characters when IAM_ENV=production, "
+        "not the placeholder of .env.example"
+    )
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 IAM_CONSOLE_URL = os.environ.get("IAM_CONSOLE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -109,6 +135,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "iamconsole.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -171,6 +198,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_SECURE = IAM_CONSOLE_URL.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Served over https: browsers are told to use nothing else for a year (SecurityMiddleware, on secure requests).
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SESSION_COOKIE_SECURE else 0
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto are believed: behind a
+# TLS-terminating proxy, aws:SourceIp, aws:SecureTransport and the sign-in throttle then see the real client.
+IAM_TRUSTED_PROXIES = env_networks("IAM_TRUSTED_PROXIES")
+# X-Forwarded-Proto from anyone but those proxies is dropped first (iamconsole.middleware.TrustedProxyMiddleware).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IAM_TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -18,7 +18,7 @@ import secrets
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -37,6 +37,7 @@ from iamconsole.errors import (
 )
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
+from policies.engine import iso_precise
 from sts import domain
 from sts.models import StsSession
 
@@ -371,7 +372,8 @@ def get_federation_token(*, account: Account, caller: Actor, data: domain.Federa
 
 def revoke_older_sessions_document(moment: datetime) -> str:
     """The ``AWSRevokeOlderSessions`` policy: deny everything to sessions whose token was issued before ``moment``."""
-    stamp = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # To the microsecond, as aws:TokenIssueTime is: a session issued a moment after the revocation is not denied.
+    stamp = iso_precise(moment)
     return json.dumps(
         {
             "Version": "2012-10-17",

@@ -83,6 +83,7 @@ def trust_context(
         user_agent=request.user_agent,
         requested_region=request.region,
         mfa_authenticated_at=mfa_authenticated_at,
+        temporary_credentials=actor.temporary_credentials,
         token_issue_time=actor.token_issued_at,
         user_id=actor.principal_id,
         principal_tags=actor.tags,

@@ -59,3 +59,38 @@ def test_bad_encryption_key_is_refused(tmp_path):
 def test_debug_defaults_to_false(tmp_path):
     result = django_python("from django.conf import settings; print(settings.DEBUG)", clean_env(tmp_path))
     assert result.stdout.strip() == "False"
+
+
+def production_env(tmp_path, **extra: str) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    return clean_env(tmp_path, IAM_ENV="production", IAM_ENCRYPTION_KEY=Fernet.generate_key().decode(), **extra)
+
+
+def test_production_refuses_the_placeholder_or_a_short_secret_key(tmp_path):
+    for key in ("change-me-to-a-long-random-value", "short-but-not-empty", "a" * 60):
+        result = django_python("print('started')", production_env(tmp_path, SECRET_KEY=key))
+        assert result.returncode != 0, key
+        assert "SECRET_KEY must be a random value of at least 50 characters" in result.stderr
+    good = django_python("print('started')", production_env(tmp_path, SECRET_KEY="k3y-" + "x7Qz" * 15))
+    assert good.returncode == 0, good.stderr
+
+
+def test_trusted_proxies_and_hsts_settings(tmp_path):
+    show = (
+        "from django.conf import settings; "
+        "print(settings.IAM_TRUSTED_PROXIES, settings.SECURE_PROXY_SSL_HEADER, settings.SECURE_HSTS_SECONDS)"
+    )
+    plain = django_python(show, clean_env(tmp_path))
+    assert plain.stdout.split("\n")[0] == "() None 0"
+    behind = django_python(
+        show,
+        clean_env(tmp_path, IAM_TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.1", IAM_CONSOLE_URL="https://iam.example.test"),
+    )
+    assert behind.returncode == 0, behind.stderr
+    assert behind.stdout.strip() == (
+        "(IPv4Network('10.0.0.0/8'), IPv4Network('192.0.2.1/32')) ('HTTP_X_FORWARDED_PROTO', 'https') 31536000"
+    )
+    bad = django_python(show, clean_env(tmp_path, IAM_TRUSTED_PROXIES="10.0.0.0/8,proxy.local"))
+    assert bad.returncode != 0
+    assert "IAM_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network" in bad.stderr

@@ -29,8 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 from django.views.decorators.csrf import csrf_exempt
 
-from iamconsole import authentication, operations
-from iamconsole.actors import RequestContext, Source
+from iamconsole import authentication, client_address, operations
+from iamconsole.actors import Source
 from iamconsole.awsquery import params, render, sigv4
 from iamconsole.errors import IamError, InvalidAction, MalformedQueryString, RequestEntityTooLarge
 
@@ -83,14 +83,8 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         operation = operations.operations().get(model.name)
         if operation is None or operation.service != service:
             raise InvalidAction(f"Could not find operation {model.name} for version {model.metadata['apiVersion']}")
-        context = RequestContext(
-            source=Source.QUERY,
-            request_id=request_id,
-            source_ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.headers.get("User-Agent"),
-            secure_transport=request.is_secure(),
-            time=now,
-            region=auth.region,
+        context = client_address.request_context(
+            request, Source.QUERY, request_id=request_id, time=now, region=auth.region
         )
         result = operations.run(key.actor, model.name, params.decode(model, form), request=context)
         body = render.render_result(model, _shape(model.name, model.output_shape is not None, result), request_id)

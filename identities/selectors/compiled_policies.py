@@ -7,12 +7,16 @@ and session policies), gathered by :func:`gather_principal_policies` and parsed 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from iamconsole.actors import Actor, ActorKind
 from identities.selectors.principal_policies import PolicyText, gather_principal_policies
-from policies.engine import PolicyError, PolicyKind, PolicySource, parse_policy
+from policies.engine import DENY_ALL, Policy, PolicyError, PolicyKind, PolicySource, deny_statements, parse_policy
+
+logger = logging.getLogger(__name__)
 
 #: The root user's federated session (GetFederationToken) starts from everything root may do: its session policies
 #: alone narrow it.
@@ -39,14 +43,41 @@ class CompiledPolicies:
 
 
 def compile_policy_texts(texts: Iterable[PolicyText], kind: PolicyKind) -> tuple[PolicySource, ...]:
-    """Parse stored documents (cached by content); one that no longer parses grants nothing, so it is left out."""
+    """Parse stored documents (cached by content). One that no longer parses (validated when written, it can only
+    fall behind a stricter grammar) fails closed: an identity policy grants nothing while its Deny statements still
+    deny, a permissions boundary or a session policy denies everything; each such policy is logged."""
     sources = []
     for text in texts:
         try:
-            sources.append(PolicySource(parse_policy(text.document, kind), text.source_id, text.source_type))
-        except PolicyError:
-            continue  # validated when written
+            policy = parse_policy(text.document, kind)
+        except PolicyError as exc:
+            fallback = _fail_closed(text, kind, exc.message)
+            if fallback is not None:
+                sources.append(PolicySource(fallback, text.source_id, text.source_type))
+            continue
+        sources.append(PolicySource(policy, text.source_id, text.source_type))
     return tuple(sources)
+
+
+@lru_cache(maxsize=1024)
+def _fail_closed(text: PolicyText, kind: PolicyKind, reason: str) -> Policy | None:
+    """What an unreadable stored policy stands for (see ``compile_policy_texts``), logged once per process."""
+    if kind is PolicyKind.IDENTITY:
+        logger.error(
+            "Stored %s policy %s no longer parses (%s): it grants nothing, its Deny statements still deny",
+            text.source_type,
+            text.source_id,
+            reason,
+        )
+        return deny_statements(text.document, kind)
+    logger.error(
+        "Stored %s policy %s no longer parses (%s): as a %s it denies everything",
+        text.source_type,
+        text.source_id,
+        reason,
+        kind.value,
+    )
+    return parse_policy(DENY_ALL, kind)
 
 
 def compiled_policies_for(actor: Actor) -> CompiledPolicies:

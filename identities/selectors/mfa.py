@@ -55,6 +55,14 @@ def user_has_mfa(*, account: Account, user_pk: int | None) -> bool:
     return devices.filter(user_id=user_pk).exists()
 
 
+def enabled_mfa_serial_numbers(*, account: Account, user_pk: int | None) -> list[str]:
+    """The serial numbers of the devices enabled for the user (the root user when None), oldest first: the devices
+    console sign-in asks a code of."""
+    devices = MFADevice.objects.filter(account=account, enabled_at__isnull=False)
+    devices = devices.filter(assigned_to_root=True) if user_pk is None else devices.filter(user_id=user_pk)
+    return list(devices.order_by("pk").values_list("serial_number", flat=True))
+
+
 def get_mfa_device(*, account: Account, serial_number: str, user_name: str | None = None) -> MFADevice:
     """GetMFADevice: an enabled device of the user (of the root user when no user is named).
 
@@ -85,6 +93,7 @@ def list_mfa_device_tags(
 
 
 __all__ = [
+    "enabled_mfa_serial_numbers",
     "get_mfa_device",
     "list_mfa_device_tags",
     "list_mfa_devices",

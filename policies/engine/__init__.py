@@ -1,13 +1,15 @@
 """The policy engine: parse, compile and evaluate IAM policies exactly as AWS does, without Django.
 
 Public API (see docs/policy-engine.md): `parse_policy`, `evaluate`, `simulate`,
-`simulate_custom_policy`, `context_keys_for_policies`, the `Principal`, `PolicySource` and
+`simulate_custom_policy`, `context_keys_for_policies`, `deny_statements` (what a stored policy that no
+longer parses still denies), the `Principal`, `PolicySource` and
 `Decision` types, and the engine's exceptions (`PolicyError` and its subclasses, each with the
 AWS error `code` it stands for).
 """
 
-from .context import ContextValue, RequestContext, RequestFacts, build_context, normalize_context
+from .context import ContextValue, RequestContext, RequestFacts, build_context, iso_precise, normalize_context
 from .document import (
+    DENY_ALL,
     INLINE_POLICY_TOTAL_MAX_SIZE,
     MANAGED_POLICY_MAX_SIZE,
     TRUST_POLICY_MAX_SIZE,
@@ -18,6 +20,7 @@ from .document import (
     check_inline_policies_size,
     check_managed_policy_size,
     check_trust_policy_size,
+    deny_statements,
     parse_policy,
     policy_size,
 )
@@ -36,6 +39,7 @@ from .simulate import context_keys_for_policies, simulate, simulate_custom_polic
 
 __all__ = [
     "ALLOWED",
+    "DENY_ALL",
     "EXPLICIT_DENY",
     "IMPLICIT_DENY",
     "INLINE_POLICY_TOTAL_MAX_SIZE",
@@ -60,7 +64,9 @@ __all__ = [
     "check_managed_policy_size",
     "check_trust_policy_size",
     "context_keys_for_policies",
+    "deny_statements",
     "evaluate",
+    "iso_precise",
     "normalize_context",
     "parse_policy",
     "policy_size",

@@ -59,6 +59,8 @@ class RequestFacts:
     user_agent: str | None = None
     requested_region: str | None = None
     mfa_authenticated_at: datetime | None = None
+    #: Temporary credentials (STS sessions, console sessions): ``aws:MultiFactorAuthPresent`` is then always present.
+    temporary_credentials: bool = False
     token_issue_time: datetime | None = None
     user_id: str | None = None
     principal_tags: Mapping[str, str] | None = None
@@ -70,6 +72,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def iso_precise(moment: datetime) -> str:
+    """ISO 8601 in UTC to the microsecond: a token issued a moment after a revocation must compare as later."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def build_context(
     principal: Principal, facts: RequestFacts, extra: Mapping[str, ContextValue] | None = None
 ) -> RequestContext:
@@ -77,7 +84,9 @@ def build_context(
 
     `aws:PrincipalArn` is the role's ARN for a role session (not the session ARN), `aws:username`
     exists only for IAM users, `aws:PrincipalType` is `Account`, `User`, `AssumedRole` or
-    `FederatedUser`, `aws:MultiFactorAuthAge` is present only when MFA was used, and
+    `FederatedUser`, `aws:MultiFactorAuthPresent` is present on every request made with temporary
+    credentials (`false` without MFA) and absent for long-term access keys without MFA,
+    `aws:MultiFactorAuthAge` is present only when MFA was used, and
     `aws:TagKeys` lists the request's tag keys.
     """
     ctx: dict[str, ContextValue] = {
@@ -99,12 +108,16 @@ def build_context(
         ctx["aws:UserAgent"] = facts.user_agent
     if facts.requested_region is not None:
         ctx["aws:RequestedRegion"] = facts.requested_region
-    if principal.principal_type in ("AssumedRole", "FederatedUser") or facts.mfa_authenticated_at is not None:
+    if (
+        facts.temporary_credentials
+        or principal.principal_type in ("AssumedRole", "FederatedUser")
+        or facts.mfa_authenticated_at is not None
+    ):
         ctx["aws:MultiFactorAuthPresent"] = facts.mfa_authenticated_at is not None
     if facts.mfa_authenticated_at is not None:
         ctx["aws:MultiFactorAuthAge"] = str(int((facts.time - facts.mfa_authenticated_at).total_seconds()))
     if facts.token_issue_time is not None:
-        ctx["aws:TokenIssueTime"] = _iso(facts.token_issue_time)
+        ctx["aws:TokenIssueTime"] = iso_precise(facts.token_issue_time)
     for prefix, tags in (
         ("aws:PrincipalTag/", facts.principal_tags),
         ("aws:RequestTag/", facts.request_tags),

@@ -217,6 +217,48 @@ def _parse_cached(text: str, kind: PolicyKind) -> Policy:
     return _Parser(text, kind).parse()
 
 
+#: Denies every action on every resource: what a stored policy that no longer parses stands for where it can only
+#: narrow (a permissions boundary, a session policy), so that it fails closed.
+DENY_ALL: Final = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}'
+_DENY_ALL_STATEMENT: Final = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+
+
+@lru_cache(maxsize=1024)
+def deny_statements(text: str, kind: PolicyKind = PolicyKind.IDENTITY) -> Policy | None:
+    """The Deny side of a stored policy that no longer parses as a whole, so that it fails closed.
+
+    Its Allow statements grant nothing. Each other statement that still parses on its own keeps denying; one that
+    does not (a Deny, or an unreadable Effect) denies everything, since what it denied cannot be known, and so does
+    a document whose statements cannot be read at all. None when nothing is left to deny.
+    """
+    try:
+        doc = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return parse_policy(DENY_ALL, kind)
+    raw = doc.get("Statement") if isinstance(doc, dict) else None
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        return parse_policy(DENY_ALL, kind)
+    version = doc.get("Version") if doc.get("Version") in VERSIONS else None
+    kept: list[Any] = []
+    for statement in raw:
+        if isinstance(statement, dict) and statement.get("Effect") == "Allow":
+            continue
+        try:
+            parse_policy(json.dumps({"Version": version, "Statement": [statement]}), kind)
+        except PolicyError:
+            kept = [_DENY_ALL_STATEMENT]
+            break
+        kept.append(statement)
+    if not kept:
+        return None
+    try:
+        return parse_policy(json.dumps({"Version": version, "Statement": kept}), kind)
+    except PolicyError:  # statements that parse alone but not together (a repeated Sid)
+        return parse_policy(DENY_ALL, kind)
+
+
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are not JSON; Python's parser accepts them unless told otherwise.
     raise ValueError(name)

@@ -77,3 +77,13 @@ def test_pages_carry_security_headers(client):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert 'hx-headers=\'{"X-CSRFToken"' in response.content.decode()
+
+
+def test_signed_in_pages_are_never_stored(client, root_account):
+    assert "no-store" not in client.get("/signin").get("Cache-Control", "")
+    sign_in(client, "owner@example.test", "Correct-Horse-9")
+    for path in ("/", "/signin", "/no-such-page"):
+        response = client.get(path)
+        assert "no-store" in response["Cache-Control"], path
+    client.post("/signout")
+    assert "no-store" not in client.get("/signin").get("Cache-Control", "")

@@ -285,3 +285,19 @@ def test_deleting_the_user_ends_its_federated_sessions(env: Env) -> None:
     User.objects.filter(account=env.account, name="proxy").delete()
     with pytest.raises(InvalidClientTokenId):
         federated(result)
+
+
+def test_a_federated_user_session_has_mfa_present_false(env: Env) -> None:
+    # GetFederationToken takes no MFA: its sessions always carry aws:MultiFactorAuthPresent false, so a deny on
+    # "no MFA" in the federating user's policy applies to them, while the user's long-term key (key absent) passes.
+    no_mfa = {"Bool": {"aws:MultiFactorAuthPresent": "false"}}
+    document = policy(
+        allow(["s3:GetObject", "sts:GetFederationToken"]),
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*", "Condition": no_mfa},
+    )
+    proxy = env.user("proxy", policy_document=document)
+    assert authorization.is_allowed(proxy, "s3:GetObject", BUCKET)
+    actor = federated(federate(proxy, policy=policy(allow("s3:GetObject"))))
+    assert not actor.mfa_authenticated
+    with pytest.raises(AccessDenied, match="with an explicit deny in an identity-based policy"):
+        authorization.authorize(actor, "s3:GetObject", BUCKET)

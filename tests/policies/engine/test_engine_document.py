@@ -21,6 +21,7 @@ from policies.engine import (
     check_inline_policies_size,
     check_managed_policy_size,
     check_trust_policy_size,
+    deny_statements,
     parse_policy,
     policy_size,
 )
@@ -301,3 +302,42 @@ def test_trust_policies_refuse_any_other_action(action: Any, element: str, effec
 )
 def test_account_principals_are_twelve_ascii_digits(value: str, account: str | None) -> None:
     assert principal_is_account(value) == account
+
+
+@pytest.mark.parametrize(
+    ("statements", "denied"),
+    [
+        # The Allow statements of a policy that no longer parses grant nothing: nothing is left.
+        ([{"Effect": "Allow", "Action": "*", "Resource": "*", "Bogus": 1}], None),
+        # A readable Deny statement keeps denying what it denied, and only that.
+        (
+            [
+                {"Effect": "Allow", "Action": "*", "Resource": "*", "Bogus": 1},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+            ],
+            ("s3:GetObject",),
+        ),
+        # An unreadable Deny statement (or Effect) denies everything.
+        ([{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Bogus": 1}], ("s3:GetObject", "iam:GetUser")),
+        ([{"Effect": "Maybe", "Action": "s3:*", "Resource": "*"}], ("s3:GetObject", "iam:GetUser")),
+    ],
+)
+def test_deny_statements_of_an_unreadable_policy(statements, denied):
+    text = json.dumps({"Version": "2012-10-17", "Statement": statements})
+    with pytest.raises(PolicyError):
+        parse_policy(text)
+    policy = deny_statements(text)
+    if denied is None:
+        assert policy is None
+        return
+    assert policy is not None and all(not st.allow for st in policy.statements)
+    for action in ("s3:GetObject", "iam:GetUser"):
+        hit = any(st.matches_action(action.lower()) for st in policy.statements)
+        assert hit is (action in denied), action
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"Statement": 3}', "[]"])
+def test_deny_statements_of_an_unreadable_document_deny_everything(text):
+    policy = deny_statements(text)
+    assert policy is not None
+    assert [(st.effect, st.action, st.resource) for st in policy.statements] == [("Deny", ("*",), ("*",))]

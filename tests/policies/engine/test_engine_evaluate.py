@@ -598,7 +598,7 @@ def test_build_context_fills_aws_global_keys() -> None:
     assert ctx["aws:epochtime"] == str(int(now.timestamp()))
     assert ctx["aws:multifactorauthpresent"] == "true"
     assert ctx["aws:multifactorauthage"] == "90"
-    assert ctx["aws:tokenissuetime"] == "2026-11-22T11:00:00Z"
+    assert ctx["aws:tokenissuetime"] == "2026-11-22T11:00:00.000000Z"
     assert ctx["aws:principaltag/team"] == "red"
     assert ctx["aws:requesttag/env"] == "prod"
     assert ctx["aws:tagkeys"] == ("env",)
@@ -610,3 +610,39 @@ def test_build_context_fills_aws_global_keys() -> None:
     assert user_ctx["aws:principaltype"] == "User"
     assert "aws:multifactorauthpresent" not in user_ctx
     assert build_context(ROOT, RequestFacts(time=now))["aws:principaltype"] == "Account"
+
+
+def test_mfa_present_is_false_on_temporary_credentials_without_mfa() -> None:
+    # "aws:MultiFactorAuthPresent": present (false) for temporary credentials obtained without MFA, such as
+    # GetSessionToken's for an IAM user or the root user; absent for long-term access keys.
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    for principal in (USER, ROOT):
+        ctx = build_context(principal, RequestFacts(time=now, temporary_credentials=True))
+        assert ctx["aws:multifactorauthpresent"] == "false"
+        assert "aws:multifactorauthage" not in ctx
+        assert "aws:multifactorauthpresent" not in build_context(principal, RequestFacts(time=now))
+    with_mfa = build_context(
+        USER, RequestFacts(time=now, temporary_credentials=True, mfa_authenticated_at=now - timedelta(seconds=5))
+    )
+    assert (with_mfa["aws:multifactorauthpresent"], with_mfa["aws:multifactorauthage"]) == ("true", "5")
+
+
+def test_token_issue_time_keeps_sub_second_precision() -> None:
+    # AWSRevokeOlderSessions denies on DateLessThan aws:TokenIssueTime: a token issued 400 ms after the revocation
+    # must compare as later than it, one issued 400 ms before as earlier.
+    revoked_at = datetime(2026, 11, 22, 12, 0, 0, 300_000, tzinfo=UTC)
+    revoke = [
+        {
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"DateLessThan": {"aws:TokenIssueTime": "2026-11-22T12:00:00.300000Z"}},
+        }
+    ]
+    for issued, denied in (
+        (revoked_at + timedelta(milliseconds=400), False),
+        (revoked_at - timedelta(milliseconds=400), True),
+    ):
+        ctx = build_context(SESSION, RequestFacts(time=revoked_at + timedelta(seconds=1), token_issue_time=issued))
+        decision = run(SESSION, identity=[allow("*", "*"), *revoke], context=ctx)
+        assert (decision.decision == "explicitDeny") is denied, issued
