@@ -9,20 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ChangePasswordForm, RootSignInForm, UserSignInForm
-from iamconsole import authentication, operations
-from iamconsole.actors import RequestContext, Source
+from iamconsole import authentication, operations, web
+from iamconsole.actors import Source
 from iamconsole.errors import AccessDenied, IamError
-from iamconsole.middleware import signin_required
-
-
-def console_request(request: HttpRequest) -> RequestContext:
-    """The request context of a console request, for policies and the audit trail."""
-    return RequestContext(
-        source=Source.CONSOLE,
-        source_ip=request.META.get("REMOTE_ADDR"),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        secure_transport=request.is_secure(),
-    )
+from iamconsole.middleware import SignedInRequest, signin_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +24,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     form = RootSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = request.META.get("REMOTE_ADDR")
+        client_ip = web.client_ip(request)
         email = form.cleaned_data["email"]
         if authentication.signin_throttled(client_ip=client_ip, email=email):
             form.add_error(None, "Too many failed sign-in attempts. Wait a few minutes and try again.")
@@ -74,7 +64,7 @@ def user_signin(request: HttpRequest, account: str) -> HttpResponse:
     form = UserSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = request.META.get("REMOTE_ADDR")
+        client_ip = web.client_ip(request)
         user_name = form.cleaned_data["user_name"]
         identifier = authentication.user_signin_identifier(account, user_name)
         if authentication.signin_throttled(client_ip=client_ip, email=identifier):
@@ -115,7 +105,7 @@ def signin_change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         params = {key: form.cleaned_data[key] for key in ("old_password", "new_password")}
         try:
-            operations.run(actor, "ChangePassword", params, request=console_request(request))
+            operations.run(actor, "ChangePassword", params, request=web.request_context(request, Source.CONSOLE))
         except IamError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.http_status
@@ -138,11 +128,12 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signin_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """The console home: which account and principal is signed in."""
-    actor = request.actor  # type: ignore[attr-defined]
     try:
-        aliases = operations.run(actor, "ListAccountAliases", request=console_request(request))
+        aliases = operations.run(
+            request.actor, "ListAccountAliases", request=web.request_context(request, Source.CONSOLE)
+        )
     except AccessDenied:  # an IAM user without iam:ListAccountAliases still gets its dashboard
         aliases = []
     return render(request, "accounts/dashboard.html", {"aliases": aliases})
