@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ChangePasswordForm, RootSignInForm, UserSignInForm
-from iamconsole import authentication, operations, web
+from iamconsole import authentication, console, operations, web
 from iamconsole.actors import Source
 from iamconsole.errors import AccessDenied, IamError
 from iamconsole.middleware import SignedInRequest, signin_required
@@ -131,9 +131,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 def dashboard(request: SignedInRequest) -> HttpResponse:
     """The console home: which account and principal is signed in."""
     try:
-        aliases = operations.run(
-            request.actor, "ListAccountAliases", request=web.request_context(request, Source.CONSOLE)
-        )
+        aliases = console.run(request, "ListAccountAliases")
     except AccessDenied:  # an IAM user without iam:ListAccountAliases still gets its dashboard
         aliases = []
     return render(request, "accounts/dashboard.html", {"aliases": aliases})

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
+    path("", include("identities.urls")),
 ]
