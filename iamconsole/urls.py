@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
     path("", include("identities.urls")),
+    path("api/", include("iamconsole.restapi.urls")),
 ]
