@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from accounts.models import AuditEvent
@@ -65,3 +67,12 @@ def test_system_only_operations_are_for_the_system_actor(account):
 def test_an_unknown_operation_is_invalid_action(account):
     with pytest.raises(InvalidAction):
         operations.can_run(account.root, "DeleteEverything")
+
+
+def test_session_token_credentials_are_refused_as_run_refuses_them(account):
+    # Credentials from GetSessionToken without MFA cannot call IAM, whatever the policies say; with MFA they can.
+    admin = iam_user(account, "admin", allow("iam:*"))
+    assert operations.can_run(admin, "ListUsers")
+    assert not operations.can_run(replace(admin, session_pk=1, from_session_token=True), "ListUsers")
+    with_mfa = replace(admin, session_pk=1, from_session_token=True, mfa_authenticated=True)
+    assert operations.can_run(with_mfa, "ListUsers")
