@@ -13,15 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import ChangePasswordForm, MfaCodeForm, RootSignInForm, UserSignInForm
-from iamconsole import authentication, client_address, operations
-from iamconsole.actors import Actor, RequestContext, Source
+from iamconsole import authentication, console, operations, web
+from iamconsole.actors import Actor, Source
 from iamconsole.errors import AccessDenied, IamError
-from iamconsole.middleware import signin_required
-
-
-def console_request(request: HttpRequest) -> RequestContext:
-    """The request context of a console request, for policies and the audit trail."""
-    return client_address.request_context(request, Source.CONSOLE)
+from iamconsole.middleware import SignedInRequest, signin_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +28,7 @@ def signin(request: HttpRequest) -> HttpResponse:
     form = RootSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = client_address.client_ip(request)
+        client_ip = web.client_ip(request)
         email = form.cleaned_data["email"]
         if authentication.signin_throttled(client_ip=client_ip, email=email):
             form.add_error(None, "Too many failed sign-in attempts. Wait a few minutes and try again.")
@@ -145,7 +140,7 @@ def user_signin(request: HttpRequest, account: str) -> HttpResponse:
     form = UserSignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        client_ip = client_address.client_ip(request)
+        client_ip = web.client_ip(request)
         user_name = form.cleaned_data["user_name"]
         identifier = authentication.user_signin_identifier(account, user_name)
         if authentication.signin_throttled(client_ip=client_ip, email=identifier):
@@ -183,7 +178,7 @@ def signin_change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         params = {key: form.cleaned_data[key] for key in ("old_password", "new_password")}
         try:
-            operations.run(actor, "ChangePassword", params, request=console_request(request))
+            operations.run(actor, "ChangePassword", params, request=web.request_context(request, Source.CONSOLE))
         except IamError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status = exc.http_status
@@ -206,11 +201,10 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @signin_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     """The console home: which account and principal is signed in."""
-    actor = request.actor  # type: ignore[attr-defined]
     try:
-        aliases = operations.run(actor, "ListAccountAliases", request=console_request(request))
+        aliases = console.run(request, "ListAccountAliases")
     except AccessDenied:  # an IAM user without iam:ListAccountAliases still gets its dashboard
         aliases = []
     return render(request, "accounts/dashboard.html", {"aliases": aliases})

@@ -19,6 +19,7 @@ from accounts import selectors as account_selectors
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn
+from iamconsole.awsquery import sigv4
 from iamconsole.errors import ExpiredToken, IamError, InvalidClientTokenId
 from identities import selectors as identity_selectors
 from identities import services as identity_services
@@ -208,6 +209,21 @@ def record_key_use(access_key_id: str, service: str, region: str) -> None:
     if not cache.add(f"iam:key-used:{access_key_id}", 1, timeout=int(LAST_USED_RESOLUTION.total_seconds())):
         return
     identity_services.record_access_key_use(access_key_id=access_key_id, service=service, region=region)
+
+
+def authenticate_signature(received: sigv4.ReceivedRequest, auth: sigv4.Authorization, *, now: datetime) -> Actor:
+    """The actor of a SigV4-signed request whose ``Authorization`` was parsed from it, once the signature holds.
+
+    Checks the request time and the signed headers, resolves the access key (and session token), verifies the
+    signature with its secret, and records the key's use, as AWS records it whether or not the call then succeeds.
+    Both APIs (``/aws`` and ``/api/v1/``) authenticate signed requests through this one function.
+    """
+    sigv4.check_request_time(auth, now)
+    sigv4.check_signed_headers(received, auth)
+    key = resolve_access_key(auth.access_key_id, auth.security_token)
+    sigv4.verify(received, auth, key.secret_access_key)
+    record_key_use(auth.access_key_id, auth.service, auth.region)
+    return key.actor
 
 
 # --- console sessions ----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import AWS_ACCOUNT, parse_arn
-from iamconsole.errors import AccessDenied, InvalidClientTokenId, access_denied_message
+from iamconsole.errors import AccessDenied, IamError, InvalidClientTokenId, access_denied_message
 from identities.selectors.compiled_policies import compiled_policies_for
 from policies.engine import (
     ContextValue,
@@ -154,7 +154,7 @@ def authorize(
     refuse_session_token_use(actor, action)
     reason = check(actor, action, resource, context=context, request=request)
     if reason is not None:
-        raise AccessDenied(denial_message(actor, action, resource, reason))
+        raise AccessDenied(denial_message(actor, action, resource, reason), action=action)
 
 
 def is_allowed(
@@ -166,4 +166,8 @@ def is_allowed(
     request: RequestContext | None = None,
 ) -> bool:
     """True when ``authorize`` would let the request through."""
+    try:
+        refuse_session_token_use(actor, action)
+    except IamError:
+        return False
     return check(actor, action, resource, context=context, request=request) is None

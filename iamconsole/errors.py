@@ -84,10 +84,14 @@ class UnmodifiableEntity(IamError):
 
 
 class AccessDenied(IamError):
-    """The caller's policies do not allow the request."""
+    """The caller's policies do not allow the request; ``action`` names the permission missing, when one is."""
 
     code = "AccessDenied"
     http_status = 403
+
+    def __init__(self, message: str, *, field: str | None = None, action: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.action = action
 
 
 class PolicyNotAttachable(IamError):

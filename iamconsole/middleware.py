@@ -1,18 +1,38 @@
-"""Console middleware: ``request.actor`` from the console session, and the console's template context."""
+"""Console middleware: ``request.actor`` from the console session, its request types, and the template context.
+
+Views annotate their request as :class:`ConsoleRequest` (``actor`` may be None: sign-in pages) or, behind
+:func:`signin_required`, as :class:`SignedInRequest` (``actor`` is set), so the type checker knows what they hold.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from functools import update_wrapper
+from typing import Any, Concatenate, ParamSpec, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.middleware import HtmxDetails
 
-from iamconsole import authentication, client_address
+from iamconsole import authentication, web
 from iamconsole.actors import Actor
+
+P = ParamSpec("P")
+
+
+class ConsoleRequest(HttpRequest):
+    """A console request: htmx details (django-htmx) and the signed-in actor, None when signed out."""
+
+    htmx: HtmxDetails
+    actor: Actor | None
+
+
+class SignedInRequest(ConsoleRequest):
+    """A console request that :func:`signin_required` let through: its actor is set."""
+
+    actor: Actor
 
 
 class TrustedProxyMiddleware:
@@ -25,7 +45,7 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not client_address.from_trusted_proxy(request):
+        if not web.from_trusted_proxy(request):
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         return self.get_response(request)
 
@@ -50,19 +70,21 @@ class ConsoleActorMiddleware:
         return response
 
 
-def signin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def signin_required(
+    view: Callable[Concatenate[SignedInRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Send signed-out visitors to the sign-in page, then back to where they were going."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if getattr(request, "actor", None) is None:
             target = request.get_full_path()
             url = reverse("accounts:signin")
             if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 url += f"?next={target}"
             return HttpResponseRedirect(url)
-        return view(request, *args, **kwargs)
+        return view(cast(SignedInRequest, request), *args, **kwargs)
 
+    update_wrapper(wrapper, view)
     return wrapper
 
 

@@ -230,3 +230,31 @@ def _record(
         read_only=operation.read_only,
         details=details,
     )
+
+
+def can_run(
+    actor: Actor, name: str, params: Mapping[str, Any] | None = None, *, request: RequestContext | None = None
+) -> bool:
+    """Whether ``run(actor, name, params)`` would be authorized: for the console's enabled and disabled buttons.
+
+    The same table names the resource, the context and the further permissions, and the same authorizer answers;
+    nothing is called and nothing is audited. A resource or context that cannot be built from ``params`` (a missing
+    name, a parameter left out that only the caller's own identity could fill) answers False, as ``run`` would fail.
+    """
+    operation = get_operation(name)
+    if operation.system_only:
+        return actor.is_system
+    if operation.iam_action is None:
+        return True
+    request = request or RequestContext()
+    account = account_selectors.find_account(actor.account_id) if actor.account_id else None
+    call = Call(actor=actor, account=account, params=dict(params or {}), request=request)
+    try:
+        resource = operation.resource(call) if operation.resource else "*"
+        context = operation.context(call) if operation.context else {}
+        required = ((operation.iam_action, resource, context), *((a, b(call), {}) for a, b in operation.also_requires))
+    except IamError:
+        return False
+    return all(
+        authorization.is_allowed(actor, action, arn, context=extra, request=request) for action, arn, extra in required
+    )

@@ -15,4 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
+    path("", include("identities.urls")),
+    path("api/", include("iamconsole.restapi.urls")),
 ]

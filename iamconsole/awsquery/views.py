@@ -3,11 +3,12 @@
 One view serves every operation in the catalogue (``iamconsole.operations``), with no per-action code:
 
 1. read the body (at most :data:`MAX_REQUEST_BYTES`; larger is ``RequestEntityTooLarge``, 413);
-2. verify SigV4 (:mod:`.sigv4`), the credential scope's service (``iam`` or ``sts``) choosing the service, and
-   resolve the access key (and session token) to its secret and actor through ``iamconsole.authentication``;
+2. parse SigV4 (:mod:`.sigv4`), the credential scope's service (``iam`` or ``sts``) choosing the service, and
+   verify it through ``iamconsole.authentication.authenticate_signature`` (as the REST API does), which resolves the
+   access key (and session token) to its secret and actor;
 3. check ``Action`` and ``Version`` against the service's botocore model and the catalogue (``InvalidAction``),
    decode the parameters (:mod:`.params`, ``ValidationError`` in AWS's form);
-4. ``operations.run(actor, action, params, request=RequestContext(...))``;
+4. ``operations.run(actor, action, params, request=web.request_context(...))``;
 5. shape the result with the apps' ``awsapi.OUTPUTS`` tables and render it (:mod:`.render`); any ``IamError`` on
    the way renders as AWS's ``<ErrorResponse>`` with its HTTP status.
 
@@ -16,7 +17,6 @@ Both POST (form body, as the SDKs send) and GET (query string, as presigned URLs
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -24,12 +24,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from django.core.exceptions import RequestDataTooBig
-from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
-from django.utils.encoding import escape_uri_path
 from django.views.decorators.csrf import csrf_exempt
 
-from iamconsole import authentication, client_address, operations
+from iamconsole import authentication, operations, web
 from iamconsole.actors import Source
 from iamconsole.awsquery import params, render, sigv4
 from iamconsole.errors import IamError, InvalidAction, MalformedQueryString, RequestEntityTooLarge
@@ -62,31 +60,24 @@ def outputs() -> Mapping[str, Shaper]:
 @csrf_exempt
 def endpoint(request: HttpRequest) -> HttpResponse:
     """Serve one Query API request: authenticate, decode, run, render; every ``IamError`` rendered as AWS does."""
-    request_id = str(uuid.uuid4())
+    request_id = web.request_id(request)
     service = "iam"
     try:
         if request.method not in ("GET", "POST"):
             raise MethodNotAllowed(f"The HTTP method {request.method} is not allowed; use GET or POST.")
         now = datetime.now(UTC)
-        received = _received(request)
+        received = web.signed_request(request, _read_body(request))
         auth = sigv4.parse_authorization(received)
         service = auth.service
-        sigv4.check_request_time(auth, now)
-        sigv4.check_signed_headers(received, auth)
-        key = authentication.resolve_access_key(auth.access_key_id, auth.security_token)
-        sigv4.verify(received, auth, key.secret_access_key)
-        # Recorded once the signature holds, whether or not the operation then succeeds, as AWS records it.
-        authentication.record_key_use(auth.access_key_id, service, auth.region)
+        actor = authentication.authenticate_signature(received, auth, now=now)
         form = _form(received, request.content_type)
         action = form.get("Action")
         model = params.operation_model(service, action, form.get("Version"))
         operation = operations.operations().get(model.name)
         if operation is None or operation.service != service:
             raise InvalidAction(f"Could not find operation {model.name} for version {model.metadata['apiVersion']}")
-        context = client_address.request_context(
-            request, Source.QUERY, request_id=request_id, time=now, region=auth.region
-        )
-        result = operations.run(key.actor, model.name, params.decode(model, form), request=context)
+        context = web.request_context(request, Source.QUERY, time=now, region=auth.region)
+        result = operations.run(actor, model.name, params.decode(model, form), request=context)
         body = render.render_result(model, _shape(model.name, model.output_shape is not None, result), request_id)
         return _xml(body, 200, request_id)
     except IamError as error:
@@ -107,34 +98,6 @@ def _read_body(request: HttpRequest) -> bytes:
         return request.body
     except RequestDataTooBig:  # Django's own limit, if set lower than ours
         raise RequestEntityTooLarge(f"Request body is larger than the {MAX_REQUEST_BYTES} bytes accepted.") from None
-
-
-def _received(request: HttpRequest) -> sigv4.ReceivedRequest:
-    """The request in SigV4's terms: the path as the client saw it (with any script prefix), raw query, headers."""
-    headers = {name.lower(): value for name, value in request.headers.items()}
-    return sigv4.ReceivedRequest(
-        method=request.method or "GET",
-        path=escape_uri_path(request.path),
-        query=_query_string(request),
-        headers=headers,
-        body=_read_body(request),
-    )
-
-
-def _query_string(request: HttpRequest) -> str:
-    """The raw query string as UTF-8 text, as AWS reads it.
-
-    A WSGI server hands the query string over as ISO-8859-1 text (PEP 3333), so unescaped UTF-8 bytes from a client
-    would arrive as ``cafÃ©``: the original bytes are recovered and decoded as UTF-8 (bad UTF-8 is
-    ``MalformedQueryString``). Under ASGI, Django has already decoded them as UTF-8.
-    """
-    query = str(request.META.get("QUERY_STRING", ""))
-    if not isinstance(request, WSGIRequest) or query.isascii():
-        return query
-    try:
-        return query.encode("iso-8859-1").decode("utf-8")
-    except UnicodeError:
-        raise MalformedQueryString("The query string is not valid UTF-8.") from None
 
 
 def _form(received: sigv4.ReceivedRequest, content_type: str | None) -> dict[str, str]:

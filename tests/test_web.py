@@ -9,7 +9,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 
-from iamconsole import client_address
+from iamconsole import web
 from iamconsole.middleware import TrustedProxyMiddleware
 from tests.conftest import make_account
 
@@ -24,7 +24,7 @@ def ip_of(remote: str, forwarded: str | None = None) -> str | None:
     request = RequestFactory().get("/", REMOTE_ADDR=remote)
     if forwarded is not None:
         request.META["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_address.client_ip(request)
+    return web.client_ip(request)
 
 
 def test_without_trusted_proxies_the_peer_is_the_client_whatever_the_headers_say() -> None:

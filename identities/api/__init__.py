@@ -1,0 +1,1 @@
+"""The REST API of the identities app (``/api/v1/users/``)."""
