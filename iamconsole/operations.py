@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -43,6 +43,8 @@ class Call:
     account: Account | None
     params: Mapping[str, Any]
     request: RequestContext
+    #: What the operation's ``target`` looked up, once, for every builder and the handler (None when not found).
+    target: Any = None
 
     @property
     def account_id(self) -> str:
@@ -51,6 +53,7 @@ class Call:
 
 ResourceBuilder = Callable[[Call], str]
 ContextBuilder = Callable[[Call], Mapping[str, Any]]
+ResourcePolicyBuilder = Callable[[Call], authorization.ResourcePolicy]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +61,9 @@ class Operation:
     """What one operation needs: its IAM action, how to name the resource and context, and what to call.
 
     ``handler`` is a service (writes) or selector (reads), called with keyword arguments: ``account=`` (unless
-    ``account_scoped`` is false), the parameters, and ``actor=`` / ``request=`` when asked for.
-    ``action`` defaults to ``SERVICE:NAME``; ``None`` means the operation is never denied (GetCallerIdentity).
+    ``account_scoped`` is false), the parameters, and ``actor=`` / ``request=`` / ``target=`` when asked for.
+    ``action`` defaults to ``SERVICE:NAME``; ``None`` means no permission is checked, and ``no_permission`` must say
+    why (unless the operation is ``system_only``).
     """
 
     name: str
@@ -77,6 +81,20 @@ class Operation:
     #: Further permissions AWS checks for this operation, each on its own resource (``iam:PassRole`` on the role
     #: AddRoleToInstanceProfile puts in a profile).
     also_requires: tuple[tuple[str, ResourceBuilder], ...] = ()
+    #: Why an operation with ``action=None`` needs no permission (GetCallerIdentity: AWS never denies it).
+    no_permission: str = ""
+    #: Looks up what the call acts on, once, before authorization: resource, context and resource-policy builders
+    #: read it as ``call.target`` and, with ``takes_target``, the handler receives it as ``target=``.
+    target: Callable[[Call], Any] | None = None
+    takes_target: bool = False
+    #: The resource's own policy, evaluated with the caller's (a role's trust policy for ``sts:AssumeRole``).
+    resource_policy: ResourcePolicyBuilder | None = None
+    #: Further actions authorized on the same resource, with the same context and resource policy, depending on the
+    #: call (``sts:TagSession`` when AssumeRole passes session tags).
+    further_actions: Callable[[Call], Iterable[str]] | None = None
+    #: True when this call needs no permission after all (ChangePassword when the password policy lets IAM users
+    #: change their own).
+    waived: Callable[[Call], bool] | None = None
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
     #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
@@ -98,13 +116,20 @@ def operations() -> Mapping[str, Operation]:
         for operation in module.OPERATIONS:
             if operation.name in table:
                 raise RuntimeError(f"operation {operation.name} is declared twice")
-            accepted_parameters(operation)  # every operation must know its parameters before it is served
+            check_declaration(operation)
             table[operation.name] = operation
     return table
 
 
+def check_declaration(operation: Operation) -> None:
+    """Refuse to serve an operation that does not know its parameters, or checks no permission without saying why."""
+    accepted_parameters(operation)
+    if operation.iam_action is None and not (operation.system_only or operation.no_permission):
+        raise RuntimeError(f"{operation.name} checks no permission: say why (no_permission)")
+
+
 #: Passed by ``run`` itself, never by a caller.
-_RUN_ARGUMENTS = frozenset({"account", "actor", "request"})
+_RUN_ARGUMENTS = frozenset({"account", "actor", "request", "target"})
 
 
 def parameters_of(*functions: Callable[..., Any], also: Iterable[str] = ()) -> frozenset[str]:
@@ -159,19 +184,18 @@ def run(
     call = Call(actor=actor, account=account, params=params, request=request)
     resource = "*"
     try:
-        resource = operation.resource(call) if operation.resource else "*"
         with transaction.atomic():
+            if operation.target is not None:
+                call = replace(call, target=operation.target(call))
+            resource = operation.resource(call) if operation.resource else "*"
             if operation.system_only and not actor.is_system:
                 raise AccessDenied(
                     authorization.denial_message(
                         actor, f"iamconsole:{name}", resource, "because only iamconsole itself may"
                     )
                 )
-            if operation.iam_action is not None:
-                extra = operation.context(call) if operation.context else {}
-                authorization.authorize(actor, operation.iam_action, resource, context=extra, request=request)
-                for action, build in operation.also_requires:
-                    authorization.authorize(actor, action, build(call), request=request)
+            if operation.iam_action is not None and not (operation.waived and operation.waived(call)):
+                _authorize(operation, operation.iam_action, call, resource)
             _refuse_unsupported(operation, params)
             kwargs = dict(params)
             if operation.account_scoped:
@@ -182,6 +206,8 @@ def run(
                 kwargs["actor"] = actor
             if operation.takes_request:
                 kwargs["request"] = request
+            if operation.takes_target:
+                kwargs["target"] = call.target
             result = operation.handler(**kwargs)
             if not operation.read_only or settings.IAM_AUDIT_READS:
                 details = operation.audit_details(result) if operation.audit_details else None
@@ -192,6 +218,24 @@ def run(
         with transaction.atomic():
             _record(operation, call, resource, outcome=outcome, error=exc)
         raise
+
+
+def _authorize(operation: Operation, action: str, call: Call, resource: str) -> None:
+    """Every permission the operation needs: its ``action``, the further ones, and ``also_requires`` on their own.
+
+    Credentials that may never call ``action`` are refused first, before the context is built (AssumeRole's context
+    checks an MFA code).
+    """
+    authorization.refuse_session_token_use(call.actor, action)
+    extra = operation.context(call) if operation.context else {}
+    resource_policy = operation.resource_policy(call) if operation.resource_policy else None
+    actions = [action, *(operation.further_actions(call) if operation.further_actions else ())]
+    for needed in actions:
+        authorization.authorize(
+            call.actor, needed, resource, context=extra, request=call.request, resource_policy=resource_policy
+        )
+    for needed, build in operation.also_requires:
+        authorization.authorize(call.actor, needed, build(call), request=call.request)
 
 
 def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:

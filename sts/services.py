@@ -1,8 +1,8 @@
 """Writes on temporary credentials: AssumeRole, GetSessionToken, GetFederationToken, revocation, and the expiry sweep.
 
 Each function mirrors one STS action (or one of iamconsole's own, named in the same form) and applies its rules in
-one transaction. They do not authorize: the trust-policy decision for AssumeRole is taken above them, in
-``sts.trust``, through ``iamconsole.operations.run``.
+one transaction. They do not authorize: the trust-policy decision for AssumeRole (and the refusal of the root user) is
+taken above them, by ``iamconsole.authorization`` through ``iamconsole.operations.run``.
 
 Credentials are an ``ASIA…`` key id, a 40-character secret (encrypted at rest) and a long random session token of
 which only a keyed digest is kept; the token also names its key id, so a token is bound to its key.
@@ -237,8 +237,6 @@ def assume_role(
     request whose packed session policies and tags exceed the allotment is ``PackedPolicyTooLarge``. The session ARN
     never carries the role's path. Updates the role's last use (GetRole's ``RoleLastUsed``).
     """
-    if caller.is_root:
-        raise AccessDenied("Roles may not be assumed by root accounts.")
     chained = caller.kind is ActorKind.ROLE_SESSION
     duration = _role_duration(role, data.duration_seconds, chained)
     attributes = session_attributes(caller, data)

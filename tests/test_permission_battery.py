@@ -128,8 +128,24 @@ def world(account):
 
 
 def test_the_battery_covers_the_operations_that_need_a_permission():
-    assert len(GUARDED) > 130
-    assert {"CreateUser", "GetFederationToken", "ValidatePolicy", "RegisterServiceLinkedRoleUsage"} <= set(GUARDED)
+    assert len(GUARDED) > 140
+    assert {"CreateUser", "AssumeRole", "ChangePassword", "GetFederationToken", "ValidatePolicy"} <= set(GUARDED)
+
+
+def test_only_get_caller_identity_and_get_session_token_need_no_permission_and_the_table_says_why():
+    unguarded = {
+        name: operation.no_permission
+        for name, operation in operations.operations().items()
+        if operation.iam_action is None and not operation.system_only
+    }
+    assert set(unguarded) == {"GetCallerIdentity", "GetSessionToken"}
+    assert all(unguarded.values())
+
+
+def test_an_operation_checking_no_permission_must_say_why():
+    silent = operations.Operation("Silent", lambda *, account: None, action=None)
+    with pytest.raises(RuntimeError, match="Silent checks no permission"):
+        operations.check_declaration(silent)
 
 
 @pytest.mark.parametrize("name", GUARDED)

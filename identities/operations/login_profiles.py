@@ -11,10 +11,9 @@ from typing import Any
 
 from accounts import selectors as account_selectors
 from accounts.models import Account
-from iamconsole import authorization
-from iamconsole.actors import Actor, ActorKind, RequestContext
+from iamconsole.actors import Actor, ActorKind
 from iamconsole.errors import InvalidUserType
-from iamconsole.operations import Operation, parameters_of
+from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors, services
 from identities.operations.common import implicit_user_name, user_resource
 
@@ -37,14 +36,18 @@ def _delete(*, account: Account, actor: Actor, user_name: str | None = None) -> 
     services.delete_login_profile(account=account, user_name=name)
 
 
-def _change_password(
-    *, account: Account, actor: Actor, request: RequestContext, old_password: str, new_password: str
-) -> Any:
+def _users_may_change_their_password(call: Call) -> bool:
+    """No permission is needed when the password policy lets IAM users change their own, nor asked of principals
+    that are not IAM users (they get InvalidUserType)."""
+    if call.actor.kind is not ActorKind.USER:
+        return True
+    policy = account_selectors.find_password_policy(account=call.account) if call.account is not None else None
+    return policy is not None and policy.allow_users_to_change_password
+
+
+def _change_password(*, account: Account, actor: Actor, old_password: str, new_password: str) -> Any:
     if actor.kind is not ActorKind.USER:
         raise InvalidUserType("Only IAM users can change their password with ChangePassword.")
-    policy = account_selectors.find_password_policy(account=account)
-    if policy is None or not policy.allow_users_to_change_password:
-        authorization.authorize(actor, "iam:ChangePassword", actor.arn, request=request)
     return services.change_password(
         account=account, user_name=actor.name, old_password=old_password, new_password=new_password
     )
@@ -61,8 +64,11 @@ OPERATIONS = (
     Operation("GetLoginProfile", _get, resource=user_resource, takes_actor=True, read_only=True),
     Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource),
     Operation("DeleteLoginProfile", _delete, resource=user_resource, takes_actor=True),
-    # Authorized by the handler: the password policy may allow it without any permission.
     Operation(
-        "ChangePassword", _change_password, action=None, resource=user_resource, takes_actor=True, takes_request=True
+        "ChangePassword",
+        _change_password,
+        resource=user_resource,
+        waived=_users_may_change_their_password,
+        takes_actor=True,
     ),
 )
