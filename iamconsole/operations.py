@@ -23,8 +23,9 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import authorization
-from iamconsole.actors import Actor, RequestContext
-from iamconsole.errors import AccessDenied, IamError, InvalidAction, InvalidInput, NoSuchEntity
+from iamconsole.actors import Actor, ActorKind, RequestContext
+from iamconsole.arn import is_aws_managed_policy_arn
+from iamconsole.errors import AccessDenied, IamError, InvalidAction, InvalidInput, NoSuchEntity, ValidationError
 
 #: The apps, ground floor first; each has an ``operations`` table and an ``awsapi`` table of output shapes.
 APPS = ("accounts", "policies", "identities", "sts")
@@ -95,6 +96,12 @@ class Operation:
     #: True when this call needs no permission after all (ChangePassword when the password policy lets IAM users
     #: change their own).
     waived: Callable[[Call], bool] | None = None
+    #: ``UserName`` may be left out: it then means the calling IAM user (None for the root user and iamconsole
+    #: itself, which the handler takes as the root user); other principals must name one, as AWS answers.
+    implicit_user: bool = False
+    #: The operation writes the customer managed policy ``PolicyArn`` names: an AWS managed policy is denied in AWS's
+    #: cross-account form (it belongs to the ``aws`` account, and no resource-based policy lets another change it).
+    customer_managed_only: bool = False
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
     #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
@@ -198,6 +205,10 @@ def run(
                 _authorize(operation, operation.iam_action, call, resource)
             _refuse_unsupported(operation, params)
             kwargs = dict(params)
+            if operation.customer_managed_only:
+                _refuse_aws_managed_write(operation, call)
+            if operation.implicit_user:
+                kwargs["user_name"] = implicit_user_name(actor, params.get("user_name"))
             if operation.account_scoped:
                 if account is None:
                     raise NoSuchEntity(f"The account {actor.account_id or '(none)'} cannot be found.")
@@ -236,6 +247,28 @@ def _authorize(operation: Operation, action: str, call: Call, resource: str) -> 
         )
     for needed, build in operation.also_requires:
         authorization.authorize(call.actor, needed, build(call), request=call.request)
+
+
+def implicit_user_name(actor: Actor, user_name: str | None) -> str | None:
+    """The user an operation acts on when ``UserName`` is left out: the calling IAM user, or None for root.
+
+    AWS infers the user from the credentials; other principals must name one.
+    """
+    if user_name:
+        return user_name
+    if actor.kind is ActorKind.USER:
+        return actor.name
+    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
+        return None
+    raise ValidationError("Must specify userName when calling with non-User credentials", field="user_name")
+
+
+def _refuse_aws_managed_write(operation: Operation, call: Call) -> None:
+    policy_arn = str(call.params.get("policy_arn") or "")
+    action = operation.iam_action or operation.name
+    if is_aws_managed_policy_arn(policy_arn):
+        reason = f"because no resource-based policy allows the {action} action"
+        raise AccessDenied(authorization.denial_message(call.actor, action, policy_arn, reason))
 
 
 def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:

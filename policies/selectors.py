@@ -15,10 +15,10 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 
 from accounts.models import Account
-from iamconsole.arn import parse_arn
+from iamconsole.arn import is_aws_managed_policy_arn, parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, ValidationError, constraint_error
 from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
-from policies import aws_managed, services
+from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 
 
@@ -58,7 +58,7 @@ def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
     attachable."; a string that is not a policy ARN is ``InvalidInput``.
     """
     _check_arn(policy_arn)
-    if aws_managed.is_aws_managed_arn(policy_arn):
+    if is_aws_managed_policy_arn(policy_arn):
         services.ensure_aws_managed_policies()
         policy = ManagedPolicy.objects.filter(account__isnull=True, arn=policy_arn).first()
     else:

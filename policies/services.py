@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from iamconsole import domain, ids, quotas
-from iamconsole.arn import iam_arn
+from iamconsole.arn import iam_arn, is_aws_managed_policy_arn
 from iamconsole.errors import (
     AccessDenied,
     DeleteConflict,
@@ -238,7 +238,7 @@ def create_policy(
 
 def refuse_aws_managed(policy_arn: str) -> None:
     """AWS managed policies are never changed by callers: writes to ``arn:aws:iam::aws:policy/…`` are denied."""
-    if aws_managed.is_aws_managed_arn(policy_arn):
+    if is_aws_managed_policy_arn(policy_arn):
         raise AccessDenied(
             f"Policy {policy_arn} is an AWS managed policy: it cannot be modified or deleted.", field="policy_arn"
         )

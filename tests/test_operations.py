@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from iamconsole import operations
-from iamconsole.actors import Actor, RequestContext, Source
+from iamconsole.actors import Actor, ActorKind, RequestContext, Source
 from iamconsole.errors import AccessDenied, InvalidAction, InvalidInput, ValidationError
 
 
@@ -115,3 +115,42 @@ def test_every_model_member_iamconsole_does_not_implement_is_refused_by_name(acc
             refused += 1
     # Not vacuous: today's models define members iamconsole leaves out (CreateLoginProfile's session duration).
     assert refused > 0
+
+
+def test_an_implicit_user_is_the_calling_user_and_other_sessions_must_name_one(account):
+    from tests.identities.policy_factory import actor_for
+
+    operations.run(account.root, "CreateUser", {"user_name": "caller"})
+    operations.run(
+        account.root,
+        "PutUserPolicy",
+        {
+            "user_name": "caller",
+            "policy_name": "keys",
+            "policy_document": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", '
+            '"Resource": "*"}]}',
+        },
+    )
+    caller = actor_for(account, "caller")
+    assert operations.run(caller, "GetUser", {}).name == "caller"
+    created = operations.run(caller, "CreateAccessKey", {})
+    assert created.access_key.user.name == "caller"
+    assert operations.run(account.root, "GetUser", {}).arn == f"arn:aws:iam::{account.account_id}:root"
+    session = Actor(
+        kind=ActorKind.ROLE_SESSION,
+        account_id=account.account_id,
+        arn=f"arn:aws:sts::{account.account_id}:assumed-role/R/s",
+        principal_id="AROAEXAMPLE:s",
+    )
+    with pytest.raises(ValidationError, match="Must specify userName when calling with non-User credentials"):
+        operations.implicit_user_name(session, None)
+
+
+def test_writes_to_an_aws_managed_policy_are_denied_before_the_service(account):
+    arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+    with pytest.raises(AccessDenied) as excinfo:
+        operations.run(account.root, "TagPolicy", {"policy_arn": arn, "tags": [{"key": "k", "value": "v"}]})
+    assert excinfo.value.message == (
+        f"User: arn:aws:iam::{account.account_id}:root is not authorized to perform: iam:TagPolicy on resource: "
+        f"{arn} because no resource-based policy allows the iam:TagPolicy action"
+    )

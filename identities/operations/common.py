@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamconsole.actors import Actor, ActorKind
+from iamconsole.actors import ActorKind
 from iamconsole.arn import iam_arn, root_arn
-from iamconsole.errors import ValidationError
 from iamconsole.operations import Call
 from identities import selectors
-
-
-def implicit_user_name(actor: Actor, user_name: str | None) -> str | None:
-    """The user an operation acts on when ``UserName`` is left out: the calling IAM user, or None for root.
-
-    AWS infers the user from the credentials; other principals must name one.
-    """
-    if user_name:
-        return user_name
-    if actor.kind is ActorKind.USER:
-        return actor.name
-    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
-        return None
-    raise ValidationError("Must specify userName when calling with non-User credentials", field="user_name")
 
 
 def user_resource(call: Call, param: str = "user_name") -> str:

@@ -13,27 +13,9 @@ from accounts import selectors as account_selectors
 from accounts.models import Account
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.errors import InvalidUserType
-from iamconsole.operations import Call, Operation, parameters_of
+from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import implicit_user_name, user_resource
-
-
-def _create(*, account: Account, actor: Actor, user_name: str | None = None, **params: Any) -> Any:
-    return services.create_login_profile(account=account, user_name=implicit_user_name(actor, user_name), **params)
-
-
-def _get(*, account: Account, actor: Actor, user_name: str | None = None) -> Any:
-    name = implicit_user_name(actor, user_name)
-    if name is None:  # the root user's password is not a login profile
-        raise InvalidUserType("The root user does not have a login profile.", field="user_name")
-    return selectors.get_login_profile(account=account, user_name=name)
-
-
-def _delete(*, account: Account, actor: Actor, user_name: str | None = None) -> None:
-    name = implicit_user_name(actor, user_name)
-    if name is None:
-        raise InvalidUserType("The root user does not have a login profile.", field="user_name")
-    services.delete_login_profile(account=account, user_name=name)
+from identities.operations.common import user_resource
 
 
 def _users_may_change_their_password(call: Call) -> bool:
@@ -54,16 +36,12 @@ def _change_password(*, account: Account, actor: Actor, old_password: str, new_p
 
 
 OPERATIONS = (
+    Operation("CreateLoginProfile", services.create_login_profile, resource=user_resource, implicit_user=True),
     Operation(
-        "CreateLoginProfile",
-        _create,
-        resource=user_resource,
-        takes_actor=True,
-        parameters=parameters_of(services.create_login_profile),
+        "GetLoginProfile", selectors.get_login_profile, resource=user_resource, implicit_user=True, read_only=True
     ),
-    Operation("GetLoginProfile", _get, resource=user_resource, takes_actor=True, read_only=True),
     Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource),
-    Operation("DeleteLoginProfile", _delete, resource=user_resource, takes_actor=True),
+    Operation("DeleteLoginProfile", services.delete_login_profile, resource=user_resource, implicit_user=True),
     Operation(
         "ChangePassword",
         _change_password,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from iamconsole.operations import Operation
 from identities.selectors import policy_usage as selectors
 from identities.services import policy_usage as services
-from policies.operations import customer_policy_write, policy_resource, resource_tags_context
+from policies.operations import policy_resource, resource_tags_context
 
 OPERATIONS = (
     Operation(
@@ -15,10 +15,10 @@ OPERATIONS = (
     Operation("ListPolicies", selectors.list_policies, read_only=True),
     Operation(
         "DeletePolicy",
-        customer_policy_write("iam:DeletePolicy", services.delete_policy),
+        services.delete_policy,
         resource=policy_resource,
         context=resource_tags_context,
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "ListEntitiesForPolicy",

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from accounts.models import Account
-from iamconsole.actors import Actor, ActorKind
+from iamconsole.actors import ActorKind
 from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
@@ -47,16 +46,16 @@ def _create_resource(call: Call) -> str:
     return iam_arn(call.account_id, "user", str(call.params.get("user_name")), str(call.params.get("path") or "/"))
 
 
-def _get(*, account: Account, actor: Actor, user_name: str | None = None) -> Any:
-    # Without a name AWS answers for the caller: the IAM user itself, or the root user.
-    if not user_name and actor.kind is ActorKind.USER:
-        user_name = actor.name
-    return selectors.get_user(account=account, user_name=user_name or None)
-
-
 OPERATIONS = (
     Operation("CreateUser", services.create_user, resource=_create_resource, context=creation_context),
-    Operation("GetUser", _get, resource=user_resource, context=resource_tags_context, read_only=True, takes_actor=True),
+    Operation(
+        "GetUser",
+        selectors.get_user,
+        resource=user_resource,
+        context=resource_tags_context,
+        implicit_user=True,
+        read_only=True,
+    ),
     Operation("ListUsers", selectors.list_users, resource=_users_resource, read_only=True),
     Operation("UpdateUser", services.update_user, resource=user_resource, context=resource_tags_context),
     Operation("DeleteUser", services.delete_user, resource=user_resource, context=resource_tags_context),
