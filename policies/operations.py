@@ -1,8 +1,9 @@
 """The policies app's operations: customer managed policies, their versions and tags, ValidatePolicy, and the
 custom-policy simulator (SimulateCustomPolicy, GetContextKeysForCustomPolicy).
 
-GetPolicy, ListPolicies, DeletePolicy and ListEntitiesForPolicy need attachments and usage counts, so they are
-declared in ``identities.operations.policy_usage``; the resource and context builders here serve both.
+GetPolicy, ListPolicies, DeletePolicy and ListEntitiesForPolicy need attachments and usage counts, which the
+identities app keeps: they call its policy-usage selectors and service (the policies models, services and selectors
+themselves stand on accounts only).
 Writes naming an AWS managed policy are denied as AWS denies them (``customer_managed_only``): the policy belongs to
 the ``aws`` account, and no resource-based policy lets another account change it.
 """
@@ -15,6 +16,8 @@ from iamconsole.arn import iam_arn, is_aws_managed_policy_arn
 from iamconsole.condition_keys import request_tags_context, tag_context, untag_context
 from iamconsole.errors import IamError
 from iamconsole.operations import Call, Operation
+from identities.selectors import policy_usage as usage_selectors
+from identities.services import policy_usage as usage_services
 from policies import selectors, services, simulation
 
 
@@ -42,6 +45,24 @@ def resource_tags_context(call: Call) -> dict[str, Any]:
 
 
 OPERATIONS = (
+    Operation(
+        "GetPolicy", usage_selectors.get_policy, resource=policy_resource, context=resource_tags_context, read_only=True
+    ),
+    Operation("ListPolicies", usage_selectors.list_policies, read_only=True),
+    Operation(
+        "DeletePolicy",
+        usage_services.delete_policy,
+        resource=policy_resource,
+        context=resource_tags_context,
+        customer_managed_only=True,
+    ),
+    Operation(
+        "ListEntitiesForPolicy",
+        usage_selectors.list_entities_for_policy,
+        resource=policy_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
     Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=request_tags_context),
     Operation(
         "GetPolicyVersion",

@@ -68,11 +68,6 @@ def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
     return policy
 
 
-def get_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
-    """GetPolicy without the usage counts (``identities.selectors.get_policy`` adds them)."""
-    return get_policy_by_arn(account=account, policy_arn=policy_arn)
-
-
 def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
     """The default version's document of each policy, keyed by the policy's primary key, in one query.
 
@@ -106,22 +101,6 @@ def policies_in_scope(
     if path_prefix and path_prefix != "/":
         policies = policies.filter(path__startswith=path_prefix)
     return policies.annotate(**{LIST_KEY: Concat(Lower("name"), Value(" "), "arn")})
-
-
-def list_policies(
-    *,
-    account: Account,
-    scope: str = PolicyScope.ALL,
-    path_prefix: str = "/",
-    marker: str | None = None,
-    max_items: int | None = None,
-) -> Page[ManagedPolicy]:
-    """ListPolicies without the usage filters and counts (``identities.selectors.list_policies`` adds them).
-
-    Sorted by name ignoring case, one query per page whatever its size.
-    """
-    policies = policies_in_scope(account=account, scope=scope, path_prefix=path_prefix)
-    return paginate(policies, key=LIST_KEY, marker=marker, max_items=max_items)
 
 
 def get_policy_version(*, account: Account, policy_arn: str, version_id: str) -> PolicyVersion:

@@ -257,8 +257,8 @@ def lock_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
 
 
 @transaction.atomic
-def delete_policy(*, account: Account, policy_arn: str) -> None:
-    """Delete a customer managed policy and its default version (DeletePolicy).
+def delete_detached_policy(*, account: Account, policy_arn: str) -> None:
+    """Delete a customer managed policy nothing uses any more, and its default version (DeletePolicy's last step).
 
     ``DeleteConflict`` while it holds versions other than the default, or while anything still refers to it (the
     database refuses; ``identities.services.delete_policy`` checks attachments and boundaries first, with AWS's
