@@ -6,7 +6,7 @@ Public API (see docs/policy-engine.md): `parse_policy`, `evaluate`, `simulate`,
 AWS error `code` it stands for).
 """
 
-from .context import ContextValue, RequestContext, RequestFacts, build_context, normalize_context
+from .context import ConditionContext, ContextValue, RequestFacts, build_context, normalize_context
 from .document import (
     INLINE_POLICY_TOTAL_MAX_SIZE,
     MANAGED_POLICY_MAX_SIZE,
@@ -41,6 +41,7 @@ __all__ = [
     "INLINE_POLICY_TOTAL_MAX_SIZE",
     "MANAGED_POLICY_MAX_SIZE",
     "TRUST_POLICY_MAX_SIZE",
+    "ConditionContext",
     "ContextValue",
     "Decision",
     "MatchedStatement",
@@ -51,7 +52,6 @@ __all__ = [
     "PolicySource",
     "Position",
     "Principal",
-    "RequestContext",
     "RequestFacts",
     "SimulationInputError",
     "Statement",
