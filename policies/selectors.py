@@ -1,8 +1,8 @@
 """Reads on managed policies and their versions, each scoped to one account (``NoSuchEntity`` outside it).
 
 A caller sees its own account's customer managed policies and every AWS managed policy (rows with no account, ARN
-account ``aws``). The AWS catalogue is put in the database on demand (``services.ensure_aws_managed_policies``), so
-any read that may name an AWS policy first makes sure it is there, at the cost of one ``exists()`` query.
+account ``aws``). Reads never write: the AWS catalogue is put in the database by ``make migrate`` (``manage.py
+syncawspolicies``), not by the first read that names an AWS policy.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from accounts.models import Account
 from iamconsole.arn import is_aws_managed_policy_arn, parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, ValidationError, constraint_error
 from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
-from policies import services
 from policies.models import ManagedPolicy, PolicyVersion
 
 
@@ -59,7 +58,6 @@ def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
     """
     _check_arn(policy_arn)
     if is_aws_managed_policy_arn(policy_arn):
-        services.ensure_aws_managed_policies()
         policy = ManagedPolicy.objects.filter(account__isnull=True, arn=policy_arn).first()
     else:
         policy = ManagedPolicy.objects.filter(account=account, arn=policy_arn).first()
@@ -84,15 +82,12 @@ def policies_in_scope(
     *, account: Account, scope: str = PolicyScope.ALL, path_prefix: str = "/"
 ) -> QuerySet[ManagedPolicy]:
     """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key.
-
-    ``Scope`` AWS or All loads the AWS catalogue first when the database does not hold it yet.
     """
     if scope not in PolicyScope.__members__.values():
         raise constraint_error("Scope", scope, "Member must satisfy enum value set: [All, AWS, Local]", field="scope")
     if scope == PolicyScope.LOCAL:
         policies = ManagedPolicy.objects.filter(account=account)
     else:
-        services.ensure_aws_managed_policies()
         policies = (
             ManagedPolicy.objects.filter(account__isnull=True)
             if scope == PolicyScope.AWS

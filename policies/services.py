@@ -116,12 +116,6 @@ def sync_aws_managed_policies() -> int:
     return len(missing)
 
 
-def ensure_aws_managed_policies() -> None:
-    """Load the AWS catalogue unless the database already holds it (one ``exists()`` query when it does)."""
-    if not ManagedPolicy.objects.filter(account__isnull=True).exists():
-        sync_aws_managed_policies()
-
-
 # --- value rules ----------------------------------------------------------------------------------------------------
 
 

@@ -64,3 +64,11 @@ def request_context() -> RequestContext:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     cache.clear()
+
+
+@pytest.fixture
+def aws_managed_policies(account: AccountFixture) -> None:
+    """The AWS managed policy catalogue in the database, as ``make migrate`` puts it there (reads never load it)."""
+    from iamconsole import operations
+
+    operations.run(Actor.system(), "SyncAwsManagedPolicies")
