@@ -81,8 +81,7 @@ def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
 def policies_in_scope(
     *, account: Account, scope: str = PolicyScope.ALL, path_prefix: str = "/"
 ) -> QuerySet[ManagedPolicy]:
-    """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key.
-    """
+    """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key."""
     if scope not in PolicyScope.__members__.values():
         raise constraint_error("Scope", scope, "Member must satisfy enum value set: [All, AWS, Local]", field="scope")
     if scope == PolicyScope.LOCAL:

@@ -29,16 +29,10 @@ from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.models import Role
+from identities.operations.roles import role_resource, target_role
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
 from policies.engine import PolicyKind
 from sts import domain, selectors, services
-
-
-def _role_resource(call: Call) -> str:
-    """The ARN of the role named by ``role_name``, with its real path when it exists."""
-    name = str(call.params.get("role_name") or "")
-    path = selectors.role_path(account=call.account, role_name=name) if call.account is not None else "/"
-    return iam_arn(call.account_id, "role", name, path)
 
 
 def _federated_user_resource(call: Call) -> str:
@@ -254,15 +248,27 @@ OPERATIONS = (
     Operation("GetAccessKeyInfo", selectors.get_access_key_info, service="sts", read_only=True, account_scoped=False),
     # iamconsole's own: who holds credentials for a role or an account, and revoking them.
     Operation(
-        "ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", resource=_role_resource, read_only=True
+        "ListRoleSessions",
+        selectors.list_role_sessions,
+        action="iam:GetRole",
+        resource=role_resource,
+        target=target_role,
+        read_only=True,
     ),
     Operation("ListAccountSessions", selectors.list_account_sessions, action="iam:ListRoles", read_only=True),
-    Operation("RevokeRoleSession", services.revoke_role_session, action="iam:PutRolePolicy", resource=_role_resource),
+    Operation(
+        "RevokeRoleSession",
+        services.revoke_role_session,
+        action="iam:PutRolePolicy",
+        resource=role_resource,
+        target=target_role,
+    ),
     Operation(
         "RevokeOlderRoleSessions",
         services.revoke_older_role_sessions,
         action="iam:PutRolePolicy",
-        resource=_role_resource,
+        resource=role_resource,
+        target=target_role,
     ),
     Operation(
         "PurgeExpiredSessions",

@@ -154,3 +154,43 @@ def test_writes_to_an_aws_managed_policy_are_denied_before_the_service(account):
         f"User: arn:aws:iam::{account.account_id}:root is not authorized to perform: iam:TagPolicy on resource: "
         f"{arn} because no resource-based policy allows the iam:TagPolicy action"
     )
+
+
+TRUST_ANYONE = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, '
+    '"Action": "sts:AssumeRole"}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "table"),
+    [
+        ("UntagUser", {"user_name": "target", "tag_keys": ["team"]}, "identities_user"),
+        ("DeleteUserPermissionsBoundary", {"user_name": "target"}, "identities_user"),
+        ("UntagRole", {"role_name": "target", "tag_keys": ["team"]}, "identities_role"),
+        ("DeleteRolePermissionsBoundary", {"role_name": "target"}, "identities_role"),
+    ],
+)
+def test_the_target_is_read_once_for_its_arn_tags_and_boundary(account, operation, params, table):
+    """The resource ARN (path), ``aws:ResourceTag/*`` and ``iam:PermissionsBoundary`` come from one read of the
+    user or role; the only other read of it is the service's own, which locks the row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tags = [{"key": "team", "value": "blue"}]
+    operations.run(account.root, "CreateUser", {"user_name": "target", "path": "/staff/", "tags": tags})
+    operations.run(
+        account.root,
+        "CreateRole",
+        {"role_name": "target", "path": "/app/", "assume_role_policy_document": TRUST_ANYONE, "tags": tags},
+    )
+    with CaptureQueriesContext(connection) as queries:
+        operations.run(account.root, operation, params)
+    reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    assert len(reads) == 2, reads
+    event = AuditEvent.objects.filter(event_name=operation).get()
+    kind = "user" if table == "identities_user" else "role"
+    path = "/staff/" if kind == "user" else "/app/"
+    assert event.resource_arn == f"arn:aws:iam::{account.account_id}:{kind}{path}target"

@@ -10,8 +10,7 @@ from __future__ import annotations
 from iamconsole.arn import iam_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import user_resource
-from identities.operations.users import resource_tags_context
+from identities.operations.common import target_user, user_resource, user_tags_context
 
 
 def group_resource(call: Call) -> str:
@@ -41,7 +40,8 @@ OPERATIONS = (
         "ListGroupsForUser",
         selectors.list_groups_for_user,
         resource=user_resource,
-        context=resource_tags_context,
+        target=target_user,
+        context=user_tags_context,
         read_only=True,
     ),
 )

@@ -15,7 +15,7 @@ from iamconsole.actors import Actor, ActorKind
 from iamconsole.errors import InvalidUserType
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import user_resource
+from identities.operations.common import target_user, user_resource
 
 
 def _users_may_change_their_password(call: Call) -> bool:
@@ -36,16 +36,34 @@ def _change_password(*, account: Account, actor: Actor, old_password: str, new_p
 
 
 OPERATIONS = (
-    Operation("CreateLoginProfile", services.create_login_profile, resource=user_resource, implicit_user=True),
     Operation(
-        "GetLoginProfile", selectors.get_login_profile, resource=user_resource, implicit_user=True, read_only=True
+        "CreateLoginProfile",
+        services.create_login_profile,
+        resource=user_resource,
+        target=target_user,
+        implicit_user=True,
     ),
-    Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource),
-    Operation("DeleteLoginProfile", services.delete_login_profile, resource=user_resource, implicit_user=True),
+    Operation(
+        "GetLoginProfile",
+        selectors.get_login_profile,
+        resource=user_resource,
+        target=target_user,
+        implicit_user=True,
+        read_only=True,
+    ),
+    Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource, target=target_user),
+    Operation(
+        "DeleteLoginProfile",
+        services.delete_login_profile,
+        resource=user_resource,
+        target=target_user,
+        implicit_user=True,
+    ),
     Operation(
         "ChangePassword",
         _change_password,
         resource=user_resource,
+        target=target_user,
         waived=_users_may_change_their_password,
         takes_actor=True,
     ),
