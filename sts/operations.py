@@ -29,7 +29,7 @@ from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.models import Role
-from identities.operations.roles import role_resource, target_role
+from identities.operations.roles import on_role
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
 from policies.engine import PolicyKind
 from sts import domain, selectors, services
@@ -247,29 +247,10 @@ OPERATIONS = (
     ),
     Operation("GetAccessKeyInfo", selectors.get_access_key_info, service="sts", read_only=True, account_scoped=False),
     # iamconsole's own: who holds credentials for a role or an account, and revoking them.
-    Operation(
-        "ListRoleSessions",
-        selectors.list_role_sessions,
-        action="iam:GetRole",
-        resource=role_resource,
-        target=target_role,
-        read_only=True,
-    ),
+    on_role("ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", read_only=True),
     Operation("ListAccountSessions", selectors.list_account_sessions, action="iam:ListRoles", read_only=True),
-    Operation(
-        "RevokeRoleSession",
-        services.revoke_role_session,
-        action="iam:PutRolePolicy",
-        resource=role_resource,
-        target=target_role,
-    ),
-    Operation(
-        "RevokeOlderRoleSessions",
-        services.revoke_older_role_sessions,
-        action="iam:PutRolePolicy",
-        resource=role_resource,
-        target=target_role,
-    ),
+    on_role("RevokeRoleSession", services.revoke_role_session, action="iam:PutRolePolicy"),
+    on_role("RevokeOlderRoleSessions", services.revoke_older_role_sessions, action="iam:PutRolePolicy"),
     Operation(
         "PurgeExpiredSessions",
         services.purge_expired_sessions,

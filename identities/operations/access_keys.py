@@ -5,7 +5,7 @@ from __future__ import annotations
 from iamconsole.arn import iam_arn, root_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import target_user, user_resource
+from identities.operations.common import on_user
 
 
 def _key_owner_resource(call: Call) -> str:
@@ -20,22 +20,9 @@ def _key_owner_resource(call: Call) -> str:
 
 
 OPERATIONS = (
-    Operation(
-        "CreateAccessKey", services.create_access_key, resource=user_resource, target=target_user, implicit_user=True
-    ),
-    Operation(
-        "ListAccessKeys",
-        selectors.list_access_keys,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-        read_only=True,
-    ),
-    Operation(
-        "UpdateAccessKey", services.update_access_key, resource=user_resource, target=target_user, implicit_user=True
-    ),
-    Operation(
-        "DeleteAccessKey", services.delete_access_key, resource=user_resource, target=target_user, implicit_user=True
-    ),
+    on_user("CreateAccessKey", services.create_access_key, implicit_user=True),
+    on_user("ListAccessKeys", selectors.list_access_keys, implicit_user=True, read_only=True),
+    on_user("UpdateAccessKey", services.update_access_key, implicit_user=True),
+    on_user("DeleteAccessKey", services.delete_access_key, implicit_user=True),
     Operation("GetAccessKeyLastUsed", selectors.get_access_key_last_used, resource=_key_owner_resource, read_only=True),
 )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from iamconsole.actors import ActorKind
 from iamconsole.arn import iam_arn, root_arn
-from iamconsole.operations import Call
+from iamconsole.operations import Call, Operation
 from identities import selectors
 from identities.selectors import EntityFacts
 
@@ -45,3 +48,9 @@ def user_tags_context(call: Call) -> dict[str, str]:
     """``aws:ResourceTag/KEY`` for each tag of the existing user the request names (or of the calling user)."""
     user = user_of(call)
     return {f"aws:ResourceTag/{key}": value for key, value in (user.tags if user is not None else {}).items()}
+
+
+def on_user(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
+    """An operation on the user the request names (or the calling user): authorized on the user's ARN, the user
+    looked up once as the call's target."""
+    return Operation(name, handler, resource=user_resource, target=target_user, **options)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from iamconsole.arn import iam_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import target_user, user_resource, user_tags_context
+from identities.operations.common import on_user, user_tags_context
 
 
 def group_resource(call: Call) -> str:
@@ -36,12 +36,5 @@ OPERATIONS = (
     Operation("DeleteGroup", services.delete_group, resource=group_resource),
     Operation("AddUserToGroup", services.add_user_to_group, resource=group_resource),
     Operation("RemoveUserFromGroup", services.remove_user_from_group, resource=group_resource),
-    Operation(
-        "ListGroupsForUser",
-        selectors.list_groups_for_user,
-        resource=user_resource,
-        target=target_user,
-        context=user_tags_context,
-        read_only=True,
-    ),
+    on_user("ListGroupsForUser", selectors.list_groups_for_user, context=user_tags_context, read_only=True),
 )

@@ -13,9 +13,9 @@ from accounts import selectors as account_selectors
 from accounts.models import Account
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.errors import InvalidUserType
-from iamconsole.operations import Call, Operation
+from iamconsole.operations import Call
 from identities import selectors, services
-from identities.operations.common import target_user, user_resource
+from identities.operations.common import on_user
 
 
 def _users_may_change_their_password(call: Call) -> bool:
@@ -36,35 +36,9 @@ def _change_password(*, account: Account, actor: Actor, old_password: str, new_p
 
 
 OPERATIONS = (
-    Operation(
-        "CreateLoginProfile",
-        services.create_login_profile,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-    ),
-    Operation(
-        "GetLoginProfile",
-        selectors.get_login_profile,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-        read_only=True,
-    ),
-    Operation("UpdateLoginProfile", services.update_login_profile, resource=user_resource, target=target_user),
-    Operation(
-        "DeleteLoginProfile",
-        services.delete_login_profile,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-    ),
-    Operation(
-        "ChangePassword",
-        _change_password,
-        resource=user_resource,
-        target=target_user,
-        waived=_users_may_change_their_password,
-        takes_actor=True,
-    ),
+    on_user("CreateLoginProfile", services.create_login_profile, implicit_user=True),
+    on_user("GetLoginProfile", selectors.get_login_profile, implicit_user=True, read_only=True),
+    on_user("UpdateLoginProfile", services.update_login_profile),
+    on_user("DeleteLoginProfile", services.delete_login_profile, implicit_user=True),
+    on_user("ChangePassword", _change_password, waived=_users_may_change_their_password, takes_actor=True),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from iamconsole.condition_keys import request_tags_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import target_user, user_resource
+from identities.operations.common import on_user
 
 
 def _device_resource(call: Call) -> str:
@@ -31,37 +31,13 @@ OPERATIONS = (
         resource=_device_resource,
         context=request_tags_context,
     ),
-    Operation(
-        "EnableMFADevice", services.enable_mfa_device, resource=user_resource, target=target_user, implicit_user=True
-    ),
-    Operation(
-        "ResyncMFADevice", services.resync_mfa_device, resource=user_resource, target=target_user, implicit_user=True
-    ),
-    Operation(
-        "DeactivateMFADevice",
-        services.deactivate_mfa_device,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-    ),
+    on_user("EnableMFADevice", services.enable_mfa_device, implicit_user=True),
+    on_user("ResyncMFADevice", services.resync_mfa_device, implicit_user=True),
+    on_user("DeactivateMFADevice", services.deactivate_mfa_device, implicit_user=True),
     Operation("DeleteVirtualMFADevice", services.delete_virtual_mfa_device, resource=_serial_resource),
-    Operation(
-        "ListMFADevices",
-        selectors.list_mfa_devices,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-        read_only=True,
-    ),
+    on_user("ListMFADevices", selectors.list_mfa_devices, implicit_user=True, read_only=True),
     Operation("ListVirtualMFADevices", selectors.list_virtual_mfa_devices, read_only=True),
-    Operation(
-        "GetMFADevice",
-        selectors.get_mfa_device,
-        resource=user_resource,
-        target=target_user,
-        implicit_user=True,
-        read_only=True,
-    ),
+    on_user("GetMFADevice", selectors.get_mfa_device, implicit_user=True, read_only=True),
     Operation("TagMFADevice", services.tag_mfa_device, resource=_serial_resource, context=request_tags_context),
     Operation("UntagMFADevice", services.untag_mfa_device, resource=_serial_resource, context=untag_context()),
     Operation("ListMFADeviceTags", selectors.list_mfa_device_tags, resource=_serial_resource, read_only=True),

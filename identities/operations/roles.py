@@ -10,7 +10,7 @@ ListRoles is authorized against ``arn:aws:iam::ACCOUNT:role/``, as AWS names it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from iamconsole.arn import iam_arn
@@ -46,6 +46,12 @@ def role_tags_context(call: Call) -> dict[str, Any]:
     return {f"aws:ResourceTag/{key}": value for key, value in (role.tags if role else {}).items()}
 
 
+def on_role(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
+    """An operation on the role the request names: authorized on the role's ARN, the role looked up once as the
+    call's target."""
+    return Operation(name, handler, resource=role_resource, target=target_role, **options)
+
+
 def _create_resource(call: Call) -> str:
     # The role does not exist yet: its ARN is built from the requested path.
     return iam_arn(call.account_id, "role", str(call.params.get("role_name")), str(call.params.get("path") or "/"))
@@ -66,65 +72,21 @@ def _roles_resource(call: Call) -> str:
 
 OPERATIONS = (
     Operation("CreateRole", services.create_role, resource=_create_resource, context=creation_context),
-    Operation(
-        "GetRole",
-        selectors.get_role,
-        resource=role_resource,
-        target=target_role,
-        context=role_tags_context,
-        read_only=True,
-    ),
+    on_role("GetRole", selectors.get_role, context=role_tags_context, read_only=True),
     Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True),
-    Operation(
-        "UpdateRole", services.update_role, resource=role_resource, target=target_role, context=role_tags_context
-    ),
-    Operation(
-        "UpdateRoleDescription",
-        services.update_role_description,
-        resource=role_resource,
-        target=target_role,
-        context=role_tags_context,
-    ),
-    Operation(
-        "UpdateAssumeRolePolicy",
-        services.update_assume_role_policy,
-        resource=role_resource,
-        target=target_role,
-        context=role_tags_context,
-    ),
-    Operation(
-        "DeleteRole", services.delete_role, resource=role_resource, target=target_role, context=role_tags_context
-    ),
-    Operation(
-        "TagRole", services.tag_role, resource=role_resource, target=target_role, context=tag_context(role_tags_context)
-    ),
-    Operation(
-        "UntagRole",
-        services.untag_role,
-        resource=role_resource,
-        target=target_role,
-        context=untag_context(role_tags_context),
-    ),
-    Operation(
-        "ListRoleTags",
-        selectors.list_role_tags,
-        resource=role_resource,
-        target=target_role,
-        context=role_tags_context,
-        read_only=True,
-    ),
-    Operation(
+    on_role("UpdateRole", services.update_role, context=role_tags_context),
+    on_role("UpdateRoleDescription", services.update_role_description, context=role_tags_context),
+    on_role("UpdateAssumeRolePolicy", services.update_assume_role_policy, context=role_tags_context),
+    on_role("DeleteRole", services.delete_role, context=role_tags_context),
+    on_role("TagRole", services.tag_role, context=tag_context(role_tags_context)),
+    on_role("UntagRole", services.untag_role, context=untag_context(role_tags_context)),
+    on_role("ListRoleTags", selectors.list_role_tags, context=role_tags_context, read_only=True),
+    on_role(
         "PutRolePermissionsBoundary",
         services.put_role_permissions_boundary,
-        resource=role_resource,
-        target=target_role,
         context=put_boundary_context(role_tags_context),
     ),
-    Operation(
-        "DeleteRolePermissionsBoundary",
-        services.delete_role_permissions_boundary,
-        resource=role_resource,
-        target=target_role,
-        context=_delete_boundary_context,
+    on_role(
+        "DeleteRolePermissionsBoundary", services.delete_role_permissions_boundary, context=_delete_boundary_context
     ),
 )

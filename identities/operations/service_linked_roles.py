@@ -14,7 +14,7 @@ from typing import Any
 from iamconsole.arn import iam_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.roles import role_resource, target_role
+from identities.operations.roles import on_role
 from identities.selectors.service_linked_roles import DELETION_TASK_PREFIX
 from identities.services.service_linked_roles import SERVICE_ROLE_PATH_PREFIX
 
@@ -53,9 +53,7 @@ OPERATIONS = (
         resource=_new_role_resource,
         context=_service_name_context,
     ),
-    Operation(
-        "DeleteServiceLinkedRole", services.delete_service_linked_role, resource=role_resource, target=target_role
-    ),
+    on_role("DeleteServiceLinkedRole", services.delete_service_linked_role),
     Operation(
         "GetServiceLinkedRoleDeletionStatus",
         selectors.get_service_linked_role_deletion_status,
@@ -68,26 +66,20 @@ OPERATIONS = (
         action=None,
         system_only=True,
     ),
-    Operation(
+    on_role(
         "RegisterServiceLinkedRoleUsage",
         services.register_service_linked_role_usage,
         action="iamconsole:RegisterServiceLinkedRoleUsage",
-        resource=role_resource,
-        target=target_role,
     ),
-    Operation(
+    on_role(
         "DeregisterServiceLinkedRoleUsage",
         services.deregister_service_linked_role_usage,
         action="iamconsole:DeregisterServiceLinkedRoleUsage",
-        resource=role_resource,
-        target=target_role,
     ),
-    Operation(
+    on_role(
         "ListServiceLinkedRoleUsages",
         selectors.list_service_linked_role_usages,
         action="iamconsole:ListServiceLinkedRoleUsages",
-        resource=role_resource,
-        target=target_role,
         read_only=True,
     ),
 )

@@ -15,7 +15,7 @@ from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import target_user, user_of, user_resource, user_tags_context
+from identities.operations.common import on_user, user_of, user_tags_context
 
 
 def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
@@ -38,52 +38,19 @@ def _create_resource(call: Call) -> str:
 
 OPERATIONS = (
     Operation("CreateUser", services.create_user, resource=_create_resource, context=creation_context),
-    Operation(
-        "GetUser",
-        selectors.get_user,
-        resource=user_resource,
-        target=target_user,
-        context=user_tags_context,
-        implicit_user=True,
-        read_only=True,
-    ),
+    on_user("GetUser", selectors.get_user, context=user_tags_context, implicit_user=True, read_only=True),
     Operation("ListUsers", selectors.list_users, resource=_users_resource, read_only=True),
-    Operation(
-        "UpdateUser", services.update_user, resource=user_resource, target=target_user, context=user_tags_context
-    ),
-    Operation(
-        "DeleteUser", services.delete_user, resource=user_resource, target=target_user, context=user_tags_context
-    ),
-    Operation(
-        "TagUser", services.tag_user, resource=user_resource, target=target_user, context=tag_context(user_tags_context)
-    ),
-    Operation(
-        "UntagUser",
-        services.untag_user,
-        resource=user_resource,
-        target=target_user,
-        context=untag_context(user_tags_context),
-    ),
-    Operation(
-        "ListUserTags",
-        selectors.list_user_tags,
-        resource=user_resource,
-        target=target_user,
-        context=user_tags_context,
-        read_only=True,
-    ),
-    Operation(
+    on_user("UpdateUser", services.update_user, context=user_tags_context),
+    on_user("DeleteUser", services.delete_user, context=user_tags_context),
+    on_user("TagUser", services.tag_user, context=tag_context(user_tags_context)),
+    on_user("UntagUser", services.untag_user, context=untag_context(user_tags_context)),
+    on_user("ListUserTags", selectors.list_user_tags, context=user_tags_context, read_only=True),
+    on_user(
         "PutUserPermissionsBoundary",
         services.put_user_permissions_boundary,
-        resource=user_resource,
-        target=target_user,
         context=put_boundary_context(user_tags_context),
     ),
-    Operation(
-        "DeleteUserPermissionsBoundary",
-        services.delete_user_permissions_boundary,
-        resource=user_resource,
-        target=target_user,
-        context=_delete_boundary_context,
+    on_user(
+        "DeleteUserPermissionsBoundary", services.delete_user_permissions_boundary, context=_delete_boundary_context
     ),
 )
