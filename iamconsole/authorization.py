@@ -152,6 +152,13 @@ def check(
 SESSION_TOKEN_STS_ACTIONS = frozenset({"sts:assumerole", "sts:getcalleridentity"})
 
 
+#: The STS actions only an IAM user's or the root user's long-term credentials may call, with AWS's refusal.
+LONG_TERM_ONLY = {
+    "sts:getsessiontoken": "Cannot call GetSessionToken with session credentials",
+    "sts:getfederationtoken": "Cannot call GetFederationToken with session credentials",
+}
+
+
 #: The only STS action credentials from GetFederationToken may call.
 FEDERATED_USER_STS_ACTIONS = frozenset({"sts:getcalleridentity"})
 
@@ -164,12 +171,13 @@ def refuse_session_token_use(actor: Actor, action: str) -> None:
     GetSessionToken's without MFA cannot call any IAM API (AWS answers ``InvalidClientTokenId``); with or without MFA
     they cannot call an STS API other than AssumeRole and GetCallerIdentity (``AccessDenied``). A federated user
     session cannot call any IAM API (``InvalidClientTokenId``, as IAM refuses its token) nor any STS API but
-    GetCallerIdentity (``AccessDenied``). No session credentials may call GetFederationToken.
+    GetCallerIdentity (``AccessDenied``). No session credentials may call GetSessionToken or GetFederationToken.
     """
     if action.lower() == "sts:assumerole" and actor.is_root:
         raise AccessDenied(ROOT_ASSUME_ROLE_REFUSAL)
-    if action.lower() == "sts:getfederationtoken" and actor.session_pk is not None:
-        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    refusal = LONG_TERM_ONLY.get(action.lower())
+    if refusal is not None and (actor.session_pk is not None or actor.kind not in (ActorKind.USER, ActorKind.ROOT)):
+        raise AccessDenied(refusal)
     if actor.kind is ActorKind.FEDERATED_USER:
         service = action.partition(":")[0].lower()
         if service == "iam":

@@ -179,6 +179,8 @@ def _get_session_token(
     token_code: Any = None,
     minimum_session_token_size: Any = None,
 ) -> services.SessionToken:
+    # No permission is needed, but session credentials are refused, before any MFA code is checked.
+    authorization.refuse_session_token_use(actor, "sts:GetSessionToken")
     mfa = domain.validate_mfa(serial_number, token_code)
     mfa_at = _mfa_moment(account, actor, mfa) if mfa is not None else None
     return services.get_session_token(

@@ -29,7 +29,6 @@ from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn
 from iamconsole.domain import MAX_TAGS
 from iamconsole.errors import (
-    AccessDenied,
     NoSuchEntity,
     PackedPolicyTooLarge,
     ValidationError,
@@ -289,10 +288,8 @@ def get_session_token(
     """Issue session credentials for an IAM user or the root user (GetSessionToken).
 
     900–129,600 seconds, 43,200 by default; for the root user a longer request (and the default) is cut to one
-    hour. Refused with ``AccessDenied`` when called with session credentials (role sessions included).
+    hour. Only long-term credentials may call it: ``iamconsole.authorization`` refuses session credentials.
     """
-    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
-        raise AccessDenied("Cannot call GetSessionToken with session credentials")
     requested = domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
     duration = requested or domain.SESSION_TOKEN_DEFAULT_DURATION
     if caller.is_root:
@@ -316,22 +313,18 @@ def get_session_token(
 
 # --- GetFederationToken --------------------------------------------------------------------------------------------
 
-FEDERATION_SESSION_REFUSAL = "Cannot call GetFederationToken with session credentials"
-
 
 @transaction.atomic
 def get_federation_token(*, account: Account, caller: Actor, data: domain.FederationTokenInput) -> FederationToken:
     """Issue credentials for the federated user ``data.name`` on behalf of an IAM user or the root user.
 
-    Mirrors GetFederationToken: only long-term credentials may call it (``AccessDenied`` "Cannot call
-    GetFederationToken with session credentials" otherwise); 900–129,600 seconds, 43,200 by default, and for the root
+    Mirrors GetFederationToken: only long-term credentials may call it (``iamconsole.authorization`` refuses
+    session credentials); 900–129,600 seconds, 43,200 by default, and for the root
     user a longer request (and the default) is cut to one hour. The session policies and tags are kept with the
     session and ``PackedPolicyTooLarge`` refuses them above the allotment. The federated user is
     ``arn:aws:sts::ACCOUNT:federated-user/NAME`` with id ``ACCOUNT:NAME``; its permissions are the caller's
     identity-based policies narrowed by the session policies, evaluated at each request.
     """
-    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
-        raise AccessDenied(FEDERATION_SESSION_REFUSAL)
     packed = packed_policy_size(data.policy, data.policy_arns, data.tags)
     duration = data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION
     if caller.is_root:
