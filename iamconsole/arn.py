@@ -71,6 +71,15 @@ def federated_user_arn(account_id: str, name: str) -> str:
     return f"arn:{PARTITION}:sts::{account_id}:federated-user/{name}"
 
 
+#: Every AWS managed policy's ARN starts so; such a policy is never an account's own.
+AWS_MANAGED_POLICY_ARN_PREFIX = f"arn:{PARTITION}:iam::{AWS_ACCOUNT}:policy/"
+
+
+def is_aws_managed_policy_arn(arn: str) -> bool:
+    """Whether ``arn`` lies in AWS's managed-policy namespace: writes to it fail whether or not the policy exists."""
+    return arn.startswith(AWS_MANAGED_POLICY_ARN_PREFIX)
+
+
 def aws_managed_policy_arn(name: str, path: str = "/") -> str:
     """The ARN of an AWS managed policy."""
     return f"arn:{PARTITION}:iam::{AWS_ACCOUNT}:policy{path}{name}"

@@ -15,6 +15,7 @@ the console's enabled and disabled buttons.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from iamconsole.actors import Actor, ActorKind, RequestContext
@@ -24,11 +25,40 @@ from identities.selectors.compiled_policies import compiled_policies_for
 from policies.engine import (
     ContextValue,
     Decision,
+    PolicyError,
+    PolicyKind,
+    PolicySource,
     Principal,
     RequestFacts,
     build_context,
     evaluate,
+    parse_policy,
 )
+
+#: AWS's answer to the root user calling AssumeRole, whatever the trust policy says.
+ROOT_ASSUME_ROLE_REFUSAL = "Roles may not be assumed by root accounts."
+RESOURCE_POLICY_SOURCE_ID = "ResourcePolicy"
+
+
+@dataclass(frozen=True, slots=True)
+class ResourcePolicy:
+    """The policy attached to the resource of a request (a role's trust policy for ``sts:AssumeRole``).
+
+    ``document`` None, or a document that no longer parses, grants nothing. When ``required`` (a trust policy), the
+    request is allowed only if this policy is among those that allow it, even inside the resource's own account.
+    """
+
+    document: str | None
+    kind: PolicyKind = PolicyKind.RESOURCE
+    required: bool = False
+
+    def source(self) -> PolicySource | None:
+        if self.document is None:
+            return None
+        try:
+            return PolicySource(parse_policy(self.document, self.kind), RESOURCE_POLICY_SOURCE_ID, "resource")
+        except PolicyError:
+            return None
 
 
 def _resource_account(resource: str) -> str | None:
@@ -57,6 +87,7 @@ def decide(
     *,
     context: Mapping[str, Any] | None = None,
     request: RequestContext | None = None,
+    resource_policy: PolicySource | None = None,
 ) -> Decision:
     """The engine's decision for a request of ``actor`` (not the system actor), with every policy that applies.
 
@@ -87,6 +118,7 @@ def decide(
         identity_policies=compiled.identity,
         permissions_boundary=compiled.boundary,
         session_policies=compiled.session,
+        resource_policy=resource_policy,
         resource_account=_resource_account(resource),
     )
 
@@ -98,16 +130,34 @@ def check(
     *,
     context: Mapping[str, Any] | None = None,
     request: RequestContext | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> str | None:
     """None when allowed, otherwise the end of AWS's denial message (``because no identity-based policy allows…``)."""
     if actor.is_system:
         return None
-    decision = decide(actor, action, resource, context=context, request=request)
-    return None if decision.allowed else decision.denial_suffix(action)
+    source = resource_policy.source() if resource_policy is not None else None
+    no_resource_policy = f"because no resource-based policy allows the {action} action"
+    if resource_policy is not None and resource_policy.required and source is None:
+        return no_resource_policy
+    decision = decide(actor, action, resource, context=context, request=request, resource_policy=source)
+    if not decision.allowed:
+        return decision.denial_suffix(action)
+    # The engine lets an identity policy alone allow a same-account request; a required policy must allow too.
+    required = resource_policy is not None and resource_policy.required
+    if required and not any(match.source_id == RESOURCE_POLICY_SOURCE_ID for match in decision.matched_statements):
+        return no_resource_policy
+    return None
 
 
 #: The only STS actions credentials from GetSessionToken may call.
 SESSION_TOKEN_STS_ACTIONS = frozenset({"sts:assumerole", "sts:getcalleridentity"})
+
+
+#: The STS actions only an IAM user's or the root user's long-term credentials may call, with AWS's refusal.
+LONG_TERM_ONLY = {
+    "sts:getsessiontoken": "Cannot call GetSessionToken with session credentials",
+    "sts:getfederationtoken": "Cannot call GetFederationToken with session credentials",
+}
 
 
 #: The only STS action credentials from GetFederationToken may call.
@@ -115,15 +165,20 @@ FEDERATED_USER_STS_ACTIONS = frozenset({"sts:getcalleridentity"})
 
 
 def refuse_session_token_use(actor: Actor, action: str) -> None:
-    """AWS's limits on credentials from GetSessionToken and GetFederationToken, whatever the policies say.
+    """AWS's limits on the root user and on credentials from GetSessionToken and GetFederationToken, whatever the
+    policies say.
 
+    The root user cannot assume roles (``AccessDenied`` "Roles may not be assumed by root accounts.").
     GetSessionToken's without MFA cannot call any IAM API (AWS answers ``InvalidClientTokenId``); with or without MFA
     they cannot call an STS API other than AssumeRole and GetCallerIdentity (``AccessDenied``). A federated user
     session cannot call any IAM API (``InvalidClientTokenId``, as IAM refuses its token) nor any STS API but
-    GetCallerIdentity (``AccessDenied``). No session credentials may call GetFederationToken.
+    GetCallerIdentity (``AccessDenied``). No session credentials may call GetSessionToken or GetFederationToken.
     """
-    if action.lower() == "sts:getfederationtoken" and actor.session_pk is not None:
-        raise AccessDenied("Cannot call GetFederationToken with session credentials")
+    if action.lower() == "sts:assumerole" and actor.is_root:
+        raise AccessDenied(ROOT_ASSUME_ROLE_REFUSAL)
+    refusal = LONG_TERM_ONLY.get(action.lower())
+    if refusal is not None and (actor.session_pk is not None or actor.kind not in (ActorKind.USER, ActorKind.ROOT)):
+        raise AccessDenied(refusal)
     if actor.kind is ActorKind.FEDERATED_USER:
         service = action.partition(":")[0].lower()
         if service == "iam":
@@ -149,10 +204,15 @@ def authorize(
     *,
     context: Mapping[str, Any] | None = None,
     request: RequestContext | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> None:
-    """Raise ``AccessDenied`` in AWS's wording unless ``actor`` may perform ``action`` on ``resource``."""
+    """Raise ``AccessDenied`` in AWS's wording unless ``actor`` may perform ``action`` on ``resource``.
+
+    ``resource_policy`` is the policy of the resource itself, evaluated with the caller's own policies (a role's
+    trust policy for ``sts:AssumeRole``, which must always allow the caller).
+    """
     refuse_session_token_use(actor, action)
-    reason = check(actor, action, resource, context=context, request=request)
+    reason = check(actor, action, resource, context=context, request=request, resource_policy=resource_policy)
     if reason is not None:
         raise AccessDenied(denial_message(actor, action, resource, reason), action=action)
 
@@ -164,10 +224,11 @@ def is_allowed(
     *,
     context: Mapping[str, Any] | None = None,
     request: RequestContext | None = None,
+    resource_policy: ResourcePolicy | None = None,
 ) -> bool:
     """True when ``authorize`` would let the request through."""
     try:
         refuse_session_token_use(actor, action)
     except IamError:
         return False
-    return check(actor, action, resource, context=context, request=request) is None
+    return check(actor, action, resource, context=context, request=request, resource_policy=resource_policy) is None

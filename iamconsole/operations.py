@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from types import ModuleType
 from typing import Any
@@ -23,8 +23,9 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import authorization
-from iamconsole.actors import Actor, RequestContext
-from iamconsole.errors import AccessDenied, IamError, InvalidAction, InvalidInput, NoSuchEntity
+from iamconsole.actors import Actor, ActorKind, RequestContext
+from iamconsole.arn import is_aws_managed_policy_arn
+from iamconsole.errors import AccessDenied, IamError, InvalidAction, InvalidInput, NoSuchEntity, ValidationError
 
 #: The apps, ground floor first; each has an ``operations`` table and an ``awsapi`` table of output shapes.
 APPS = ("accounts", "policies", "identities", "sts")
@@ -43,6 +44,8 @@ class Call:
     account: Account | None
     params: Mapping[str, Any]
     request: RequestContext
+    #: What the operation's ``target`` looked up, once, for every builder and the handler (None when not found).
+    target: Any = None
 
     @property
     def account_id(self) -> str:
@@ -51,6 +54,7 @@ class Call:
 
 ResourceBuilder = Callable[[Call], str]
 ContextBuilder = Callable[[Call], Mapping[str, Any]]
+ResourcePolicyBuilder = Callable[[Call], authorization.ResourcePolicy]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,9 @@ class Operation:
     """What one operation needs: its IAM action, how to name the resource and context, and what to call.
 
     ``handler`` is a service (writes) or selector (reads), called with keyword arguments: ``account=`` (unless
-    ``account_scoped`` is false), the parameters, and ``actor=`` / ``request=`` when asked for.
-    ``action`` defaults to ``SERVICE:NAME``; ``None`` means the operation is never denied (GetCallerIdentity).
+    ``account_scoped`` is false), the parameters, and ``actor=`` / ``request=`` / ``target=`` when asked for.
+    ``action`` defaults to ``SERVICE:NAME``; ``None`` means no permission is checked, and ``no_permission`` must say
+    why (unless the operation is ``system_only``).
     """
 
     name: str
@@ -77,6 +82,26 @@ class Operation:
     #: Further permissions AWS checks for this operation, each on its own resource (``iam:PassRole`` on the role
     #: AddRoleToInstanceProfile puts in a profile).
     also_requires: tuple[tuple[str, ResourceBuilder], ...] = ()
+    #: Why an operation with ``action=None`` needs no permission (GetCallerIdentity: AWS never denies it).
+    no_permission: str = ""
+    #: Looks up what the call acts on, once, before authorization: resource, context and resource-policy builders
+    #: read it as ``call.target`` and, with ``takes_target``, the handler receives it as ``target=``.
+    target: Callable[[Call], Any] | None = None
+    takes_target: bool = False
+    #: The resource's own policy, evaluated with the caller's (a role's trust policy for ``sts:AssumeRole``).
+    resource_policy: ResourcePolicyBuilder | None = None
+    #: Further actions authorized on the same resource, with the same context and resource policy, depending on the
+    #: call (``sts:TagSession`` when AssumeRole passes session tags).
+    further_actions: Callable[[Call], Iterable[str]] | None = None
+    #: True when this call needs no permission after all (ChangePassword when the password policy lets IAM users
+    #: change their own).
+    waived: Callable[[Call], bool] | None = None
+    #: ``UserName`` may be left out: it then means the calling IAM user (None for the root user and iamconsole
+    #: itself, which the handler takes as the root user); other principals must name one, as AWS answers.
+    implicit_user: bool = False
+    #: The operation writes the customer managed policy ``PolicyArn`` names: an AWS managed policy is denied in AWS's
+    #: cross-account form (it belongs to the ``aws`` account, and no resource-based policy lets another change it).
+    customer_managed_only: bool = False
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
     #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
@@ -98,13 +123,20 @@ def operations() -> Mapping[str, Operation]:
         for operation in module.OPERATIONS:
             if operation.name in table:
                 raise RuntimeError(f"operation {operation.name} is declared twice")
-            accepted_parameters(operation)  # every operation must know its parameters before it is served
+            check_declaration(operation)
             table[operation.name] = operation
     return table
 
 
+def check_declaration(operation: Operation) -> None:
+    """Refuse to serve an operation that does not know its parameters, or checks no permission without saying why."""
+    accepted_parameters(operation)
+    if operation.iam_action is None and not (operation.system_only or operation.no_permission):
+        raise RuntimeError(f"{operation.name} checks no permission: say why (no_permission)")
+
+
 #: Passed by ``run`` itself, never by a caller.
-_RUN_ARGUMENTS = frozenset({"account", "actor", "request"})
+_RUN_ARGUMENTS = frozenset({"account", "actor", "request", "target"})
 
 
 def parameters_of(*functions: Callable[..., Any], also: Iterable[str] = ()) -> frozenset[str]:
@@ -159,21 +191,24 @@ def run(
     call = Call(actor=actor, account=account, params=params, request=request)
     resource = "*"
     try:
-        resource = operation.resource(call) if operation.resource else "*"
         with transaction.atomic():
+            if operation.target is not None:
+                call = replace(call, target=operation.target(call))
+            resource = operation.resource(call) if operation.resource else "*"
             if operation.system_only and not actor.is_system:
                 raise AccessDenied(
                     authorization.denial_message(
                         actor, f"iamconsole:{name}", resource, "because only iamconsole itself may"
                     )
                 )
-            if operation.iam_action is not None:
-                extra = operation.context(call) if operation.context else {}
-                authorization.authorize(actor, operation.iam_action, resource, context=extra, request=request)
-                for action, build in operation.also_requires:
-                    authorization.authorize(actor, action, build(call), request=request)
+            if operation.iam_action is not None and not (operation.waived and operation.waived(call)):
+                _authorize(operation, operation.iam_action, call, resource)
             _refuse_unsupported(operation, params)
             kwargs = dict(params)
+            if operation.customer_managed_only:
+                _refuse_aws_managed_write(operation, call)
+            if operation.implicit_user:
+                kwargs["user_name"] = implicit_user_name(actor, params.get("user_name"))
             if operation.account_scoped:
                 if account is None:
                     raise NoSuchEntity(f"The account {actor.account_id or '(none)'} cannot be found.")
@@ -182,6 +217,8 @@ def run(
                 kwargs["actor"] = actor
             if operation.takes_request:
                 kwargs["request"] = request
+            if operation.takes_target:
+                kwargs["target"] = call.target
             result = operation.handler(**kwargs)
             if not operation.read_only or settings.IAM_AUDIT_READS:
                 details = operation.audit_details(result) if operation.audit_details else None
@@ -192,6 +229,54 @@ def run(
         with transaction.atomic():
             _record(operation, call, resource, outcome=outcome, error=exc)
         raise
+
+
+def _permissions(
+    operation: Operation, action: str, call: Call, resource: str
+) -> Iterator[tuple[str, str, Mapping[str, Any], authorization.ResourcePolicy | None]]:
+    """Every permission the call needs, as (action, resource, context, resource policy): the operation's ``action``
+    and its further actions with its context and resource policy, then each ``also_requires`` on its own resource."""
+    extra = operation.context(call) if operation.context else {}
+    resource_policy = operation.resource_policy(call) if operation.resource_policy else None
+    for needed in (action, *(operation.further_actions(call) if operation.further_actions else ())):
+        yield needed, resource, extra, resource_policy
+    for needed, build in operation.also_requires:
+        yield needed, build(call), {}, None
+
+
+def _authorize(operation: Operation, action: str, call: Call, resource: str) -> None:
+    """Raise ``AccessDenied`` unless every permission the call needs is granted.
+
+    Credentials that may never call ``action`` are refused first, before the context is built (AssumeRole's context
+    checks an MFA code).
+    """
+    authorization.refuse_session_token_use(call.actor, action)
+    for needed, arn, extra, resource_policy in _permissions(operation, action, call, resource):
+        authorization.authorize(
+            call.actor, needed, arn, context=extra, request=call.request, resource_policy=resource_policy
+        )
+
+
+def implicit_user_name(actor: Actor, user_name: str | None) -> str | None:
+    """The user an operation acts on when ``UserName`` is left out: the calling IAM user, or None for root.
+
+    AWS infers the user from the credentials; other principals must name one.
+    """
+    if user_name:
+        return user_name
+    if actor.kind is ActorKind.USER:
+        return actor.name
+    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
+        return None
+    raise ValidationError("Must specify userName when calling with non-User credentials", field="user_name")
+
+
+def _refuse_aws_managed_write(operation: Operation, call: Call) -> None:
+    policy_arn = str(call.params.get("policy_arn") or "")
+    action = operation.iam_action or operation.name
+    if is_aws_managed_policy_arn(policy_arn):
+        reason = f"because no resource-based policy allows the {action} action"
+        raise AccessDenied(authorization.denial_message(call.actor, action, policy_arn, reason))
 
 
 def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:
@@ -244,17 +329,22 @@ def can_run(
     operation = get_operation(name)
     if operation.system_only:
         return actor.is_system
-    if operation.iam_action is None:
+    action = operation.iam_action
+    if action is None:
         return True
     request = request or RequestContext()
     account = account_selectors.find_account(actor.account_id) if actor.account_id else None
     call = Call(actor=actor, account=account, params=dict(params or {}), request=request)
     try:
-        resource = operation.resource(call) if operation.resource else "*"
-        context = operation.context(call) if operation.context else {}
-        required = ((operation.iam_action, resource, context), *((a, b(call), {}) for a, b in operation.also_requires))
+        with transaction.atomic():  # a target lookup may lock its row, as in run
+            if operation.target is not None:
+                call = replace(call, target=operation.target(call))
+            if operation.waived and operation.waived(call):
+                return True
+            resource = operation.resource(call) if operation.resource else "*"
+            return all(
+                authorization.is_allowed(actor, needed, arn, context=extra, request=request, resource_policy=policy)
+                for needed, arn, extra, policy in _permissions(operation, action, call, resource)
+            )
     except IamError:
         return False
-    return all(
-        authorization.is_allowed(actor, action, arn, context=extra, request=request) for action, arn, extra in required
-    )

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "aws_managed_policies.json.gz"
-AWS_MANAGED_POLICY_ARN_PREFIX = "arn:aws:iam::aws:policy/"
 SERVICE_LINKED_ROLE_POLICY_PATH = "/aws-service-role/"
 
 
@@ -96,12 +95,3 @@ def get_by_arn(arn: str) -> AwsManagedPolicy | None:
 def get_by_name(name: str) -> AwsManagedPolicy | None:
     """The AWS managed policy named exactly ``name`` (names are unique across paths), or None."""
     return _catalogue().by_name.get(name)
-
-
-def is_aws_managed_arn(arn: str) -> bool:
-    """Whether ``arn`` lies in AWS's managed-policy namespace ``arn:aws:iam::aws:policy/``.
-
-    Such an ARN is never the caller's own policy: writes to it fail in AWS whether or not the
-    policy exists.
-    """
-    return arn.startswith(AWS_MANAGED_POLICY_ARN_PREFIX)

@@ -1,29 +1,24 @@
 """The policies app's operations: customer managed policies, their versions and tags, ValidatePolicy, and the
 custom-policy simulator (SimulateCustomPolicy, GetContextKeysForCustomPolicy).
 
-GetPolicy, ListPolicies, DeletePolicy and ListEntitiesForPolicy need attachments and usage counts, so they are
-declared in ``identities.operations.policy_usage``; the resource and context builders here serve both.
-Writes naming an AWS managed policy are denied as AWS denies them: the policy belongs to the ``aws`` account, and no
-resource-based policy lets another account change it.
+GetPolicy, ListPolicies, DeletePolicy and ListEntitiesForPolicy need attachments and usage counts, which the
+identities app keeps: they call its policy-usage selectors and service (the policies models, services and selectors
+themselves stand on accounts only).
+Writes naming an AWS managed policy are denied as AWS denies them (``customer_managed_only``): the policy belongs to
+the ``aws`` account, and no resource-based policy lets another account change it.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from accounts.models import Account
-from iamconsole import authorization
-from iamconsole.actors import Actor
-from iamconsole.arn import iam_arn
+from iamconsole.arn import iam_arn, is_aws_managed_policy_arn
 from iamconsole.condition_keys import request_tags_context, tag_context, untag_context
-from iamconsole.errors import (
-    AccessDenied,
-    IamError,
-)
+from iamconsole.errors import IamError
 from iamconsole.operations import Call, Operation
-from policies import aws_managed, selectors, services, simulation
+from identities.selectors import policy_usage as usage_selectors
+from identities.services import policy_usage as usage_services
+from policies import selectors, services, simulation
 
 
 def policy_resource(call: Call) -> str:
@@ -40,7 +35,7 @@ def new_policy_resource(call: Call) -> str:
 def resource_tags_context(call: Call) -> dict[str, Any]:
     """``aws:ResourceTag/KEY`` for each tag of the policy the request names (none when it does not exist yet)."""
     arn = call.params.get("policy_arn")
-    if call.account is None or not isinstance(arn, str) or aws_managed.is_aws_managed_arn(arn):
+    if call.account is None or not isinstance(arn, str) or is_aws_managed_policy_arn(arn):
         return {}
     try:
         policy = selectors.get_policy_by_arn(account=call.account, policy_arn=arn)
@@ -49,29 +44,25 @@ def resource_tags_context(call: Call) -> dict[str, Any]:
     return {f"aws:ResourceTag/{key}": value for key, value in policy.tags.items()}
 
 
-def deny_aws_managed_write(actor: Actor, action: str, policy_arn: str) -> None:
-    """Refuse a write to an AWS managed policy in AWS's cross-account form of AccessDenied."""
-    if aws_managed.is_aws_managed_arn(policy_arn):
-        raise AccessDenied(
-            authorization.denial_message(
-                actor, action, policy_arn, f"because no resource-based policy allows the {action} action"
-            )
-        )
-
-
-def customer_policy_write(action: str, service: Callable[..., Any]) -> Callable[..., Any]:
-    """The handler of a write to a customer managed policy: AWS managed ARNs are denied before the service runs."""
-
-    # Wrapped, so its signature (and so the operation's parameters) is the service's.
-    @functools.wraps(service)
-    def handler(*, account: Account, actor: Actor, policy_arn: str, **params: Any) -> Any:
-        deny_aws_managed_write(actor, action, policy_arn)
-        return service(account=account, policy_arn=policy_arn, **params)
-
-    return handler
-
-
 OPERATIONS = (
+    Operation(
+        "GetPolicy", usage_selectors.get_policy, resource=policy_resource, context=resource_tags_context, read_only=True
+    ),
+    Operation("ListPolicies", usage_selectors.list_policies, read_only=True),
+    Operation(
+        "DeletePolicy",
+        usage_services.delete_policy,
+        resource=policy_resource,
+        context=resource_tags_context,
+        customer_managed_only=True,
+    ),
+    Operation(
+        "ListEntitiesForPolicy",
+        usage_selectors.list_entities_for_policy,
+        resource=policy_resource,
+        context=resource_tags_context,
+        read_only=True,
+    ),
     Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=request_tags_context),
     Operation(
         "GetPolicyVersion",
@@ -89,38 +80,38 @@ OPERATIONS = (
     ),
     Operation(
         "CreatePolicyVersion",
-        customer_policy_write("iam:CreatePolicyVersion", services.create_policy_version),
+        services.create_policy_version,
         resource=policy_resource,
         context=resource_tags_context,
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "SetDefaultPolicyVersion",
-        customer_policy_write("iam:SetDefaultPolicyVersion", services.set_default_policy_version),
+        services.set_default_policy_version,
         resource=policy_resource,
         context=resource_tags_context,
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "DeletePolicyVersion",
-        customer_policy_write("iam:DeletePolicyVersion", services.delete_policy_version),
+        services.delete_policy_version,
         resource=policy_resource,
         context=resource_tags_context,
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "TagPolicy",
-        customer_policy_write("iam:TagPolicy", services.tag_policy),
+        services.tag_policy,
         resource=policy_resource,
         context=tag_context(resource_tags_context),
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "UntagPolicy",
-        customer_policy_write("iam:UntagPolicy", services.untag_policy),
+        services.untag_policy,
         resource=policy_resource,
         context=untag_context(resource_tags_context),
-        takes_actor=True,
+        customer_managed_only=True,
     ),
     Operation(
         "ListPolicyTags",

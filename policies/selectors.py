@@ -1,8 +1,8 @@
 """Reads on managed policies and their versions, each scoped to one account (``NoSuchEntity`` outside it).
 
 A caller sees its own account's customer managed policies and every AWS managed policy (rows with no account, ARN
-account ``aws``). The AWS catalogue is put in the database on demand (``services.ensure_aws_managed_policies``), so
-any read that may name an AWS policy first makes sure it is there, at the cost of one ``exists()`` query.
+account ``aws``). Reads never write: the AWS catalogue is put in the database by ``make migrate`` (``manage.py
+syncawspolicies``), not by the first read that names an AWS policy.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat, Lower
 
 from accounts.models import Account
-from iamconsole.arn import parse_arn
+from iamconsole.arn import is_aws_managed_policy_arn, parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, ValidationError, constraint_error
 from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
-from policies import aws_managed, services
 from policies.models import ManagedPolicy, PolicyVersion
 
 
@@ -58,19 +57,13 @@ def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
     attachable."; a string that is not a policy ARN is ``InvalidInput``.
     """
     _check_arn(policy_arn)
-    if aws_managed.is_aws_managed_arn(policy_arn):
-        services.ensure_aws_managed_policies()
+    if is_aws_managed_policy_arn(policy_arn):
         policy = ManagedPolicy.objects.filter(account__isnull=True, arn=policy_arn).first()
     else:
         policy = ManagedPolicy.objects.filter(account=account, arn=policy_arn).first()
     if policy is None:
         raise not_found(policy_arn)
     return policy
-
-
-def get_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
-    """GetPolicy without the usage counts (``identities.selectors.get_policy`` adds them)."""
-    return get_policy_by_arn(account=account, policy_arn=policy_arn)
 
 
 def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
@@ -88,16 +81,12 @@ def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
 def policies_in_scope(
     *, account: Account, scope: str = PolicyScope.ALL, path_prefix: str = "/"
 ) -> QuerySet[ManagedPolicy]:
-    """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key.
-
-    ``Scope`` AWS or All loads the AWS catalogue first when the database does not hold it yet.
-    """
+    """The policies ListPolicies starts from: by ``Scope`` and ``PathPrefix``, annotated with the list sort key."""
     if scope not in PolicyScope.__members__.values():
         raise constraint_error("Scope", scope, "Member must satisfy enum value set: [All, AWS, Local]", field="scope")
     if scope == PolicyScope.LOCAL:
         policies = ManagedPolicy.objects.filter(account=account)
     else:
-        services.ensure_aws_managed_policies()
         policies = (
             ManagedPolicy.objects.filter(account__isnull=True)
             if scope == PolicyScope.AWS
@@ -106,22 +95,6 @@ def policies_in_scope(
     if path_prefix and path_prefix != "/":
         policies = policies.filter(path__startswith=path_prefix)
     return policies.annotate(**{LIST_KEY: Concat(Lower("name"), Value(" "), "arn")})
-
-
-def list_policies(
-    *,
-    account: Account,
-    scope: str = PolicyScope.ALL,
-    path_prefix: str = "/",
-    marker: str | None = None,
-    max_items: int | None = None,
-) -> Page[ManagedPolicy]:
-    """ListPolicies without the usage filters and counts (``identities.selectors.list_policies`` adds them).
-
-    Sorted by name ignoring case, one query per page whatever its size.
-    """
-    policies = policies_in_scope(account=account, scope=scope, path_prefix=path_prefix)
-    return paginate(policies, key=LIST_KEY, marker=marker, max_items=max_items)
 
 
 def get_policy_version(*, account: Account, policy_arn: str, version_id: str) -> PolicyVersion:

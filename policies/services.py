@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from iamconsole import domain, ids, quotas
-from iamconsole.arn import iam_arn
+from iamconsole.arn import iam_arn, is_aws_managed_policy_arn
 from iamconsole.errors import (
     AccessDenied,
     DeleteConflict,
@@ -114,12 +114,6 @@ def sync_aws_managed_policies() -> int:
         ignore_conflicts=True,
     )
     return len(missing)
-
-
-def ensure_aws_managed_policies() -> None:
-    """Load the AWS catalogue unless the database already holds it (one ``exists()`` query when it does)."""
-    if not ManagedPolicy.objects.filter(account__isnull=True).exists():
-        sync_aws_managed_policies()
 
 
 # --- value rules ----------------------------------------------------------------------------------------------------
@@ -238,7 +232,7 @@ def create_policy(
 
 def refuse_aws_managed(policy_arn: str) -> None:
     """AWS managed policies are never changed by callers: writes to ``arn:aws:iam::aws:policy/…`` are denied."""
-    if aws_managed.is_aws_managed_arn(policy_arn):
+    if is_aws_managed_policy_arn(policy_arn):
         raise AccessDenied(
             f"Policy {policy_arn} is an AWS managed policy: it cannot be modified or deleted.", field="policy_arn"
         )
@@ -257,8 +251,8 @@ def lock_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
 
 
 @transaction.atomic
-def delete_policy(*, account: Account, policy_arn: str) -> None:
-    """Delete a customer managed policy and its default version (DeletePolicy).
+def delete_detached_policy(*, account: Account, policy_arn: str) -> None:
+    """Delete a customer managed policy nothing uses any more, and its default version (DeletePolicy's last step).
 
     ``DeleteConflict`` while it holds versions other than the default, or while anything still refers to it (the
     database refuses; ``identities.services.delete_policy`` checks attachments and boundaries first, with AWS's

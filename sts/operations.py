@@ -1,16 +1,22 @@
 """The sts app's operations: AssumeRole, GetSessionToken, GetFederationToken, GetCallerIdentity, GetAccessKeyInfo,
 and iamconsole's own session lists, revocations and expiry sweep.
 
-AssumeRole is not authorized by the generic identity check (``action=None``): who may assume a role is the trust
-policy's decision, taken in ``sts.trust`` with the caller's own policies, and a trust policy naming the caller allows
-the call with no identity policy at all. GetSessionToken needs no permission, as in AWS; GetCallerIdentity is never
-denied. GetFederationToken is authorized as ``sts:GetFederationToken`` on the ``federated-user/NAME`` ARN, with
+AssumeRole is authorized like every operation, as ``sts:AssumeRole`` on the role's ARN, with the role's trust policy
+as the resource policy the authorizer evaluates with the caller's own (mirroring "How to use trust policies with IAM
+roles" and "Cross-account policy evaluation logic" in the IAM User Guide): the trust policy must always allow the
+caller; in the role's account a statement naming the caller itself is enough, while one naming the account (``:root``)
+delegates to the account, so an identity policy must allow ``sts:AssumeRole`` too; across accounts both sides are
+needed. Session tags add ``sts:TagSession`` and a source identity ``sts:SetSourceIdentity``, decided the same way. A
+role that does not exist is refused exactly like a role that does not trust the caller, as AWS does.
+GetSessionToken needs no permission, as in AWS; GetCallerIdentity is never denied.
+GetFederationToken is authorized as ``sts:GetFederationToken`` on the ``federated-user/NAME`` ARN, with
 ``aws:RequestTag/*`` and ``aws:TagKeys`` for its session tags.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,20 +28,11 @@ from iamconsole.errors import AccessDenied
 from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
 from identities import services as identity_services
+from identities.models import Role
+from identities.operations.roles import on_role
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
-from sts import domain, selectors, services, trust
-
-
-def _role_arn_param(call: Call) -> str:
-    value = call.params.get("role_arn")
-    return value if isinstance(value, str) and value else "*"
-
-
-def _role_resource(call: Call) -> str:
-    """The ARN of the role named by ``role_name``, with its real path when it exists."""
-    name = str(call.params.get("role_name") or "")
-    path = selectors.role_path(account=call.account, role_name=name) if call.account is not None else "/"
-    return iam_arn(call.account_id, "role", name, path)
+from policies.engine import PolicyKind
+from sts import domain, selectors, services
 
 
 def _federated_user_resource(call: Call) -> str:
@@ -73,33 +70,104 @@ def _mfa_moment(account: Account, actor: Actor, mfa: tuple[str, str] | None) -> 
     )
 
 
-def _assume_role(
-    *,
-    account: Account,
-    actor: Actor,
-    request: RequestContext,
-    provided_contexts: Any = None,
-    minimum_session_token_size: Any = None,
-    **params: Any,
-) -> services.AssumedRole:
-    data = domain.assume_role_input(**params)
-    # AssumeRole skips the generic check (the trust policy decides), but a federated user still may not call it.
-    authorization.refuse_session_token_use(actor, "sts:AssumeRole")
-    if actor.kind is ActorKind.ROOT:
-        raise AccessDenied(trust.ROOT_REFUSAL)
-    mfa_at = _mfa_moment(account, actor, data.mfa)
-    role = selectors.find_role_by_arn(data.role_arn)
-    attributes = services.session_attributes(actor, data)
-    role = trust.authorize_assume_role(
-        actor,
-        role,
-        data,
-        request,
-        trust.TrustRequest(
-            mfa_authenticated_at=mfa_at, source_identity=attributes.source_identity, session_tags=data.tags
-        ),
+@dataclass(slots=True)
+class RoleToAssume:
+    """An AssumeRole request checked and looked up once: the role (None when the ARN names none), the session's tags
+    and source identity after role chaining, and the MFA moment of the request's code."""
+
+    data: domain.AssumeRoleInput
+    role: Role | None
+    attributes: services.SessionAttributes
+    account: Account | None
+    actor: Actor
+    _mfa_checked: bool = False
+    _mfa_at: datetime | None = None
+
+    def mfa_authenticated_at(self) -> datetime | None:
+        """Checked when the trust policy's context first needs it (after the refusals of the root user and of
+        session-token credentials), and only once: a code is accepted once."""
+        if not self._mfa_checked:
+            self._mfa_at = _mfa_moment(self.account, self.actor, self.data.mfa) if self.account is not None else None
+            self._mfa_checked = True
+        return self._mfa_at
+
+
+def _role_to_assume(call: Call) -> RoleToAssume:
+    data = domain.assume_role_input(**call.params)
+    return RoleToAssume(
+        data=data,
+        role=selectors.find_role_by_arn(data.role_arn),
+        attributes=services.session_attributes(call.actor, data),
+        account=call.account,
+        actor=call.actor,
     )
-    return services.assume_role(role=role, caller=actor, data=data, mfa_authenticated_at=mfa_at, region=request.region)
+
+
+def _assumed_role_resource(call: Call) -> str:
+    """The role's ARN with its path, the resource AWS authorizes ``sts:AssumeRole`` against (the requested ARN when
+    it names no role)."""
+    target: RoleToAssume = call.target
+    if target.role is None:
+        return target.data.role_arn
+    return iam_arn(target.role.account.account_id, "role", target.role.name, target.role.path)
+
+
+def _trust_policy(call: Call) -> authorization.ResourcePolicy:
+    """The role's trust policy: it must always allow the caller (a role that does not exist trusts nobody)."""
+    role = call.target.role
+    return authorization.ResourcePolicy(
+        role.assume_role_policy_document if role is not None else None, PolicyKind.TRUST, required=True
+    )
+
+
+def _trust_context(call: Call) -> Mapping[str, Any]:
+    """What a trust policy's conditions see beyond the caller's own keys: ``sts:RoleSessionName``,
+    ``sts:ExternalId``, ``sts:SourceIdentity``, ``sts:TransitiveTagKeys``, the session tags as ``aws:RequestTag/*``
+    and ``aws:TagKeys``, and the MFA moment of the request's own code."""
+    target: RoleToAssume = call.target
+    data = target.data
+    context: dict[str, Any] = {"sts:RoleSessionName": data.role_session_name}
+    if data.external_id is not None:
+        context["sts:ExternalId"] = data.external_id
+    if target.attributes.source_identity is not None:
+        context["sts:SourceIdentity"] = target.attributes.source_identity
+    if data.transitive_tag_keys:
+        context["sts:TransitiveTagKeys"] = list(data.transitive_tag_keys)
+    if data.tags:
+        context.update({f"aws:RequestTag/{key}": value for key, value in data.tags.items()})
+        context["aws:TagKeys"] = list(data.tags)
+    mfa_at = target.mfa_authenticated_at()
+    if mfa_at is not None:
+        age = (call.request.time - mfa_at).total_seconds()
+        context["aws:MultiFactorAuthPresent"] = True
+        context["aws:MultiFactorAuthAge"] = str(int(age))
+    return context
+
+
+def _session_actions(call: Call) -> list[str]:
+    """``sts:TagSession`` for session tags and ``sts:SetSourceIdentity`` for a source identity, as AWS asks."""
+    target: RoleToAssume = call.target
+    actions = []
+    if target.data.tags:
+        actions.append("sts:TagSession")
+    if target.attributes.source_identity is not None:
+        actions.append("sts:SetSourceIdentity")
+    return actions
+
+
+def _assume_role(
+    *, actor: Actor, request: RequestContext, target: RoleToAssume, **checked: Any
+) -> services.AssumedRole:
+    """Issue the session; the parameters (``checked``) were checked and read into ``target.data`` already."""
+    if target.role is None:  # never: the authorizer refuses a role that does not exist, as it trusts nobody
+        raise RuntimeError("AssumeRole reached its handler without a role")
+    return services.assume_role(
+        role=target.role,
+        caller=actor,
+        data=target.data,
+        mfa_authenticated_at=target.mfa_authenticated_at(),
+        region=request.region,
+    )
 
 
 def _get_session_token(
@@ -111,9 +179,8 @@ def _get_session_token(
     token_code: Any = None,
     minimum_session_token_size: Any = None,
 ) -> services.SessionToken:
-    if actor.session_pk is not None or actor.kind not in (ActorKind.USER, ActorKind.ROOT):
-        raise AccessDenied("Cannot call GetSessionToken with session credentials")
-    domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
+    # No permission is needed, but session credentials are refused, before any MFA code is checked.
+    authorization.refuse_session_token_use(actor, "sts:GetSessionToken")
     mfa = domain.validate_mfa(serial_number, token_code)
     mfa_at = _mfa_moment(account, actor, mfa) if mfa is not None else None
     return services.get_session_token(
@@ -143,13 +210,25 @@ OPERATIONS = (
         "AssumeRole",
         _assume_role,
         service="sts",
-        action=None,
-        resource=_role_arn_param,
+        target=_role_to_assume,
+        takes_target=True,
+        resource=_assumed_role_resource,
+        resource_policy=_trust_policy,
+        context=_trust_context,
+        further_actions=_session_actions,
         takes_actor=True,
         takes_request=True,
+        account_scoped=False,
         parameters=parameters_of(domain.assume_role_input, also=("provided_contexts", "minimum_session_token_size")),
     ),
-    Operation("GetSessionToken", _get_session_token, service="sts", action=None, takes_actor=True),
+    Operation(
+        "GetSessionToken",
+        _get_session_token,
+        service="sts",
+        action=None,
+        no_permission="AWS lets every IAM user and the root user call it; the credentials keep the caller's rights",
+        takes_actor=True,
+    ),
     Operation(
         "GetFederationToken",
         _get_federation_token,
@@ -163,23 +242,17 @@ OPERATIONS = (
         selectors.get_caller_identity,
         service="sts",
         action=None,
+        no_permission="AWS never denies it: every principal may ask who it is",
         read_only=True,
         takes_actor=True,
         account_scoped=False,
     ),
     Operation("GetAccessKeyInfo", selectors.get_access_key_info, service="sts", read_only=True, account_scoped=False),
     # iamconsole's own: who holds credentials for a role or an account, and revoking them.
-    Operation(
-        "ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", resource=_role_resource, read_only=True
-    ),
+    on_role("ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", read_only=True),
     Operation("ListAccountSessions", selectors.list_account_sessions, action="iam:ListRoles", read_only=True),
-    Operation("RevokeRoleSession", services.revoke_role_session, action="iam:PutRolePolicy", resource=_role_resource),
-    Operation(
-        "RevokeOlderRoleSessions",
-        services.revoke_older_role_sessions,
-        action="iam:PutRolePolicy",
-        resource=_role_resource,
-    ),
+    on_role("RevokeRoleSession", services.revoke_role_session, action="iam:PutRolePolicy"),
+    on_role("RevokeOlderRoleSessions", services.revoke_older_role_sessions, action="iam:PutRolePolicy"),
     Operation(
         "PurgeExpiredSessions",
         services.purge_expired_sessions,

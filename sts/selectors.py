@@ -100,12 +100,6 @@ def list_account_sessions(
     return paginate(sessions, key="pk", marker=marker, max_items=max_items)
 
 
-def role_path(*, account: Account, role_name: str) -> str:
-    """The path of the named role, or ``/`` when it does not exist (to name the resource of a request)."""
-    path = Role.objects.filter(account=account, name__iexact=role_name).values_list("path", flat=True).first()
-    return path or "/"
-
-
 @dataclass(frozen=True, slots=True)
 class TemporaryKey:
     """Temporary credentials as authentication needs them, read in one precomposed query (no ORM compilation).

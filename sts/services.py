@@ -1,8 +1,8 @@
 """Writes on temporary credentials: AssumeRole, GetSessionToken, GetFederationToken, revocation, and the expiry sweep.
 
 Each function mirrors one STS action (or one of iamconsole's own, named in the same form) and applies its rules in
-one transaction. They do not authorize: the trust-policy decision for AssumeRole is taken above them, in
-``sts.trust``, through ``iamconsole.operations.run``.
+one transaction. They do not authorize: the trust-policy decision for AssumeRole (and the refusal of the root user) is
+taken above them, by ``iamconsole.authorization`` through ``iamconsole.operations.run``.
 
 Credentials are an ``ASIA…`` key id, a 40-character secret (encrypted at rest) and a long random session token of
 which only a keyed digest is kept; the token also names its key id, so a token is bound to its key.
@@ -29,7 +29,6 @@ from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn
 from iamconsole.domain import MAX_TAGS
 from iamconsole.errors import (
-    AccessDenied,
     NoSuchEntity,
     PackedPolicyTooLarge,
     ValidationError,
@@ -238,8 +237,6 @@ def assume_role(
     request whose packed session policies and tags exceed the allotment is ``PackedPolicyTooLarge``. The session ARN
     never carries the role's path. Updates the role's last use (GetRole's ``RoleLastUsed``).
     """
-    if caller.is_root:
-        raise AccessDenied("Roles may not be assumed by root accounts.")
     chained = caller.kind is ActorKind.ROLE_SESSION
     duration = _role_duration(role, data.duration_seconds, chained)
     attributes = session_attributes(caller, data)
@@ -292,10 +289,8 @@ def get_session_token(
     """Issue session credentials for an IAM user or the root user (GetSessionToken).
 
     900–129,600 seconds, 43,200 by default; for the root user a longer request (and the default) is cut to one
-    hour. Refused with ``AccessDenied`` when called with session credentials (role sessions included).
+    hour. Only long-term credentials may call it: ``iamconsole.authorization`` refuses session credentials.
     """
-    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
-        raise AccessDenied("Cannot call GetSessionToken with session credentials")
     requested = domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
     duration = requested or domain.SESSION_TOKEN_DEFAULT_DURATION
     if caller.is_root:
@@ -319,22 +314,18 @@ def get_session_token(
 
 # --- GetFederationToken --------------------------------------------------------------------------------------------
 
-FEDERATION_SESSION_REFUSAL = "Cannot call GetFederationToken with session credentials"
-
 
 @transaction.atomic
 def get_federation_token(*, account: Account, caller: Actor, data: domain.FederationTokenInput) -> FederationToken:
     """Issue credentials for the federated user ``data.name`` on behalf of an IAM user or the root user.
 
-    Mirrors GetFederationToken: only long-term credentials may call it (``AccessDenied`` "Cannot call
-    GetFederationToken with session credentials" otherwise); 900–129,600 seconds, 43,200 by default, and for the root
+    Mirrors GetFederationToken: only long-term credentials may call it (``iamconsole.authorization`` refuses
+    session credentials); 900–129,600 seconds, 43,200 by default, and for the root
     user a longer request (and the default) is cut to one hour. The session policies and tags are kept with the
     session and ``PackedPolicyTooLarge`` refuses them above the allotment. The federated user is
     ``arn:aws:sts::ACCOUNT:federated-user/NAME`` with id ``ACCOUNT:NAME``; its permissions are the caller's
     identity-based policies narrowed by the session policies, evaluated at each request.
     """
-    if caller.session_pk is not None or caller.kind not in (ActorKind.USER, ActorKind.ROOT):
-        raise AccessDenied(FEDERATION_SESSION_REFUSAL)
     packed = packed_policy_size(data.policy, data.policy_arns, data.tags)
     duration = data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION
     if caller.is_root:

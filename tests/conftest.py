@@ -86,3 +86,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure_chromium.sh (make test does)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def aws_managed_policies(account: AccountFixture) -> None:
+    """The AWS managed policy catalogue in the database, as ``make migrate`` puts it there (reads never load it)."""
+    from iamconsole import operations
+
+    operations.run(Actor.system(), "SyncAwsManagedPolicies")

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from iamconsole import operations
-from iamconsole.actors import Actor, RequestContext, Source
+from iamconsole.actors import Actor, ActorKind, RequestContext, Source
 from iamconsole.errors import AccessDenied, InvalidAction, InvalidInput, ValidationError
 
 
@@ -115,3 +115,82 @@ def test_every_model_member_iamconsole_does_not_implement_is_refused_by_name(acc
             refused += 1
     # Not vacuous: today's models define members iamconsole leaves out (CreateLoginProfile's session duration).
     assert refused > 0
+
+
+def test_an_implicit_user_is_the_calling_user_and_other_sessions_must_name_one(account):
+    from tests.identities.policy_factory import actor_for
+
+    operations.run(account.root, "CreateUser", {"user_name": "caller"})
+    operations.run(
+        account.root,
+        "PutUserPolicy",
+        {
+            "user_name": "caller",
+            "policy_name": "keys",
+            "policy_document": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", '
+            '"Resource": "*"}]}',
+        },
+    )
+    caller = actor_for(account, "caller")
+    assert operations.run(caller, "GetUser", {}).name == "caller"
+    created = operations.run(caller, "CreateAccessKey", {})
+    assert created.access_key.user.name == "caller"
+    assert operations.run(account.root, "GetUser", {}).arn == f"arn:aws:iam::{account.account_id}:root"
+    session = Actor(
+        kind=ActorKind.ROLE_SESSION,
+        account_id=account.account_id,
+        arn=f"arn:aws:sts::{account.account_id}:assumed-role/R/s",
+        principal_id="AROAEXAMPLE:s",
+    )
+    with pytest.raises(ValidationError, match="Must specify userName when calling with non-User credentials"):
+        operations.implicit_user_name(session, None)
+
+
+def test_writes_to_an_aws_managed_policy_are_denied_before_the_service(account):
+    arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+    with pytest.raises(AccessDenied) as excinfo:
+        operations.run(account.root, "TagPolicy", {"policy_arn": arn, "tags": [{"key": "k", "value": "v"}]})
+    assert excinfo.value.message == (
+        f"User: arn:aws:iam::{account.account_id}:root is not authorized to perform: iam:TagPolicy on resource: "
+        f"{arn} because no resource-based policy allows the iam:TagPolicy action"
+    )
+
+
+TRUST_ANYONE = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, '
+    '"Action": "sts:AssumeRole"}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("operation", "params", "table"),
+    [
+        ("UntagUser", {"user_name": "target", "tag_keys": ["team"]}, "identities_user"),
+        ("DeleteUserPermissionsBoundary", {"user_name": "target"}, "identities_user"),
+        ("UntagRole", {"role_name": "target", "tag_keys": ["team"]}, "identities_role"),
+        ("DeleteRolePermissionsBoundary", {"role_name": "target"}, "identities_role"),
+    ],
+)
+def test_the_target_is_read_once_for_its_arn_tags_and_boundary(account, operation, params, table):
+    """The resource ARN (path), ``aws:ResourceTag/*`` and ``iam:PermissionsBoundary`` come from one read of the
+    user or role; the only other read of it is the service's own, which locks the row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tags = [{"key": "team", "value": "blue"}]
+    operations.run(account.root, "CreateUser", {"user_name": "target", "path": "/staff/", "tags": tags})
+    operations.run(
+        account.root,
+        "CreateRole",
+        {"role_name": "target", "path": "/app/", "assume_role_policy_document": TRUST_ANYONE, "tags": tags},
+    )
+    with CaptureQueriesContext(connection) as queries:
+        operations.run(account.root, operation, params)
+    reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+    ]
+    assert len(reads) == 2, reads
+    event = AuditEvent.objects.filter(event_name=operation).get()
+    kind = "user" if table == "identities_user" else "role"
+    path = "/staff/" if kind == "user" else "/app/"
+    assert event.resource_arn == f"arn:aws:iam::{account.account_id}:{kind}{path}target"

@@ -1,38 +1,56 @@
-"""Resource and parameter builders shared by the identities operations."""
+"""Resource and context builders shared by the identities operations, reading the target user looked up once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from iamconsole.actors import Actor, ActorKind
+from iamconsole.actors import ActorKind
 from iamconsole.arn import iam_arn, root_arn
-from iamconsole.errors import ValidationError
-from iamconsole.operations import Call
+from iamconsole.operations import Call, Operation
 from identities import selectors
+from identities.selectors import EntityFacts
 
 
-def implicit_user_name(actor: Actor, user_name: str | None) -> str | None:
-    """The user an operation acts on when ``UserName`` is left out: the calling IAM user, or None for root.
+def _named_user(call: Call) -> str | None:
+    name = call.params.get("user_name")
+    if name:
+        return str(name)
+    return call.actor.name if call.actor.kind is ActorKind.USER else None
 
-    AWS infers the user from the credentials; other principals must name one.
-    """
-    if user_name:
-        return user_name
-    if actor.kind is ActorKind.USER:
-        return actor.name
-    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
+
+def target_user(call: Call) -> EntityFacts | None:
+    """The user the request names, or the calling IAM user when it names none (None when there is no such user):
+    the operations on users look it up once, as their ``target``."""
+    name = _named_user(call)
+    if name is None or call.account is None:
         return None
-    raise ValidationError("Must specify userName when calling with non-User credentials", field="user_name")
+    return selectors.user_facts(account=call.account, user_name=name)
 
 
-def user_resource(call: Call, param: str = "user_name") -> str:
-    """The ARN of the user named by ``param`` (with its real path when it exists), or of the caller."""
-    name: Any = call.params.get(param)
+def user_of(call: Call) -> EntityFacts | None:
+    """The call's target user (looked up here when the operation's target is something else, or none)."""
+    return call.target if isinstance(call.target, EntityFacts) else target_user(call)
+
+
+def user_resource(call: Call) -> str:
+    """The ARN of the user the request names (with its real path when it exists), or of the caller."""
+    name = call.params.get("user_name")
     if not name:
         if call.actor.kind is ActorKind.USER:
             return call.actor.arn
         return root_arn(call.account_id)
-    path = "/"
-    if call.account is not None:
-        path = selectors.user_path(account=call.account, user_name=str(name))
-    return iam_arn(call.account_id, "user", str(name), path)
+    user = user_of(call)
+    return iam_arn(call.account_id, "user", str(name), user.path if user is not None else "/")
+
+
+def user_tags_context(call: Call) -> dict[str, str]:
+    """``aws:ResourceTag/KEY`` for each tag of the existing user the request names (or of the calling user)."""
+    user = user_of(call)
+    return {f"aws:ResourceTag/{key}": value for key, value in (user.tags if user is not None else {}).items()}
+
+
+def on_user(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
+    """An operation on the user the request names (or the calling user): authorized on the user's ARN, the user
+    looked up once as the call's target."""
+    return Operation(name, handler, resource=user_resource, target=target_user, **options)

@@ -10,8 +10,7 @@ from __future__ import annotations
 from iamconsole.arn import iam_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import user_resource
-from identities.operations.users import resource_tags_context
+from identities.operations.common import on_user, user_tags_context
 
 
 def group_resource(call: Call) -> str:
@@ -37,11 +36,5 @@ OPERATIONS = (
     Operation("DeleteGroup", services.delete_group, resource=group_resource),
     Operation("AddUserToGroup", services.add_user_to_group, resource=group_resource),
     Operation("RemoveUserFromGroup", services.remove_user_from_group, resource=group_resource),
-    Operation(
-        "ListGroupsForUser",
-        selectors.list_groups_for_user,
-        resource=user_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
+    on_user("ListGroupsForUser", selectors.list_groups_for_user, context=user_tags_context, read_only=True),
 )

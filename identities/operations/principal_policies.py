@@ -11,9 +11,8 @@ from typing import Any
 
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import user_resource
+from identities.operations.common import on_user, user_tags_context
 from identities.operations.groups import group_resource
-from identities.operations.users import resource_tags_context
 
 
 def _policy_arn_context(call: Call) -> Mapping[str, Any]:
@@ -21,39 +20,19 @@ def _policy_arn_context(call: Call) -> Mapping[str, Any]:
 
 
 def _user_policy_arn_context(call: Call) -> Mapping[str, Any]:
-    return {**resource_tags_context(call), **_policy_arn_context(call)}
+    return {**user_tags_context(call), **_policy_arn_context(call)}
 
 
 OPERATIONS = (
-    Operation(
-        "AttachUserPolicy", services.attach_user_policy, resource=user_resource, context=_user_policy_arn_context
+    on_user("AttachUserPolicy", services.attach_user_policy, context=_user_policy_arn_context),
+    on_user("DetachUserPolicy", services.detach_user_policy, context=_user_policy_arn_context),
+    on_user(
+        "ListAttachedUserPolicies", selectors.list_attached_user_policies, context=user_tags_context, read_only=True
     ),
-    Operation(
-        "DetachUserPolicy", services.detach_user_policy, resource=user_resource, context=_user_policy_arn_context
-    ),
-    Operation(
-        "ListAttachedUserPolicies",
-        selectors.list_attached_user_policies,
-        resource=user_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
-    Operation("PutUserPolicy", services.put_user_policy, resource=user_resource, context=resource_tags_context),
-    Operation(
-        "GetUserPolicy",
-        selectors.get_user_policy,
-        resource=user_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
-    Operation(
-        "ListUserPolicies",
-        selectors.list_user_policies,
-        resource=user_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
-    Operation("DeleteUserPolicy", services.delete_user_policy, resource=user_resource, context=resource_tags_context),
+    on_user("PutUserPolicy", services.put_user_policy, context=user_tags_context),
+    on_user("GetUserPolicy", selectors.get_user_policy, context=user_tags_context, read_only=True),
+    on_user("ListUserPolicies", selectors.list_user_policies, context=user_tags_context, read_only=True),
+    on_user("DeleteUserPolicy", services.delete_user_policy, context=user_tags_context),
     Operation("AttachGroupPolicy", services.attach_group_policy, resource=group_resource, context=_policy_arn_context),
     Operation("DetachGroupPolicy", services.detach_group_policy, resource=group_resource, context=_policy_arn_context),
     Operation(

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from iamconsole.operations import Call, Operation
+from iamconsole.operations import Call
 from identities import selectors, services
-from identities.operations.roles import role_resource, role_tags_context
+from identities.operations.roles import on_role, role_tags_context
 
 
 def _policy_arn_context(call: Call) -> Mapping[str, Any]:
@@ -19,25 +19,13 @@ def _policy_arn_context(call: Call) -> Mapping[str, Any]:
 
 
 OPERATIONS = (
-    Operation("AttachRolePolicy", services.attach_role_policy, resource=role_resource, context=_policy_arn_context),
-    Operation("DetachRolePolicy", services.detach_role_policy, resource=role_resource, context=_policy_arn_context),
-    Operation(
-        "ListAttachedRolePolicies",
-        selectors.list_attached_role_policies,
-        resource=role_resource,
-        context=role_tags_context,
-        read_only=True,
+    on_role("AttachRolePolicy", services.attach_role_policy, context=_policy_arn_context),
+    on_role("DetachRolePolicy", services.detach_role_policy, context=_policy_arn_context),
+    on_role(
+        "ListAttachedRolePolicies", selectors.list_attached_role_policies, context=role_tags_context, read_only=True
     ),
-    Operation("PutRolePolicy", services.put_role_policy, resource=role_resource, context=role_tags_context),
-    Operation(
-        "GetRolePolicy", selectors.get_role_policy, resource=role_resource, context=role_tags_context, read_only=True
-    ),
-    Operation(
-        "ListRolePolicies",
-        selectors.list_role_policies,
-        resource=role_resource,
-        context=role_tags_context,
-        read_only=True,
-    ),
-    Operation("DeleteRolePolicy", services.delete_role_policy, resource=role_resource, context=role_tags_context),
+    on_role("PutRolePolicy", services.put_role_policy, context=role_tags_context),
+    on_role("GetRolePolicy", selectors.get_role_policy, context=role_tags_context, read_only=True),
+    on_role("ListRolePolicies", selectors.list_role_policies, context=role_tags_context, read_only=True),
+    on_role("DeleteRolePolicy", services.delete_role_policy, context=role_tags_context),
 )

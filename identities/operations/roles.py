@@ -10,31 +10,46 @@ ListRoles is authorized against ``arn:aws:iam::ACCOUNT:role/``, as AWS names it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
+from identities.selectors import EntityFacts
 
 
-def role_resource(call: Call, param: str = "role_name") -> str:
-    """The ARN of the role named by ``param``, with its real path when it exists."""
-    name = str(call.params.get(param) or "")
-    path = "/"
-    if call.account is not None and name:
-        path = selectors.role_path(account=call.account, role_name=name)
-    return iam_arn(call.account_id, "role", name, path)
-
-
-def role_tags_context(call: Call, param: str = "role_name") -> dict[str, Any]:
-    """``aws:ResourceTag/KEY`` for each tag of the existing role the request names."""
-    name = call.params.get(param)
+def target_role(call: Call) -> EntityFacts | None:
+    """The role the request names (None when there is none): the operations on roles look it up once, as their
+    ``target``."""
+    name = call.params.get("role_name")
     if not name or call.account is None:
-        return {}
-    tags = selectors.role_tags(account=call.account, role_name=str(name))
-    return {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
+        return None
+    return selectors.role_facts(account=call.account, role_name=str(name))
+
+
+def role_of(call: Call) -> EntityFacts | None:
+    """The call's target role (looked up here when the operation's target is something else, or none)."""
+    return call.target if isinstance(call.target, EntityFacts) else target_role(call)
+
+
+def role_resource(call: Call) -> str:
+    """The ARN of the role the request names, with its real path when it exists."""
+    role = role_of(call)
+    return iam_arn(call.account_id, "role", str(call.params.get("role_name") or ""), role.path if role else "/")
+
+
+def role_tags_context(call: Call) -> dict[str, Any]:
+    """``aws:ResourceTag/KEY`` for each tag of the existing role the request names."""
+    role = role_of(call)
+    return {f"aws:ResourceTag/{key}": value for key, value in (role.tags if role else {}).items()}
+
+
+def on_role(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
+    """An operation on the role the request names: authorized on the role's ARN, the role looked up once as the
+    call's target."""
+    return Operation(name, handler, resource=role_resource, target=target_role, **options)
 
 
 def _create_resource(call: Call) -> str:
@@ -43,11 +58,11 @@ def _create_resource(call: Call) -> str:
 
 
 def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
+    """The role's tags and the boundary being removed as ``iam:PermissionsBoundary``."""
     context = role_tags_context(call)
-    if call.account is not None:
-        role = selectors.get_role(account=call.account, role_name=str(call.params.get("role_name")))
-        if role.permissions_boundary is not None:
-            context["iam:PermissionsBoundary"] = role.permissions_boundary.arn
+    role = role_of(call)
+    if role is not None and role.permissions_boundary_arn:
+        context["iam:PermissionsBoundary"] = role.permissions_boundary_arn
     return context
 
 
@@ -57,31 +72,21 @@ def _roles_resource(call: Call) -> str:
 
 OPERATIONS = (
     Operation("CreateRole", services.create_role, resource=_create_resource, context=creation_context),
-    Operation("GetRole", selectors.get_role, resource=role_resource, context=role_tags_context, read_only=True),
+    on_role("GetRole", selectors.get_role, context=role_tags_context, read_only=True),
     Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True),
-    Operation("UpdateRole", services.update_role, resource=role_resource, context=role_tags_context),
-    Operation(
-        "UpdateRoleDescription", services.update_role_description, resource=role_resource, context=role_tags_context
-    ),
-    Operation(
-        "UpdateAssumeRolePolicy", services.update_assume_role_policy, resource=role_resource, context=role_tags_context
-    ),
-    Operation("DeleteRole", services.delete_role, resource=role_resource, context=role_tags_context),
-    Operation("TagRole", services.tag_role, resource=role_resource, context=tag_context(role_tags_context)),
-    Operation("UntagRole", services.untag_role, resource=role_resource, context=untag_context(role_tags_context)),
-    Operation(
-        "ListRoleTags", selectors.list_role_tags, resource=role_resource, context=role_tags_context, read_only=True
-    ),
-    Operation(
+    on_role("UpdateRole", services.update_role, context=role_tags_context),
+    on_role("UpdateRoleDescription", services.update_role_description, context=role_tags_context),
+    on_role("UpdateAssumeRolePolicy", services.update_assume_role_policy, context=role_tags_context),
+    on_role("DeleteRole", services.delete_role, context=role_tags_context),
+    on_role("TagRole", services.tag_role, context=tag_context(role_tags_context)),
+    on_role("UntagRole", services.untag_role, context=untag_context(role_tags_context)),
+    on_role("ListRoleTags", selectors.list_role_tags, context=role_tags_context, read_only=True),
+    on_role(
         "PutRolePermissionsBoundary",
         services.put_role_permissions_boundary,
-        resource=role_resource,
         context=put_boundary_context(role_tags_context),
     ),
-    Operation(
-        "DeleteRolePermissionsBoundary",
-        services.delete_role_permissions_boundary,
-        resource=role_resource,
-        context=_delete_boundary_context,
+    on_role(
+        "DeleteRolePermissionsBoundary", services.delete_role_permissions_boundary, context=_delete_boundary_context
     ),
 )

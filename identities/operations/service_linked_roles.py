@@ -14,16 +14,9 @@ from typing import Any
 from iamconsole.arn import iam_arn
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.selectors.roles import role_path
+from identities.operations.roles import on_role
 from identities.selectors.service_linked_roles import DELETION_TASK_PREFIX
 from identities.services.service_linked_roles import SERVICE_ROLE_PATH_PREFIX
-
-
-def _role_resource(call: Call) -> str:
-    """The role's ARN with its real path (``/aws-service-role/<service>/``) when it exists."""
-    name = str(call.params.get("role_name") or "")
-    path = role_path(account=call.account, role_name=name) if call.account is not None else "/"
-    return iam_arn(call.account_id, "role", name, path)
 
 
 def _new_role_resource(call: Call) -> str:
@@ -60,7 +53,7 @@ OPERATIONS = (
         resource=_new_role_resource,
         context=_service_name_context,
     ),
-    Operation("DeleteServiceLinkedRole", services.delete_service_linked_role, resource=_role_resource),
+    on_role("DeleteServiceLinkedRole", services.delete_service_linked_role),
     Operation(
         "GetServiceLinkedRoleDeletionStatus",
         selectors.get_service_linked_role_deletion_status,
@@ -73,23 +66,20 @@ OPERATIONS = (
         action=None,
         system_only=True,
     ),
-    Operation(
+    on_role(
         "RegisterServiceLinkedRoleUsage",
         services.register_service_linked_role_usage,
         action="iamconsole:RegisterServiceLinkedRoleUsage",
-        resource=_role_resource,
     ),
-    Operation(
+    on_role(
         "DeregisterServiceLinkedRoleUsage",
         services.deregister_service_linked_role_usage,
         action="iamconsole:DeregisterServiceLinkedRoleUsage",
-        resource=_role_resource,
     ),
-    Operation(
+    on_role(
         "ListServiceLinkedRoleUsages",
         selectors.list_service_linked_role_usages,
         action="iamconsole:ListServiceLinkedRoleUsages",
-        resource=_role_resource,
         read_only=True,
     ),
 )

@@ -11,30 +11,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from accounts.models import Account
-from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import user_resource
-
-
-def resource_tags_context(call: Call, param: str = "user_name") -> dict[str, Any]:
-    """``aws:ResourceTag/KEY`` for each tag of the existing user the request names (or of the calling user)."""
-    name = call.params.get(param) or (call.actor.name if call.actor.kind is ActorKind.USER else None)
-    if not name or call.account is None:
-        return {}
-    found = selectors.user_path_and_tags(account=call.account, user_name=str(name))
-    return {f"aws:ResourceTag/{key}": value for key, value in (found[1] if found else {}).items()}
+from identities.operations.common import on_user, user_of, user_tags_context
 
 
 def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
-    context = resource_tags_context(call)
-    if call.account is not None:
-        current = selectors.user_boundary_arn(account=call.account, user_name=str(call.params.get("user_name")))
-        if current:
-            context["iam:PermissionsBoundary"] = current
+    """The user's tags and the boundary being removed as ``iam:PermissionsBoundary``."""
+    context: dict[str, Any] = user_tags_context(call)
+    user = user_of(call)
+    if user is not None and user.permissions_boundary_arn:
+        context["iam:PermissionsBoundary"] = user.permissions_boundary_arn
     return context
 
 
@@ -47,34 +36,21 @@ def _create_resource(call: Call) -> str:
     return iam_arn(call.account_id, "user", str(call.params.get("user_name")), str(call.params.get("path") or "/"))
 
 
-def _get(*, account: Account, actor: Actor, user_name: str | None = None) -> Any:
-    # Without a name AWS answers for the caller: the IAM user itself, or the root user.
-    if not user_name and actor.kind is ActorKind.USER:
-        user_name = actor.name
-    return selectors.get_user(account=account, user_name=user_name or None)
-
-
 OPERATIONS = (
     Operation("CreateUser", services.create_user, resource=_create_resource, context=creation_context),
-    Operation("GetUser", _get, resource=user_resource, context=resource_tags_context, read_only=True, takes_actor=True),
+    on_user("GetUser", selectors.get_user, context=user_tags_context, implicit_user=True, read_only=True),
     Operation("ListUsers", selectors.list_users, resource=_users_resource, read_only=True),
-    Operation("UpdateUser", services.update_user, resource=user_resource, context=resource_tags_context),
-    Operation("DeleteUser", services.delete_user, resource=user_resource, context=resource_tags_context),
-    Operation("TagUser", services.tag_user, resource=user_resource, context=tag_context(resource_tags_context)),
-    Operation("UntagUser", services.untag_user, resource=user_resource, context=untag_context(resource_tags_context)),
-    Operation(
-        "ListUserTags", selectors.list_user_tags, resource=user_resource, context=resource_tags_context, read_only=True
-    ),
-    Operation(
+    on_user("UpdateUser", services.update_user, context=user_tags_context),
+    on_user("DeleteUser", services.delete_user, context=user_tags_context),
+    on_user("TagUser", services.tag_user, context=tag_context(user_tags_context)),
+    on_user("UntagUser", services.untag_user, context=untag_context(user_tags_context)),
+    on_user("ListUserTags", selectors.list_user_tags, context=user_tags_context, read_only=True),
+    on_user(
         "PutUserPermissionsBoundary",
         services.put_user_permissions_boundary,
-        resource=user_resource,
-        context=put_boundary_context(resource_tags_context),
+        context=put_boundary_context(user_tags_context),
     ),
-    Operation(
-        "DeleteUserPermissionsBoundary",
-        services.delete_user_permissions_boundary,
-        resource=user_resource,
-        context=_delete_boundary_context,
+    on_user(
+        "DeleteUserPermissionsBoundary", services.delete_user_permissions_boundary, context=_delete_boundary_context
     ),
 )

@@ -23,8 +23,9 @@ from identities.selectors.role_policies import *  # noqa: F403 (the names of its
 from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.service_linked_roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.simulation import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.targets import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
-from identities.selectors.users import find_user_by_unique_id, get_user_by_name, user_path
+from identities.selectors.users import find_user_by_unique_id, get_user_by_name
 
 __all__ = [
     "LongTermKey",
@@ -34,5 +35,4 @@ __all__ = [
     "get_access_key_last_used",
     "get_user_by_name",
     "list_access_keys",
-    "user_path",
 ]

@@ -10,12 +10,19 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Account, PasswordPolicy
-from iamconsole.errors import NoSuchEntity
+from iamconsole.errors import InvalidUserType, NoSuchEntity
 from identities.models import LoginProfile, User
 
 
-def get_login_profile(*, account: Account, user_name: str) -> LoginProfile:
-    """The user's login profile; ``NoSuchEntity`` for an unknown user or a user without a console password."""
+def root_has_no_login_profile() -> InvalidUserType:
+    return InvalidUserType("The root user does not have a login profile.", field="user_name")
+
+
+def get_login_profile(*, account: Account, user_name: str | None) -> LoginProfile:
+    """The user's login profile; ``NoSuchEntity`` for an unknown user or a user without a console password, and
+    ``InvalidUserType`` for the root user (None), whose password is not a login profile."""
+    if user_name is None:
+        raise root_has_no_login_profile()
     user = User.objects.filter(account=account, name__iexact=user_name).first()
     if user is None:
         raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")

@@ -5,8 +5,6 @@ Role names compare ignoring case, as IAM's do; a role outside the account is ``N
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from accounts.models import Account
 from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
@@ -19,8 +17,6 @@ __all__ = [
     "list_role_tags",
     "list_roles",
     "no_such_role",
-    "role_path",
-    "role_tags",
 ]
 
 
@@ -50,18 +46,6 @@ def list_roles(
         account=account, path__startswith=path_prefix
     )
     return paginate(roles, key="pk", marker=marker, max_items=max_items)
-
-
-def role_path(*, account: Account, role_name: str) -> str:
-    """The path of the named role, or ``/`` when it does not exist (to name the resource of a request)."""
-    path = Role.objects.filter(account=account, name__iexact=role_name).values_list("path", flat=True).first()
-    return path or "/"
-
-
-def role_tags(*, account: Account, role_name: str) -> Mapping[str, str]:
-    """The role's tags (``{}`` when the role does not exist), for ``aws:ResourceTag/*`` conditions."""
-    tags = Role.objects.filter(account=account, name__iexact=role_name).values_list("tags", flat=True).first()
-    return dict(tags or {})
 
 
 def list_role_tags(

@@ -35,26 +35,11 @@ def find_user_by_unique_id(*, account: Account, user_id: str) -> User | None:
     return User.objects.select_related("account").filter(account=account, user_id=user_id).first()
 
 
-def user_path(*, account: Account, user_name: str) -> str:
-    """The path of the named user, or ``/`` when it does not exist (to name the resource of a request)."""
-    path = User.objects.filter(account=account, name__iexact=user_name).values_list("path", flat=True).first()
-    return path or "/"
-
-
 def user_path_and_tags(*, account: Account, user_name: str) -> tuple[str, dict[str, str]] | None:
     """The path and tags of the named user in one query, or None: what a request's resource ARN and
     ``aws:ResourceTag/*`` keys are built from."""
     row = User.objects.filter(account=account, name__iexact=user_name).values_list("path", "tags").first()
     return (row[0], dict(row[1] or {})) if row else None
-
-
-def user_boundary_arn(*, account: Account, user_name: str) -> str | None:
-    """The ARN of the user's permissions boundary, or None (the ``iam:PermissionsBoundary`` key of its removal)."""
-    return (
-        User.objects.filter(account=account, name__iexact=user_name)
-        .values_list("permissions_boundary__arn", flat=True)
-        .first()
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +134,6 @@ __all__ = [
     "list_user_tags",
     "list_users",
     "page_tags",
-    "user_boundary_arn",
     "user_not_found",
-    "user_path",
     "user_path_and_tags",
 ]

@@ -26,7 +26,7 @@ from iamconsole.errors import (
     constraint_error,
 )
 from identities.models import LoginProfile, PasswordHistory, User
-from identities.selectors.login_profiles import password_expires_at
+from identities.selectors.login_profiles import password_expires_at, root_has_no_login_profile
 
 #: The symbols AWS counts for ``RequireSymbols``.
 SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")
@@ -192,8 +192,11 @@ def update_login_profile(
 
 
 @transaction.atomic
-def delete_login_profile(*, account: Account, user_name: str) -> None:
-    """Remove the user's console password; its access keys and other credentials stay."""
+def delete_login_profile(*, account: Account, user_name: str | None) -> None:
+    """Remove the user's console password; its access keys and other credentials stay. The root user's password (user
+    None) is not a login profile: ``InvalidUserType``."""
+    if user_name is None:
+        raise root_has_no_login_profile()
     user = _lock_user(account, user_name)
     _locked_profile(user).delete()
 

@@ -28,4 +28,4 @@ def delete_policy(*, account: Account, policy_arn: str) -> None:
     )
     if in_use:
         raise DeleteConflict("Cannot delete a policy attached to entities.", field="policy_arn")
-    policy_services.delete_policy(account=account, policy_arn=policy_arn)
+    policy_services.delete_detached_policy(account=account, policy_arn=policy_arn)

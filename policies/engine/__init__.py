@@ -7,7 +7,7 @@ longer parses still denies), the `Principal`, `PolicySource` and
 AWS error `code` it stands for).
 """
 
-from .context import ContextValue, RequestContext, RequestFacts, build_context, iso_precise, normalize_context
+from .context import ConditionContext, ContextValue, RequestFacts, build_context, iso_precise, normalize_context
 from .document import (
     DENY_ALL,
     INLINE_POLICY_TOTAL_MAX_SIZE,
@@ -45,6 +45,7 @@ __all__ = [
     "INLINE_POLICY_TOTAL_MAX_SIZE",
     "MANAGED_POLICY_MAX_SIZE",
     "TRUST_POLICY_MAX_SIZE",
+    "ConditionContext",
     "ContextValue",
     "Decision",
     "MatchedStatement",
@@ -55,7 +56,6 @@ __all__ = [
     "PolicySource",
     "Position",
     "Principal",
-    "RequestContext",
     "RequestFacts",
     "SimulationInputError",
     "Statement",

@@ -22,7 +22,7 @@ from .principals import Principal
 ContextValue = str | bool | int | Sequence[str | bool | int]
 
 
-class RequestContext(dict[str, "str | tuple[str, ...]"]):
+class ConditionContext(dict[str, "str | tuple[str, ...]"]):
     """A normalised context (lower-cased keys; str or tuple of str values); build it once, reuse it."""
 
 
@@ -32,11 +32,11 @@ def _text(value: str | bool | int) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def normalize_context(context: Mapping[str, ContextValue]) -> RequestContext:
+def normalize_context(context: Mapping[str, ContextValue]) -> ConditionContext:
     """Lower-case the keys and turn every value into a string or a tuple of strings."""
-    if type(context) is RequestContext:
+    if type(context) is ConditionContext:
         return context
-    out = RequestContext()
+    out = ConditionContext()
     for key, value in context.items():
         # Checked by exact type first: this runs on every request.
         kind = type(value)
@@ -79,7 +79,7 @@ def iso_precise(moment: datetime) -> str:
 
 def build_context(
     principal: Principal, facts: RequestFacts, extra: Mapping[str, ContextValue] | None = None
-) -> RequestContext:
+) -> ConditionContext:
     """The global condition keys AWS sets for `principal` making a request described by `facts`.
 
     `aws:PrincipalArn` is the role's ARN for a role session (not the session ARN), `aws:username`

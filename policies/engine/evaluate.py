@@ -184,7 +184,7 @@ def evaluate(
     `session_policies=None` means the caller has no session-policy layer (an IAM user, or a
     role session created without session policies); an empty sequence means a layer that allows
     nothing (a federated user session created without a session policy). `resource_account`
-    defaults to the caller's account. `context` may be a `RequestContext` built once.
+    defaults to the caller's account. `context` may be a `ConditionContext` built once.
     """
     ctx = normalize_context(context)
     act = action.lower()

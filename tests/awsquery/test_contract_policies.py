@@ -106,7 +106,9 @@ def test_managed_policy_versions_tags_and_errors(iam: Any, account: AccountFixtu
     assert code_of(iam.get_policy, PolicyArn=arn) == "NoSuchEntity"
 
 
-def test_aws_managed_policies_are_readable_not_writable(iam: Any, account: AccountFixture) -> None:
+def test_aws_managed_policies_are_readable_not_writable(
+    iam: Any, account: AccountFixture, aws_managed_policies: None
+) -> None:
     arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
     got = iam.get_policy(PolicyArn=arn)["Policy"]
     assert (got["PolicyName"], got["Arn"]) == ("ReadOnlyAccess", arn)
@@ -118,7 +120,7 @@ def test_aws_managed_policies_are_readable_not_writable(iam: Any, account: Accou
     assert error["Message"].startswith(f"User: arn:aws:iam::{account.account_id}:root is not authorized to perform: ")
 
 
-def test_list_policies_through_a_paginator(iam: Any) -> None:
+def test_list_policies_through_a_paginator(iam: Any, aws_managed_policies: None) -> None:
     names = [f"P{index}" for index in range(5)]
     for name in names:
         iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(policy("s3:GetObject")))

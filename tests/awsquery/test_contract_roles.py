@@ -132,7 +132,7 @@ def test_roles_lifecycle_tags_boundary_and_errors(iam: Any, client: ClientFactor
     assert code_of(iam.delete_role, RoleName="app") == "NoSuchEntity"
 
 
-def test_role_policies(iam: Any) -> None:
+def test_role_policies(iam: Any, aws_managed_policies: None) -> None:
     iam.create_role(RoleName="app", AssumeRolePolicyDocument=json.dumps(TRUST))
     inline = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
     iam.put_role_policy(RoleName="app", PolicyName="read", PolicyDocument=json.dumps(inline))
@@ -251,7 +251,7 @@ def test_saml_providers(iam: Any, account: AccountFixture) -> None:
     assert (error["Code"], error["Message"]) == ("NoSuchEntity", f"Manifest not found for arn {arn}")
 
 
-def test_service_linked_roles(iam: Any, account: AccountFixture) -> None:
+def test_service_linked_roles(iam: Any, account: AccountFixture, aws_managed_policies: None) -> None:
     role = iam.create_service_linked_role(AWSServiceName="access-analyzer.amazonaws.com")["Role"]
     assert role["RoleName"] == "AWSServiceRoleForAccessAnalyzer"
     assert role["Path"] == "/aws-service-role/access-analyzer.amazonaws.com/"

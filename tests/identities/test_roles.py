@@ -294,7 +294,7 @@ def test_permissions_boundary(account):
     assert run(account, "GetRole", role_name="app").permissions_boundary == boundary
 
 
-def test_service_linked_roles_are_protected(account):
+def test_service_linked_roles_are_protected(account, aws_managed_policies):
     role = operations.run(
         account.root, "CreateServiceLinkedRole", {"aws_service_name": "elasticbeanstalk.amazonaws.com"}
     )

@@ -28,6 +28,9 @@ DELETION_TASK_RE = re.compile(
 )
 
 
+pytestmark = pytest.mark.usefixtures("aws_managed_policies")
+
+
 def create(account, service=BEANSTALK, **params):
     return operations.run(account.root, "CreateServiceLinkedRole", {"aws_service_name": service, **params})
 

@@ -20,7 +20,11 @@ from iamconsole.errors import IamError
 from identities.models import Role
 from tests.integration.conftest import publishing_to
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("aws_managed_policies"),
+]
 
 BEANSTALK = "elasticbeanstalk.amazonaws.com"
 

@@ -14,6 +14,7 @@ from types import ModuleType
 
 import pytest
 
+from iamconsole.arn import is_aws_managed_policy_arn
 from policies import aws_managed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,7 +161,7 @@ def test_catalogue_is_loaded_once() -> None:
     ],
 )
 def test_is_aws_managed_arn(arn: str, expected: bool) -> None:
-    assert aws_managed.is_aws_managed_arn(arn) is expected
+    assert is_aws_managed_policy_arn(arn) is expected
 
 
 # The build script: a tiny package in the real package's shape goes through the same transform.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from iamconsole import ids, operations
-from iamconsole.errors import AccessDenied, ValidationError
+from iamconsole.errors import AccessDenied, NoSuchEntity, ValidationError
 from identities.models import PolicyAttachment, User
 from policies import aws_managed, awsapi, services
 from policies.models import ManagedPolicy, PolicyVersion
@@ -49,8 +49,14 @@ def test_sync_moves_a_policy_whose_default_version_changed(db):
     assert ManagedPolicy.objects.get(pk=policy.pk).default_version_id == entry.default_version_id
 
 
-def test_get_policy_loads_the_catalogue_on_demand_and_answers_as_aws(account):
+def test_reads_never_load_the_catalogue(account):
+    with pytest.raises(NoSuchEntity):
+        run(account, "GetPolicy", policy_arn=READ_ONLY)
+    assert list(run(account, "ListPolicies", scope="AWS")) == []
     assert not ManagedPolicy.objects.filter(account__isnull=True).exists()
+
+
+def test_get_policy_answers_as_aws(account, aws_managed_policies):
     entry = aws_managed.get_by_arn(READ_ONLY)
     assert entry is not None
     policy = run(account, "GetPolicy", policy_arn=READ_ONLY)
@@ -66,12 +72,12 @@ def test_get_policy_loads_the_catalogue_on_demand_and_answers_as_aws(account):
     assert version.is_default
 
 
-def test_service_linked_role_policies_are_listed_as_not_attachable(account):
+def test_service_linked_role_policies_are_listed_as_not_attachable(account, aws_managed_policies):
     arn = "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"
     assert run(account, "GetPolicy", policy_arn=arn).is_attachable is False
 
 
-def test_list_policies_scopes(account):
+def test_list_policies_scopes(account, aws_managed_policies):
     run(account, "CreatePolicy", policy_name="Mine", policy_document=DOC)
     total = len(aws_managed.all_policies())
     aws_page = run(account, "ListPolicies", scope="AWS", max_items=1000)
@@ -86,7 +92,9 @@ def test_list_policies_scopes(account):
         run(account, "ListPolicies", scope="Everything")
 
 
-def test_attachment_count_of_an_aws_policy_counts_the_callers_account_only(account, other_account):
+def test_attachment_count_of_an_aws_policy_counts_the_callers_account_only(
+    account, other_account, aws_managed_policies
+):
     policy = run(account, "GetPolicy", policy_arn=READ_ONLY)
     for fixture, names in ((account, ["alice"]), (other_account, ["bob", "carol"])):
         for name in names:
@@ -116,7 +124,7 @@ def test_attachment_count_of_an_aws_policy_counts_the_callers_account_only(accou
         ("UntagPolicy", {"tag_keys": ["mine"]}),
     ],
 )
-def test_aws_managed_policies_are_never_changed(account, operation, params):
+def test_aws_managed_policies_are_never_changed(account, aws_managed_policies, operation, params):
     before = run(account, "GetPolicy", policy_arn=READ_ONLY)
     with pytest.raises(AccessDenied) as exc:
         run(account, operation, policy_arn=READ_ONLY, **params)

@@ -110,6 +110,11 @@ def test_get_session_token_for_users_and_root(env):
     role_session = session_of(assume(alice, env.role("R", trust(alice.arn))))
     with pytest.raises(AccessDenied):
         operations.run(role_session, "GetSessionToken", {})
+    # Refused before any MFA code is looked at.
+    mfa = {"serial_number": f"arn:aws:iam::{env.account_id}:mfa/device", "token_code": "123456"}
+    with pytest.raises(AccessDenied) as denied:
+        operations.run(role_session, "GetSessionToken", mfa)
+    assert denied.value.message == "Cannot call GetSessionToken with session credentials"
 
 
 def test_session_token_credentials_without_mfa_cannot_call_iam(env):
