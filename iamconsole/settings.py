@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -152,6 +153,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Take the write lock when a transaction begins: a read lock upgraded later fails at once with "database is locked".
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+
+def attempts_database(default: DBConfig) -> DBConfig:
+    """The ``attempts`` connection (``accounts.routers``): a second, autocommit connection for attempt limits.
+
+    On PostgreSQL it reaches the same database; on SQLite it is a file of its own next to the database
+    (``NAME-attempts.sqlite3``), since a second connection to one SQLite file waits for the request's write lock.
+    """
+    attempts = default.copy()
+    attempts["OPTIONS"] = dict(default.get("OPTIONS", {}))
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        attempts["NAME"] = sqlite_sibling(str(default["NAME"]), "attempts")
+    return attempts
+
+
+def sqlite_sibling(name: str, suffix: str) -> str:
+    """``var/iamconsole.sqlite3`` -> ``var/iamconsole-attempts.sqlite3``."""
+    path = Path(name)
+    return str(path.with_name(f"{path.stem}-{suffix}{path.suffix}"))
+
+
+DATABASES["attempts"] = attempts_database(DATABASES["default"])
+DATABASE_ROUTERS = ["accounts.routers.AttemptsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
