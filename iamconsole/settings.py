@@ -278,6 +278,11 @@ else:
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it has finished, not when it starts, and handed back to the broker when the process
+# running it dies; beat's sweep re-sends what a broker cannot give back (IAM_STALLED_TASK_AFTER). Tasks are idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300
@@ -288,6 +293,8 @@ IAM_SWEEP_INTERVAL = timedelta(seconds=env_int("IAM_SWEEP_INTERVAL_SECONDS", 60)
 IAM_OUTBOX_INTERVAL = timedelta(seconds=env_int("IAM_OUTBOX_INTERVAL_SECONDS", 10))
 # How long a service-linked role deletion stays IN_PROGRESS before its resources are checked (AWS: asynchronous).
 IAM_SERVICE_LINKED_ROLE_DELETION_DELAY = env_int("IAM_SERVICE_LINKED_ROLE_DELETION_DELAY_SECONDS", 3)
+# Background work that has not moved for this long lost its task (a worker killed mid-task): the sweep sends it again.
+IAM_STALLED_TASK_AFTER = timedelta(seconds=env_int("IAM_STALLED_TASK_SECONDS", 300))
 
 # --- logging -------------------------------------------------------------------------------------------------------
 LOGGING = {
