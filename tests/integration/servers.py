@@ -74,7 +74,10 @@ class RedisServer:
         wait_until(lambda: not port_open(self.port), f"redis-server on port {self.port} to stop")
 
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+#: Debian's and Ubuntu's PostgreSQL server binaries (not on PATH there), the newest installed version.
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name), default=Path("/nonexistent")
+)
 
 
 class PostgresCluster:
