@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -161,19 +161,27 @@ def start_worker(tmp: Path, broker: Broker, database_url: str, **extra_env: str)
         f"--schedule={tmp / f'celerybeat-schedule-{time.monotonic_ns()}'}",
     ]
     with log.open("wb") as stream:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stream, stderr=subprocess.STDOUT)
+        # A process group of its own: its embedded beat, a child process, goes with it when the worker is killed.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True
+        )
     worker = Worker(broker=broker, log=log, process=process)
     worker.wait_for(lambda: "ready." in worker.output(), timeout=READY_TIMEOUT, what="the worker to be ready")
     return worker
 
 
+def kill_worker(worker: Worker) -> None:
+    """SIGKILL the worker and its embedded beat, as a crash or the OOM killer would."""
+    with suppress(ProcessLookupError):
+        os.killpg(worker.process.pid, signal.SIGKILL)
+    worker.process.wait(timeout=10)
+
+
 def stop_worker(worker: Worker) -> None:
     worker.process.send_signal(signal.SIGTERM)
-    try:
+    with suppress(subprocess.TimeoutExpired):
         worker.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        worker.process.kill()
-        worker.process.wait()
+    kill_worker(worker)  # whatever of its group is left
 
 
 @pytest.fixture

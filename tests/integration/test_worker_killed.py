@@ -7,7 +7,6 @@ again what a broker cannot give back: the filesystem transport of ``make run`` f
 
 from __future__ import annotations
 
-import signal
 import threading
 from pathlib import Path
 
@@ -17,18 +16,13 @@ from django.db import connections, transaction
 from accounts.models import OutboxTask
 from iamconsole import operations
 from identities.models import CredentialReport, Role
-from tests.integration.conftest import new_broker, publishing_to, start_worker, stop_worker
+from tests.integration.conftest import kill_worker, new_broker, publishing_to, start_worker, stop_worker
 from tests.integration.servers import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 #: The sweep sends work again once it has not moved for this long (past the deletion's own delay).
 STALLED_SECONDS = "2"
-
-
-def kill(worker) -> None:
-    worker.process.send_signal(signal.SIGKILL)
-    worker.process.wait(timeout=10)
 
 
 def report_state(account) -> str:
@@ -81,10 +75,9 @@ def test_work_of_a_killed_worker_runs_again_and_finishes(account, database_url, 
         first.wait_for(
             lambda: "generate_credential_report_task" in first.output(), what="the report task to be running"
         )
-        kill(first)
+        kill_worker(first)
     finally:
-        if first.process.poll() is None:
-            kill(first)
+        kill_worker(first)  # idempotent: also when the test failed before the kill
         release.set()
         if holder is not None:
             holder.join(30)
