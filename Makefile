@@ -39,6 +39,7 @@ lock:
 
 migrate: install
 	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py migrate --database attempts --noinput -v 0
 	@$(PY) manage.py syncawspolicies
 
 # The printed links follow PORT unless IAM_CONSOLE_URL says otherwise.

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the start-up check that every SQLite database can be written (iamconsole.E001).
+        from iamconsole import outages  # noqa: F401

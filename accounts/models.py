@@ -101,3 +101,38 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}{tuple(self.args)}"
+
+
+class FailedAttempt(models.Model):
+    """One failed sign-in or MFA code, counted against ``subject`` (who or what was tried) for attempt limits.
+
+    Stored through the ``attempts`` database connection (``accounts.routers``), which commits each write at once: a
+    failure still counts when the request that made it rolls back, and every web process sees the same count.
+    """
+
+    subject = models.CharField(max_length=512)
+    time = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "time"], name="failed_attempt_subject_time")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} at {self.time:%Y-%m-%dT%H:%M:%S}"
+
+
+class UsedCode(models.Model):
+    """A one-time code (an MFA device's TOTP step) that was accepted once and is never accepted again.
+
+    Written through the ``attempts`` connection like :class:`FailedAttempt`, so a code stays used even when the
+    request that used it was then denied and rolled back.
+    """
+
+    subject = models.CharField(max_length=512)
+    step = models.BigIntegerField()
+    time = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject", "step"], name="used_code_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} step {self.step}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from accounts.models import Account, AuditEvent, PasswordPolicy
+from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import check_max_items, decode_marker
 
@@ -67,3 +70,13 @@ def find_password_policy(*, account: Account) -> PasswordPolicy | None:
 def list_audit_events(*, account: Account) -> QuerySet[AuditEvent]:
     """The account's audit trail, newest first."""
     return AuditEvent.objects.filter(account_id_value=account.account_id).order_by("-time", "-pk")
+
+
+def count_failed_attempts(*, subject: str, window: timedelta) -> int:
+    """How many times ``subject`` failed within the last ``window`` (read through the ``attempts`` connection)."""
+    return FailedAttempt.objects.filter(subject=subject, time__gte=timezone.now() - window).count()
+
+
+def last_used_step(*, subject: str) -> int | None:
+    """The latest one-time code step of ``subject`` that was accepted, or None."""
+    return UsedCode.objects.filter(subject=subject).order_by("-step").values_list("step", flat=True).first()

@@ -10,14 +10,16 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts import selectors
-from accounts.models import Account, AuditEvent, PasswordPolicy
+from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
+from accounts.routers import ATTEMPTS
 from iamconsole import ids
 from iamconsole.errors import EntityAlreadyExists, InvalidInput, NoSuchEntity, constraint_error
 
@@ -216,3 +218,33 @@ def record_audit_event(
         read_only=read_only,
         details=details or {},
     )
+
+
+# --- attempt limits ------------------------------------------------------------------------------------------------
+# Written through the ``attempts`` connection (``accounts.routers``), in autocommit: committed at once, never undone
+# by the rollback of the request that made them, and shared by every web process.
+
+
+def record_failed_attempt(*, subject: str, window: timedelta) -> None:
+    """Count one failure against ``subject`` and forget its failures older than ``window``."""
+    now = timezone.now()
+    FailedAttempt.objects.filter(subject=subject, time__lt=now - window).delete()
+    FailedAttempt.objects.create(subject=subject, time=now)
+
+
+def clear_failed_attempts(*, subject: str) -> None:
+    """Forget the failures of ``subject`` (after a successful sign-in)."""
+    FailedAttempt.objects.filter(subject=subject).delete()
+
+
+def use_code(*, subject: str, step: int, keep: timedelta) -> bool:
+    """Mark one-time code ``step`` of ``subject`` used; False when it was used before (by any request, even one that
+    was rolled back since). Records older than ``keep`` are forgotten: their codes are no longer valid anyway."""
+    now = timezone.now()
+    UsedCode.objects.filter(subject=subject, time__lt=now - keep).delete()
+    try:
+        with transaction.atomic(using=ATTEMPTS):
+            UsedCode.objects.create(subject=subject, step=step, time=now)
+    except IntegrityError:
+        return False
+    return True

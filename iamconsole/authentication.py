@@ -6,6 +6,8 @@ credentials are refused here, at the moment of the request, whatever the cleanup
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -14,8 +16,10 @@ from typing import Any, Protocol
 
 from django.core.cache import cache
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts import selectors as account_selectors
+from accounts import services as account_services
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn
@@ -27,6 +31,8 @@ from identities.models import User
 from sts import selectors as sts_selectors
 from sts import services as sts_services
 from sts.selectors import TemporaryKey
+
+logger = logging.getLogger(__name__)
 
 INVALID_KEY_MESSAGE = "The security token included in the request is invalid."
 EXPIRED_TOKEN_MESSAGE = "The security token included in the request is expired"
@@ -203,10 +209,14 @@ def _resolve_temporary_key(access_key_id: str, session_token: str | None) -> Res
 
 
 def record_key_use(access_key_id: str, service: str, region: str) -> None:
-    """Remember a key's last use for GetAccessKeyLastUsed, writing at most once a minute per key."""
+    """Remember a key's last use for GetAccessKeyLastUsed, writing at most once a minute per key.
+
+    The once-a-minute debounce lives in the cache (Redis when configured). When the cache cannot be reached the
+    debounce is skipped and the use is written anyway: a request never fails because Redis is down.
+    """
     if not access_key_id.startswith("AKIA"):
         return
-    if not cache.add(f"iam:key-used:{access_key_id}", 1, timeout=int(LAST_USED_RESOLUTION.total_seconds())):
+    if not _first_use_this_minute(access_key_id):
         return
     identity_services.record_access_key_use(access_key_id=access_key_id, service=service, region=region)
 
@@ -224,6 +234,27 @@ def authenticate_signature(received: sigv4.ReceivedRequest, auth: sigv4.Authoriz
     sigv4.verify(received, auth, key.secret_access_key)
     record_key_use(auth.access_key_id, auth.service, auth.region)
     return key.actor
+
+
+#: What a cache that cannot be reached raises (Redis refusing or dropping connections, timeouts).
+CACHE_ERRORS = (RedisError, OSError)
+#: Whether the last cache call failed, so that an outage is logged once when it starts and once when it ends.
+_cache_down = False
+
+
+def _first_use_this_minute(access_key_id: str) -> bool:
+    global _cache_down
+    try:
+        first = bool(cache.add(f"iam:key-used:{access_key_id}", 1, timeout=int(LAST_USED_RESOLUTION.total_seconds())))
+    except CACHE_ERRORS as exc:
+        if not _cache_down:
+            _cache_down = True
+            logger.warning("cache unreachable, access key last-used debounce skipped until it is back: %s", exc)
+        return True
+    if _cache_down:
+        _cache_down = False
+        logger.warning("cache reachable again, access key last-used debounce restored")
+    return first
 
 
 # --- console sessions ----------------------------------------------------------------------------------------------
@@ -312,41 +343,36 @@ def verify_console_mfa(actor: Actor, *, serial_number: str, token_code: str) -> 
 
 #: Failed sign-ins allowed per client address and email in one window, before sign-in is refused for a while.
 SIGNIN_FAILURES_ALLOWED = 5
-SIGNIN_WINDOW_SECONDS = 15 * 60
+SIGNIN_WINDOW = timedelta(minutes=15)
 
 
-def _throttle_key(client_ip: str | None, email: str) -> str:
-    return f"iam:signin-failures:{client_ip or '-'}:{email.strip().lower()}"
+def _throttle_subject(client_ip: str | None, email: str) -> str:
+    """What failures are counted against: a digest of the address and the email (or account/user), so the table
+    holds no addresses or emails in clear."""
+    key = f"{client_ip or '-'}\n{email.strip().lower()}"
+    return "signin:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def signin_throttled(*, client_ip: str | None, email: str) -> bool:
-    """True when too many sign-ins failed lately for this address and email."""
-    return int(cache.get(_throttle_key(client_ip, email), 0)) >= SIGNIN_FAILURES_ALLOWED
+    """True when too many sign-ins failed lately for this address and email.
+
+    Counted in the database (``accounts.FailedAttempt``), so every web process shares one count, with or without Redis.
+    """
+    subject = _throttle_subject(client_ip, email)
+    return account_selectors.count_failed_attempts(subject=subject, window=SIGNIN_WINDOW) >= SIGNIN_FAILURES_ALLOWED
 
 
 def authenticate_root_password(*, email: str, password: str, client_ip: str | None) -> Actor | None:
     """The root actor for a correct root email and password, or None; failures count towards throttling."""
     if signin_throttled(client_ip=client_ip, email=email):
         return None
+    subject = _throttle_subject(client_ip, email)
     account = account_selectors.authenticate_root(email=email, password=password)
     if account is None:
-        key = _throttle_key(client_ip, email)
-        cache.add(key, 0, timeout=SIGNIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=SIGNIN_WINDOW_SECONDS)
+        account_services.record_failed_attempt(subject=subject, window=SIGNIN_WINDOW)
         return None
-    cache.delete(_throttle_key(client_ip, email))
+    account_services.clear_failed_attempts(subject=subject)
     return Actor.root(account.account_id)
-
-
-def _count_failure(key: str) -> None:
-    cache.add(key, 0, timeout=SIGNIN_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=SIGNIN_WINDOW_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,10 +408,11 @@ def authenticate_user_password(
     check = None
     if found is not None:
         check = identity_selectors.check_console_password(account=found, user_name=user_name, password=password)
+    subject = _throttle_subject(client_ip, identifier)
     if check is None:
-        _count_failure(_throttle_key(client_ip, identifier))
+        account_services.record_failed_attempt(subject=subject, window=SIGNIN_WINDOW)
         return None
-    cache.delete(_throttle_key(client_ip, identifier))
+    account_services.clear_failed_attempts(subject=subject)
     actor = user_actor(check.user)
     if check.hard_expired:
         return UserSignIn(actor=actor, must_change_password=True, hard_expired=True)

@@ -27,4 +27,6 @@ app.conf.beat_schedule = {
     "send-outbox": {"task": "iamconsole.outbox.send_outbox_task", "schedule": settings.IAM_OUTBOX_INTERVAL},
     # Expired credentials are refused at the request; the sweep only removes their rows.
     "purge-expired-sessions": {"task": "sts.tasks.purge_expired_sessions_task", "schedule": SWEEP},
+    # A task lost with a worker killed mid-task is sent again: nothing stays IN_PROGRESS for ever.
+    "resume-stalled-tasks": {"task": "identities.tasks.resume_stalled_tasks_task", "schedule": SWEEP},
 }

@@ -137,6 +137,13 @@ class ServiceFailure(IamError):
     sender_fault = False
 
 
+class ServiceUnavailable(ServiceFailure):
+    """The server cannot reach its database for a moment: AWS's ``ServiceFailure`` code with HTTP 503, which the SDKs
+    retry."""
+
+    http_status = 503
+
+
 class NotSupportedService(IamError):
     """The service principal is not one iamconsole knows (service-linked roles)."""
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -180,11 +181,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     # Take the write lock when a transaction begins: a read lock upgraded later fails at once with "database is locked".
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+
+
+def attempts_database(default: DBConfig) -> DBConfig:
+    """The ``attempts`` connection (``accounts.routers``): a second, autocommit connection for attempt limits.
+
+    On PostgreSQL it reaches the same database; on SQLite it is a file of its own next to the database
+    (``NAME-attempts.sqlite3``), since a second connection to one SQLite file waits for the request's write lock.
+    """
+    attempts = default.copy()
+    attempts["OPTIONS"] = dict(default.get("OPTIONS", {}))
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        attempts["NAME"] = sqlite_sibling(str(default["NAME"]), "attempts")
+    return attempts
+
+
+def sqlite_sibling(name: str, suffix: str) -> str:
+    """``var/iamconsole.sqlite3`` -> ``var/iamconsole-attempts.sqlite3``."""
+    path = Path(name)
+    return str(path.with_name(f"{path.stem}-{suffix}{path.suffix}"))
+
+
+DATABASES["attempts"] = attempts_database(DATABASES["default"])
+DATABASE_ROUTERS = ["accounts.routers.AttemptsRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: the request path treats an unreachable cache as absent (iamconsole.authentication).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -299,6 +330,11 @@ else:
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = None
+# A task is acknowledged when it has finished, not when it starts, and handed back to the broker when the process
+# running it dies; beat's sweep re-sends what a broker cannot give back (IAM_STALLED_TASK_AFTER). Tasks are idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 300
@@ -309,6 +345,8 @@ IAM_SWEEP_INTERVAL = timedelta(seconds=env_int("IAM_SWEEP_INTERVAL_SECONDS", 60)
 IAM_OUTBOX_INTERVAL = timedelta(seconds=env_int("IAM_OUTBOX_INTERVAL_SECONDS", 10))
 # How long a service-linked role deletion stays IN_PROGRESS before its resources are checked (AWS: asynchronous).
 IAM_SERVICE_LINKED_ROLE_DELETION_DELAY = env_int("IAM_SERVICE_LINKED_ROLE_DELETION_DELAY_SECONDS", 3)
+# Background work that has not moved for this long lost its task (a worker killed mid-task): the sweep sends it again.
+IAM_STALLED_TASK_AFTER = timedelta(seconds=env_int("IAM_STALLED_TASK_SECONDS", 300))
 
 # --- logging -------------------------------------------------------------------------------------------------------
 LOGGING = {

@@ -11,6 +11,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+#: A database outage answers the console's styled 503 page instead of a bare 500.
+handler500 = "iamconsole.outages.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("", include("iamconsole.awsquery.urls")),

@@ -52,3 +52,22 @@ def generate_credential_report_task(account_id: str) -> str:
     """Write the account's credential report (GenerateCredentialReport's task)."""
     report = _run(account_id, "CompleteCredentialReport", {})
     return str(report.state) if report is not None else ""
+
+
+@shared_task(
+    name="identities.tasks.resume_stalled_tasks_task",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=5,
+)
+def resume_stalled_tasks_task() -> dict[str, int]:
+    """Beat's sweep: send again the deletion and report tasks that a killed worker lost (ResumeStalledTasks)."""
+    from iamconsole import operations
+
+    resent: dict[str, int] = operations.run(
+        Actor.system(), "ResumeStalledTasks", {}, request=RequestContext(source=Source.TASK)
+    )
+    return resent

@@ -13,6 +13,19 @@ from django.core.cache import cache
 
 from iamconsole.actors import Actor, RequestContext, Source
 
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the database gets both connections: ``default`` and ``attempts``, the autocommit
+    connection that attempt limits are counted through (``accounts.routers``), which sign-in and MFA use."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            continue
+        kwargs = {**(marker.kwargs if marker else {}), "databases": "__all__"}
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
 
 @dataclass
 class AccountFixture:

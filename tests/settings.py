@@ -13,7 +13,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
     _dir = "/dev/shm" if _os.path.isdir("/dev/shm") else _tempfile.gettempdir()  # noqa: S108
     DATABASES["default"]["TEST"] = {"NAME": f"{_dir}/iamconsole-test-{_os.getpid()}.sqlite3"}  # noqa: F405
+    DATABASES["attempts"]["TEST"] = {  # noqa: F405
+        "NAME": sqlite_sibling(DATABASES["default"]["TEST"]["NAME"], "attempts")  # noqa: F405
+    }
 
 # The live server answers keep-alive connections from long-lived threads: each request must give its database
 # connection back when it ends, or the test database cannot be dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["attempts"]["CONN_MAX_AGE"] = 0  # noqa: F405

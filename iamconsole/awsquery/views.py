@@ -27,10 +27,16 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from iamconsole import authentication, operations, web
+from iamconsole import authentication, operations, outages, web
 from iamconsole.actors import Source
 from iamconsole.awsquery import params, render, sigv4
-from iamconsole.errors import IamError, InvalidAction, MalformedQueryString, RequestEntityTooLarge
+from iamconsole.errors import (
+    IamError,
+    InvalidAction,
+    MalformedQueryString,
+    RequestEntityTooLarge,
+    ServiceUnavailable,
+)
 
 #: The largest request body accepted. SAML metadata documents may be 10 MB, and form encoding can triple them.
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
@@ -82,6 +88,12 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         return _xml(body, 200, request_id)
     except IamError as error:
         return _xml(render.render_error(error, service, request_id), error.http_status, request_id)
+    except outages.DATABASE_UNAVAILABLE as exc:
+        outages.log_database_problem(exc)
+        unavailable = ServiceUnavailable("The service is temporarily unavailable. Try again in a few seconds.")
+        response = _xml(render.render_error(unavailable, service, request_id), unavailable.http_status, request_id)
+        response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+        return response
 
 
 def _read_body(request: HttpRequest) -> bytes:

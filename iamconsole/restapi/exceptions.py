@@ -13,12 +13,13 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from iamconsole import web
+from iamconsole import outages, web
 from iamconsole.errors import (
     AccessDenied,
     IamError,
     InvalidClientTokenId,
     MissingAuthenticationToken,
+    ServiceUnavailable,
     ValidationError,
 )
 
@@ -68,18 +69,24 @@ def error_body(exc: Exception) -> tuple[dict[str, Any], int] | None:
             return {"code": code, "message": str(exc.detail), "field": None}, exc.status_code
     elif isinstance(exc, IamError):
         error = exc
+    elif isinstance(exc, outages.DATABASE_UNAVAILABLE):
+        outages.log_database_problem(exc)
+        error = ServiceUnavailable("The service is temporarily unavailable. Try again in a few seconds.")
     else:
         return None
     return {"code": error.code, "message": error.message, "field": error.field}, error.http_status
 
 
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
-    """DRF's ``EXCEPTION_HANDLER``: any ``IamError`` or DRF error as JSON; anything else is a bug, left to DRF."""
+    """DRF's ``EXCEPTION_HANDLER``: any ``IamError``, DRF error or database outage (``ServiceFailure``, 503) as JSON;
+    anything else is a bug, left to DRF."""
     found = error_body(exc)
     if found is None:
         return None
     body, status = found
     response = Response(body, status=status)
+    if status == ServiceUnavailable.http_status:
+        response["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
     request = context.get("request")
     if request is not None:
         response["x-amzn-RequestId"] = web.request_id(request._request)

@@ -46,6 +46,14 @@ def _deletion_resource(call: Call) -> str:
     return iam_arn(call.account_id, "role", parts[3], f"{SERVICE_ROLE_PATH_PREFIX}{parts[2]}/")
 
 
+def _resume_stalled_tasks() -> dict[str, int]:
+    """Beat's sweep of background work whose task was lost: deletions and credential reports sent again."""
+    return {
+        "service_linked_role_deletions": services.resume_stalled_service_linked_role_deletions(),
+        "credential_reports": services.resume_stalled_credential_reports(),
+    }
+
+
 OPERATIONS = (
     Operation(
         "CreateServiceLinkedRole",
@@ -59,6 +67,14 @@ OPERATIONS = (
         selectors.get_service_linked_role_deletion_status,
         resource=_deletion_resource,
         read_only=True,
+    ),
+    Operation(
+        "ResumeStalledTasks",
+        _resume_stalled_tasks,
+        audit_details=lambda resent: resent,
+        action=None,
+        account_scoped=False,
+        system_only=True,
     ),
     Operation(
         "ProcessServiceLinkedRoleDeletion",

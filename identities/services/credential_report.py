@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -23,12 +24,16 @@ from iamconsole import outbox
 from iamconsole.arn import iam_arn, root_arn
 from identities.models import AccessKey, CredentialReport, MFADevice, User
 
-__all__ = ["COLUMNS", "ReportGeneration", "complete_credential_report", "generate_credential_report"]
+__all__ = [
+    "COLUMNS",
+    "ReportGeneration",
+    "complete_credential_report",
+    "generate_credential_report",
+    "resume_stalled_credential_reports",
+]
 
 #: A report is fresh for four hours; a new one cannot be made before.
 REPORT_LIFETIME = timedelta(hours=4)
-#: A generation still ``STARTED`` after this long lost its task (worker crash): asking again re-sends the task.
-STALLED_AFTER = timedelta(minutes=5)
 GENERATION_TASK = "identities.tasks.generate_credential_report_task"
 
 COLUMNS = (
@@ -84,7 +89,7 @@ def generate_credential_report(*, account: Account) -> ReportGeneration:
         outbox.enqueue(GENERATION_TASK, account.account_id)
         return ReportGeneration("STARTED", "No report exists. Starting a new report generation task")
     if report.state == CredentialReport.State.STARTED:
-        if now - report.requested_at > STALLED_AFTER:
+        if now - report.requested_at > settings.IAM_STALLED_TASK_AFTER:
             report.requested_at = now
             report.save(update_fields=["requested_at"])
             outbox.enqueue(GENERATION_TASK, account.account_id)
@@ -113,6 +118,26 @@ def complete_credential_report(*, account: Account) -> CredentialReport | None:
     report.state = CredentialReport.State.COMPLETE
     report.save(update_fields=["content", "generated_at", "state"])
     return report
+
+
+def resume_stalled_credential_reports(*, batch: int = 500) -> int:
+    """Send the generation task again for every report still ``STARTED`` after ``IAM_STALLED_TASK_AFTER``: its task
+    was lost (a worker killed in the middle of it). Beat's sweep calls it, so no report stays in progress for ever
+    even when nobody asks again. Returns how many were sent again.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        stalled = list(
+            CredentialReport.objects.select_for_update(skip_locked=True)
+            .filter(state=CredentialReport.State.STARTED, requested_at__lt=now - settings.IAM_STALLED_TASK_AFTER)
+            .select_related("account")
+            .order_by("requested_at")[:batch]
+        )
+        for report in stalled:
+            report.requested_at = now
+            report.save(update_fields=["requested_at"])
+            outbox.enqueue(GENERATION_TASK, report.account.account_id)
+    return len(stalled)
 
 
 def _time(value: datetime | None, *, missing: str = NOT_APPLICABLE) -> str:

@@ -9,10 +9,11 @@ concurrent requests.
 
 from __future__ import annotations
 
+import hmac
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +23,8 @@ import qrcode.image.pure
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
+from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import crypto, domain
 from iamconsole.arn import iam_arn
@@ -48,6 +51,12 @@ OTP_ISSUER = "iamconsole"
 SIGN_IN_WINDOW = 1
 #: Steps either side of now searched by ResyncMFADevice, which exists to recover devices whose clocks drifted.
 RESYNC_WINDOW = 10
+#: Wrong codes a device takes within ``MFA_ATTEMPT_WINDOW`` before it refuses every code, even the right one, until
+#: the window has passed. Counted per device in the database, outside the request's transaction (``accounts.routers``).
+MFA_FAILURES_ALLOWED = 5
+MFA_ATTEMPT_WINDOW = timedelta(minutes=15)
+#: How long an accepted step is remembered: longer than any window in which its code could be accepted again.
+USED_CODE_MEMORY = timedelta(minutes=15)
 INVALID_CODE_MESSAGE = "Authentication code for device is not valid."
 #: STS's wording when a session request carries a wrong or replayed code (AssumeRole, GetSessionToken).
 STS_INVALID_CODE_MESSAGE = "MultiFactorAuthentication failed with invalid MFA one time pass code."
@@ -98,17 +107,53 @@ def _check_code_shape(member: str, field: str, code: Any) -> str:
     return code
 
 
+def _device_subject(device: MFADevice) -> str:
+    """What a device's failed codes and used steps are recorded against (its row id: a device created again under
+    the same serial number starts afresh)."""
+    return f"mfa-device:{device.pk}"
+
+
+def _device_locked_out(device: MFADevice) -> bool:
+    subject = _device_subject(device)
+    failures = account_selectors.count_failed_attempts(subject=subject, window=MFA_ATTEMPT_WINDOW)
+    return failures >= MFA_FAILURES_ALLOWED
+
+
+def _last_step(device: MFADevice) -> int:
+    """The latest step accepted for the device, whether or not the request that used it committed."""
+    used = account_selectors.last_used_step(subject=_device_subject(device))
+    return max(device.last_used_step, used if used is not None else -1)
+
+
+def _same_code(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def _accept(device: MFADevice, step: int | None) -> int | None:
+    """Use ``step`` once for the device and return it, or count a failure against the device and return None when
+    there is no step or another request used it first."""
+    subject = _device_subject(device)
+    if step is not None and account_services.use_code(subject=subject, step=step, keep=USED_CODE_MEMORY):
+        return step
+    account_services.record_failed_attempt(subject=subject, window=MFA_ATTEMPT_WINDOW)
+    return None
+
+
 def _consecutive_step(device: MFADevice, code1: str, code2: str, *, window: int, now: datetime) -> int | None:
     """The step of ``code2`` when ``code1`` and ``code2`` are the codes of two consecutive steps near now, both
-    later than the last accepted one; None otherwise."""
+    later than the last accepted one; None otherwise, or when the device is locked out after too many wrong codes.
+    Every step of the window is compared, in constant time, so timing does not tell which one was close."""
+    if _device_locked_out(device):
+        return None
     seed = crypto.decrypt(device.seed_encrypted)
     current = _current_step(now)
+    last = _last_step(device)
+    found = None
     for step in range(current - window, current + window + 1):
-        if step <= device.last_used_step:
-            continue
-        if _code_at(seed, step) == code1 and _code_at(seed, step + 1) == code2:
-            return step + 1
-    return None
+        matches = _same_code(_code_at(seed, step), code1) & _same_code(_code_at(seed, step + 1), code2)
+        if matches and step > last and found is None:
+            found = step + 1
+    return _accept(device, found)
 
 
 @transaction.atomic
@@ -258,8 +303,11 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
     """Check a code of the device enabled for ``user`` (the root user when None) and return the authentication time.
 
     For STS (AssumeRole, GetSessionToken, GetFederationToken …) and console sign-in. The code must be that of the
-    current step or one step either side, and later than any code accepted before: a code is accepted once. Fails
-    with ``AccessDenied`` in STS's wording, as those actions answer; the caller turns it into its own error if needed.
+    current step or one step either side, and later than any code accepted before: a code is accepted once, even when
+    the request that used it is then denied and rolled back. After ``MFA_FAILURES_ALLOWED`` wrong codes within
+    ``MFA_ATTEMPT_WINDOW`` the device refuses every code, even the right one, until the window has passed; both are
+    recorded outside the caller's transaction. Fails with ``AccessDenied`` in STS's wording, as those actions answer;
+    the caller turns it into its own error if needed.
     """
     device = (
         MFADevice.objects.select_for_update()
@@ -269,17 +317,23 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
     owned = device is not None and (device.user_id == user.pk if user is not None else device.assigned_to_root)
     if device is None or not owned:
         raise AccessDenied(STS_UNKNOWN_DEVICE_MESSAGE, field="serial_number")
-    if len(token_code) != 6 or not token_code.isdigit():
+    if _device_locked_out(device):
         raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
-    seed = crypto.decrypt(device.seed_encrypted)
     now = timezone.now()
-    current = _current_step(now)
-    for step in range(current - SIGN_IN_WINDOW, current + SIGN_IN_WINDOW + 1):
-        if step > device.last_used_step and _code_at(seed, step) == token_code:
-            device.last_used_step = step
-            device.save(update_fields=["last_used_step"])
-            return now
-    raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
+    found = None
+    if len(token_code) == 6 and token_code.isdigit():
+        seed = crypto.decrypt(device.seed_encrypted)
+        current = _current_step(now)
+        last = _last_step(device)
+        for step in range(current - SIGN_IN_WINDOW, current + SIGN_IN_WINDOW + 1):
+            if _same_code(_code_at(seed, step), token_code) and step > last and found is None:
+                found = step
+    accepted = _accept(device, found)
+    if accepted is None:
+        raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
+    device.last_used_step = accepted
+    device.save(update_fields=["last_used_step"])
+    return now
 
 
 @transaction.atomic

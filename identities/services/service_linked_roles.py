@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,7 @@ __all__ = [
     "deregister_service_linked_role_usage",
     "process_service_linked_role_deletion",
     "register_service_linked_role_usage",
+    "resume_stalled_service_linked_role_deletions",
 ]
 
 
@@ -198,6 +200,32 @@ def process_service_linked_role_deletion(*, account: Account, deletion_task_id: 
     deletion.updated_at = timezone.now()
     deletion.save(update_fields=["status", "reason", "role_usage", "updated_at"])
     return deletion
+
+
+def resume_stalled_service_linked_role_deletions(*, batch: int = 500) -> int:
+    """Send the step again for every deletion that has not moved for longer than it could (``IAM_STALLED_TASK_AFTER``
+    past its delay): its task was lost, with a worker killed in the middle of it or a broker that dropped it. So no
+    deletion stays ``NOT_STARTED`` or ``IN_PROGRESS`` for ever; the step is idempotent, so a task that was only late
+    costs one more run that changes nothing. Returns how many were sent again.
+    """
+    now = timezone.now()
+    delay = timedelta(seconds=settings.IAM_SERVICE_LINKED_ROLE_DELETION_DELAY)
+    status = ServiceLinkedRoleDeletion.Status
+    with transaction.atomic():
+        stalled = list(
+            ServiceLinkedRoleDeletion.objects.select_for_update(skip_locked=True)
+            .filter(
+                status__in=[status.NOT_STARTED, status.IN_PROGRESS],
+                updated_at__lt=now - delay - settings.IAM_STALLED_TASK_AFTER,
+            )
+            .select_related("account")
+            .order_by("updated_at")[:batch]
+        )
+        for deletion in stalled:
+            deletion.updated_at = now
+            deletion.save(update_fields=["updated_at"])
+            outbox.enqueue(DELETION_TASK, deletion.account.account_id, deletion.deletion_task_id)
+    return len(stalled)
 
 
 def _check_region(region: Any) -> str:

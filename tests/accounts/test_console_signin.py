@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from accounts.models import FailedAttempt
 from tests.conftest import make_account
 
 
@@ -51,6 +53,23 @@ def test_sign_in_is_throttled_after_repeated_failures(client, root_account):
     throttled = sign_in(client, "owner@example.test", "Correct-Horse-9")
     assert throttled.status_code == 429
     assert "Too many failed sign-in attempts" in throttled.content.decode()
+
+
+def test_the_throttle_is_one_count_in_the_database_for_every_web_process(client, root_account):
+    """Failures are rows in the database, not entries in a process's cache: a process with an empty cache (another
+    gunicorn worker, or this one after Redis lost its data) sees the same count, and nothing is kept in clear."""
+    for _ in range(3):
+        assert sign_in(client, "owner@example.test", "wrong").status_code == 401
+    cache.clear()
+    other_process = Client()
+    for _ in range(2):
+        assert sign_in(other_process, "owner@example.test", "wrong").status_code == 401
+    cache.clear()
+    assert sign_in(Client(), "owner@example.test", "Correct-Horse-9").status_code == 429
+    assert FailedAttempt.objects.count() == 5
+    assert all("owner" not in row.subject and "198.51" not in row.subject for row in FailedAttempt.objects.all())
+    # Another address is counted on its own.
+    assert Client().post("/signin", {"email": "owner@example.test", "password": "Correct-Horse-9"}).status_code == 302
 
 
 def test_next_only_redirects_inside_the_site(client, root_account):

@@ -215,3 +215,17 @@ def test_schema_and_docs_are_served_without_a_cdn(live_server):
     for source in sources:
         assert source.startswith("/"), source
         assert HTTP.request("GET", live_server.url + source).status == 200, source
+
+
+def test_a_database_outage_is_service_failure_with_503_and_retry_after():
+    """As on /aws: the database down is AWS's ServiceFailure, HTTP 503, which clients retry (docs/operations.md)."""
+    from django.db import OperationalError
+
+    from iamconsole.restapi.exceptions import exception_handler
+
+    response = exception_handler(OperationalError("server closed the connection unexpectedly"), {})
+    assert response is not None
+    assert response.status_code == 503
+    assert response.data["code"] == "ServiceFailure"
+    assert response.data["field"] is None
+    assert response["Retry-After"] == "5"

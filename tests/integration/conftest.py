@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,15 +125,8 @@ class Worker:
         pytest.fail(f"timed out after {timeout}s waiting for {what}; worker log:\n{self.output()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
-def celery_worker(
-    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Worker]:
-    """A worker with embedded beat on the test database and a private broker; killed at the end of the module."""
-    tmp = tmp_path_factory.mktemp("celery")
-    broker = _broker(tmp)
-    with django_db_blocker.unblock():
-        database_url = _database_url()
+def start_worker(tmp: Path, broker: Broker, database_url: str, **extra_env: str) -> Worker:
+    """Start ``celery worker -B`` (solo pool) on ``database_url`` and ``broker``, and wait until it is ready."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -151,9 +144,10 @@ def celery_worker(
             "IAM_SERVICE_LINKED_ROLE_DELETION_DELAY_SECONDS": "2",
             "PYTHONUNBUFFERED": "1",
             **broker.env,
+            **extra_env,
         }
     )
-    log = tmp / "worker.log"
+    log = tmp / f"worker-{time.monotonic_ns()}.log"
     command = [
         str(Path(sys.executable).with_name("celery")),
         "-A",
@@ -164,19 +158,56 @@ def celery_worker(
         "--loglevel=INFO",
         "--without-mingle",
         "--without-gossip",
-        f"--schedule={tmp / 'celerybeat-schedule'}",
+        f"--schedule={tmp / f'celerybeat-schedule-{time.monotonic_ns()}'}",
     ]
     with log.open("wb") as stream:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stream, stderr=subprocess.STDOUT)
+        # A process group of its own: its embedded beat, a child process, goes with it when the worker is killed.
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=stream, stderr=subprocess.STDOUT, start_new_session=True
+        )
     worker = Worker(broker=broker, log=log, process=process)
+    worker.wait_for(lambda: "ready." in worker.output(), timeout=READY_TIMEOUT, what="the worker to be ready")
+    return worker
+
+
+def kill_worker(worker: Worker) -> None:
+    """SIGKILL the worker and its embedded beat, as a crash or the OOM killer would."""
+    with suppress(ProcessLookupError):
+        os.killpg(worker.process.pid, signal.SIGKILL)
+    worker.process.wait(timeout=10)
+
+
+def stop_worker(worker: Worker) -> None:
+    worker.process.send_signal(signal.SIGTERM)
+    with suppress(subprocess.TimeoutExpired):
+        worker.process.wait(timeout=10)
+    kill_worker(worker)  # whatever of its group is left
+
+
+@pytest.fixture
+def database_url(django_db_setup: Any, django_db_blocker: Any) -> str:
+    """The test database as a ``DATABASE_URL``, for processes of the test's own."""
+    with django_db_blocker.unblock():
+        return _database_url()
+
+
+def new_broker(tmp: Path) -> Broker:
+    """A broker of the test's own: ``REDIS_URL``'s test database when set (CI), else the filesystem transport."""
+    return _broker(tmp)
+
+
+@pytest.fixture(scope="module")
+def celery_worker(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worker]:
+    """A worker with embedded beat on the test database and a private broker; killed at the end of the module."""
+    tmp = tmp_path_factory.mktemp("celery")
+    broker = _broker(tmp)
+    with django_db_blocker.unblock():
+        database_url = _database_url()
+    worker = start_worker(tmp, broker, database_url)
     try:
-        worker.wait_for(lambda: "ready." in worker.output(), timeout=READY_TIMEOUT, what="the worker to be ready")
         with publishing_to(broker.url, broker.transport_options):
             yield worker
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_worker(worker)
