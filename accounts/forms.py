@@ -7,6 +7,8 @@ from typing import Any, cast
 
 from django import forms
 
+from iamconsole.domain import ascii_digits
+
 
 class RootSignInForm(forms.Form):
     """The root user's sign-in: email and password."""
@@ -79,6 +81,6 @@ class MfaCodeForm(forms.Form):
 
     def clean_token_code(self) -> str:
         code = str(self.cleaned_data["token_code"]).strip()
-        if not code.isdigit():
+        if not ascii_digits(code):
             raise forms.ValidationError("Enter the 6 digits your MFA device shows.")
         return code

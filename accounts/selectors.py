@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
+from iamconsole.domain import ascii_digits
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import check_max_items, decode_marker
 
@@ -28,7 +29,7 @@ def get_account(account_id: str) -> Account:
 
 def find_account_by_id_or_alias(value: str) -> Account | None:
     """The account a sign-in page names, by 12-digit id or alias."""
-    if value.isdigit():
+    if ascii_digits(value):
         return find_account(value)
     return Account.objects.filter(alias=value.lower()).first()
 

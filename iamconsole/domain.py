@@ -18,6 +18,13 @@ from typing import Any
 
 from iamconsole.errors import InvalidInput, LimitExceeded, ValidationError, constraint_error
 
+
+def ascii_digits(text: str) -> bool:
+    """Whether ``text`` is one or more of 0-9: ``\\d`` as AWS reads it (``str.isdigit`` also takes ``²`` and ``٣``,
+    which ``int`` then refuses)."""
+    return text.isascii() and text.isdigit()
+
+
 NAME_PATTERN = r"[\w+=,.@-]+"
 #: ``\\w`` as AWS (Java) reads it: ASCII letters, digits and underscore only, never ``é`` or ``٣``.
 _NAME_RE = re.compile(NAME_PATTERN, re.ASCII)

@@ -166,7 +166,7 @@ def _entity_marker(marker: str | None) -> tuple[int, int]:
         return (0, 0)
     value = decode_marker(marker)
     kind, _, pk = str(value).partition(":")
-    if kind not in _KINDS or not pk.isdigit():
+    if kind not in _KINDS or not domain.ascii_digits(pk):
         raise ValidationError("Invalid Marker.", field="marker")
     return (_KINDS.index(kind), int(pk))
 

@@ -102,7 +102,7 @@ def _code_at(seed: str, step: int) -> str:
 def _check_code_shape(member: str, field: str, code: Any) -> str:
     if not isinstance(code, str) or len(code) != 6:
         raise constraint_error(member, code, "Member must have length 6", field=field)
-    if not code.isdigit():
+    if not domain.ascii_digits(code):
         raise constraint_error(member, code, "Member must satisfy regular expression pattern: [\\d]+", field=field)
     return code
 
@@ -321,7 +321,7 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
         raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
     now = timezone.now()
     found = None
-    if len(token_code) == 6 and token_code.isdigit():
+    if len(token_code) == 6 and domain.ascii_digits(token_code):
         seed = crypto.decrypt(device.seed_encrypted)
         current = _current_step(now)
         last = _last_step(device)

@@ -425,3 +425,35 @@ def test_device_tags_merge_ignoring_case_untag_and_stay_within_fifty(account):
         operations.run(
             account.root, "TagMFADevice", {"serial_number": serial + "x", "tags": [{"key": "a", "value": "b"}]}
         )
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345²", "１２３４５６"])
+def test_codes_are_ascii_digits_as_aws_reads_its_pattern(account, code):
+    """``[\\d]+`` means 0-9: digits of other scripts are refused as the pattern's ValidationError, not compared."""
+    make_user(account)
+    new = create_device(account)
+    params = {
+        "user_name": "alice",
+        "serial_number": new.device.serial_number,
+        "authentication_code1": code,
+        "authentication_code2": code,
+    }
+    with pytest.raises(ValidationError, match="regular expression pattern"):
+        operations.run(account.root, "EnableMFADevice", params)
+
+
+def test_a_forged_list_entities_marker_with_a_non_ascii_digit_is_invalid(account):
+    from iamconsole.pagination import encode_marker
+
+    policy = operations.run(
+        account.root,
+        "CreatePolicy",
+        {
+            "policy_name": "p",
+            "policy_document": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+        },
+    )
+    with pytest.raises(ValidationError, match="Invalid Marker"):
+        operations.run(
+            account.root, "ListEntitiesForPolicy", {"policy_arn": policy.arn, "marker": encode_marker("user:²")}
+        )
