@@ -62,6 +62,7 @@ def iam_client(live_server: Any, account: Any) -> Any:
     )
 
 
+@pytest.mark.usefixtures("aws_managed_policies")
 def test_requests_succeed_and_enqueued_work_waits_while_redis_is_down(live_server, redis_cache, caplog):
     account = make_account(email="owner@example.test", password="Correct-Horse-9")
     iam = iam_client(live_server, account)
