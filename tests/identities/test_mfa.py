@@ -6,6 +6,7 @@ Devices are driven through ``operations.run`` as the root user or an IAM user, s
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import time
@@ -450,7 +451,9 @@ def test_a_forged_list_entities_marker_with_a_non_ascii_digit_is_invalid(account
         "CreatePolicy",
         {
             "policy_name": "p",
-            "policy_document": '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}',
+            "policy_document": json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+            ),
         },
     )
     with pytest.raises(ValidationError, match="Invalid Marker"):
