@@ -278,6 +278,30 @@ def assume_role(
 # --- GetSessionToken -----------------------------------------------------------------------------------------------
 
 
+def _issue_to_caller(
+    *, account: Account, caller: Actor, duration: int, root_max: int, **fields: object
+) -> tuple[Credentials, StsSession]:
+    """Credentials for ``duration`` seconds issued to the IAM user or root user calling GetSessionToken or
+    GetFederationToken (the root user's cut to ``root_max``), and their session row with ``fields``."""
+    if caller.is_root:
+        duration = min(duration, root_max)
+    now = _now()
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    session = _create_session(
+        credentials,
+        digest,
+        account=account,
+        role=None,
+        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        issued_to_arn=caller.arn,
+        issued_at=now,
+        expires_at=expiration,
+        **fields,
+    )
+    return credentials, session
+
+
 @transaction.atomic
 def get_session_token(
     *,
@@ -292,21 +316,11 @@ def get_session_token(
     hour. Only long-term credentials may call it: ``iamconsole.authorization`` refuses session credentials.
     """
     requested = domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
-    duration = requested or domain.SESSION_TOKEN_DEFAULT_DURATION
-    if caller.is_root:
-        duration = min(duration, domain.ROOT_SESSION_TOKEN_MAX_DURATION)
-    now = _now()
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue_to_caller(
         account=account,
-        role=None,
-        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
-        issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
+        caller=caller,
+        duration=requested or domain.SESSION_TOKEN_DEFAULT_DURATION,
+        root_max=domain.ROOT_SESSION_TOKEN_MAX_DURATION,
         mfa_authenticated_at=mfa_authenticated_at,
     )
     return SessionToken(credentials=credentials, session=session)
@@ -327,23 +341,13 @@ def get_federation_token(*, account: Account, caller: Actor, data: domain.Federa
     identity-based policies narrowed by the session policies, evaluated at each request.
     """
     packed = packed_policy_size(data.policy, data.policy_arns, data.tags)
-    duration = data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION
-    if caller.is_root:
-        duration = min(duration, domain.ROOT_FEDERATION_MAX_DURATION)
-    now = _now()
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue_to_caller(
         account=account,
-        role=None,
-        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        caller=caller,
+        duration=data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION,
+        root_max=domain.ROOT_FEDERATION_MAX_DURATION,
         federated=True,
         session_name=data.name,
-        issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
         session_policy_document=data.policy or "",
         session_policy_arns=list(data.policy_arns),
         session_tags=dict(data.tags),
