@@ -12,9 +12,8 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import boundary_shape
+from identities.awsapi.common import attached_policy_shape, boundary_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
-from identities.awsapi.role_policies import attached_policy_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
 from identities.awsapi.users import user_arn
 from identities.models import Group, InlinePolicy, Role, User
