@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from iamconsole.pagination import Page
 from identities.models import InlinePolicy, PolicyAttachment
-
-
-def page_shape(member: str, page: Page[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """A List output: the items under ``member``, ``IsTruncated``, and ``Marker`` when truncated."""
-    result: dict[str, Any] = {member: [shape(item) for item in page.items], "IsTruncated": page.is_truncated}
-    if page.marker:
-        result["Marker"] = page.marker
-    return result
 
 
 def attached_policy_shape(attachment: PolicyAttachment) -> dict[str, Any]:

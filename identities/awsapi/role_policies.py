@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi.common import attached_policy_shape, page_shape, policy_names_shape
+from iamconsole.pagination import page_shape
+from identities.awsapi.common import attached_policy_shape, policy_names_shape
 from identities.models import InlinePolicy
 
 
