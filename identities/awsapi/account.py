@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
 from identities.awsapi.common import attached_policy_shape, boundary_shape
+from identities.awsapi.groups import group_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
 from identities.awsapi.users import user_arn
@@ -52,11 +52,7 @@ def user_detail_shape(user: User) -> dict[str, Any]:
 def group_detail_shape(group: Group) -> dict[str, Any]:
     """``GroupDetail``: the group with its inline and attached policies."""
     return {
-        "Path": group.path,
-        "GroupName": group.name,
-        "GroupId": group.group_id,
-        "Arn": iam_arn(group.account.account_id, "group", group.name, group.path),
-        "CreateDate": group.created_at,
+        **group_shape(group),
         "GroupPolicyList": _inline(group.inline_policies.all()),
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in group.attachments.all()],
     }
