@@ -132,6 +132,15 @@ def _create_session(credentials: Credentials, digest: str, **fields: object) -> 
         raise ValidationError("Temporary credentials could not be issued; retry the request.") from None
 
 
+def _issue(duration: int, **fields: object) -> tuple[Credentials, StsSession]:
+    """Fresh credentials valid for ``duration`` seconds from now, and their session row with ``fields``."""
+    now = _now()
+    # Expiration is shown to the second; the credentials stay valid through that second.
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    return credentials, _create_session(credentials, digest, issued_at=now, expires_at=expiration, **fields)
+
+
 # --- AssumeRole ----------------------------------------------------------------------------------------------------
 
 
@@ -241,20 +250,13 @@ def assume_role(
     duration = _role_duration(role, data.duration_seconds, chained)
     attributes = session_attributes(caller, data)
     packed = packed_policy_size(data.policy, data.policy_arns, attributes.tags)
-    now = _now()
-    # Expiration is shown to the second; the credentials stay valid through that second.
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue(
+        duration,
         account=role.account,
         role=role,
         user=None,
         session_name=data.role_session_name,
         issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
         mfa_authenticated_at=mfa_authenticated_at,
         source_identity=attributes.source_identity or "",
         session_policy_document=data.policy or "",
@@ -264,7 +266,7 @@ def assume_role(
         packed_policy_size=packed or 0,
         chained=chained,
     )
-    Role.objects.filter(pk=role.pk).update(last_used_at=now, last_used_region=region)
+    Role.objects.filter(pk=role.pk).update(last_used_at=session.issued_at, last_used_region=region)
     return AssumedRole(
         credentials=credentials,
         session=session,
@@ -285,21 +287,14 @@ def _issue_to_caller(
     GetFederationToken (the root user's cut to ``root_max``), and their session row with ``fields``."""
     if caller.is_root:
         duration = min(duration, root_max)
-    now = _now()
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    return _issue(
+        duration,
         account=account,
         role=None,
         user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
         issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
         **fields,
     )
-    return credentials, session
 
 
 @transaction.atomic
