@@ -62,7 +62,9 @@ def iam_client(live_server: Any, account: Any) -> Any:
     )
 
 
-def test_requests_succeed_and_enqueued_work_waits_while_redis_is_down(live_server, redis_cache, caplog):
+def test_requests_succeed_and_enqueued_work_waits_while_redis_is_down(
+    live_server, redis_cache, caplog, aws_managed_policies
+):
     account = make_account(email="owner@example.test", password="Correct-Horse-9")
     iam = iam_client(live_server, account)
     with publishing_to(redis_cache.url, {}):

@@ -29,7 +29,7 @@ def report_state(account) -> str:
     return str(CredentialReport.objects.get(account__account_id=account.account_id).state)
 
 
-def test_work_of_a_killed_worker_runs_again_and_finishes(account, database_url, tmp_path: Path):
+def test_work_of_a_killed_worker_runs_again_and_finishes(account, aws_managed_policies, database_url, tmp_path: Path):
     from iamconsole.celery import app
 
     broker = new_broker(tmp_path)
