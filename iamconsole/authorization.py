@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import AWS_ACCOUNT, parse_arn
@@ -123,18 +123,20 @@ def decide(
     )
 
 
-def check(
-    actor: Actor,
-    action: str,
-    resource: str,
-    *,
-    context: Mapping[str, Any] | None = None,
-    request: RequestContext | None = None,
-    resource_policy: ResourcePolicy | None = None,
-) -> str | None:
+class RequestOptions(TypedDict, total=False):
+    """What ``check``, ``authorize`` and ``is_allowed`` take besides the actor, action and resource: the operation's
+    own condition keys, the request's facts (source IP, time…) and the policy of the resource itself."""
+
+    context: Mapping[str, Any] | None
+    request: RequestContext | None
+    resource_policy: ResourcePolicy | None
+
+
+def check(actor: Actor, action: str, resource: str, **options: Unpack[RequestOptions]) -> str | None:
     """None when allowed, otherwise the end of AWS's denial message (``because no identity-based policy allows…``)."""
     if actor.is_system:
         return None
+    context, request, resource_policy = options.get("context"), options.get("request"), options.get("resource_policy")
     source = resource_policy.source() if resource_policy is not None else None
     no_resource_policy = f"because no resource-based policy allows the {action} action"
     if resource_policy is not None and resource_policy.required and source is None:
@@ -197,38 +199,22 @@ def refuse_session_token_use(actor: Actor, action: str) -> None:
         )
 
 
-def authorize(
-    actor: Actor,
-    action: str,
-    resource: str,
-    *,
-    context: Mapping[str, Any] | None = None,
-    request: RequestContext | None = None,
-    resource_policy: ResourcePolicy | None = None,
-) -> None:
+def authorize(actor: Actor, action: str, resource: str, **options: Unpack[RequestOptions]) -> None:
     """Raise ``AccessDenied`` in AWS's wording unless ``actor`` may perform ``action`` on ``resource``.
 
     ``resource_policy`` is the policy of the resource itself, evaluated with the caller's own policies (a role's
     trust policy for ``sts:AssumeRole``, which must always allow the caller).
     """
     refuse_session_token_use(actor, action)
-    reason = check(actor, action, resource, context=context, request=request, resource_policy=resource_policy)
+    reason = check(actor, action, resource, **options)
     if reason is not None:
         raise AccessDenied(denial_message(actor, action, resource, reason), action=action)
 
 
-def is_allowed(
-    actor: Actor,
-    action: str,
-    resource: str = "*",
-    *,
-    context: Mapping[str, Any] | None = None,
-    request: RequestContext | None = None,
-    resource_policy: ResourcePolicy | None = None,
-) -> bool:
+def is_allowed(actor: Actor, action: str, resource: str = "*", **options: Unpack[RequestOptions]) -> bool:
     """True when ``authorize`` would let the request through."""
     try:
         refuse_session_token_use(actor, action)
     except IamError:
         return False
-    return check(actor, action, resource, context=context, request=request, resource_policy=resource_policy) is None
+    return check(actor, action, resource, **options) is None

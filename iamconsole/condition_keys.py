@@ -1,6 +1,7 @@
 """Builders of the condition keys AWS sets on tagging and permissions-boundary requests, shared by every app's
 operation table: ``aws:RequestTag/*`` and ``aws:TagKeys`` on creates and Tag…/Untag…, ``aws:ResourceTag/*`` from the
-entity's current tags, ``iam:PermissionsBoundary`` on creates and Put…PermissionsBoundary.
+entity's current tags, ``iam:PermissionsBoundary`` on creates and Put…PermissionsBoundary, ``iam:PolicyARN`` on
+Attach…Policy and Detach…Policy.
 """
 
 from __future__ import annotations
@@ -56,3 +57,8 @@ def put_boundary_context(resource_tags: ContextBuilder) -> ContextBuilder:
         **resource_tags(call),
         "iam:PermissionsBoundary": str(call.params.get("permissions_boundary")),
     }
+
+
+def policy_arn_context(resource_tags: ContextBuilder = _no_resource_tags) -> ContextBuilder:
+    """Attach…Policy and Detach…Policy: the entity's current tags and the managed policy as ``iam:PolicyARN``."""
+    return lambda call: {**resource_tags(call), "iam:PolicyARN": str(call.params.get("policy_arn"))}

@@ -50,45 +50,35 @@ RESERVED_TAG_PREFIX = "aws:"
 DUPLICATE_TAG_KEYS = "Duplicate tag keys found. Please note that Tag keys are case insensitive."
 
 
-def validate_name(value: Any, *, member: str, field: str, max_length: int) -> str:
-    """Check an entity name against ``[\\w+=,.@-]+`` and its length bounds (``ValidationError`` as AWS words it)."""
+def validate_text(value: Any, *, member: str, field: str, max_length: int, regex: re.Pattern[str], pattern: str) -> str:
+    """Check a string parameter: not empty, at most ``max_length`` characters, matching ``regex`` whole
+    (``ValidationError`` as AWS words it, quoting ``pattern`` as the API Reference writes it)."""
     if not isinstance(value, str) or not value:
         raise constraint_error(member, value or None, "Member must have length greater than or equal to 1", field=field)
     if len(value) > max_length:
         raise constraint_error(
             member, value, f"Member must have length less than or equal to {max_length}", field=field
         )
-    if not _NAME_RE.fullmatch(value):
-        raise constraint_error(
-            member, value, f"Member must satisfy regular expression pattern: {NAME_PATTERN}", field=field
-        )
+    if not regex.fullmatch(value):
+        raise constraint_error(member, value, f"Member must satisfy regular expression pattern: {pattern}", field=field)
     return value
+
+
+def validate_name(value: Any, *, member: str, field: str, max_length: int) -> str:
+    """Check an entity name against ``[\\w+=,.@-]+`` and its length bounds (``ValidationError`` as AWS words it)."""
+    return validate_text(value, member=member, field=field, max_length=max_length, regex=_NAME_RE, pattern=NAME_PATTERN)
 
 
 def validate_path(value: Any, *, member: str = "Path", field: str = "path") -> str:
     """Check an IAM path: ``/`` alone, or ``/`` + printable ASCII + ``/``, at most 512 characters."""
-    if not isinstance(value, str) or not value:
-        raise constraint_error(member, value or None, "Member must have length greater than or equal to 1", field=field)
-    if len(value) > PATH_MAX:
-        raise constraint_error(member, value, f"Member must have length less than or equal to {PATH_MAX}", field=field)
-    if not _PATH_RE.fullmatch(value):
-        raise constraint_error(
-            member, value, f"Member must satisfy regular expression pattern: {PATH_PATTERN}", field=field
-        )
-    return value
+    return validate_text(value, member=member, field=field, max_length=PATH_MAX, regex=_PATH_RE, pattern=PATH_PATTERN)
 
 
 def validate_path_prefix(value: Any, *, member: str = "PathPrefix", field: str = "path_prefix") -> str:
     """Check a List operation's ``PathPrefix``: ``/`` followed by printable ASCII, at most 512 characters."""
-    if not isinstance(value, str) or not value:
-        raise constraint_error(member, value or None, "Member must have length greater than or equal to 1", field=field)
-    if len(value) > PATH_MAX:
-        raise constraint_error(member, value, f"Member must have length less than or equal to {PATH_MAX}", field=field)
-    if not _PATH_PREFIX_RE.fullmatch(value):
-        raise constraint_error(
-            member, value, f"Member must satisfy regular expression pattern: {PATH_PREFIX_PATTERN}", field=field
-        )
-    return value
+    return validate_text(
+        value, member=member, field=field, max_length=PATH_MAX, regex=_PATH_PREFIX_RE, pattern=PATH_PREFIX_PATTERN
+    )
 
 
 def _tag_text_ok(text: str) -> bool:

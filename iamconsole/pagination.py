@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -92,3 +92,11 @@ def _key_value(row: Model, key: str) -> Any:
     for part in key.split("__"):
         value = getattr(value, part)
     return value
+
+
+def page_shape(member: str, page: Page[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """A List output of the Query API: the items under ``member``, ``IsTruncated``, and ``Marker`` when truncated."""
+    result: dict[str, Any] = {member: [shape(item) for item in page.items], "IsTruncated": page.is_truncated}
+    if page.marker:
+        result["Marker"] = page.marker
+    return result

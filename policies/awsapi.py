@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from iamconsole.pagination import Page
+from iamconsole.pagination import page_shape
 from policies.models import ManagedPolicy, PolicyVersion
 from policies.selectors import TagPage
 
@@ -58,13 +58,6 @@ def policy_version_shape(version: PolicyVersion, *, with_document: bool = True) 
     return shape
 
 
-def _page(member: str, page: Page[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {member: [shape(item) for item in page.items], "IsTruncated": page.is_truncated}
-    if page.marker:
-        result["Marker"] = page.marker
-    return result
-
-
 def _tags_page(page: TagPage) -> dict[str, Any]:
     result: dict[str, Any] = {
         "Tags": [{"Key": key, "Value": value} for key, value in page.tags],
@@ -99,11 +92,13 @@ def _simulation(page: Any) -> dict[str, Any]:
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "CreatePolicy": lambda policy: {"Policy": policy_shape(policy)},
     "GetPolicy": lambda policy: {"Policy": policy_shape(policy)},
-    "ListPolicies": lambda page: _page("Policies", page, _listed_policy_shape),
+    "ListPolicies": lambda page: page_shape("Policies", page, _listed_policy_shape),
     "CreatePolicyVersion": lambda version: {"PolicyVersion": policy_version_shape(version, with_document=False)},
     "GetPolicyVersion": lambda version: {"PolicyVersion": policy_version_shape(version)},
     # As AWS answers it: the versions without their documents (GetPolicyVersion returns a document).
-    "ListPolicyVersions": lambda page: _page("Versions", page, lambda v: policy_version_shape(v, with_document=False)),
+    "ListPolicyVersions": lambda page: page_shape(
+        "Versions", page, lambda v: policy_version_shape(v, with_document=False)
+    ),
     "ListPolicyTags": _tags_page,
     "ListEntitiesForPolicy": _entities,
     "SimulateCustomPolicy": _simulation,

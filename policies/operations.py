@@ -10,6 +10,7 @@ the ``aws`` account, and no resource-based policy lets another account change it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn, is_aws_managed_policy_arn
@@ -44,82 +45,29 @@ def resource_tags_context(call: Call) -> dict[str, Any]:
     return {f"aws:ResourceTag/{key}": value for key, value in policy.tags.items()}
 
 
+def on_policy(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
+    """An operation on the policy the request names by ``PolicyArn``: authorized on that ARN, with the policy's tags
+    as ``aws:ResourceTag/*`` unless ``options`` name another ``context``."""
+    options.setdefault("context", resource_tags_context)
+    return Operation(name, handler, resource=policy_resource, **options)
+
+
 OPERATIONS = (
-    Operation(
-        "GetPolicy", usage_selectors.get_policy, resource=policy_resource, context=resource_tags_context, read_only=True
-    ),
+    on_policy("GetPolicy", usage_selectors.get_policy, read_only=True),
     Operation("ListPolicies", usage_selectors.list_policies, read_only=True),
-    Operation(
-        "DeletePolicy",
-        usage_services.delete_policy,
-        resource=policy_resource,
-        context=resource_tags_context,
-        customer_managed_only=True,
-    ),
-    Operation(
-        "ListEntitiesForPolicy",
-        usage_selectors.list_entities_for_policy,
-        resource=policy_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
+    on_policy("DeletePolicy", usage_services.delete_policy, customer_managed_only=True),
+    on_policy("ListEntitiesForPolicy", usage_selectors.list_entities_for_policy, read_only=True),
     Operation("CreatePolicy", services.create_policy, resource=new_policy_resource, context=request_tags_context),
-    Operation(
-        "GetPolicyVersion",
-        selectors.get_policy_version,
-        resource=policy_resource,
-        context=resource_tags_context,
-        read_only=True,
+    on_policy("GetPolicyVersion", selectors.get_policy_version, read_only=True),
+    on_policy("ListPolicyVersions", selectors.list_policy_versions, read_only=True),
+    on_policy("CreatePolicyVersion", services.create_policy_version, customer_managed_only=True),
+    on_policy("SetDefaultPolicyVersion", services.set_default_policy_version, customer_managed_only=True),
+    on_policy("DeletePolicyVersion", services.delete_policy_version, customer_managed_only=True),
+    on_policy("TagPolicy", services.tag_policy, context=tag_context(resource_tags_context), customer_managed_only=True),
+    on_policy(
+        "UntagPolicy", services.untag_policy, context=untag_context(resource_tags_context), customer_managed_only=True
     ),
-    Operation(
-        "ListPolicyVersions",
-        selectors.list_policy_versions,
-        resource=policy_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
-    Operation(
-        "CreatePolicyVersion",
-        services.create_policy_version,
-        resource=policy_resource,
-        context=resource_tags_context,
-        customer_managed_only=True,
-    ),
-    Operation(
-        "SetDefaultPolicyVersion",
-        services.set_default_policy_version,
-        resource=policy_resource,
-        context=resource_tags_context,
-        customer_managed_only=True,
-    ),
-    Operation(
-        "DeletePolicyVersion",
-        services.delete_policy_version,
-        resource=policy_resource,
-        context=resource_tags_context,
-        customer_managed_only=True,
-    ),
-    Operation(
-        "TagPolicy",
-        services.tag_policy,
-        resource=policy_resource,
-        context=tag_context(resource_tags_context),
-        customer_managed_only=True,
-    ),
-    Operation(
-        "UntagPolicy",
-        services.untag_policy,
-        resource=policy_resource,
-        context=untag_context(resource_tags_context),
-        customer_managed_only=True,
-    ),
-    Operation(
-        "ListPolicyTags",
-        selectors.list_policy_tags,
-        resource=policy_resource,
-        context=resource_tags_context,
-        read_only=True,
-    ),
+    on_policy("ListPolicyTags", selectors.list_policy_tags, read_only=True),
     # iamconsole's own: loads or refreshes the AWS catalogue (manage.py syncawspolicies).
     Operation(
         "SyncAwsManagedPolicies",

@@ -324,14 +324,20 @@ def create_policy_version(
     return version
 
 
-@transaction.atomic
-def set_default_policy_version(*, account: Account, policy_arn: str, version_id: str) -> None:
-    """Make one version the policy's default, the one IAM evaluates (SetDefaultPolicyVersion)."""
+def _locked_version(account: Account, policy_arn: str, version_id: str) -> tuple[ManagedPolicy, PolicyVersion]:
+    """The customer managed policy, locked, and its version ``version_id``; ``NoSuchEntity`` for either."""
     validate_version_id(version_id)
     policy = lock_policy(account=account, policy_arn=policy_arn)
     version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
     if version is None:
         raise _version_not_found(policy_arn, version_id)
+    return policy, version
+
+
+@transaction.atomic
+def set_default_policy_version(*, account: Account, policy_arn: str, version_id: str) -> None:
+    """Make one version the policy's default, the one IAM evaluates (SetDefaultPolicyVersion)."""
+    policy, version = _locked_version(account, policy_arn, version_id)
     _make_default(policy, version)
     policy.save(update_fields=["default_version_id"])
 
@@ -339,11 +345,7 @@ def set_default_policy_version(*, account: Account, policy_arn: str, version_id:
 @transaction.atomic
 def delete_policy_version(*, account: Account, policy_arn: str, version_id: str) -> None:
     """Delete a version other than the default (DeletePolicyVersion; the default goes with DeletePolicy only)."""
-    validate_version_id(version_id)
-    policy = lock_policy(account=account, policy_arn=policy_arn)
-    version = PolicyVersion.objects.filter(policy=policy, version_id=version_id).first()
-    if version is None:
-        raise _version_not_found(policy_arn, version_id)
+    _policy, version = _locked_version(account, policy_arn, version_id)
     if version.is_default:
         raise DeleteConflict("Cannot delete the default version of a policy.", field="version_id")
     version.delete()

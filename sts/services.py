@@ -132,6 +132,15 @@ def _create_session(credentials: Credentials, digest: str, **fields: object) -> 
         raise ValidationError("Temporary credentials could not be issued; retry the request.") from None
 
 
+def _issue(duration: int, **fields: object) -> tuple[Credentials, StsSession]:
+    """Fresh credentials valid for ``duration`` seconds from now, and their session row with ``fields``."""
+    now = _now()
+    # Expiration is shown to the second; the credentials stay valid through that second.
+    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
+    credentials, digest = _new_credentials(expiration)
+    return credentials, _create_session(credentials, digest, issued_at=now, expires_at=expiration, **fields)
+
+
 # --- AssumeRole ----------------------------------------------------------------------------------------------------
 
 
@@ -241,20 +250,13 @@ def assume_role(
     duration = _role_duration(role, data.duration_seconds, chained)
     attributes = session_attributes(caller, data)
     packed = packed_policy_size(data.policy, data.policy_arns, attributes.tags)
-    now = _now()
-    # Expiration is shown to the second; the credentials stay valid through that second.
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue(
+        duration,
         account=role.account,
         role=role,
         user=None,
         session_name=data.role_session_name,
         issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
         mfa_authenticated_at=mfa_authenticated_at,
         source_identity=attributes.source_identity or "",
         session_policy_document=data.policy or "",
@@ -264,7 +266,7 @@ def assume_role(
         packed_policy_size=packed or 0,
         chained=chained,
     )
-    Role.objects.filter(pk=role.pk).update(last_used_at=now, last_used_region=region)
+    Role.objects.filter(pk=role.pk).update(last_used_at=session.issued_at, last_used_region=region)
     return AssumedRole(
         credentials=credentials,
         session=session,
@@ -276,6 +278,23 @@ def assume_role(
 
 
 # --- GetSessionToken -----------------------------------------------------------------------------------------------
+
+
+def _issue_to_caller(
+    *, account: Account, caller: Actor, duration: int, root_max: int, **fields: object
+) -> tuple[Credentials, StsSession]:
+    """Credentials for ``duration`` seconds issued to the IAM user or root user calling GetSessionToken or
+    GetFederationToken (the root user's cut to ``root_max``), and their session row with ``fields``."""
+    if caller.is_root:
+        duration = min(duration, root_max)
+    return _issue(
+        duration,
+        account=account,
+        role=None,
+        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        issued_to_arn=caller.arn,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -292,21 +311,11 @@ def get_session_token(
     hour. Only long-term credentials may call it: ``iamconsole.authorization`` refuses session credentials.
     """
     requested = domain.validate_duration(duration_seconds, high=domain.SESSION_TOKEN_MAX_DURATION)
-    duration = requested or domain.SESSION_TOKEN_DEFAULT_DURATION
-    if caller.is_root:
-        duration = min(duration, domain.ROOT_SESSION_TOKEN_MAX_DURATION)
-    now = _now()
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue_to_caller(
         account=account,
-        role=None,
-        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
-        issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
+        caller=caller,
+        duration=requested or domain.SESSION_TOKEN_DEFAULT_DURATION,
+        root_max=domain.ROOT_SESSION_TOKEN_MAX_DURATION,
         mfa_authenticated_at=mfa_authenticated_at,
     )
     return SessionToken(credentials=credentials, session=session)
@@ -327,23 +336,13 @@ def get_federation_token(*, account: Account, caller: Actor, data: domain.Federa
     identity-based policies narrowed by the session policies, evaluated at each request.
     """
     packed = packed_policy_size(data.policy, data.policy_arns, data.tags)
-    duration = data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION
-    if caller.is_root:
-        duration = min(duration, domain.ROOT_FEDERATION_MAX_DURATION)
-    now = _now()
-    expiration = (now + timedelta(seconds=duration)).replace(microsecond=0)
-    credentials, digest = _new_credentials(expiration)
-    session = _create_session(
-        credentials,
-        digest,
+    credentials, session = _issue_to_caller(
         account=account,
-        role=None,
-        user_id=caller.user_pk if caller.kind is ActorKind.USER else None,
+        caller=caller,
+        duration=data.duration_seconds or domain.FEDERATION_DEFAULT_DURATION,
+        root_max=domain.ROOT_FEDERATION_MAX_DURATION,
         federated=True,
         session_name=data.name,
-        issued_to_arn=caller.arn,
-        issued_at=now,
-        expires_at=expiration,
         session_policy_document=data.policy or "",
         session_policy_arns=list(data.policy_arns),
         session_tags=dict(data.tags),

@@ -7,29 +7,11 @@ deletes nothing more. Authentication never waits for it: expired credentials are
 
 from __future__ import annotations
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
-
-from iamconsole.actors import Actor, RequestContext, Source
-
-#: Errors worth another try: the database restarting, a connection dropped, SQLite's "database is locked".
-TRANSIENT = (OperationalError, InterfaceError)
+from iamconsole.background import retried_task, run_as_system
 
 
-@shared_task(
-    name="sts.tasks.purge_expired_sessions_task",
-    acks_late=True,
-    ignore_result=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=2,
-    retry_backoff_max=60,
-    max_retries=5,
-)
+@retried_task("sts.tasks.purge_expired_sessions_task", retry_backoff_max=60, max_retries=5)
 def purge_expired_sessions_task() -> int:
     """Delete every expired session (PurgeExpiredSessions) and return how many went."""
-    from iamconsole import operations
-
-    deleted: int = operations.run(
-        Actor.system(), "PurgeExpiredSessions", {}, request=RequestContext(source=Source.TASK)
-    )
+    deleted: int = run_as_system("PurgeExpiredSessions", {})
     return deleted

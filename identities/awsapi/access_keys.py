@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from identities.awsapi.common import page_shape
+from iamconsole.pagination import page_shape
 from identities.models import AccessKey
 from identities.selectors.access_keys import AccessKeyLastUsed
 from identities.services.access_keys import NewAccessKey

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import boundary_shape
+from identities.awsapi.common import attached_policy_shape, boundary_shape
+from identities.awsapi.groups import group_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
-from identities.awsapi.role_policies import attached_policy_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
-from identities.awsapi.users import user_arn
+from identities.awsapi.users import user_identity_shape
 from identities.models import Group, InlinePolicy, Role, User
 from identities.selectors.account import AuthorizationDetails
 from policies.awsapi import policy_shape, policy_version_shape
@@ -35,11 +34,7 @@ def _boundary(entity: User | Role, shape: dict[str, Any]) -> None:
 def user_detail_shape(user: User) -> dict[str, Any]:
     """``UserDetail``: the user with its inline policies, groups, attached policies, boundary and tags."""
     shape: dict[str, Any] = {
-        "Path": user.path,
-        "UserName": user.name,
-        "UserId": user.user_id,
-        "Arn": user_arn(user),
-        "CreateDate": user.created_at,
+        **user_identity_shape(user),
         "UserPolicyList": _inline(user.inline_policies.all()),
         "GroupList": [group.name for group in user.groups.all()],
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in user.attachments.all()],
@@ -53,11 +48,7 @@ def user_detail_shape(user: User) -> dict[str, Any]:
 def group_detail_shape(group: Group) -> dict[str, Any]:
     """``GroupDetail``: the group with its inline and attached policies."""
     return {
-        "Path": group.path,
-        "GroupName": group.name,
-        "GroupId": group.group_id,
-        "Arn": iam_arn(group.account.account_id, "group", group.name, group.path),
-        "CreateDate": group.created_at,
+        **group_shape(group),
         "GroupPolicyList": _inline(group.inline_policies.all()),
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in group.attachments.all()],
     }

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from iamconsole.pagination import Page
+from identities.models import InlinePolicy, PolicyAttachment
 
 
-def page_shape(member: str, page: Page[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """A List output: the items under ``member``, ``IsTruncated``, and ``Marker`` when truncated."""
-    result: dict[str, Any] = {member: [shape(item) for item in page.items], "IsTruncated": page.is_truncated}
+def attached_policy_shape(attachment: PolicyAttachment) -> dict[str, Any]:
+    """``AttachedPolicy``: the managed policy's name and ARN."""
+    return {"PolicyName": attachment.policy.name, "PolicyArn": attachment.policy.arn}
+
+
+def policy_names_shape(page: Page[InlinePolicy]) -> dict[str, Any]:
+    """A List…Policies output (users, groups, roles): the inline policies' names."""
+    result: dict[str, Any] = {"PolicyNames": [policy.name for policy in page.items], "IsTruncated": page.is_truncated}
     if page.marker:
         result["Marker"] = page.marker
     return result

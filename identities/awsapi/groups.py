@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn
-from identities.awsapi.common import page_shape
+from iamconsole.pagination import page_shape
 from identities.awsapi.users import user_shape
 from identities.models import Group
 from identities.selectors.groups import GroupWithUsers

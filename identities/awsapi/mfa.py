@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import root_arn
-from identities.awsapi.common import page_shape
+from iamconsole.pagination import page_shape
 from identities.awsapi.users import tags_shape, user_shape
 from identities.models import MFADevice
 from identities.services.mfa import NewVirtualMFADevice

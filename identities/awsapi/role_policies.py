@@ -9,21 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from iamconsole.pagination import Page
-from identities.awsapi.common import page_shape
-from identities.models import InlinePolicy, PolicyAttachment
-
-
-def attached_policy_shape(attachment: PolicyAttachment) -> dict[str, Any]:
-    """``AttachedPolicy``: the managed policy's name and ARN."""
-    return {"PolicyName": attachment.policy.name, "PolicyArn": attachment.policy.arn}
-
-
-def _names(page: Page[InlinePolicy]) -> dict[str, Any]:
-    result: dict[str, Any] = {"PolicyNames": [policy.name for policy in page.items], "IsTruncated": page.is_truncated}
-    if page.marker:
-        result["Marker"] = page.marker
-    return result
+from iamconsole.pagination import page_shape
+from identities.awsapi.common import attached_policy_shape, policy_names_shape
+from identities.models import InlinePolicy
 
 
 def _role_policy(policy: InlinePolicy) -> dict[str, Any]:
@@ -37,6 +25,6 @@ def _role_policy(policy: InlinePolicy) -> dict[str, Any]:
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "ListAttachedRolePolicies": lambda page: page_shape("AttachedPolicies", page, attached_policy_shape),
-    "ListRolePolicies": _names,
+    "ListRolePolicies": policy_names_shape,
     "GetRolePolicy": _role_policy,
 }

@@ -12,7 +12,8 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import boundary_shape, page_shape
+from iamconsole.pagination import page_shape
+from identities.awsapi.common import boundary_shape
 from identities.awsapi.users import tags_shape
 from identities.models import Role
 

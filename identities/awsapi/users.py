@@ -11,7 +11,8 @@ from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.domain import tag_list
-from identities.awsapi.common import boundary_shape, page_shape
+from iamconsole.pagination import page_shape
+from identities.awsapi.common import boundary_shape
 from identities.models import User
 from identities.selectors.users import RootUser, TagPage
 
@@ -21,18 +22,23 @@ def user_arn(user: User) -> str:
     return iam_arn(user.account.account_id, "user", user.name, user.path)
 
 
-def user_shape(user: User | RootUser, *, detailed: bool = False) -> dict[str, Any]:
-    """``User``; ``detailed`` adds the boundary and the tags, as GetUser and CreateUser return them."""
-    if isinstance(user, RootUser):
-        # The root user has no name or path: AWS answers with the account id and the root ARN.
-        return {"UserId": user.account_id, "Arn": user.arn, "CreateDate": user.created_at}
-    shape: dict[str, Any] = {
+def user_identity_shape(user: User) -> dict[str, Any]:
+    """What ``User`` and ``UserDetail`` both start with: path, name, ``AIDA…`` id, ARN and creation date."""
+    return {
         "Path": user.path,
         "UserName": user.name,
         "UserId": user.user_id,
         "Arn": user_arn(user),
         "CreateDate": user.created_at,
     }
+
+
+def user_shape(user: User | RootUser, *, detailed: bool = False) -> dict[str, Any]:
+    """``User``; ``detailed`` adds the boundary and the tags, as GetUser and CreateUser return them."""
+    if isinstance(user, RootUser):
+        # The root user has no name or path: AWS answers with the account id and the root ARN.
+        return {"UserId": user.account_id, "Arn": user.arn, "CreateDate": user.created_at}
+    shape = user_identity_shape(user)
     if user.password_last_used is not None:
         shape["PasswordLastUsed"] = user.password_last_used
     if detailed:

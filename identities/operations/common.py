@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from iamconsole.actors import ActorKind
@@ -54,3 +54,18 @@ def on_user(name: str, handler: Callable[..., Any], **options: Any) -> Operation
     """An operation on the user the request names (or the calling user): authorized on the user's ARN, the user
     looked up once as the call's target."""
     return Operation(name, handler, resource=user_resource, target=target_user, **options)
+
+
+def delete_boundary_context(
+    resource_tags: Callable[[Call], Mapping[str, Any]], entity_of: Callable[[Call], EntityFacts | None]
+) -> Callable[[Call], Mapping[str, Any]]:
+    """Delete…PermissionsBoundary: the entity's tags and the boundary being removed as ``iam:PermissionsBoundary``."""
+
+    def build(call: Call) -> Mapping[str, Any]:
+        context = dict(resource_tags(call))
+        entity = entity_of(call)
+        if entity is not None and entity.permissions_boundary_arn:
+            context["iam:PermissionsBoundary"] = entity.permissions_boundary_arn
+        return context
+
+    return build

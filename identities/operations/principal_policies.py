@@ -6,26 +6,15 @@ Attach and Detach carry ``iam:PolicyARN``, as AWS documents for them; every user
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from iamconsole.operations import Call, Operation
+from iamconsole.condition_keys import policy_arn_context
+from iamconsole.operations import Operation
 from identities import selectors, services
 from identities.operations.common import on_user, user_tags_context
 from identities.operations.groups import group_resource
 
-
-def _policy_arn_context(call: Call) -> Mapping[str, Any]:
-    return {"iam:PolicyARN": str(call.params.get("policy_arn"))}
-
-
-def _user_policy_arn_context(call: Call) -> Mapping[str, Any]:
-    return {**user_tags_context(call), **_policy_arn_context(call)}
-
-
 OPERATIONS = (
-    on_user("AttachUserPolicy", services.attach_user_policy, context=_user_policy_arn_context),
-    on_user("DetachUserPolicy", services.detach_user_policy, context=_user_policy_arn_context),
+    on_user("AttachUserPolicy", services.attach_user_policy, context=policy_arn_context(user_tags_context)),
+    on_user("DetachUserPolicy", services.detach_user_policy, context=policy_arn_context(user_tags_context)),
     on_user(
         "ListAttachedUserPolicies", selectors.list_attached_user_policies, context=user_tags_context, read_only=True
     ),
@@ -33,8 +22,8 @@ OPERATIONS = (
     on_user("GetUserPolicy", selectors.get_user_policy, context=user_tags_context, read_only=True),
     on_user("ListUserPolicies", selectors.list_user_policies, context=user_tags_context, read_only=True),
     on_user("DeleteUserPolicy", services.delete_user_policy, context=user_tags_context),
-    Operation("AttachGroupPolicy", services.attach_group_policy, resource=group_resource, context=_policy_arn_context),
-    Operation("DetachGroupPolicy", services.detach_group_policy, resource=group_resource, context=_policy_arn_context),
+    Operation("AttachGroupPolicy", services.attach_group_policy, resource=group_resource, context=policy_arn_context()),
+    Operation("DetachGroupPolicy", services.detach_group_policy, resource=group_resource, context=policy_arn_context()),
     Operation(
         "ListAttachedGroupPolicies", selectors.list_attached_group_policies, resource=group_resource, read_only=True
     ),

@@ -6,21 +6,13 @@ carries ``aws:ResourceTag/*`` from the role's tags.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from iamconsole.operations import Call
+from iamconsole.condition_keys import policy_arn_context
 from identities import selectors, services
 from identities.operations.roles import on_role, role_tags_context
 
-
-def _policy_arn_context(call: Call) -> Mapping[str, Any]:
-    return {**role_tags_context(call), "iam:PolicyARN": str(call.params.get("policy_arn"))}
-
-
 OPERATIONS = (
-    on_role("AttachRolePolicy", services.attach_role_policy, context=_policy_arn_context),
-    on_role("DetachRolePolicy", services.detach_role_policy, context=_policy_arn_context),
+    on_role("AttachRolePolicy", services.attach_role_policy, context=policy_arn_context(role_tags_context)),
+    on_role("DetachRolePolicy", services.detach_role_policy, context=policy_arn_context(role_tags_context)),
     on_role(
         "ListAttachedRolePolicies", selectors.list_attached_role_policies, context=role_tags_context, read_only=True
     ),

@@ -10,13 +10,14 @@ ListRoles is authorized against ``arn:aws:iam::ACCOUNT:role/``, as AWS names it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
+from identities.operations.common import delete_boundary_context
 from identities.selectors import EntityFacts
 
 
@@ -57,15 +58,6 @@ def _create_resource(call: Call) -> str:
     return iam_arn(call.account_id, "role", str(call.params.get("role_name")), str(call.params.get("path") or "/"))
 
 
-def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
-    """The role's tags and the boundary being removed as ``iam:PermissionsBoundary``."""
-    context = role_tags_context(call)
-    role = role_of(call)
-    if role is not None and role.permissions_boundary_arn:
-        context["iam:PermissionsBoundary"] = role.permissions_boundary_arn
-    return context
-
-
 def _roles_resource(call: Call) -> str:
     return iam_arn(call.account_id, "role", "", "/")
 
@@ -87,6 +79,8 @@ OPERATIONS = (
         context=put_boundary_context(role_tags_context),
     ),
     on_role(
-        "DeleteRolePermissionsBoundary", services.delete_role_permissions_boundary, context=_delete_boundary_context
+        "DeleteRolePermissionsBoundary",
+        services.delete_role_permissions_boundary,
+        context=delete_boundary_context(role_tags_context, role_of),
     ),
 )

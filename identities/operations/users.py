@@ -8,23 +8,11 @@ ListUsers is authorized against ``arn:aws:iam::ACCOUNT:user/``, as AWS names it 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from iamconsole.arn import iam_arn
 from iamconsole.condition_keys import creation_context, put_boundary_context, tag_context, untag_context
 from iamconsole.operations import Call, Operation
 from identities import selectors, services
-from identities.operations.common import on_user, user_of, user_tags_context
-
-
-def _delete_boundary_context(call: Call) -> Mapping[str, Any]:
-    """The user's tags and the boundary being removed as ``iam:PermissionsBoundary``."""
-    context: dict[str, Any] = user_tags_context(call)
-    user = user_of(call)
-    if user is not None and user.permissions_boundary_arn:
-        context["iam:PermissionsBoundary"] = user.permissions_boundary_arn
-    return context
+from identities.operations.common import delete_boundary_context, on_user, user_of, user_tags_context
 
 
 def _users_resource(call: Call) -> str:
@@ -51,6 +39,8 @@ OPERATIONS = (
         context=put_boundary_context(user_tags_context),
     ),
     on_user(
-        "DeleteUserPermissionsBoundary", services.delete_user_permissions_boundary, context=_delete_boundary_context
+        "DeleteUserPermissionsBoundary",
+        services.delete_user_permissions_boundary,
+        context=delete_boundary_context(user_tags_context, user_of),
     ),
 )

@@ -8,6 +8,7 @@ from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
 from identities.models import Group, User
+from identities.selectors.named import get_named
 from identities.selectors.users import filter_path_prefix, get_user_by_name
 
 
@@ -18,10 +19,7 @@ def group_not_found(group_name: str) -> NoSuchEntity:
 
 def get_group_by_name(*, account: Account, group_name: str) -> Group:
     """The group of that name (ignoring case); ``NoSuchEntity`` otherwise."""
-    group = Group.objects.select_related("account").filter(account=account, name__iexact=group_name).first()
-    if group is None:
-        raise group_not_found(group_name)
-    return group
+    return get_named(Group, account=account, name=group_name, not_found=group_not_found, related=("account",))
 
 
 def group_path(*, account: Account, group_name: str) -> str:

@@ -8,12 +8,12 @@ page whatever the number of profiles.
 from __future__ import annotations
 
 from accounts.models import Account
-from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
 from identities.models import InstanceProfile, Role
+from identities.selectors.named import get_named, list_named_tags, list_under_path
 from identities.selectors.roles import no_such_role
-from identities.selectors.users import TagPage, page_tags
+from identities.selectors.users import TagPage
 
 __all__ = [
     "get_instance_profile",
@@ -32,25 +32,27 @@ def no_such_instance_profile(name: str) -> NoSuchEntity:
 
 def get_instance_profile(*, account: Account, instance_profile_name: str) -> InstanceProfile:
     """GetInstanceProfile: the profile with its role; ``NoSuchEntity`` otherwise."""
-    profile = (
-        InstanceProfile.objects.select_related("account", "role")
-        .filter(account=account, name__iexact=instance_profile_name)
-        .first()
+    return get_named(
+        InstanceProfile,
+        account=account,
+        name=instance_profile_name,
+        not_found=no_such_instance_profile,
+        related=("account", "role"),
     )
-    if profile is None:
-        raise no_such_instance_profile(instance_profile_name)
-    return profile
 
 
 def list_instance_profiles(
     *, account: Account, path_prefix: str = "/", marker: str | None = None, max_items: int | None = None
 ) -> Page[InstanceProfile]:
     """ListInstanceProfiles: the profiles whose path starts with ``path_prefix``, oldest first, with their roles."""
-    domain.validate_path_prefix(path_prefix)
-    profiles = InstanceProfile.objects.select_related("account", "role").filter(
-        account=account, path__startswith=path_prefix
+    return list_under_path(
+        InstanceProfile,
+        account=account,
+        path_prefix=path_prefix,
+        related=("account", "role"),
+        marker=marker,
+        max_items=max_items,
     )
-    return paginate(profiles, key="pk", marker=marker, max_items=max_items)
 
 
 def list_instance_profiles_for_role(
@@ -78,7 +80,11 @@ def list_instance_profile_tags(
     *, account: Account, instance_profile_name: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
     """ListInstanceProfileTags: the profile's tags, sorted by key."""
-    profile = InstanceProfile.objects.filter(account=account, name__iexact=instance_profile_name).first()
-    if profile is None:
-        raise no_such_instance_profile(instance_profile_name)
-    return page_tags(profile.tags, marker=marker, max_items=max_items)
+    return list_named_tags(
+        InstanceProfile,
+        account=account,
+        name=instance_profile_name,
+        not_found=no_such_instance_profile,
+        marker=marker,
+        max_items=max_items,
+    )

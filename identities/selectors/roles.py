@@ -6,11 +6,11 @@ Role names compare ignoring case, as IAM's do; a role outside the account is ``N
 from __future__ import annotations
 
 from accounts.models import Account
-from iamconsole import domain
 from iamconsole.errors import NoSuchEntity
-from iamconsole.pagination import Page, paginate
+from iamconsole.pagination import Page
 from identities.models import Role
-from identities.selectors.users import TagPage, page_tags
+from identities.selectors.named import get_named, list_named_tags, list_under_path
+from identities.selectors.users import TagPage
 
 __all__ = [
     "get_role",
@@ -27,32 +27,29 @@ def no_such_role(role_name: str) -> NoSuchEntity:
 
 def get_role(*, account: Account, role_name: str) -> Role:
     """GetRole: the role with its permissions boundary, trust policy, tags and last use; ``NoSuchEntity`` otherwise."""
-    role = (
-        Role.objects.select_related("account", "permissions_boundary")
-        .filter(account=account, name__iexact=role_name)
-        .first()
+    return get_named(
+        Role, account=account, name=role_name, not_found=no_such_role, related=("account", "permissions_boundary")
     )
-    if role is None:
-        raise no_such_role(role_name)
-    return role
 
 
 def list_roles(
     *, account: Account, path_prefix: str = "/", marker: str | None = None, max_items: int | None = None
 ) -> Page[Role]:
     """ListRoles: the roles whose path starts with ``path_prefix``, oldest first, one query per page."""
-    domain.validate_path_prefix(path_prefix)
-    roles = Role.objects.select_related("account", "permissions_boundary").filter(
-        account=account, path__startswith=path_prefix
+    return list_under_path(
+        Role,
+        account=account,
+        path_prefix=path_prefix,
+        related=("account", "permissions_boundary"),
+        marker=marker,
+        max_items=max_items,
     )
-    return paginate(roles, key="pk", marker=marker, max_items=max_items)
 
 
 def list_role_tags(
     *, account: Account, role_name: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
     """ListRoleTags: the role's tags, sorted by key."""
-    role = Role.objects.filter(account=account, name__iexact=role_name).only("tags").first()
-    if role is None:
-        raise no_such_role(role_name)
-    return page_tags(role.tags, marker=marker, max_items=max_items)
+    return list_named_tags(
+        Role, account=account, name=role_name, not_found=no_such_role, marker=marker, max_items=max_items
+    )

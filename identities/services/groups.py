@@ -15,6 +15,7 @@ from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from identities.selectors.groups import group_not_found
+from identities.services.named import lock_named, rename_and_move
 from identities.services.users import lock_user
 
 MAX_GROUPS_PER_USER = 10
@@ -22,11 +23,7 @@ MAX_GROUPS_PER_USER = 10
 
 def lock_group(account: Account, group_name: str) -> Group:
     """The named group, locked for the rest of the transaction; ``NoSuchEntity`` when it does not exist."""
-    group = Group.objects.select_for_update().filter(account=account, name__iexact=group_name).first()
-    if group is None:
-        raise group_not_found(group_name)
-    group.account = account
-    return group
+    return lock_named(Group, account, group_name, group_not_found)
 
 
 @transaction.atomic
@@ -55,22 +52,15 @@ def update_group(
     *, account: Account, group_name: str, new_group_name: str | None = None, new_path: str | None = None
 ) -> None:
     """UpdateGroup: rename the group and/or move it to a new path; members and policies stay with it."""
-    if new_group_name is not None:
-        domain.validate_name(
-            new_group_name, member="NewGroupName", field="new_group_name", max_length=domain.GROUP_NAME_MAX
-        )
-    if new_path is not None:
-        domain.validate_path(new_path, member="NewPath", field="new_path")
-    group = lock_group(account, group_name)
-    if new_group_name is not None:
-        group.name = new_group_name
-    if new_path is not None:
-        group.path = new_path
-    try:
-        with transaction.atomic():
-            group.save(update_fields=["name", "path"])
-    except IntegrityError:
-        raise EntityAlreadyExists(f"Group with name {new_group_name} already exists.", field="new_group_name") from None
+    rename_and_move(
+        lambda: lock_group(account, group_name),
+        kind="Group",
+        new_name=new_group_name,
+        new_path=new_path,
+        member="NewGroupName",
+        field="new_group_name",
+        max_length=domain.GROUP_NAME_MAX,
+    )
 
 
 @transaction.atomic

@@ -13,9 +13,9 @@ Mirrors the IAM API Reference and "IAM and AWS STS quotas": SAML metadata is an 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import ParseError
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import Account
 from iamconsole import domain, quotas
 from iamconsole.arn import iam_arn
-from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, constraint_error
+from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, constraint_error
 from identities.models import OpenIDConnectProvider, SAMLProvider
 from identities.selectors.identity_providers import no_such_oidc_provider, no_such_saml_provider
 
@@ -63,6 +63,51 @@ MAX_CLIENT_IDS = 100
 MAX_THUMBPRINTS = 5
 THUMBPRINT_LENGTH = 40
 _HEX_RE = re.compile(r"[0-9A-Fa-f]{40}")
+
+P = TypeVar("P", SAMLProvider, OpenIDConnectProvider)
+
+
+# --- Both kinds ----------------------------------------------------------------------------------------------------
+
+
+def _lock(model: type[P], account: Account, arn: str, not_found: Callable[[str], NoSuchEntity]) -> P:
+    """The account's provider with that ARN, locked for the rest of the transaction; ``not_found`` otherwise."""
+    provider = model._default_manager.select_for_update().filter(account=account, arn=arn).first()
+    if provider is None:
+        raise not_found(arn)
+    return provider
+
+
+def _create(
+    model: type[P], *, account: Account, arn: str, quota: str, duplicate: EntityAlreadyExists, **fields: Any
+) -> P:
+    """Create a provider under a lock on the account row: ``duplicate`` when the account already has one with that
+    ARN (the database's constraint decides between concurrent creates), ``LimitExceeded`` past the ``quota``."""
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    if model._default_manager.filter(account=account, arn=arn).exists():
+        raise duplicate
+    quotas.check(quota, model._default_manager.filter(account=account).count())
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(account=account, arn=arn, created_at=timezone.now(), **fields)
+    except IntegrityError as exc:
+        raise duplicate from exc
+
+
+def _tag(lock: Callable[[], P], tags: Sequence[Any], *, quota_name: str) -> None:
+    """Tag…Provider: add tags, replacing a key already there (compared ignoring case); at most 50."""
+    new = domain.validate_tags(tags)
+    provider = lock()
+    provider.tags = domain.merge_tags(provider.tags, new, quota_name=quota_name)
+    provider.save(update_fields=["tags"])
+
+
+def _untag(lock: Callable[[], P], tag_keys: Sequence[str]) -> None:
+    """Untag…Provider: remove the tags with those keys; unknown keys are ignored."""
+    keys = domain.validate_tag_keys(tag_keys)
+    provider = lock()
+    provider.tags = domain.remove_tags(provider.tags, keys)
+    provider.save(update_fields=["tags"])
 
 
 # --- SAML ----------------------------------------------------------------------------------------------------------
@@ -131,10 +176,7 @@ def _check_encryption(assertion_encryption_mode: str | None, add_private_key: st
 
 
 def _lock_saml(account: Account, arn: str) -> SAMLProvider:
-    provider = SAMLProvider.objects.select_for_update().filter(account=account, arn=arn).first()
-    if provider is None:
-        raise no_such_saml_provider(arn)
-    return provider
+    return _lock(SAMLProvider, account, arn, no_such_saml_provider)
 
 
 @transaction.atomic
@@ -152,24 +194,17 @@ def create_saml_provider(
     valid_until = parse_saml_metadata(saml_metadata_document)
     tag_map = domain.validate_tags(tags)
     _check_encryption(assertion_encryption_mode, add_private_key)
-    Account.objects.select_for_update().filter(pk=account.pk).first()
-    arn = iam_arn(account.account_id, "saml-provider", name)
-    if SAMLProvider.objects.filter(account=account, name=name).exists():
-        raise EntityAlreadyExists(f"SAMLProvider {name} already exists.", field="name")
-    quotas.check("saml_providers", SAMLProvider.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return SAMLProvider.objects.create(
-                account=account,
-                name=name,
-                arn=arn,
-                metadata_document=saml_metadata_document,
-                valid_until=valid_until,
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise EntityAlreadyExists(f"SAMLProvider {name} already exists.", field="name") from exc
+    return _create(
+        SAMLProvider,
+        account=account,
+        arn=iam_arn(account.account_id, "saml-provider", name),
+        quota="saml_providers",
+        duplicate=EntityAlreadyExists(f"SAMLProvider {name} already exists.", field="name"),
+        name=name,
+        metadata_document=saml_metadata_document,
+        valid_until=valid_until,
+        tags=tag_map,
+    )
 
 
 @transaction.atomic
@@ -203,19 +238,13 @@ def delete_saml_provider(*, account: Account, saml_provider_arn: str) -> None:
 @transaction.atomic
 def tag_saml_provider(*, account: Account, saml_provider_arn: str, tags: Sequence[Any]) -> None:
     """TagSAMLProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
-    new = domain.validate_tags(tags)
-    provider = _lock_saml(account, saml_provider_arn)
-    provider.tags = domain.merge_tags(provider.tags, new, quota_name="TagsPerSAMLProvider")
-    provider.save(update_fields=["tags"])
+    _tag(lambda: _lock_saml(account, saml_provider_arn), tags, quota_name="TagsPerSAMLProvider")
 
 
 @transaction.atomic
 def untag_saml_provider(*, account: Account, saml_provider_arn: str, tag_keys: Sequence[str]) -> None:
     """UntagSAMLProvider: remove the tags with those keys; unknown keys are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    provider = _lock_saml(account, saml_provider_arn)
-    provider.tags = domain.remove_tags(provider.tags, keys)
-    provider.save(update_fields=["tags"])
+    _untag(lambda: _lock_saml(account, saml_provider_arn), tag_keys)
 
 
 # --- OpenID Connect ------------------------------------------------------------------------------------------------
@@ -286,10 +315,7 @@ def _thumbprints(values: Sequence[Any] | None) -> list[str]:
 
 
 def _lock_oidc(account: Account, arn: str) -> OpenIDConnectProvider:
-    provider = OpenIDConnectProvider.objects.select_for_update().filter(account=account, arn=arn).first()
-    if provider is None:
-        raise no_such_oidc_provider(arn)
-    return provider
+    return _lock(OpenIDConnectProvider, account, arn, no_such_oidc_provider)
 
 
 @transaction.atomic
@@ -306,25 +332,17 @@ def create_open_id_connect_provider(
     client_ids = _client_ids(client_id_list)
     thumbprints = _thumbprints(thumbprint_list)
     tag_map = domain.validate_tags(tags)
-    Account.objects.select_for_update().filter(pk=account.pk).first()
-    arn = oidc_arn(account.account_id, stored)
-    duplicate = EntityAlreadyExists(f"Provider with url https://{stored} already exists.", field="url")
-    if OpenIDConnectProvider.objects.filter(account=account, arn=arn).exists():
-        raise duplicate
-    quotas.check("oidc_providers", OpenIDConnectProvider.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return OpenIDConnectProvider.objects.create(
-                account=account,
-                url=stored,
-                arn=arn,
-                client_ids=client_ids,
-                thumbprints=thumbprints,
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise duplicate from exc
+    return _create(
+        OpenIDConnectProvider,
+        account=account,
+        arn=oidc_arn(account.account_id, stored),
+        quota="oidc_providers",
+        duplicate=EntityAlreadyExists(f"Provider with url https://{stored} already exists.", field="url"),
+        url=stored,
+        client_ids=client_ids,
+        thumbprints=thumbprints,
+        tags=tag_map,
+    )
 
 
 @transaction.atomic
@@ -374,10 +392,7 @@ def delete_open_id_connect_provider(*, account: Account, open_id_connect_provide
 @transaction.atomic
 def tag_open_id_connect_provider(*, account: Account, open_id_connect_provider_arn: str, tags: Sequence[Any]) -> None:
     """TagOpenIDConnectProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
-    new = domain.validate_tags(tags)
-    provider = _lock_oidc(account, open_id_connect_provider_arn)
-    provider.tags = domain.merge_tags(provider.tags, new, quota_name="TagsPerOpenIdConnectProvider")
-    provider.save(update_fields=["tags"])
+    _tag(lambda: _lock_oidc(account, open_id_connect_provider_arn), tags, quota_name="TagsPerOpenIdConnectProvider")
 
 
 @transaction.atomic
@@ -385,7 +400,4 @@ def untag_open_id_connect_provider(
     *, account: Account, open_id_connect_provider_arn: str, tag_keys: Sequence[str]
 ) -> None:
     """UntagOpenIDConnectProvider: remove the tags with those keys; unknown keys are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    provider = _lock_oidc(account, open_id_connect_provider_arn)
-    provider.tags = domain.remove_tags(provider.tags, keys)
-    provider.save(update_fields=["tags"])
+    _untag(lambda: _lock_oidc(account, open_id_connect_provider_arn), tag_keys)

@@ -27,25 +27,25 @@ def _refuse_service_role_policy(policy: ManagedPolicy, field: str) -> None:
         raise PolicyNotAttachable("Cannot attach a Service Role Policy to a Customer Role.", field=field)
 
 
-def resolve_attachable_policy(account: Account, policy_arn: str, *, field: str = "policy_arn") -> ManagedPolicy:
-    """The managed policy to attach: ``NoSuchEntity`` ("Policy ARN does not exist or is not attachable.") when the
-    account cannot see it, ``PolicyNotAttachable`` for service-role policies."""
+def _attachable(account: Account, policy_arn: str, field: str, missing: str) -> ManagedPolicy:
+    """The managed policy the account can see by that ARN: ``NoSuchEntity`` (``missing``) when it cannot,
+    ``PolicyNotAttachable`` for service-role policies."""
     _check_arn(policy_arn, field)
     try:
         policy = policy_selectors.get_policy_by_arn(account=account, policy_arn=policy_arn)
     except NoSuchEntity:
-        raise NoSuchEntity(f"Policy {policy_arn} does not exist or is not attachable.", field=field) from None
+        raise NoSuchEntity(missing, field=field) from None
     _refuse_service_role_policy(policy, field)
     return policy
+
+
+def resolve_attachable_policy(account: Account, policy_arn: str, *, field: str = "policy_arn") -> ManagedPolicy:
+    """The managed policy to attach: ``NoSuchEntity`` ("Policy ARN does not exist or is not attachable.") when the
+    account cannot see it, ``PolicyNotAttachable`` for service-role policies."""
+    return _attachable(account, policy_arn, field, f"Policy {policy_arn} does not exist or is not attachable.")
 
 
 def resolve_boundary(account: Account, policy_arn: str, *, field: str = "permissions_boundary") -> ManagedPolicy:
     """The managed policy to use as a permissions boundary ("Scope ARN: ARN does not exist or is not
     attachable." when the account cannot see it)."""
-    _check_arn(policy_arn, field)
-    try:
-        policy = policy_selectors.get_policy_by_arn(account=account, policy_arn=policy_arn)
-    except NoSuchEntity:
-        raise NoSuchEntity(f"Scope ARN: {policy_arn} does not exist or is not attachable.", field=field) from None
-    _refuse_service_role_policy(policy, field)
-    return policy
+    return _attachable(account, policy_arn, field, f"Scope ARN: {policy_arn} does not exist or is not attachable.")

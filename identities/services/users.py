@@ -18,6 +18,7 @@ from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists
 from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, MFADevice, PolicyAttachment, User
 from identities.selectors.users import user_not_found
+from identities.services.named import lock_named, rename_and_move
 from identities.services.policy_arns import resolve_boundary
 from policies.models import ManagedPolicy
 
@@ -29,11 +30,7 @@ def user_exists(user_name: str) -> EntityAlreadyExists:
 
 def lock_user(account: Account, user_name: str) -> User:
     """The named user, locked for the rest of the transaction; ``NoSuchEntity`` when it does not exist."""
-    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
-    if user is None:
-        raise user_not_found(user_name)
-    user.account = account
-    return user
+    return lock_named(User, account, user_name, user_not_found)
 
 
 def lock_user_or_root(account: Account, user_name: str | None) -> User | None:
@@ -94,22 +91,15 @@ def update_user(
 
     ``EntityAlreadyExists`` when the new name belongs to another user (ignoring case).
     """
-    if new_user_name is not None:
-        domain.validate_name(
-            new_user_name, member="NewUserName", field="new_user_name", max_length=domain.USER_NAME_MAX
-        )
-    if new_path is not None:
-        domain.validate_path(new_path, member="NewPath", field="new_path")
-    user = lock_user(account, user_name)
-    if new_user_name is not None:
-        user.name = new_user_name
-    if new_path is not None:
-        user.path = new_path
-    try:
-        with transaction.atomic():
-            user.save(update_fields=["name", "path"])
-    except IntegrityError:
-        raise EntityAlreadyExists(f"User with name {new_user_name} already exists.", field="new_user_name") from None
+    rename_and_move(
+        lambda: lock_user(account, user_name),
+        kind="User",
+        new_name=new_user_name,
+        new_path=new_path,
+        member="NewUserName",
+        field="new_user_name",
+        max_length=domain.USER_NAME_MAX,
+    )
 
 
 #: What must be removed before DeleteUser succeeds, in the order AWS's documentation lists it, with its message.

@@ -1,0 +1,60 @@
+"""Lookups shared by the entities an account names and files under a path (roles, instance profiles): one by
+name ignoring case, a page under a path prefix, a page of tags. Each caller gives its own ``NoSuchEntity``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import models
+
+from accounts.models import Account
+from iamconsole import domain
+from iamconsole.errors import NoSuchEntity
+from iamconsole.pagination import Page, paginate
+from identities.selectors.users import TagPage, page_tags
+
+__all__ = ["get_named", "list_named_tags", "list_under_path"]
+
+M = TypeVar("M", bound=models.Model)
+
+
+def get_named(
+    model: type[M], *, account: Account, name: str, not_found: Callable[[str], NoSuchEntity], related: tuple[str, ...]
+) -> M:
+    """The ``model`` row of that name in the account (ignoring case), with ``related`` joined; ``not_found`` else."""
+    row = model._default_manager.select_related(*related).filter(account=account, name__iexact=name).first()
+    if row is None:
+        raise not_found(name)
+    return row
+
+
+def list_under_path(
+    model: type[M],
+    *,
+    account: Account,
+    path_prefix: str,
+    related: tuple[str, ...],
+    marker: str | None,
+    max_items: int | None,
+) -> Page[M]:
+    """The account's ``model`` rows whose path starts with ``path_prefix``, oldest first, one query per page."""
+    domain.validate_path_prefix(path_prefix)
+    rows = model._default_manager.select_related(*related).filter(account=account, path__startswith=path_prefix)
+    return paginate(rows, key="pk", marker=marker, max_items=max_items)
+
+
+def list_named_tags(
+    model: type[Any],
+    *,
+    account: Account,
+    name: str,
+    not_found: Callable[[str], NoSuchEntity],
+    marker: str | None,
+    max_items: int | None,
+) -> TagPage:
+    """The tags of the named ``model`` row, sorted by key; ``not_found`` when the account holds none of that name."""
+    tags = model._default_manager.filter(account=account, name__iexact=name).values_list("tags", flat=True).first()
+    if tags is None:
+        raise not_found(name)
+    return page_tags(tags, marker=marker, max_items=max_items)
