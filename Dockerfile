@@ -5,8 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
 # The runtime lock (the same versions as make and CI install), hashes checked, nothing resolved.
-COPY requirements/base.lock requirements/base.lock
-RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements/base.lock
+COPY requirements.lock requirements.lock
+RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
 COPY . .
 RUN useradd --system --home /srv/iamconsole iamconsole \

@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 # Every dependency, direct and transitive, pinned with hashes: the dev lock for make and CI, the base lock (the
 # same versions, runtime only) for the Docker image. `make lock` refreshes both from pyproject.toml.
-LOCK := requirements/dev.lock
-BASE_LOCK := requirements/base.lock
+LOCK := requirements-dev.lock
+BASE_LOCK := requirements.lock
 PIP := $(PY) -m pip --disable-pip-version-check
 UV_VERSION := 0.13.9
 # `make lock LOCK_FLAGS=` keeps the current pins and only adds what pyproject.toml newly asks for.
