@@ -20,6 +20,7 @@ from identities.awsapi import (
     role_policies,
     roles,
     service_linked_roles,
+    user_credentials,
     users,
 )
 
@@ -37,4 +38,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **instance_profiles.OUTPUTS,
     **identity_providers.OUTPUTS,
     **account.OUTPUTS,
+    **user_credentials.OUTPUTS,
 }

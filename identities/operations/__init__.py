@@ -14,6 +14,7 @@ from identities.operations import (
     roles,
     service_linked_roles,
     simulation,
+    user_credentials,
     users,
 )
 
@@ -32,4 +33,5 @@ OPERATIONS = (
     *identity_providers.OPERATIONS,
     *account.OPERATIONS,
     *simulation.OPERATIONS,
+    *user_credentials.OPERATIONS,
 )

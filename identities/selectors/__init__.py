@@ -24,6 +24,7 @@ from identities.selectors.roles import *  # noqa: F403 (the names of its __all__
 from identities.selectors.service_linked_roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.simulation import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.targets import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.user_credentials import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name
 
