@@ -19,6 +19,7 @@ from identities.awsapi import (
     principal_policies,
     role_policies,
     roles,
+    server_certificates,
     service_linked_roles,
     user_credentials,
     users,
@@ -39,4 +40,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **identity_providers.OUTPUTS,
     **account.OUTPUTS,
     **user_credentials.OUTPUTS,
+    **server_certificates.OUTPUTS,
 }

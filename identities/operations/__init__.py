@@ -12,6 +12,7 @@ from identities.operations import (
     principal_policies,
     role_policies,
     roles,
+    server_certificates,
     service_linked_roles,
     simulation,
     user_credentials,
@@ -34,4 +35,5 @@ OPERATIONS = (
     *account.OPERATIONS,
     *simulation.OPERATIONS,
     *user_credentials.OPERATIONS,
+    *server_certificates.OPERATIONS,
 )

@@ -21,6 +21,7 @@ from identities.selectors.policy_usage import *  # noqa: F403 (the names of its 
 from identities.selectors.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.role_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.server_certificates import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.service_linked_roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.simulation import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.targets import *  # noqa: F403 (the names of its __all__)
