@@ -442,6 +442,12 @@ class ServerCertificate(models.Model):
         return self.name
 
 
+#: Services whose service-specific credentials are a generated user name and password.
+PASSWORD_CREDENTIAL_SERVICES = ("codecommit.amazonaws.com", "cassandra.amazonaws.com")
+#: Services whose service-specific credentials are long-term API keys (an alias and a secret, optionally expiring).
+API_KEY_CREDENTIAL_SERVICES = ("bedrock.amazonaws.com", "logs.amazonaws.com")
+
+
 class ServiceSpecificCredential(models.Model):
     """A user name and password (or alias and secret) for one AWS service; the secret is kept only as a digest."""
 

@@ -62,6 +62,8 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "saml_provider_arn": lambda account: f"arn:aws:iam::{account}:saml-provider/idp",
     "serial_number": lambda account: f"arn:aws:iam::{account}:mfa/device",
     "server_certificate_name": "www",
+    "service_name": "codecommit.amazonaws.com",
+    "service_specific_credential_id": "ACCAEXAMPLEEXAMPLE123",
     "ssh_public_key_body": "ssh-rsa AAAA",
     "ssh_public_key_id": "APKAEXAMPLEEXAMPLE12",
     "status": "Inactive",

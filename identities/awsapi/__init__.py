@@ -21,6 +21,7 @@ from identities.awsapi import (
     roles,
     server_certificates,
     service_linked_roles,
+    service_specific_credentials,
     user_credentials,
     users,
 )
@@ -41,4 +42,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **account.OUTPUTS,
     **user_credentials.OUTPUTS,
     **server_certificates.OUTPUTS,
+    **service_specific_credentials.OUTPUTS,
 }

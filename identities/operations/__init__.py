@@ -14,6 +14,7 @@ from identities.operations import (
     roles,
     server_certificates,
     service_linked_roles,
+    service_specific_credentials,
     simulation,
     user_credentials,
     users,
@@ -36,4 +37,5 @@ OPERATIONS = (
     *simulation.OPERATIONS,
     *user_credentials.OPERATIONS,
     *server_certificates.OPERATIONS,
+    *service_specific_credentials.OPERATIONS,
 )

@@ -23,6 +23,7 @@ from identities.selectors.role_policies import *  # noqa: F403 (the names of its
 from identities.selectors.roles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.server_certificates import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.service_linked_roles import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.service_specific_credentials import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.simulation import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.targets import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.user_credentials import *  # noqa: F403 (the names of its __all__)

@@ -22,6 +22,7 @@ from identities.services.role_policies import *  # noqa: F403 (the names of its 
 from identities.services.roles import *  # noqa: F403 (the names of its __all__)
 from identities.services.server_certificates import *  # noqa: F403 (the names of its __all__)
 from identities.services.service_linked_roles import *  # noqa: F403 (the names of its __all__)
+from identities.services.service_specific_credentials import *  # noqa: F403 (the names of its __all__)
 from identities.services.user_credentials import *  # noqa: F403 (the names of its __all__)
 from identities.services.users import *  # noqa: F403 (the names of its __all__)
 
