@@ -14,6 +14,7 @@ from identities.awsapi import (
     groups,
     identity_providers,
     instance_profiles,
+    last_accessed,
     login_profiles,
     mfa,
     principal_policies,
@@ -43,4 +44,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **user_credentials.OUTPUTS,
     **server_certificates.OUTPUTS,
     **service_specific_credentials.OUTPUTS,
+    **last_accessed.OUTPUTS,
 }

@@ -7,6 +7,7 @@ from identities.operations import (
     groups,
     identity_providers,
     instance_profiles,
+    last_accessed,
     login_profiles,
     mfa,
     principal_policies,
@@ -38,4 +39,5 @@ OPERATIONS = (
     *user_credentials.OPERATIONS,
     *server_certificates.OPERATIONS,
     *service_specific_credentials.OPERATIONS,
+    *last_accessed.OPERATIONS,
 )

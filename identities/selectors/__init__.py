@@ -15,6 +15,7 @@ from identities.selectors.credentials import LongTermKey, find_long_term_key
 from identities.selectors.groups import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.identity_providers import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.instance_profiles import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.last_accessed import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.policy_usage import *  # noqa: F403 (the names of its __all__)

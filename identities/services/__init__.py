@@ -14,6 +14,7 @@ from identities.services.credential_report import *  # noqa: F403 (the names of 
 from identities.services.groups import *  # noqa: F403 (the names of its __all__)
 from identities.services.identity_providers import *  # noqa: F403 (the names of its __all__)
 from identities.services.instance_profiles import *  # noqa: F403 (the names of its __all__)
+from identities.services.last_accessed import *  # noqa: F403 (the names of its __all__)
 from identities.services.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
 from identities.services.policy_usage import *  # noqa: F403 (the names of its __all__)
