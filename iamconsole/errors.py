@@ -235,6 +235,34 @@ class KeyPairMismatch(IamError):
     http_status = 400
 
 
+class FeatureEnabled(IamError):
+    """The account feature is already enabled (EnableOutboundWebIdentityFederation)."""
+
+    code = "FeatureEnabled"
+    http_status = 409
+
+
+class FeatureDisabled(IamError):
+    """The account feature is not enabled (outbound web identity federation)."""
+
+    code = "FeatureDisabled"
+    http_status = 404
+
+
+class OrganizationNotFoundException(IamError):
+    """No AWS Organizations organization is associated with the account: iamconsole accounts are never in one."""
+
+    code = "OrganizationNotFoundException"
+    http_status = 400
+
+
+class AWSOrganizationsNotInUseException(IamError):
+    """The account is not a member of an organization (Organizations' own code, which IAM passes on)."""
+
+    code = "AWSOrganizationsNotInUseException"
+    http_status = 400
+
+
 # --- protocol and STS errors -------------------------------------------------------------------------------------
 
 

@@ -489,3 +489,21 @@ class ServiceLastAccessedJob(models.Model):
 
     def __str__(self) -> str:
         return self.job_id
+
+
+class AccountIamSettings(models.Model):
+    """Account-wide IAM settings that have no entity of their own: STS's global endpoint token version
+    (SetSecurityTokenServicePreferences) and outbound web identity federation. One row, created on first change."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="iam_settings")
+    #: 1 (tokens valid only in regions enabled by default) or 2 (valid in all regions).
+    global_endpoint_token_version = models.PositiveSmallIntegerField(default=1)
+    outbound_federation_enabled = models.BooleanField(default=False)
+    #: The issuer URL of the account's outbound tokens; kept when the feature is disabled and enabled again.
+    outbound_issuer = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account IAM settings"
+
+    def __str__(self) -> str:
+        return f"IAM settings of {self.account}"

@@ -41,6 +41,8 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "client_id": "battery-client",
     "deletion_task_id": "task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk/1",
     "description": "battery",
+    "entity_path": "o-a1b2c3d4e5/r-f6g7h8i9j0example",
+    "global_endpoint_token_version": "v2Token",
     "group_name": "team",
     "instance_profile_name": "profile",
     "job_id": "00000000-0000-0000-0000-000000000000",

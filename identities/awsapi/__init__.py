@@ -10,6 +10,7 @@ from typing import Any
 from identities.awsapi import (
     access_keys,
     account,
+    account_settings,
     credential_report,
     groups,
     identity_providers,
@@ -45,4 +46,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **server_certificates.OUTPUTS,
     **service_specific_credentials.OUTPUTS,
     **last_accessed.OUTPUTS,
+    **account_settings.OUTPUTS,
 }

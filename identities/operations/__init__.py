@@ -3,6 +3,7 @@
 from identities.operations import (
     access_keys,
     account,
+    account_settings,
     credential_report,
     groups,
     identity_providers,
@@ -40,4 +41,5 @@ OPERATIONS = (
     *server_certificates.OPERATIONS,
     *service_specific_credentials.OPERATIONS,
     *last_accessed.OPERATIONS,
+    *account_settings.OPERATIONS,
 )

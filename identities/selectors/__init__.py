@@ -9,6 +9,7 @@ from identities.selectors.access_keys import (
     list_access_keys,
 )
 from identities.selectors.account import *  # noqa: F403 (the names of its __all__)
+from identities.selectors.account_settings import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.compiled_policies import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.credential_report import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.credentials import LongTermKey, find_long_term_key

@@ -22,6 +22,7 @@ from iamconsole.errors import ValidationError, constraint_error
 from iamconsole.pagination import check_max_items, decode_marker, encode_marker
 from identities.models import (
     AccessKey,
+    AccountIamSettings,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -30,6 +31,8 @@ from identities.models import (
     PolicyAttachment,
     Role,
     SAMLProvider,
+    ServerCertificate,
+    SigningCertificate,
     User,
 )
 from identities.selectors.policy_usage import with_usage_counts
@@ -78,6 +81,9 @@ _SUMMARY_COUNTS = (
     "root_mfa",
     "root_keys",
     "attachments",
+    "server_certificates",
+    "root_signing_certificates",
+    "token_version",
 )
 
 
@@ -107,6 +113,14 @@ def get_account_summary(*, account: Account) -> dict[str, int]:
             ),
             n_root_keys=Exists(AccessKey.objects.filter(account=account, user__isnull=True)),
             n_attachments=Coalesce(_count(PolicyAttachment.objects.filter(account=account)), 0),
+            n_server_certificates=Coalesce(_count(ServerCertificate.objects.filter(account=account)), 0),
+            n_root_signing_certificates=Exists(SigningCertificate.objects.filter(account=account, user__isnull=True)),
+            n_token_version=Coalesce(
+                Subquery(
+                    AccountIamSettings.objects.filter(account=account).values("global_endpoint_token_version")[:1]
+                ),
+                1,
+            ),
         )
         .values(*(f"n_{name}" for name in _SUMMARY_COUNTS))
         .get()
@@ -116,7 +130,7 @@ def get_account_summary(*, account: Account) -> dict[str, int]:
         "UsersQuota": quotas.limit("users"),
         "Groups": counts["n_groups"],
         "GroupsQuota": quotas.limit("groups"),
-        "ServerCertificates": 0,
+        "ServerCertificates": counts["n_server_certificates"],
         "ServerCertificatesQuota": SERVER_CERTIFICATES,
         "UserPolicySizeQuota": USER_POLICY_SIZE,
         "GroupPolicySizeQuota": GROUP_POLICY_SIZE,
@@ -128,7 +142,7 @@ def get_account_summary(*, account: Account) -> dict[str, int]:
         "AccountMFAEnabled": int(counts["n_root_mfa"]),
         "AccountAccessKeysPresent": int(counts["n_root_keys"]),
         "AccountPasswordPresent": 1,
-        "AccountSigningCertificatesPresent": 0,
+        "AccountSigningCertificatesPresent": int(counts["n_root_signing_certificates"]),
         "AttachedPoliciesPerGroupQuota": ATTACHED_POLICIES_PER_GROUP,
         "AttachedPoliciesPerRoleQuota": quotas.limit("managed_policies_per_role"),
         "AttachedPoliciesPerUserQuota": quotas.limit("managed_policies_per_user"),
@@ -138,7 +152,7 @@ def get_account_summary(*, account: Account) -> dict[str, int]:
         "PolicyVersionsInUse": counts["n_attachments"],
         "PolicyVersionsInUseQuota": POLICY_VERSIONS_IN_USE,
         "VersionsPerPolicyQuota": VERSIONS_PER_POLICY,
-        "GlobalEndpointTokenVersion": 1,
+        "GlobalEndpointTokenVersion": counts["n_token_version"],
         "AssumeRolePolicySizeQuota": quotas.limit("role_trust_policy_size"),
         "InstanceProfiles": counts["n_instance_profiles"],
         "InstanceProfilesQuota": quotas.limit("instance_profiles"),

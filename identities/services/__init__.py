@@ -10,6 +10,7 @@ from identities.services.access_keys import (
     record_access_key_use,
     update_access_key,
 )
+from identities.services.account_settings import *  # noqa: F403 (the names of its __all__)
 from identities.services.credential_report import *  # noqa: F403 (the names of its __all__)
 from identities.services.groups import *  # noqa: F403 (the names of its __all__)
 from identities.services.identity_providers import *  # noqa: F403 (the names of its __all__)
@@ -17,6 +18,7 @@ from identities.services.instance_profiles import *  # noqa: F403 (the names of 
 from identities.services.last_accessed import *  # noqa: F403 (the names of its __all__)
 from identities.services.login_profiles import *  # noqa: F403 (the names of its __all__)
 from identities.services.mfa import *  # noqa: F403 (the names of its __all__)
+from identities.services.organizations import *  # noqa: F403 (the names of its __all__)
 from identities.services.policy_usage import *  # noqa: F403 (the names of its __all__)
 from identities.services.principal_policies import *  # noqa: F403 (the names of its __all__)
 from identities.services.role_policies import *  # noqa: F403 (the names of its __all__)
