@@ -239,13 +239,16 @@ def compute_report(*, account: Account, arn: str, granularity: str, now: datetim
         if namespace not in services or (namespace in ACTION_TRACKED_SERVICES and action not in actions):
             continue
         last: datetime = row["last"]
+        # AWS names the user or role (never a role's session) as the entity that accessed the service.
         for tracked in subject.tracked:
-            if tracked.matches(row["actor_arn"]):
-                entities = by_service.setdefault(namespace, {})
-                if tracked.arn not in entities or entities[tracked.arn] < last:
-                    entities[tracked.arn] = last
-        if granularity == "ACTION_LEVEL" and (action not in by_action or by_action[action][0] < last):
-            by_action[action] = (last, row["actor_arn"])
+            if not tracked.matches(row["actor_arn"]):
+                continue
+            entities = by_service.setdefault(namespace, {})
+            if tracked.arn not in entities or entities[tracked.arn] < last:
+                entities[tracked.arn] = last
+            entity = row["actor_arn"] if tracked.type == "GROUP" else tracked.arn
+            if granularity == "ACTION_LEVEL" and (action not in by_action or by_action[action][0] < last):
+                by_action[action] = (last, entity)
     report = []
     for namespace in sorted(services):
         accessed = by_service.get(namespace, {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,4 +59,27 @@ def complete_service_last_accessed_details(*, account: Account, job_id: str) -> 
     return job
 
 
-__all__ = ["complete_service_last_accessed_details", "generate_service_last_accessed_details"]
+def resume_stalled_service_last_accessed_jobs(*, batch: int = 500) -> int:
+    """Send the report task again for every job still ``IN_PROGRESS`` after ``IAM_STALLED_TASK_AFTER`` (its task was
+    lost with a killed worker); beat's sweep calls it. Returns how many were sent again."""
+    now = timezone.now()
+    with transaction.atomic():
+        stalled = list(
+            ServiceLastAccessedJob.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=ServiceLastAccessedJob.Status.IN_PROGRESS,
+                created_at__lt=now - settings.IAM_STALLED_TASK_AFTER,
+            )
+            .select_related("account")
+            .order_by("created_at")[:batch]
+        )
+        for job in stalled:
+            outbox.enqueue(REPORT_TASK, job.account.account_id, job.job_id)
+    return len(stalled)
+
+
+__all__ = [
+    "complete_service_last_accessed_details",
+    "generate_service_last_accessed_details",
+    "resume_stalled_service_last_accessed_jobs",
+]
