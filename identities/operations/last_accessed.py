@@ -1,7 +1,8 @@
 """Operations on service last accessed data.
 
 AWS authorizes GenerateServiceLastAccessedDetails and ListPoliciesGrantingServiceAccess against the entity the
-request names, and the Get operations against ``*`` (a job id is no resource).
+request names, and the Get operations against ``*`` (a job id is no resource). ``GetUnusedPermissions`` is
+iamconsole's own (``iamconsole:GetUnusedPermissions`` on the user or role), for the console and the REST API.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ OPERATIONS = (
     Operation(
         "ListPoliciesGrantingServiceAccess",
         selectors.list_policies_granting_service_access,
+        resource=_entity,
+        read_only=True,
+    ),
+    Operation(
+        "GetUnusedPermissions",
+        selectors.get_unused_permissions,
+        action="iamconsole:GetUnusedPermissions",
         resource=_entity,
         read_only=True,
     ),

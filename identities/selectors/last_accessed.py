@@ -10,12 +10,14 @@ policies allow each service.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from accounts.models import Account, AuditEvent
 from iamconsole.arn import iam_arn, parse_arn
@@ -27,6 +29,7 @@ from policies import selectors as policy_selectors
 from policies.engine.catalog import get_catalog
 from policies.engine.document import parse_policy
 from policies.engine.errors import PolicyError
+from policies.engine.validation import validate_policy
 
 #: "IAM reports activity for the last 400 days" (IAM User Guide, "Refining permissions using last accessed data").
 TRACKING_PERIOD = timedelta(days=400)
@@ -391,10 +394,126 @@ def check_granularity(granularity: str) -> str:
 __all__ = [
     "GrantingPolicies",
     "LastAccessedPage",
+    "UnusedPermissions",
     "check_granularity",
     "compute_report",
     "get_service_last_accessed_details",
     "get_service_last_accessed_details_with_entities",
+    "get_unused_permissions",
     "list_policies_granting_service_access",
     "resolve_subject",
 ]
+
+
+# --- beyond AWS: unused permissions ------------------------------------------------------------------------------
+
+UNUSED_DAYS_DEFAULT = 90
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedPermissions:
+    """GetUnusedPermissions' answer for a user or role.
+
+    ``unused_services``: granted service namespaces without any request in the period; ``unused_actions`` and
+    ``used_actions``: granted actions (``service:Action``) of the services that were used, by whether they were;
+    ``suggested_policy``: the principal's Allow statements narrowed to the used actions (resources and conditions
+    kept, Deny statements kept), or None when nothing was used; ``findings``: its validation findings.
+    """
+
+    arn: str
+    days: int
+    unused_services: Sequence[str]
+    unused_actions: Sequence[str]
+    used_actions: Sequence[str]
+    suggested_policy: str | None
+    findings: Sequence[dict[str, str]]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _statements(document: str) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(document)
+    except ValueError:
+        return []
+    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    return [statement for statement in _as_list(statements) if isinstance(statement, dict)]
+
+
+def _narrowed(statement: dict[str, Any], used: frozenset[str]) -> dict[str, Any] | None:
+    """An Allow statement keeping only its used actions (None when it grants none of them); Deny kept as written."""
+    narrowed = {key: value for key, value in statement.items() if key != "Sid"}
+    if statement.get("Effect") != "Allow":
+        return narrowed
+    catalog = get_catalog()
+    if "NotAction" in statement:
+        excluded = set().union(*(catalog.expand_action_names(str(p)) for p in _as_list(statement["NotAction"])))
+        granted = [info for info in catalog.expand_action("*") if info.full_name.lower() not in excluded]
+        del narrowed["NotAction"]
+    else:
+        granted = [
+            info for pattern in _as_list(statement.get("Action")) for info in catalog.expand_action(str(pattern))
+        ]
+    kept = sorted({info.full_name for info in granted if info.full_name.lower() in used})
+    if not kept:
+        return None
+    narrowed["Action"] = kept if len(kept) > 1 else kept[0]
+    return narrowed
+
+
+def get_unused_permissions(*, account: Account, arn: str, days: int = UNUSED_DAYS_DEFAULT) -> UnusedPermissions:
+    """What a user or role is granted and has not used in ``days`` days (1–400), from the audit trail, with a
+    least-privilege version of its policies."""
+    if not 1 <= days <= TRACKING_PERIOD.days:
+        raise constraint_error(
+            "Days", days, f"Member must have value between 1 and {TRACKING_PERIOD.days}", field="days"
+        )
+    subject = resolve_subject(account=account, arn=arn)
+    if subject.kind not in ("user", "role"):
+        raise InvalidInput(f"Invalid ARN {arn}: a user or role is required.", field="arn")
+    moment = timezone.now()
+    all_grants = policy_grants(subject.policies).values()
+    services = frozenset().union(*(grant.services for grant in all_grants))
+    granted = frozenset().union(*(grant.actions for grant in all_grants))
+    (tracked,) = subject.tracked
+    who = Q(actor_arn__in=tracked.actor_arns)
+    if tracked.session_prefix:
+        who |= Q(actor_arn__startswith=tracked.session_prefix)
+    events = (
+        AuditEvent.objects.filter(account_id_value=account.account_id, time__gte=moment - timedelta(days=days))
+        .filter(who)
+        .values_list("event_source", "event_name")
+        .distinct()
+    )
+    used = frozenset(f"{source.split('.', 1)[0]}:{name}".lower() for source, name in events) & granted
+    used_services = {action.split(":", 1)[0] for action in used}
+    names = {info.full_name.lower(): info.full_name for info in get_catalog().expand_action("*")}
+    statements = [
+        narrowed
+        for text in subject.policies
+        for statement in _statements(text.document)
+        if (narrowed := _narrowed(statement, used)) is not None
+    ]
+    suggested = None
+    findings: list[dict[str, str]] = []
+    if any(statement.get("Effect") == "Allow" for statement in statements):
+        suggested = json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)
+        findings = [
+            {"type": str(finding.type), "code": finding.code, "message": finding.message}
+            for finding in validate_policy(suggested, "identity")
+        ]
+    return UnusedPermissions(
+        arn=arn,
+        days=days,
+        unused_services=sorted(services - used_services),
+        unused_actions=sorted(
+            names.get(action, action) for action in granted - used if action.split(":", 1)[0] in used_services
+        ),
+        used_actions=sorted(names.get(action, action) for action in used),
+        suggested_policy=suggested,
+        findings=findings,
+    )

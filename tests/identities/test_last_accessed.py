@@ -131,3 +131,66 @@ def test_beat_sweep_sends_a_stalled_job_again(account):
     resent = operations.run(Actor.system(), "ResumeStalledTasks", {})
     assert resent["service_last_accessed_jobs"] == 1
     assert OutboxTask.objects.filter(args=[account.account_id, job.job_id]).exists()
+
+
+def test_unused_permissions_and_a_least_privilege_policy_that_validates(account):
+    from policies.engine.validation import has_errors, validate_policy
+
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "dev"})
+    user_arn = f"arn:aws:iam::{account.account_id}:user/dev"
+    broad = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Iam", "Effect": "Allow", "Action": ["iam:List*", "iam:GetUser"], "Resource": "*"},
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::logs/*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+                },
+                {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+            ],
+        }
+    )
+    operations.run(root, "PutUserPolicy", {"user_name": "dev", "policy_name": "broad", "policy_document": broad})
+    _event(account, user_arn, "ListUsers", days_ago=10)
+    _event(account, user_arn, "GetUser", days_ago=120)  # used, but before the 90 days
+    _event(account, user_arn, "CreateUser", days_ago=1)  # not granted: ignored
+
+    unused = operations.run(root, "GetUnusedPermissions", {"arn": user_arn})
+    assert unused.days == 90
+    assert unused.used_actions == ["iam:ListUsers"]
+    assert "iam:GetUser" in unused.unused_actions and "iam:ListRoles" in unused.unused_actions
+    assert "iam:ListUsers" not in unused.unused_actions
+    assert unused.unused_services == ["s3"]
+    suggested = json.loads(unused.suggested_policy)
+    assert suggested["Statement"] == [
+        {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+    ]
+    assert not has_errors(validate_policy(unused.suggested_policy))
+    assert not [finding for finding in unused.findings if finding["type"] == "ERROR"]
+
+    wider = operations.run(root, "GetUnusedPermissions", {"arn": user_arn, "days": 400})
+    assert wider.used_actions == ["iam:GetUser", "iam:ListUsers"]
+
+    operations.run(root, "CreateUser", {"user_name": "idle"})
+    operations.run(root, "PutUserPolicy", {"user_name": "idle", "policy_name": "p", "policy_document": broad})
+    idle = operations.run(root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/idle"})
+    assert idle.suggested_policy is None  # nothing used: nothing to keep
+    assert idle.unused_services == ["iam", "s3"]
+
+
+def test_unused_permissions_refuse_groups_and_out_of_range_days(account):
+    from iamconsole.errors import InvalidInput, ValidationError
+
+    operations.run(account.root, "CreateGroup", {"group_name": "eng"})
+    with pytest.raises(InvalidInput):
+        operations.run(account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:group/eng"})
+    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    with pytest.raises(ValidationError):
+        operations.run(
+            account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/dev", "days": 0}
+        )
