@@ -29,6 +29,7 @@ CALLER = "caller"
 VALUES: dict[str, Any | Callable[[str], Any]] = {
     "access_key_id": "AKIAIOSFODNN7EXAMPLE",
     "account_alias": "battery-alias",
+    "action_name": "s3:GetObject",
     "action_names": ["s3:GetObject"],
     "assume_role_policy_document": lambda account: _trust(account),
     "arn": lambda account: f"arn:aws:iam::{account}:user/target",

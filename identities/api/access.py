@@ -1,4 +1,5 @@
-"""``/api/v1/unused-permissions/``: iamconsole's own GetUnusedPermissions over REST, calling ``operations.run``."""
+"""iamconsole's own access analysis over REST, each an explicit method calling ``operations.run``:
+``/api/v1/unused-permissions/`` (GetUnusedPermissions) and ``/api/v1/allowed-principals/`` (ListAllowedPrincipals)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,45 @@ class UnusedPermissionsViewSet(viewsets.GenericViewSet[Any]):
         query.is_valid(raise_exception=True)
         unused = api.run(request, "GetUnusedPermissions", query.validated_data)
         return Response(UnusedPermissionsSerializer(unused).data)
+
+
+class AllowedPrincipalsInputSerializer(serializers.Serializer[Any]):
+    """Query parameters of who can: one action, a resource, and condition keys as a JSON object."""
+
+    action_name = serializers.CharField(help_text="One action, such as s3:GetObject.")
+    resource_arn = serializers.CharField(required=False, help_text="The resource's ARN (default *).")
+    context_keys = serializers.JSONField(
+        required=False, help_text='Condition keys and values, as a JSON object: {"aws:SourceIp": "203.0.113.7"}.'
+    )
+
+
+class AllowedPrincipalSerializer(serializers.Serializer[Any]):
+    """A user or role allowed the action, with the policies that allow it."""
+
+    type = serializers.CharField()
+    name = serializers.CharField()
+    arn = serializers.CharField()
+    allowed_by = serializers.ListField(child=serializers.CharField())
+
+
+class WhoCanSerializer(serializers.Serializer[Any]):
+    """The question and its answer."""
+
+    action_name = serializers.CharField()
+    resource_arn = serializers.CharField()
+    evaluated = serializers.IntegerField()
+    principals = AllowedPrincipalSerializer(many=True)
+
+
+class AllowedPrincipalsViewSet(viewsets.GenericViewSet[Any]):
+    """Who can: the users and roles of the account allowed an action on a resource."""
+
+    serializer_class = WhoCanSerializer
+
+    @extend_schema(parameters=[AllowedPrincipalsInputSerializer], responses=WhoCanSerializer)
+    def list(self, request: Request) -> Response:
+        """ListAllowedPrincipals: every user and role allowed the action on the resource under the context."""
+        query = AllowedPrincipalsInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = api.run(request, "ListAllowedPrincipals", query.validated_data)
+        return Response(WhoCanSerializer(answer).data)

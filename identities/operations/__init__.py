@@ -20,6 +20,7 @@ from identities.operations import (
     simulation,
     user_credentials,
     users,
+    who_can,
 )
 
 OPERATIONS = (
@@ -42,4 +43,5 @@ OPERATIONS = (
     *service_specific_credentials.OPERATIONS,
     *last_accessed.OPERATIONS,
     *account_settings.OPERATIONS,
+    *who_can.OPERATIONS,
 )

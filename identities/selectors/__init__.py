@@ -31,6 +31,7 @@ from identities.selectors.targets import *  # noqa: F403 (the names of its __all
 from identities.selectors.user_credentials import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.users import find_user_by_unique_id, get_user_by_name
+from identities.selectors.who_can import *  # noqa: F403 (the names of its __all__)
 
 __all__ = [
     "LongTermKey",

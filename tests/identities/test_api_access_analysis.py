@@ -1,4 +1,5 @@
-"""``GET /api/v1/unused-permissions/`` over real HTTP, signed with SigV4: the answer, its errors, the permission."""
+"""The access analysis endpoints over real HTTP, signed with SigV4: ``GET /api/v1/unused-permissions/`` and
+``GET /api/v1/allowed-principals/``."""
 
 from __future__ import annotations
 
@@ -50,3 +51,40 @@ def test_unused_permissions_over_rest(live_server, account):
     status, body, _ = nobody.get(f"/api/v1/unused-permissions/?arn={query_arn}")
     assert (status, body["code"]) == (403, "AccessDenied")
     assert "iamconsole:GetUnusedPermissions" in body["message"]
+
+
+def test_who_can_over_rest(live_server, account):
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "office"})
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "*",
+                    "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+                }
+            ],
+        }
+    )
+    operations.run(root, "PutUserPolicy", {"user_name": "office", "policy_name": "ip", "policy_document": policy})
+    root_api = Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
+    inside = quote(json.dumps({"aws:SourceIp": "203.0.113.9"}), safe="")
+    status, body, _ = root_api.get(f"/api/v1/allowed-principals/?action_name=s3%3AGetObject&context_keys={inside}")
+    assert status == 200, body
+    assert body["evaluated"] == 1
+    assert body["principals"] == [
+        {
+            "type": "USER",
+            "name": "office",
+            "arn": f"arn:aws:iam::{account.account_id}:user/office",
+            "allowed_by": ["ip"],
+        }
+    ]
+    outside = quote(json.dumps({"aws:SourceIp": "198.51.100.1"}), safe="")
+    status, body, _ = root_api.get(f"/api/v1/allowed-principals/?action_name=s3%3AGetObject&context_keys={outside}")
+    assert (status, body["principals"]) == (200, [])
+    status, body, _ = root_api.get("/api/v1/allowed-principals/?action_name=s3%3AGet%2A")
+    assert (status, body["code"], body["field"]) == (400, "InvalidInput", "action_name")
