@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from identities.awsapi import (
+    absent_features,
     access_keys,
     account,
     account_settings,
@@ -47,4 +48,5 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **service_specific_credentials.OUTPUTS,
     **last_accessed.OUTPUTS,
     **account_settings.OUTPUTS,
+    **absent_features.OUTPUTS,
 }

@@ -1,6 +1,7 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
 from identities.operations import (
+    absent_features,
     access_keys,
     account,
     account_settings,
@@ -44,4 +45,5 @@ OPERATIONS = (
     *last_accessed.OPERATIONS,
     *account_settings.OPERATIONS,
     *who_can.OPERATIONS,
+    *absent_features.OPERATIONS,
 )

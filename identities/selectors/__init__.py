@@ -3,6 +3,7 @@
 A package split by entity; callers import this package (``from identities import selectors``).
 """
 
+from identities.selectors.absent_features import *  # noqa: F403 (the names of its __all__)
 from identities.selectors.access_keys import (
     access_key_owner_path,
     get_access_key_last_used,

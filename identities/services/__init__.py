@@ -3,6 +3,7 @@
 A package split by entity; callers import this package (``from identities import services``).
 """
 
+from identities.services.absent_features import *  # noqa: F403 (the names of its __all__)
 from identities.services.access_keys import (
     NewAccessKey,
     create_access_key,
