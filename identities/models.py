@@ -280,6 +280,10 @@ class OpenIDConnectProvider(models.Model):
     thumbprints = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
+    #: The trusted identity propagation context provider (UpdateOpenIDConnectProvider), as AWS's ``ContextProvider``.
+    context_provider = models.JSONField(null=True, blank=True)
+    #: The IAM Identity Center instance associated with the provider (it needs a context provider).
+    identity_center_instance_arn = models.CharField(max_length=1224, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "url"], name="oidc_provider_unique")]

@@ -62,6 +62,7 @@ OPERATIONS = (
         services.update_open_id_connect_provider_thumbprint,
         resource=_oidc_resource,
     ),
+    Operation("UpdateOpenIDConnectProvider", services.update_open_id_connect_provider, resource=_oidc_resource),
     Operation("DeleteOpenIDConnectProvider", services.delete_open_id_connect_provider, resource=_oidc_resource),
     Operation(
         "TagOpenIDConnectProvider",
