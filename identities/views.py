@@ -39,22 +39,10 @@ def _row(user: Any) -> UserRow:
 @require_GET
 @signin_required
 def user_list(request: SignedInRequest) -> HttpResponse:
-    """Users: every user of the account through ListUsers, searched by name or ARN, sorted, paged on the server."""
+    """Users: one page of ListUsers, searched by name or path, sorted and cut by the database."""
     template = "identities/user_list.html"
     try:
-        users = [_row(user) for user in console.list_all(request, "ListUsers")]
+        listing = console.list_page(request, "ListUsers", row=_row)
     except IamError as error:
         return console.render_error(request, error, template, "user-table", {})
-    listing = console.listing(
-        request,
-        users,
-        search=lambda row: (row.name, row.arn),
-        sorts={
-            "name": lambda row: row.name,
-            "path": lambda row: row.path,
-            "last_sign_in": lambda row: row.last_sign_in,
-            "created": lambda row: row.created,
-        },
-        default_sort="name",
-    )
     return console.page(request, template, "user-table", {"users": listing})
