@@ -310,6 +310,13 @@ def actor_from_console_session(data: Mapping[str, Any] | None) -> Actor | None:
     return replace(actor, console=True, mfa_authenticated=mfa_at is not None, mfa_authenticated_at=mfa_at)
 
 
+def account_alias(actor: Actor) -> str | None:
+    """The alias of the actor's account, for the console's identity menu (``name @ alias``): what the principal is
+    signed in to, shown to every principal as AWS's console does, whatever ``iam:ListAccountAliases`` allows."""
+    account = account_selectors.find_account(actor.account_id) if actor.account_id else None
+    return account.alias if account is not None and account.alias else None
+
+
 def console_mfa_devices(actor: Actor) -> list[str]:
     """The serial numbers of the MFA devices of a principal signing in to the console: when there are any, a code of
     one of them is asked after the password, before any console session."""

@@ -139,6 +139,28 @@ def list_page(
     )
 
 
+def first_matches(
+    request: SignedInRequest,
+    name: str,
+    query: str,
+    *,
+    limit: int,
+    text: Callable[[Any], str] = lambda item: str(item.name),
+    params: Mapping[str, Any] | None = None,
+) -> tuple[list[Any], int]:
+    """The first ``limit`` items of the List operation ``name`` whose name contains ``query`` (ignoring case), and how
+    many match in all: for search results and pickers. An operation that takes ``window=`` searches in the database;
+    the others are read whole and ``text`` of each item is searched."""
+    if "window" in operations.accepted_parameters(operations.get_operation(name)):
+        result = run(request, name, {**(params or {}), "window": Window(search=query, size=limit)})
+        return list(result.items), int(result.total)
+    needle = query.lower()
+    items = [item for item in list_all(request, name, params) if needle in text(item).lower()]
+    # The exact name first, then names that start with the text: "ReadOnlyAccess" before "AmazonS3ReadOnlyAccess".
+    items.sort(key=lambda item: (text(item).lower() != needle, not text(item).lower().startswith(needle)))
+    return items[:limit], len(items)
+
+
 @dataclass(frozen=True, slots=True)
 class SortLink:
     """A sortable column header: where it leads, and whether the list is sorted by it now (and which way)."""
