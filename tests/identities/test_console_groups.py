@@ -4,6 +4,7 @@ IAM user and as a user without permissions; every write through the catalogue.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from accounts.models import AuditEvent
 from iamconsole import operations
+from iamconsole.errors import EntityAlreadyExists
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from tests.console import HTMX, missing_action, no_permission_user, read_only_user, signed_in, text
 from tests.identities.policy_factory import allow, document
@@ -44,9 +46,7 @@ def run(account, name, **params):
 def make_group(account, name, *users, policy_arns=(), inline=False):
     run(account, "CreateGroup", group_name=name)
     for user in users:
-        if not operations.run(account.root, "ListUsers", {}).items or user not in [
-            item.name for item in operations.run(account.root, "ListUsers", {}).items
-        ]:
+        with contextlib.suppress(EntityAlreadyExists):
             run(account, "CreateUser", user_name=user)
         run(account, "AddUserToGroup", group_name=name, user_name=user)
     for arn in policy_arns:
