@@ -302,7 +302,16 @@ def _alias_context(request: SignedInRequest, form: AccountAliasForm | None = Non
         and console.can_run(request, "DeleteAccountAlias", {"account_alias": alias}),
         "alias_form": form or AccountAliasForm(initial={"account_alias": alias or ""}),
         "editing_alias": form is not None,
+        "return_to": _page_path(request),
     }
+
+
+def _page_path(request: SignedInRequest) -> str:
+    """The page the browser shows (for htmx, the page the fragment sits in): where a dialog goes back to."""
+    path = request.path
+    if request.htmx and request.htmx.current_url_abs_path:
+        path = request.htmx.current_url_abs_path
+    return reverse("accounts:dashboard") if path.startswith(reverse("accounts:account-alias")) else path
 
 
 def _recommendations(request: SignedInRequest, summary: Mapping[str, int] | None) -> list[Recommendation]:
