@@ -114,6 +114,13 @@ def test_identity_menu_search_key_and_dashboard_alias(page: Page, live_server: A
     page.locator(".messages .dismiss").click()
     shot(page, "account-settings.png")
 
+    # On a phone the navigation goes above the page and nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/", "/groups", "/search?q=dev", "/account-settings"):
+        page.goto(f"{live_server.url}{path}")
+        expect(page.locator("nav.sidenav")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
 
 def test_create_a_user_group_with_a_member(page: Page, live_server: Any, account: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -193,3 +193,13 @@ def test_a_principal_allowed_listusers_sees_the_list(client, account):
     response = signed_in(client, reader).get("/users")
     assert response.status_code == 200
     assert names(response) == ["reader"]
+
+
+def test_only_internal_faces_can_ask_for_a_window():
+    """``window=`` is not a member of botocore's ListUsers input: the Query API drops it like any unknown field."""
+    from iamconsole.awsquery import params as query_params
+
+    model = query_params.service_model("iam").operation_model("ListUsers")
+    decoded = query_params.decode(model, {"Window": "x", "window": "x", "MaxItems": "5"})
+    assert "window" not in decoded
+    assert decoded["max_items"] == 5
