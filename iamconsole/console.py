@@ -152,7 +152,8 @@ def first_matches(
     many match in all: for search results and pickers. An operation that takes ``window=`` searches in the database;
     the others are read whole and ``text`` of each item is searched."""
     if "window" in operations.accepted_parameters(operations.get_operation(name)):
-        result = run(request, name, {**(params or {}), "window": Window(search=query, size=limit)})
+        window = Window(search=query, size=limit, closest_first=True)
+        result = run(request, name, {**(params or {}), "window": window})
         return list(result.items), int(result.total)
     needle = query.lower()
     items = [item for item in list_all(request, name, params) if needle in text(item).lower()]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import BaseExpression, OrderBy
 
 from iamconsole.errors import ValidationError, constraint_error
@@ -128,6 +128,8 @@ class Window:
     descending: bool = False
     page: int = 1
     size: int = WINDOW_SIZE
+    #: For pickers and search results: the item named exactly ``search`` first, then names that start with it.
+    closest_first: bool = False
 
 
 #: How a List selector orders its window: column key → a field name or expression (``Lower("name")``).
@@ -155,6 +157,14 @@ def paginate_window(
     pages = max(1, -(-total // size))
     window = replace(window, page=min(max(1, window.page), pages), size=size)
     order = [_order_by(sorts[window.sort], descending=window.descending)]
+    if window.closest_first and window.search:
+        field = search[0]
+        closeness = Case(
+            When(**{f"{field}__iexact": window.search}, then=Value(0)),
+            When(**{f"{field}__istartswith": window.search}, then=Value(1)),
+            default=Value(2),
+        )
+        order.insert(0, closeness.asc())
     if window.sort != default_sort:
         order.append(_order_by(sorts[default_sort], descending=False))
     order.append(F("pk").asc())

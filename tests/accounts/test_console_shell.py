@@ -178,6 +178,7 @@ def test_writes_need_the_csrf_token(account):
     client = signed_in(Client(enforce_csrf_checks=True), account.root)
     response = client.post("/account-alias", {"account_alias": "example-corp"})
     assert response.status_code == 403
+    assert "You cannot open this page" in text(response)
     assert Account.objects.get(account_id=account.account_id).alias is None
 
 
