@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -478,6 +478,60 @@ TASKS = (
 )
 
 
+#: Task phrases that name an entity ("manage access keys alice"): the pattern, then the label and URL built from it.
+NAME = r"(?P<name>[\w+=,.@-]{1,128})"
+NAMED_TASKS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), label, url)
+    for pattern, label, url in (
+        (rf"add user {NAME} to groups?", "Add user {name} to groups", "/users/{name}?tab=groups"),
+        (rf"remove user {NAME} from groups?", "Remove user {name} from groups", "/users/{name}?tab=groups"),
+        (rf"add users to group {NAME}", "Add users to group {name}", "/groups/{name}?tab=users"),
+        (
+            rf"manage access keys (?:for )?{NAME}",
+            "Manage access keys of {name}",
+            "/users/{name}?tab=security-credentials",
+        ),
+        (rf"manage mfa (?:for )?{NAME}", "Manage MFA of {name}", "/users/{name}?tab=security-credentials"),
+        (
+            rf"manage password (?:for )?{NAME}",
+            "Manage the password of {name}",
+            "/users/{name}?tab=security-credentials",
+        ),
+        (
+            rf"edit trust policy (?:for )?(?:role )?{NAME}",
+            "Edit the trust policy of role {name}",
+            "/roles/{name}?tab=trust",
+        ),
+        (
+            rf"show policy document (?:for )?(?:role )?{NAME}",
+            "Show the permissions of role {name}",
+            "/roles/{name}?tab=permissions",
+        ),
+        (
+            rf"attach polic(?:y|ies) to group {NAME}",
+            "Attach policies to group {name}",
+            "/groups/{name}?tab=permissions",
+        ),
+        (rf"attach polic(?:y|ies) to role {NAME}", "Attach policies to role {name}", "/roles/{name}?tab=permissions"),
+        (rf"delete group {NAME}", "Delete user group {name}", "/groups/{name}"),
+        (rf"delete user {NAME}", "Delete user {name}", "/users/{name}"),
+        (rf"delete role {NAME}", "Delete role {name}", "/roles/{name}"),
+    )
+)
+
+
+def _tasks(query: str) -> list[Task]:
+    """The tasks a query asks for: a phrase naming an entity, or every task whose words contain the query's words."""
+    named = []
+    for pattern, label, url in NAMED_TASKS:
+        match = pattern.fullmatch(query.strip())
+        if match:
+            name = match["name"]
+            named.append(Task(label.format(name=name), url.format(name=quote(name, safe="")), ""))
+    words = query.lower().split()
+    return named + [task for task in TASKS if all(word in f"{task.label} {task.words}".lower() for word in words)]
+
+
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     label: str
@@ -563,10 +617,7 @@ def search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[: console.MAX_SEARCH]
     context: dict[str, Any] = {"search_query": query, "query": query, "sections": [], "tasks": []}
     if query:
-        words = query.lower().split()
-        context["tasks"] = [
-            task for task in TASKS if all(word in f"{task.label} {task.words}".lower() for word in words)
-        ]
+        context["tasks"] = _tasks(query)
         sections = [
             _access_key_section(request, query),
             _section(

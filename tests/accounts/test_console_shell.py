@@ -205,6 +205,22 @@ def test_search_finds_entities_by_name_and_tasks_by_words(root_client, account):
     assert 'id="no-results"' in text(root_client.get("/search?q=zzzz-nothing"))
 
 
+@pytest.mark.parametrize(
+    ("query", "url"),
+    [
+        ("manage access keys alice", "/users/alice?tab=security-credentials"),
+        ("Manage MFA for alice", "/users/alice?tab=security-credentials"),
+        ("add user alice to groups", "/users/alice?tab=groups"),
+        ("add users to group admins", "/groups/admins?tab=users"),
+        ("edit trust policy for role deployer", "/roles/deployer?tab=trust"),
+        ("attach policy to group admins", "/groups/admins?tab=permissions"),
+        ("delete group a+b", "/groups/a%2Bb"),
+    ],
+)
+def test_search_task_phrases_that_name_an_entity(root_client, query, url):
+    assert url in result_links(root_client.get("/search", {"q": query}))
+
+
 def test_search_finds_an_access_key_by_its_id(root_client, account):
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     key = operations.run(account.root, "CreateAccessKey", {"user_name": "alice"}).access_key.access_key_id

@@ -109,6 +109,7 @@ def test_identity_menu_search_key_and_dashboard_alias(page: Page, live_server: A
     page.check("#id_policy_1")
     page.fill("#id_minimum_password_length", "14")
     page.check("#id_require_symbols")
+    page.once("dialog", lambda dialog: dialog.accept())  # the confirmation before a new policy applies
     page.click("#password-policy button[type=submit]")
     expect(page.locator("#policy-rules")).to_contain_text("At least 14 characters")
     page.locator(".messages .dismiss").click()
