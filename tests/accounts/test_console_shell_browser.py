@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from tests.conftest import make_account
+from tests.identities.policy_factory import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +32,15 @@ def account(db: Any) -> Any:
         operations.run(account.root, "CreateUser", {"user_name": name})
     operations.run(account.root, "CreateGroup", {"group_name": "developers"})
     operations.run(account.root, "AddUserToGroup", {"group_name": "developers", "user_name": "alice"})
+    operations.run(
+        account.root,
+        "PutGroupPolicy",
+        {
+            "group_name": "developers",
+            "policy_name": "read-artifacts",
+            "policy_document": document(allow(["s3:GetObject", "s3:ListBucket"], "arn:aws:s3:::artifacts*")),
+        },
+    )
     return account
 
 
