@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import (
     AccountAliasForm,
@@ -437,7 +436,7 @@ def _back_to(request: SignedInRequest, url: str) -> HttpResponse:
     return_to = request.POST.get("return_to", "")
     if return_to.startswith("/") and url_has_allowed_host_and_scheme(return_to, allowed_hosts={request.get_host()}):
         url = return_to
-    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+    return console.redirect(request, url)
 
 
 # --- search -------------------------------------------------------------------------------------------------------

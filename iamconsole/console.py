@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import operations, web
 from iamconsole.actors import Source
@@ -56,6 +57,12 @@ def page(
     """The whole page, or for an htmx request only its partial ``partial`` (also the id of the fragment)."""
     name = f"{template}#{partial}" if request.htmx and not request.htmx.boosted else template
     return render(request, name, dict(context), status=status)
+
+
+def redirect(request: SignedInRequest, url: str) -> HttpResponse:
+    """After a successful write: go to ``url`` (with the flash message the view added): a redirect, or for htmx a
+    full navigation (``HX-Redirect``), so the whole next page shows, its messages included."""
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def render_error(

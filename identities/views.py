@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import console
 from iamconsole.errors import AccessDenied, IamError
@@ -83,11 +82,6 @@ def _group_row(group: Any) -> GroupRow:
         has_permissions=bool(getattr(group, "has_permissions", False)),
         created=group.created_at,
     )
-
-
-def _done(request: SignedInRequest, url: str) -> HttpResponse:
-    """After a write: the page to show next, by a full navigation for htmx (so the flash message shows)."""
-    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def _group_url(group_name: str, tab: str = "") -> str:
@@ -186,7 +180,7 @@ def group_create(request: SignedInRequest) -> HttpResponse:
     messages.success(request, f"User group {name} created.")
     for failure in failures:
         messages.error(request, failure)
-    return _done(request, _group_url(name))
+    return console.redirect(request, _group_url(name))
 
 
 def _apply_each(request: SignedInRequest, operation: str, key: str, values: list[str], *, group_name: str) -> list[str]:
@@ -322,7 +316,7 @@ def _group_write(
     form = NamesForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose at least one.")
-        return _done(request, _group_url(group_name, tab))
+        return console.redirect(request, _group_url(group_name, tab))
     values = form.cleaned_data["names"]
     failures = _apply_each(request, operation, key, values, group_name=group_name)
     succeeded = len(values) - len(failures)
@@ -330,7 +324,7 @@ def _group_write(
         messages.success(request, f"{done} ({succeeded}).")
     for failure in failures:
         messages.error(request, failure)
-    return _done(request, _group_url(group_name, tab))
+    return console.redirect(request, _group_url(group_name, tab))
 
 
 @require_POST
@@ -369,7 +363,7 @@ def group_rename(request: SignedInRequest, group_name: str) -> HttpResponse:
     except IamError as error:
         return _group_page(request, group_name, error=error)
     messages.success(request, f"User group {group_name} renamed to {new_name}.")
-    return _done(request, _group_url(new_name))
+    return console.redirect(request, _group_url(new_name))
 
 
 def _empty_group(request: SignedInRequest, group_name: str) -> None:
@@ -399,7 +393,7 @@ def group_delete(request: SignedInRequest, group_name: str) -> HttpResponse:
     except IamError as error:
         return _group_page(request, group_name, error=error)
     messages.success(request, f"User group {group_name} deleted.")
-    return _done(request, reverse("identities:group-list"))
+    return console.redirect(request, reverse("identities:group-list"))
 
 
 def _delete_phrase(names: list[str]) -> str:
@@ -435,4 +429,4 @@ def group_bulk_delete(request: SignedInRequest) -> HttpResponse:
         messages.success(request, f"Deleted {len(deleted)} user group(s): {', '.join(deleted)}.")
     for failure in failures:
         messages.error(request, f"Not deleted: {failure}")
-    return _done(request, reverse("identities:group-list"))
+    return console.redirect(request, reverse("identities:group-list"))
