@@ -12,7 +12,7 @@ import pytest
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied, NoSuchEntity
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests.factories import actor_for, allow, deny, document, make_policy
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def _user_and_group(account: Any) -> None:
 
 def _policy(account: Any) -> None:
     _target_user(account)
-    make_policy(account.model, "Attachable", document(allow("s3:*")))
+    make_policy(account, "Attachable", document(allow("s3:*")))
 
 
 FAMILIES = [
@@ -110,7 +110,7 @@ def test_user_without_policies_is_denied_and_audited(account, prepared, family):
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_allowed_by_attached_policy(account, prepared, family):
     prepared(family)
-    policy = make_policy(account.model, "Grant", document(allow(family.action)))
+    policy = make_policy(account, "Grant", document(allow(family.action)))
     operations.run(account.root, "AttachUserPolicy", {"user_name": "caller", "policy_arn": policy.arn})
     _call(account, family)
 
@@ -155,7 +155,7 @@ def test_explicit_deny_wins(account, prepared, family):
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_outside_the_boundary(account, prepared, family):
     prepared(family)
-    boundary = make_policy(account.model, "OnlyS3", document(allow("s3:*")))
+    boundary = make_policy(account, "OnlyS3", document(allow("s3:*")))
     operations.run(
         account.root,
         "PutUserPolicy",

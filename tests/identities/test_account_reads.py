@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from iamconsole import operations
 from iamconsole.errors import ValidationError
 from identities.awsapi import OUTPUTS
-from tests.identities.policy_factory import allow, document, make_policy
+from tests.factories import allow, document, make_policy
 from tests.identities.test_roles import QUOTAS, create
 
 
@@ -30,7 +30,7 @@ def test_summary_has_every_aws_key_and_counts(account, other_account):
     run(account, "CreateUser", user_name="alice")
     run(account, "CreateInstanceProfile", instance_profile_name="web")
     run(account, "CreateOpenIDConnectProvider", url="https://token.example.com")
-    policy = make_policy(account.model, "P", document(allow("s3:*")))
+    policy = make_policy(account, "P", document(allow("s3:*")))
     run(account, "AttachRolePolicy", role_name="a", policy_arn=policy.arn)
     with override_settings(IAM_QUOTAS={**QUOTAS, "roles": 1234, "managed_policies_per_role": 20}):
         summary = OUTPUTS["GetAccountSummary"](run(account, "GetAccountSummary"))["SummaryMap"]
@@ -54,7 +54,7 @@ def test_summary_is_one_query(account, django_assert_num_queries):
 
 
 def _populate(account: Any, count: int, start: int = 0) -> None:
-    policy = make_policy(account.model, f"P{start}", document(allow("s3:*")))
+    policy = make_policy(account, f"P{start}", document(allow("s3:*")))
     for i in range(start, start + count):
         run(account, "CreateUser", user_name=f"u{i}", tags=[{"key": "k", "value": "v"}])
         run(account, "CreateGroup", group_name=f"g{i}")

@@ -12,8 +12,8 @@ from iamconsole import operations
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from identities.awsapi import OUTPUTS
 from identities.models import Group, GroupMembership
+from tests.factories import allow, document, make_policy
 from tests.identities.concurrency import race
-from tests.identities.policy_factory import allow, document, make_policy
 
 
 def run(account: Any, name: str, **params: Any) -> Any:
@@ -108,7 +108,7 @@ def test_delete_group_conflicts(account):
     run(account, "CreateGroup", group_name="g")
     run(account, "CreateUser", user_name="u")
     run(account, "AddUserToGroup", group_name="g", user_name="u")
-    policy = make_policy(account.model, "P", document(allow("s3:*")))
+    policy = make_policy(account, "P", document(allow("s3:*")))
     run(account, "AttachGroupPolicy", group_name="g", policy_arn=policy.arn)
     run(account, "PutGroupPolicy", group_name="g", policy_name="inline", policy_document=document(allow("s3:*")))
     steps = [

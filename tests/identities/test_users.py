@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from iamconsole import operations
@@ -22,9 +22,10 @@ from iamconsole.errors import (
     ValidationError,
 )
 from identities.awsapi import OUTPUTS
-from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, PolicyAttachment, User
+from identities.models import User
+from tests import factories
+from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import race
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
 
 
 def run(account: Any, name: str, **params: Any) -> Any:
@@ -152,39 +153,26 @@ def test_update_user_renames_and_moves(account):
         run(account, "UpdateUser", user_name="nobody", new_path="/x/")
 
 
-def _add_dependents(user: User) -> list[tuple[Any, str]]:
-    now = timezone.now()
-    policy = make_policy(user.account, "p", document(allow("s3:*")))
-    group_id = operations.run(
-        __import__("iamconsole.actors", fromlist=["Actor"]).Actor.root(user.account.account_id),
-        "CreateGroup",
-        {"group_name": "g"},
-    ).pk
-    made = [
-        (
-            LoginProfile.objects.create(user=user, password="x", created_at=now, password_changed_at=now),
-            "login profile",
-        ),
-        (
-            AccessKey.objects.create(
-                access_key_id="AKIATESTTESTTESTTEST",
-                account=user.account,
-                user=user,
-                secret_encrypted="x",
-                created_at=now,
-            ),
-            "access keys",
-        ),
-        (InlinePolicy.objects.create(account=user.account, user=user, name="i", document="{}"), "policies"),
-        (PolicyAttachment.objects.create(account=user.account, user=user, policy=policy), "detach all policies"),
-        (GroupMembership.objects.create(group_id=group_id, user=user), "remove users from group"),
+def _add_dependents(account: Any, name: str) -> list[tuple[str, Callable[[], Any]]]:
+    """What keeps DeleteUser from deleting the user, in the order it is reported, each with the call removing it."""
+    policy = make_policy(account, "p", document(allow("s3:*")))
+    factories.group(account, "g", members=(name,))
+    factories.attach(account, policy, user_name=name)
+    factories.put_user_policy(account, name, document(allow("s3:*")), policy_name="i")
+    key_id, _ = factories.access_key(account, name)
+    run(account, "CreateLoginProfile", user_name=name, password="Correct-Horse-7")
+    return [
+        ("login profile", lambda: run(account, "DeleteLoginProfile", user_name=name)),
+        ("access keys", lambda: run(account, "DeleteAccessKey", user_name=name, access_key_id=key_id)),
+        ("policies", lambda: run(account, "DeleteUserPolicy", user_name=name, policy_name="i")),
+        ("detach all policies", lambda: run(account, "DetachUserPolicy", user_name=name, policy_arn=policy.arn)),
+        ("remove users from group", lambda: run(account, "RemoveUserFromGroup", group_name="g", user_name=name)),
     ]
-    return made
 
 
 def test_delete_user_conflicts_in_order(account):
     user = run(account, "CreateUser", user_name="alice")
-    dependents = _add_dependents(user)
+    dependents = _add_dependents(account, "alice")
     messages = {
         "login profile": "Cannot delete entity, must delete login profile first.",
         "access keys": "Cannot delete entity, must delete access keys first.",
@@ -192,11 +180,11 @@ def test_delete_user_conflicts_in_order(account):
         "detach all policies": "Cannot delete entity, must detach all policies first.",
         "remove users from group": "Cannot delete entity, must remove users from group first.",
     }
-    for row, what in dependents:
+    for what, remove in dependents:
         with pytest.raises(DeleteConflict) as exc:
             run(account, "DeleteUser", user_name="alice")
         assert exc.value.message == messages[what]
-        row.delete()
+        remove()
     run(account, "DeleteUser", user_name="alice")
     assert not User.objects.filter(pk=user.pk).exists()
     with pytest.raises(NoSuchEntity):
@@ -241,7 +229,7 @@ def test_tag_rules(account):
 
 
 def test_permissions_boundary(account):
-    boundary = make_policy(account.model, "Boundary", document(allow("s3:*")))
+    boundary = make_policy(account, "Boundary", document(allow("s3:*")))
     user = run(account, "CreateUser", user_name="alice", permissions_boundary=boundary.arn)
     assert OUTPUTS["GetUser"](run(account, "GetUser", user_name="alice"))["User"]["PermissionsBoundary"] == {
         "PermissionsBoundaryType": "Policy",
@@ -266,7 +254,7 @@ def test_permissions_boundary(account):
 
 
 def test_other_accounts_policy_is_not_visible_as_boundary(account, other_account):
-    theirs = make_policy(other_account.model, "Theirs", document(allow("s3:*")))
+    theirs = make_policy(other_account, "Theirs", document(allow("s3:*")))
     with pytest.raises(NoSuchEntity):
         run(account, "CreateUser", user_name="alice", permissions_boundary=theirs.arn)
     assert not User.objects.filter(name="alice").exists()

@@ -21,7 +21,7 @@ from django.test import Client
 from accounts.models import OutboxTask
 from iamconsole import outbox
 from identities.models import AccessKey
-from tests.conftest import make_account
+from tests.factories import make_account
 from tests.integration.conftest import publishing_to
 from tests.integration.servers import RedisServer
 
