@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from iamconsole.domain import tag_list
-from identities.awsapi.common import attached_policy_shape, boundary_shape
+from identities.awsapi.common import attached_policy_shape, boundary_and_tags
 from identities.awsapi.groups import group_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
@@ -26,11 +25,6 @@ def _inline(policies: Iterable[InlinePolicy]) -> list[dict[str, Any]]:
     return [{"PolicyName": policy.name, "PolicyDocument": policy.document} for policy in policies]
 
 
-def _boundary(entity: User | Role, shape: dict[str, Any]) -> None:
-    if entity.permissions_boundary is not None:
-        shape["PermissionsBoundary"] = boundary_shape(entity.permissions_boundary.arn)
-
-
 def user_detail_shape(user: User) -> dict[str, Any]:
     """``UserDetail``: the user with its inline policies, groups, attached policies, boundary and tags."""
     shape: dict[str, Any] = {
@@ -39,9 +33,7 @@ def user_detail_shape(user: User) -> dict[str, Any]:
         "GroupList": [group.name for group in user.groups.all()],
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in user.attachments.all()],
     }
-    _boundary(user, shape)
-    if user.tags:
-        shape["Tags"] = tag_list(user.tags)
+    shape.update(boundary_and_tags(user))
     return shape
 
 
@@ -68,9 +60,7 @@ def role_detail_shape(role: Role) -> dict[str, Any]:
         "RolePolicyList": _inline(role.inline_policies.all()),
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in role.attachments.all()],
     }
-    _boundary(role, shape)
-    if role.tags:
-        shape["Tags"] = tag_list(role.tags)
+    shape.update(boundary_and_tags(role))
     shape["RoleLastUsed"] = role_last_used_shape(role)
     return shape
 

@@ -10,13 +10,14 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iamconsole import authentication, crypto, operations
+from iamconsole import authentication, operations
 from iamconsole.authentication import user_actor
 from iamconsole.errors import AccessDenied, InvalidClientTokenId, LimitExceeded, NoSuchEntity, ValidationError
 from identities import services
 from identities.awsapi import OUTPUTS
 from identities.models import AccessKey
 from tests import factories
+from tests.checks import assert_stored_encrypted
 from tests.identities.concurrency import run_concurrently
 
 
@@ -32,11 +33,7 @@ def test_create_returns_the_secret_once_and_stores_it_encrypted(account):
 
     assert re.fullmatch(r"AKIA[A-Z2-7]{16}", new.access_key.access_key_id)
     assert len(new.secret_access_key) == 40
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT secret_encrypted FROM identities_accesskey WHERE id = %s", [new.access_key.pk])
-        (stored,) = cursor.fetchone()
-    assert new.secret_access_key not in stored
-    assert crypto.decrypt(stored) == new.secret_access_key
+    assert_stored_encrypted("identities_accesskey", "secret_encrypted", new.access_key.pk, new.secret_access_key)
 
     created = OUTPUTS["CreateAccessKey"](new)["AccessKey"]
     assert created["SecretAccessKey"] == new.secret_access_key

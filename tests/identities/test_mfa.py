@@ -14,11 +14,10 @@ from typing import Any
 
 import pyotp
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import crypto, operations
+from iamconsole import operations
 from iamconsole.authentication import user_actor
 from iamconsole.errors import (
     AccessDenied,
@@ -33,6 +32,7 @@ from identities import services
 from identities.awsapi import OUTPUTS
 from identities.models import MFADevice
 from tests import factories
+from tests.checks import assert_stored_encrypted
 from tests.identities.concurrency import run_concurrently
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -69,11 +69,7 @@ def test_create_returns_seed_and_qr_code_once_and_stores_the_seed_encrypted(acco
     assert len(new.base32_string_seed) == 64
     assert set(new.base32_string_seed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     assert new.qr_code_png.startswith(PNG_MAGIC)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seed_encrypted FROM identities_mfadevice WHERE id = %s", [new.device.pk])
-        (stored,) = cursor.fetchone()
-    assert new.base32_string_seed not in stored
-    assert crypto.decrypt(stored) == new.base32_string_seed
+    assert_stored_encrypted("identities_mfadevice", "seed_encrypted", new.device.pk, new.base32_string_seed)
 
     output = OUTPUTS["CreateVirtualMFADevice"](new)["VirtualMFADevice"]
     assert output["Base32StringSeed"] == new.base32_string_seed.encode()

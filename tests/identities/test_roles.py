@@ -14,7 +14,6 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import (
     AccessDenied,
-    DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
     LimitExceeded,
@@ -25,6 +24,7 @@ from iamconsole.errors import (
 )
 from identities.awsapi import OUTPUTS
 from identities.models import Role
+from tests.checks import assert_delete_conflicts
 from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import run_concurrently
 
@@ -248,12 +248,7 @@ def test_delete_role_conflicts(account):
         ("Cannot delete entity, must detach all policies first.", "DetachRolePolicy", {"policy_arn": policy.arn}),
         ("Cannot delete entity, must delete policies first.", "DeleteRolePolicy", {"policy_name": "inline"}),
     ]
-    for message, fix, params in steps:
-        with pytest.raises(DeleteConflict) as exc:
-            run(account, "DeleteRole", role_name="app")
-        assert exc.value.message == message
-        run(account, fix, role_name="app", **params)
-    run(account, "DeleteRole", role_name="app")
+    assert_delete_conflicts(account, "DeleteRole", {"role_name": "app"}, steps)
     with pytest.raises(NoSuchEntity):
         run(account, "GetRole", role_name="app")
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import (
-    DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
     LimitExceeded,
@@ -24,6 +20,7 @@ from iamconsole.errors import (
 from identities.awsapi import OUTPUTS
 from identities.models import User
 from tests import factories
+from tests.checks import assert_constant_queries, assert_delete_conflicts
 from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import race
 
@@ -129,14 +126,11 @@ def test_list_users_path_prefix_and_pagination(account, other_account):
 
 
 def test_list_users_constant_queries(account):
-    counts = []
-    for total in (2, 20):
+    def fill(total: int) -> None:
         while User.objects.count() < total:
             run(account, "CreateUser", user_name=f"user{User.objects.count()}")
-        with CaptureQueriesContext(connection) as queries:
-            assert len(OUTPUTS["ListUsers"](run(account, "ListUsers"))["Users"]) == total
-        counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1]
+
+    assert_constant_queries(fill, lambda: len(OUTPUTS["ListUsers"](run(account, "ListUsers"))["Users"]))
 
 
 def test_update_user_renames_and_moves(account):
@@ -153,39 +147,22 @@ def test_update_user_renames_and_moves(account):
         run(account, "UpdateUser", user_name="nobody", new_path="/x/")
 
 
-def _add_dependents(account: Any, name: str) -> list[tuple[str, Callable[[], Any]]]:
-    """What keeps DeleteUser from deleting the user, in the order it is reported, each with the call removing it."""
-    policy = make_policy(account, "p", document(allow("s3:*")))
-    factories.group(account, "g", members=(name,))
-    factories.attach(account, policy, user_name=name)
-    factories.put_user_policy(account, name, document(allow("s3:*")), policy_name="i")
-    key_id, _ = factories.access_key(account, name)
-    run(account, "CreateLoginProfile", user_name=name, password="Correct-Horse-7")
-    return [
-        ("login profile", lambda: run(account, "DeleteLoginProfile", user_name=name)),
-        ("access keys", lambda: run(account, "DeleteAccessKey", user_name=name, access_key_id=key_id)),
-        ("policies", lambda: run(account, "DeleteUserPolicy", user_name=name, policy_name="i")),
-        ("detach all policies", lambda: run(account, "DetachUserPolicy", user_name=name, policy_arn=policy.arn)),
-        ("remove users from group", lambda: run(account, "RemoveUserFromGroup", group_name="g", user_name=name)),
-    ]
-
-
 def test_delete_user_conflicts_in_order(account):
     user = run(account, "CreateUser", user_name="alice")
-    dependents = _add_dependents(account, "alice")
-    messages = {
-        "login profile": "Cannot delete entity, must delete login profile first.",
-        "access keys": "Cannot delete entity, must delete access keys first.",
-        "policies": "Cannot delete entity, must delete policies first.",
-        "detach all policies": "Cannot delete entity, must detach all policies first.",
-        "remove users from group": "Cannot delete entity, must remove users from group first.",
-    }
-    for what, remove in dependents:
-        with pytest.raises(DeleteConflict) as exc:
-            run(account, "DeleteUser", user_name="alice")
-        assert exc.value.message == messages[what]
-        remove()
-    run(account, "DeleteUser", user_name="alice")
+    policy = make_policy(account, "p", document(allow("s3:*")))
+    factories.group(account, "g", members=("alice",))
+    factories.attach(account, policy, user_name="alice")
+    factories.put_user_policy(account, "alice", document(allow("s3:*")), policy_name="i")
+    key_id, _ = factories.access_key(account, "alice")
+    run(account, "CreateLoginProfile", user_name="alice", password="Correct-Horse-7")
+    steps = [
+        ("Cannot delete entity, must delete login profile first.", "DeleteLoginProfile", {}),
+        ("Cannot delete entity, must delete access keys first.", "DeleteAccessKey", {"access_key_id": key_id}),
+        ("Cannot delete entity, must delete policies first.", "DeleteUserPolicy", {"policy_name": "i"}),
+        ("Cannot delete entity, must detach all policies first.", "DetachUserPolicy", {"policy_arn": policy.arn}),
+        ("Cannot delete entity, must remove users from group first.", "RemoveUserFromGroup", {"group_name": "g"}),
+    ]
+    assert_delete_conflicts(account, "DeleteUser", {"user_name": "alice"}, steps)
     assert not User.objects.filter(pk=user.pk).exists()
     with pytest.raises(NoSuchEntity):
         run(account, "DeleteUser", user_name="alice")
