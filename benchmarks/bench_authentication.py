@@ -31,8 +31,9 @@ django.setup()
 from botocore.auth import SigV4Auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 BODY = b"Action=ListUsers&Version=2010-05-08&MaxItems=100"
@@ -135,12 +136,8 @@ def _scenario() -> None:
 
 
 def main() -> None:
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         _scenario()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
