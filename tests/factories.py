@@ -140,6 +140,11 @@ def group(account: HasAccountId, name: str, path: str = "/", members: tuple[str,
     return created
 
 
+def put_group_policy(account: HasAccountId, group_name: str, text: str, policy_name: str = "inline") -> None:
+    params = {"group_name": group_name, "policy_name": policy_name, "policy_document": text}
+    operations.run(root_of(account), "PutGroupPolicy", params)
+
+
 def role(
     account: HasAccountId,
     name: str,
