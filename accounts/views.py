@@ -313,20 +313,20 @@ def _page_path(request: SignedInRequest) -> str:
     return reverse("accounts:dashboard") if path.startswith(reverse("accounts:account-alias")) else path
 
 
-def _recommendations(request: SignedInRequest, summary: Mapping[str, int] | None) -> list[Recommendation]:
+def _recommendations(request: SignedInRequest, summary: Any) -> list[Recommendation]:
     items = []
     # Only the root user can fix the root user's credentials: others see the facts without a link.
     root_url = "/security-credentials" if request.actor.is_root else ""
     if summary is not None:
         items.append(
             Recommendation(
-                done=bool(summary.get("AccountMFAEnabled")),
-                text="The root user has MFA" if summary.get("AccountMFAEnabled") else "Add MFA for the root user",
+                done=bool(summary.account_mfa_enabled),
+                text="The root user has MFA" if summary.account_mfa_enabled else "Add MFA for the root user",
                 url=root_url,
                 action="Add MFA",
             )
         )
-        keys_present = bool(summary.get("AccountAccessKeysPresent"))
+        keys_present = bool(summary.account_access_keys_present)
         items.append(
             Recommendation(
                 done=not keys_present,
@@ -370,11 +370,11 @@ def _dashboard_context(request: SignedInRequest) -> dict[str, Any]:
     counts = []
     if summary is not None:
         counts = [
-            ResourceCount("User groups", summary["Groups"], reverse("identities:group-list")),
-            ResourceCount("Users", summary["Users"], reverse("identities:user-list")),
-            ResourceCount("Roles", summary["Roles"], "/roles"),
-            ResourceCount("Customer managed policies", summary["Policies"], "/policies"),
-            ResourceCount("Identity providers", summary["Providers"], "/identity-providers"),
+            ResourceCount("User groups", summary.groups, reverse("identities:group-list")),
+            ResourceCount("Users", summary.users, reverse("identities:user-list")),
+            ResourceCount("Roles", summary.roles, "/roles"),
+            ResourceCount("Customer managed policies", summary.policies, "/policies"),
+            ResourceCount("Identity providers", summary.providers, "/identity-providers"),
         ]
     return {
         **_alias_context(request),

@@ -11,8 +11,7 @@ from django.test import Client
 
 from iamconsole import operations
 from iamconsole.actors import Actor
-from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import actor_for
+from tests.factories import actor_for, console_session, iam_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"

@@ -236,8 +236,7 @@ def test_search_htmx_returns_the_results_partial(root_client, account):
 
 
 def test_search_shows_only_the_kinds_the_actor_may_list(client, account):
-    from tests.faces.conftest import iam_user
-    from tests.identities.policy_factory import allow
+    from tests.factories import allow, iam_user
 
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     operations.run(account.root, "CreateGroup", {"group_name": "alice-team"})

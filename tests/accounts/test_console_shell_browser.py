@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from tests.conftest import make_account
-from tests.identities.policy_factory import allow, document
+from tests.factories import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

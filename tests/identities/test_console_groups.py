@@ -15,7 +15,7 @@ from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from tests.console import HTMX, missing_action, no_permission_user, read_only_user, signed_in, text
-from tests.identities.policy_factory import allow, document
+from tests.factories import allow, document
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
