@@ -31,6 +31,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from benchmarks.throwaway_db import throwaway_database  # noqa: E402
+
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 RUNS = 15
 
@@ -69,14 +71,11 @@ def main() -> None:
 
     from iamconsole import console
     from iamconsole.actors import Actor
-    from tests.conftest import make_account
-    from tests.faces.conftest import console_session
+    from tests.factories import console_session, make_account
 
     setup_test_environment()
     settings.IAM_AUDIT_READS = False  # the list, not the audit insert, is what is measured
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         account = make_account()
         other = make_account()
         started = time.perf_counter()
@@ -118,8 +117,6 @@ def main() -> None:
                 print(f"peer read-all-then-sort /users {label}: {_median_ms(client, urls[label]):.1f} ms")
         finally:
             console.list_page = list_page
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
