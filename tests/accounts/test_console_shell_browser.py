@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from iamconsole import operations
+from iamconsole.actors import Actor
 from tests.conftest import make_account
 from tests.factories import allow, document
 
@@ -155,3 +156,25 @@ def test_create_a_user_group_with_a_member(page: Page, live_server: Any, account
     expect(rows).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("operators")
     shot(page, "groups.png")
+
+
+def test_a_read_only_user_sees_groups_but_cannot_change_them(page: Page, live_server: Any, account: Any) -> None:
+    operations.run(Actor.system(), "SyncAwsManagedPolicies")
+    operations.run(
+        account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+    )
+    operations.run(account.root, "CreateLoginProfile", {"user_name": "bob", "password": PASSWORD})
+    page.goto(f"{live_server.url}/signin/{account.account_id}")
+    page.fill("#id_user_name", "bob")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#identity-menu summary")).to_have_text(f"bob @ {account.account_id}")
+
+    page.goto(f"{live_server.url}/groups/developers")
+    expect(page.locator("#group-users tbody")).to_contain_text("alice")
+    expect(page.locator("#remove-users")).to_be_disabled()
+    expect(page.locator("#group-users .disabled-reason")).to_have_text("You need iam:RemoveUserFromGroup.")
+    expect(page.locator("#add-users")).to_be_disabled()
+    page.goto(f"{live_server.url}/groups")
+    expect(page.locator("#delete-groups")).to_be_disabled()
+    expect(page.locator(".page-header .disabled-reason")).to_have_text("You need iam:CreateGroup.")
