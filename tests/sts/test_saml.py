@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,8 +23,8 @@ pytestmark = pytest.mark.django_db(databases=["default", "attempts"])
 
 
 @pytest.fixture(scope="module")
-def idp() -> Iterator[SamlIdp]:
-    yield SamlIdp()
+def idp() -> SamlIdp:
+    return SamlIdp()
 
 
 def saml_trust(provider_arn: str, **condition: Any) -> str:
