@@ -154,10 +154,19 @@ def _fetch_keys(issuer: str) -> dict[str, Any]:
     return keys
 
 
-def issuer_keys(issuer: str, *, refresh: bool = False) -> dict[str, Any]:
-    """The issuer's JWKS, from the cache unless ``refresh`` (a key id the cached set does not know: a rotation)."""
+#: A key id the cached set does not know refetches the keys at most this often per issuer, so tokens with made-up
+#: key ids cannot turn iamconsole into a flood of requests to the issuer.
+REFRESH_INTERVAL_SECONDS = 60
+
+
+def issuer_keys(issuer: str, *, refresh: bool = False) -> dict[str, Any] | None:
+    """The issuer's JWKS, from the cache unless ``refresh`` (a key id the cached set does not know: a rotation);
+    None when a refresh was asked for too soon after the last one."""
     key = _cache_key(issuer)
-    if not refresh:
+    if refresh:
+        if not cache.add(f"{key}:refreshed", 1, timeout=REFRESH_INTERVAL_SECONDS):
+            return None
+    else:
         cached = cache.get(key)
         if isinstance(cached, dict):
             return cached
@@ -235,9 +244,9 @@ def verify_web_identity_token(*, account: Account, token: str, now: datetime) ->
     if provider.jwks:
         key = _signing_key(provider.jwks, kid, alg)
     else:
-        key = _signing_key(issuer_keys(issuer), kid, alg)
+        key = _signing_key(issuer_keys(issuer) or {}, kid, alg)
         if key is None:
-            key = _signing_key(issuer_keys(issuer, refresh=True), kid, alg)
+            key = _signing_key(issuer_keys(issuer, refresh=True) or {}, kid, alg)
     if key is None:
         raise _invalid()
     try:

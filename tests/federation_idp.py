@@ -98,6 +98,7 @@ class OidcIssuer:
         (directory / "server.pem").write_bytes(_pem(server) + _key_pem(server_key))
         self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.ec_key = ec.generate_private_key(ec.SECP256R1())
+        self.rsa_kid = "rsa-1"
         self.requests: list[str] = []
         self.path = path
         self.serve_keys = True
@@ -149,7 +150,7 @@ class OidcIssuer:
         ec_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.ec_key.public_key()))
         return {
             "keys": [
-                {**rsa_jwk, "kid": "rsa-1", "use": "sig", "alg": "RS256"},
+                {**rsa_jwk, "kid": self.rsa_kid, "use": "sig", "alg": "RS256"},
                 {**ec_jwk, "kid": "ec-1", "use": "sig", "alg": "ES256"},
             ]
         }
@@ -177,8 +178,13 @@ class OidcIssuer:
         }
         if key is None:
             key = self.ec_key if alg.startswith("ES") else self.rsa_key
-        kid = "ec-1" if alg.startswith("ES") else "rsa-1"
+        kid = "ec-1" if alg.startswith("ES") else self.rsa_kid
         return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
+
+    def rotate(self) -> None:
+        """A new RSA signing key under a new key id, as issuers rotate them."""
+        self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.rsa_kid = f"rsa-{uuid.uuid4().hex[:8]}"
 
     def close(self) -> None:
         self.server.shutdown()

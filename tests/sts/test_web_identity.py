@@ -180,6 +180,21 @@ def test_an_untrusted_issuer_certificate_is_an_idp_communication_error(
         assume(role_arn, issuer.token())
 
 
+def test_a_rotated_key_is_fetched_once_and_made_up_key_ids_do_not_flood_the_issuer(
+    env: Env, issuer: OidcIssuer
+) -> None:
+    role_arn = env.role("Deploy", github_trust(provider(env, issuer), issuer.host_path))
+    assume(role_arn, issuer.token())
+    issuer.rotate()
+    before = len(issuer.requests)
+    assert assume(role_arn, issuer.token(), "after-rotation").subject
+    assert len(issuer.requests) == before + 2  # discovery and keys, once
+    issuer.rotate()  # a second unknown key id within the minute: no refetch, refused
+    with pytest.raises(InvalidIdentityToken):
+        assume(role_arn, issuer.token(), "too-soon")
+    assert len(issuer.requests) == before + 2
+
+
 def test_uploaded_keys_need_no_network(env: Env, issuer: OidcIssuer) -> None:
     provider_arn = provider(env, issuer)
     operations.run(
