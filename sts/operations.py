@@ -299,7 +299,7 @@ def _saml_principal(call: Call) -> Actor:
             "The SAML assertion's Role attribute does not name this role and provider.", field="role_arn"
         )
     if not verified.session_name:
-        raise saml_invalid("The SAML assertion has no RoleSessionName attribute.")
+        raise _invalid_assertion("The SAML assertion has no RoleSessionName attribute.")
     saml.consume_assertion(verified, call.request.time)
     target.verified = verified
     target.data = _federated_input(
@@ -318,7 +318,7 @@ def _saml_principal(call: Call) -> Actor:
     )
 
 
-def saml_invalid(message: str) -> InvalidIdentityToken:
+def _invalid_assertion(message: str) -> InvalidIdentityToken:
     return InvalidIdentityToken(message, field="saml_assertion")
 
 

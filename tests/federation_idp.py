@@ -283,10 +283,18 @@ class SamlIdp:
 </saml:Assertion>
 </samlp:Response>""".encode()
 
-    def sign(self, document: bytes, *, key: Any = None, certificate: x509.Certificate | None = None) -> bytes:
-        """The response with its Assertion signed (enveloped signature after the Assertion's Issuer)."""
+    def sign(
+        self,
+        document: bytes,
+        *,
+        key: Any = None,
+        certificate: x509.Certificate | None = None,
+        whole_response: bool = False,
+    ) -> bytes:
+        """The response with its Assertion signed (enveloped signature after the Assertion's Issuer), or with the
+        whole Response signed instead (``whole_response``), as some IdPs do."""
         root = etree.fromstring(document)
-        assertion = root.find(f"{{{SAML_NS}}}Assertion")
+        assertion = root if whole_response else root.find(f"{{{SAML_NS}}}Assertion")
         assert assertion is not None
         signed = XMLSigner(c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#").sign(
             assertion,
@@ -295,7 +303,10 @@ class SamlIdp:
             reference_uri=assertion.get("ID"),
             id_attribute="ID",
         )
-        root.replace(assertion, signed)
+        if whole_response:
+            root = signed
+        else:
+            root.replace(assertion, signed)
         # signxml appends the signature; SAML's schema wants it right after the Issuer.
         signature = signed.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
         assert signature is not None

@@ -84,6 +84,30 @@ def test_pairs_may_list_the_provider_first_and_tags_come_from_attributes(env: En
     assert row.session_tags == {"team": "platform"}
 
 
+def test_a_signed_response_covers_its_assertion_and_the_console_recipient_is_accepted(
+    env: Env, idp: SamlIdp, settings: Any
+) -> None:
+    settings.IAM_CONSOLE_URL = "https://iam.example.test"
+    provider_arn = str(
+        operations.run(
+            env.root, "CreateSAMLProvider", {"name": "corp-idp", "saml_metadata_document": idp.metadata()}
+        ).arn
+    )
+    console_saml = "https://iam.example.test/saml"
+    trust = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": "sts:AssumeRoleWithSAML",
+            "Condition": {"StringEquals": {"SAML:aud": console_saml}},
+        }
+    )
+    role_arn = env.role("Console", trust)
+    xml = idp.response_xml([(role_arn, provider_arn)], audience=console_saml, recipient=console_saml)
+    result = assume(role_arn, provider_arn, base64.b64encode(idp.sign(xml, whole_response=True)).decode())
+    assert result.audience == console_saml
+
+
 def test_a_replayed_response_is_refused(env: Env, idp: SamlIdp) -> None:
     role_arn, provider_arn = setup(env, idp)
     response = idp.response([(role_arn, provider_arn)])
