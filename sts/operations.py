@@ -255,8 +255,18 @@ def _not_authorized(action: str) -> AccessDenied:
     return AccessDenied(f"Not authorized to perform {action}", action=action)
 
 
+def _check_arn(value: Any, member: str, field: str) -> str:
+    """``RoleArn``/``PrincipalArn``: 20–2,048 characters (botocore's model), checked before any lookup's answer."""
+    if not isinstance(value, str) or len(value) < 20:
+        raise constraint_error(member, None, "Member must have length greater than or equal to 20", field=field)
+    if len(value) > 2048:
+        raise constraint_error(member, "…", "Member must have length less than or equal to 2048", field=field)
+    return value
+
+
 def _web_identity_principal(call: Call) -> Actor:
     target: FederatedRoleRequest = call.target
+    _check_arn(target.params.get("role_arn"), "RoleArn", "role_arn")
     token = webidentity.validate_token_text(target.params.get("web_identity_token"))
     if target.role is None or target.account is None:
         raise _not_authorized("sts:AssumeRoleWithWebIdentity")
@@ -280,12 +290,9 @@ def _web_identity_principal(call: Call) -> Actor:
 
 def _saml_principal(call: Call) -> Actor:
     target: FederatedRoleRequest = call.target
+    _check_arn(target.params.get("role_arn"), "RoleArn", "role_arn")
+    principal_arn = _check_arn(target.params.get("principal_arn"), "PrincipalArn", "principal_arn")
     assertion = saml.validate_assertion_text(target.params.get("saml_assertion"))
-    principal_arn = target.params.get("principal_arn")
-    if not isinstance(principal_arn, str) or len(principal_arn) < 20:
-        raise constraint_error(
-            "PrincipalArn", None, "Member must have length greater than or equal to 20", field="principal_arn"
-        )
     if target.role is None or target.account is None:
         raise _not_authorized("sts:AssumeRoleWithSAML")
     verified = saml.verify_saml_response(
@@ -300,8 +307,6 @@ def _saml_principal(call: Call) -> Actor:
         )
     if not verified.session_name:
         raise _invalid_assertion("The SAML assertion has no RoleSessionName attribute.")
-    saml.consume_assertion(verified, call.request.time)
-    target.verified = verified
     target.data = _federated_input(
         target.params,
         session_name=verified.session_name,
@@ -310,6 +315,9 @@ def _saml_principal(call: Call) -> Actor:
         transitive=verified.transitive_tag_keys,
         source_identity=verified.source_identity,
     )
+    # Marked used last, once every check of its content held.
+    saml.consume_assertion(verified, call.request.time)
+    target.verified = verified
     return Actor.federated(
         account_id=target.account.account_id,
         provider_arn=principal_arn,

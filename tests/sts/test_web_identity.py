@@ -25,6 +25,7 @@ from iamconsole.errors import (
     IDPCommunicationError,
     InvalidIdentityToken,
     InvalidInput,
+    ValidationError,
 )
 from sts.models import StsSession
 from tests.federation_idp import OidcIssuer, unsigned_token
@@ -232,3 +233,7 @@ def test_provider_id_is_refused_and_the_role_must_exist(env: Env, issuer: OidcIs
     role_arn = env.role("Deploy", github_trust(provider_arn, issuer.host_path))
     with pytest.raises(InvalidInput):
         assume(role_arn, issuer.token(), provider_id="www.amazon.com")
+    with pytest.raises(ValidationError, match="roleArn"):
+        assume("", issuer.token())
+    with pytest.raises(ValidationError, match="webIdentityToken"):
+        assume(role_arn, "")
