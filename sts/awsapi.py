@@ -75,6 +75,8 @@ def session_shape(session: StsSession) -> dict[str, Any]:
         "Expiration": session.expires_at,
         "MultiFactorAuthenticated": session.mfa_authenticated_at is not None,
     }
+    if session.federated_subject:
+        shape["FederatedSubject"] = session.federated_subject
     if session.role is not None:
         shape["RoleName"] = session.role.name
         shape["RoleSessionName"] = session.session_name

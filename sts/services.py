@@ -259,6 +259,7 @@ def assume_role(
         user=None,
         session_name=data.role_session_name,
         issued_to_arn=caller.arn,
+        federated_subject=caller.name if caller.kind is ActorKind.FEDERATED else "",
         mfa_authenticated_at=mfa_authenticated_at,
         source_identity=attributes.source_identity or "",
         session_policy_document=data.policy or "",

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
 from accounts.models import AuditEvent
 from iamconsole import authentication, operations
@@ -27,6 +29,7 @@ from iamconsole.errors import (
     InvalidInput,
     ValidationError,
 )
+from sts.awsapi import session_shape
 from sts.models import StsSession
 from tests.federation_idp import OidcIssuer, unsigned_token
 from tests.sts.conftest import Env, policy
@@ -99,8 +102,11 @@ def test_a_github_token_assumes_the_role_it_is_trusted_by(env: Env, issuer: Oidc
     assume(role_arn, issuer.token(alg="ES256"), "gh-run-2")
     assert len(issuer.requests) == fetched
     # The session list and the audit trail name the provider's user.
-    row = StsSession.objects.get(access_key_id=credentials.access_key_id)
-    assert row.issued_to_arn == provider_arn and row.role is not None and row.role.name == "Deploy"
+    sessions = operations.run(env.root, "ListRoleSessions", {"role_name": "Deploy"})
+    listed = next(s for s in sessions.items if s.access_key_id == credentials.access_key_id)
+    shape = session_shape(listed)
+    assert shape["IssuedTo"] == provider_arn and shape["RoleSessionName"] == "gh-run"
+    assert shape["FederatedSubject"] == "repo:octo-org/octo-repo:ref:refs/heads/main"
     event = AuditEvent.objects.filter(event_name="AssumeRoleWithWebIdentity", outcome="success").first()
     assert event is not None and event.actor_arn == provider_arn and event.account_id_value == env.account_id
     assert event.details["userIdentity"]["type"] == "WebIdentityUser"
@@ -196,18 +202,28 @@ def test_a_rotated_key_is_fetched_once_and_made_up_key_ids_do_not_flood_the_issu
     assert len(issuer.requests) == before + 2
 
 
-def test_uploaded_keys_need_no_network(env: Env, issuer: OidcIssuer) -> None:
+def test_uploaded_keys_need_no_network(env: Env, issuer: OidcIssuer, tmp_path: Any) -> None:
     provider_arn = provider(env, issuer)
-    operations.run(
-        Actor.system(env.account_id),
-        "SetOpenIDConnectProviderKeys",
-        {"open_id_connect_provider_arn": provider_arn, "keys": json.dumps(issuer.jwks())},
-    )
+    jwks_file = tmp_path / "jwks.json"
+    jwks_file.write_text(json.dumps(issuer.jwks()))
+    call_command("setoidckeys", provider_arn, str(jwks_file), stdout=StringIO())
     role_arn = env.role("Deploy", github_trust(provider_arn, issuer.host_path))
     issuer.serve_keys = False
     before = len(issuer.requests)
     assert assume(role_arn, issuer.token()).subject
     assert len(issuer.requests) == before
+    # Keys that are not a JWKS are refused; --clear goes back to fetching.
+    with pytest.raises(InvalidInput, match="JWKS"):
+        operations.run(
+            env.root,
+            "SetOpenIDConnectProviderKeys",
+            {"open_id_connect_provider_arn": provider_arn, "keys": '{"keys": "nope"}'},
+        )
+    call_command("setoidckeys", provider_arn, "--clear", stdout=StringIO())
+    with pytest.raises(IDPCommunicationError):
+        assume(role_arn, issuer.token(), "after-clear")
+    with pytest.raises(CommandError, match="NoSuchEntity"):
+        call_command("setoidckeys", provider_arn.replace("localhost", "elsewhere"), "--clear", stdout=StringIO())
 
 
 def test_tags_and_source_identity_come_from_the_token(env: Env, issuer: OidcIssuer) -> None:
