@@ -237,11 +237,10 @@ def _role_pairs(assertion: Any) -> tuple[RolePair, ...]:
 
 
 def _subject_type(name_format: str | None) -> str:
+    """``SubjectType``: the NameID's ``Format`` without SAML 2.0's ``…:nameid-format:`` prefix, any other unchanged."""
     if not name_format:
         return "unspecified"
-    if name_format.startswith(NAMEID_FORMAT) and name_format[len(NAMEID_FORMAT) :] in ("persistent", "transient"):
-        return name_format[len(NAMEID_FORMAT) :]
-    return name_format
+    return name_format.removeprefix(NAMEID_FORMAT)
 
 
 def name_qualifier(issuer: str, account_id: str, provider_name: str) -> str:

@@ -71,7 +71,7 @@ def test_web_identity_round_trip(iam: Any, client: ClientFactory, issuer: OidcIs
     )
     assert answer["SubjectFromWebIdentityToken"] == "repo:octo-org/octo-repo:ref:refs/heads/main"
     assert answer["Audience"] == "sts.amazonaws.com"
-    assert answer["Provider"] == f"arn:aws:iam::{account.account_id}:oidc-provider/{issuer.host_path}"
+    assert answer["Provider"] == issuer.url
     assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{account.account_id}:assumed-role/GitHubDeploy/run-42"
     credentials = answer["Credentials"]
     as_role = client(

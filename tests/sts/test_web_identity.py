@@ -91,7 +91,7 @@ def test_a_github_token_assumes_the_role_it_is_trusted_by(env: Env, issuer: Oidc
     result = assume(role_arn, issuer.token())
     assert result.subject == "repo:octo-org/octo-repo:ref:refs/heads/main"
     assert result.audience == "sts.amazonaws.com"
-    assert result.provider == provider_arn
+    assert result.provider == issuer.url
     assert result.assumed.arn == f"arn:aws:sts::{env.account_id}:assumed-role/Deploy/gh-run"
     credentials = result.assumed.credentials
     session = authentication.resolve_access_key(credentials.access_key_id, credentials.session_token).actor
