@@ -315,7 +315,10 @@ def assume_role_with_web_identity(
     token's claims); it is issued to the provider's ARN, the principal the trust policy named.
     """
     assumed = assume_role(role=role, caller=caller, data=data, region=region)
-    return WebIdentityRole(assumed=assumed, subject=token.subject, audience=token.audience, provider=token.provider_arn)
+    # ``Provider`` is the token's ``iss``, as AWS answers it for OpenID Connect tokens.
+    return WebIdentityRole(
+        assumed=assumed, subject=token.subject, audience=token.audience, provider=str(token.claims["iss"])
+    )
 
 
 @transaction.atomic
