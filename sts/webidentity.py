@@ -120,13 +120,23 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.IAM_OIDC_CA_BUNDLE)
 
 
+class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow an issuer's redirects only to other https URLs: keys fetched over plain http could be anyone's."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        if urlsplit(newurl).scheme != "https":
+            raise urllib.error.URLError("redirect away from https refused")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _fetch_json(url: str) -> Any:
     """GET an https URL of the issuer and parse its JSON; ``IDPCommunicationError`` on any failure."""
     if urlsplit(url).scheme != "https":
         raise IDPCommunicationError(COMMUNICATION_MESSAGE)
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310 (https only, above)
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=_ssl_context()), _HttpsOnlyRedirects())
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS, context=_ssl_context()) as response:  # noqa: S310
+        with opener.open(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
             body = response.read(MAX_DOCUMENT_BYTES + 1)
     except (urllib.error.URLError, OSError, ValueError):
         raise IDPCommunicationError(COMMUNICATION_MESSAGE) from None

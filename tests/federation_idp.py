@@ -102,6 +102,8 @@ class OidcIssuer:
         self.requests: list[str] = []
         self.path = path
         self.serve_keys = True
+        #: Where the JWKS request is redirected instead of answered (None: answered).
+        self.redirect_keys_to: str | None = None
         issuer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -109,6 +111,11 @@ class OidcIssuer:
                 issuer.requests.append(self.path)
                 if self.path == f"{issuer.path}/.well-known/openid-configuration":
                     body: Any = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks"}
+                elif self.path == f"{issuer.path}/jwks" and issuer.redirect_keys_to:
+                    self.send_response(302)
+                    self.send_header("Location", issuer.redirect_keys_to)
+                    self.end_headers()
+                    return
                 elif self.path == f"{issuer.path}/jwks" and issuer.serve_keys:
                     body = issuer.jwks()
                 else:

@@ -7,8 +7,10 @@ The issuer's discovery document and keys are fetched over TLS checked against th
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from typing import Any
 
@@ -49,6 +51,7 @@ def _trust_the_issuer_ca(settings: Any, issuer: OidcIssuer) -> Iterator[None]:
     settings.IAM_OIDC_CA_BUNDLE = str(issuer.ca_bundle)
     cache.clear()
     issuer.serve_keys = True
+    issuer.redirect_keys_to = None
     yield
     cache.clear()
 
@@ -176,6 +179,33 @@ def test_unreachable_keys_are_an_idp_communication_error(env: Env, issuer: OidcI
     issuer.serve_keys = False
     with pytest.raises(IDPCommunicationError):
         assume(role_arn, issuer.token())
+
+
+def test_keys_are_fetched_over_https_only(env: Env, issuer: OidcIssuer) -> None:
+    role_arn = env.role("Deploy", github_trust(provider(env, issuer), issuer.host_path))
+    keys = json.dumps(issuer.jwks()).encode()
+
+    class PlainHttp(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(keys)))
+            self.end_headers()
+            self.wfile.write(keys)
+
+    plain = ThreadingHTTPServer(("127.0.0.1", 0), PlainHttp)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    try:
+        # The right keys, but over plain http: a redirect there is not followed.
+        issuer.redirect_keys_to = f"http://127.0.0.1:{plain.server_address[1]}/jwks"
+        with pytest.raises(IDPCommunicationError):
+            assume(role_arn, issuer.token())
+    finally:
+        plain.shutdown()
+        plain.server_close()
+    issuer.redirect_keys_to = f"{issuer.url}/moved-keys"  # https to https is followed (404 there: still an error)
+    with pytest.raises(IDPCommunicationError):
+        assume(role_arn, issuer.token())
+    assert issuer.requests[-1] == f"{issuer.path}/moved-keys"
 
 
 def test_an_untrusted_issuer_certificate_is_an_idp_communication_error(
