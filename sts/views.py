@@ -7,8 +7,9 @@
   assertion is the proof.
 - ``GET /federation?Action=getSigninToken&Session=JSON`` turns temporary credentials (``sessionId``, ``sessionKey``,
   ``sessionToken``) into a sign-in token (``{"SigninToken": …}``): single use, valid 15 minutes; ``SessionDuration``
-  (900–43,200 seconds) bounds the console session. ``GET /federation?Action=login&Issuer=…&Destination=…&SigninToken=…``
-  redeems it and sends the browser to ``Destination``, which must be a page of this console.
+  (900–43,200 seconds) bounds the console session; it may be POSTed as a form too.
+  ``GET /federation?Action=login&Issuer=…&Destination=…&SigninToken=…`` redeems it and sends the browser to
+  ``Destination``, which must be a page of this console.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from iamconsole import authentication, operations, web
 from iamconsole.actors import Actor, Source
@@ -83,20 +84,23 @@ def saml_signin(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:dashboard"))
 
 
-@require_GET
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 @never_cache
 def federation(request: HttpRequest) -> HttpResponse:
-    """``/federation``: the custom identity broker's two actions."""
-    action = request.GET.get("Action")
+    """``/federation``: the custom identity broker's two actions. getSigninToken may also be POSTed (form-encoded),
+    which keeps the credentials out of URLs and access logs; it uses no cookie, so it needs no CSRF token. login is a
+    browser's GET."""
+    action = request.GET.get("Action") or request.POST.get("Action")
     if action == "getSigninToken":
-        return _get_signin_token(request)
-    if action == "login":
+        return _get_signin_token(request.POST if request.method == "POST" else request.GET)
+    if action == "login" and request.method == "GET":
         return _login(request)
-    return JsonResponse({"Error": "Action must be getSigninToken or login."}, status=400)
+    return JsonResponse({"Error": "Action must be getSigninToken (GET or POST) or login (GET)."}, status=400)
 
 
-def _console_seconds(request: HttpRequest) -> int | None:
-    text = request.GET.get("SessionDuration")
+def _console_seconds(form: QueryDict) -> int | None:
+    text = form.get("SessionDuration")
     if text is None:
         return None
     if not text.isdigit() or not MIN_CONSOLE_SECONDS <= int(text) <= MAX_CONSOLE_SECONDS:
@@ -104,16 +108,16 @@ def _console_seconds(request: HttpRequest) -> int | None:
     return int(text)
 
 
-def _get_signin_token(request: HttpRequest) -> HttpResponse:
+def _get_signin_token(form: QueryDict) -> HttpResponse:
     try:
-        session = json.loads(request.GET.get("Session", ""))
+        session = json.loads(form.get("Session", ""))
         if not isinstance(session, dict):
             raise ValueError
         fields = [session.get(name) for name in ("sessionId", "sessionKey", "sessionToken")]
         key_id, secret, token = (value if isinstance(value, str) and value else "" for value in fields)
         if not (key_id and secret and token):
             raise ValueError
-        console_seconds = _console_seconds(request)
+        console_seconds = _console_seconds(form)
     except ValueError as error:
         detail = str(error) or "Session must be JSON with sessionId, sessionKey and sessionToken."
         return JsonResponse({"Error": detail}, status=400)

@@ -111,6 +111,15 @@ def test_the_broker_url_signs_in_once(env: Env) -> None:
     assert "assumed-role/Broker/alice-console" in browser.get("/").content.decode()
     # Single use.
     assert Client().get(login_url(token)).status_code == 400
+    # getSigninToken may be POSTed (credentials out of the URL), without a CSRF token; login may not.
+    posted = Client(enforce_csrf_checks=True).post(
+        "/federation", {"Action": "getSigninToken", "Session": json.dumps(session)}
+    )
+    assert posted.status_code == 200 and posted.json()["SigninToken"] != token
+    assert (
+        Client().post("/federation", {"Action": "login", "SigninToken": posted.json()["SigninToken"]}).status_code
+        == 400
+    )
 
 
 def test_the_broker_refuses_bad_credentials_and_foreign_destinations(env: Env) -> None:
