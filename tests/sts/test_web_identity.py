@@ -166,7 +166,12 @@ def test_alg_none_and_hmac_tokens_are_refused(env: Env, issuer: OidcIssuer) -> N
 
 
 def test_an_issuer_that_is_no_provider_of_the_account_is_refused(env: Env, issuer: OidcIssuer) -> None:
-    role_arn = env.role("Deploy", github_trust(f"arn:aws:iam::{env.account_id}:oidc-provider/x", issuer.host_path))
+    other = operations.run(
+        env.root,
+        "CreateOpenIDConnectProvider",
+        {"url": "https://issuer.other.test", "client_id_list": ["sts.amazonaws.com"], "thumbprint_list": ["a" * 40]},
+    )
+    role_arn = env.role("Deploy", github_trust(str(other.arn), issuer.host_path))
     with pytest.raises(InvalidIdentityToken, match="No OpenIDConnect provider found in your account"):
         assume(role_arn, issuer.token())
     failed = AuditEvent.objects.get(event_name="AssumeRoleWithWebIdentity")
