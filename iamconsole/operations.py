@@ -8,6 +8,7 @@ merges them, so the merged table is the list of supported operations.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -104,6 +105,11 @@ class Operation:
     customer_managed_only: bool = False
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
+    #: The caller is named by the request itself rather than by a signature (a web identity token, a SAML assertion):
+    #: called after ``target``, it verifies what the request carries and returns the principal that ``run``
+    #: authorizes, calls the handler as and audits. The call's account is then the target's (``target.account``), so
+    #: a refused token is recorded in the account it tried to enter.
+    principal: Callable[[Call], Actor] | None = None
     #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
     #: adapter that forwards ``**params``). Any other member of AWS's input shape is refused with ``InvalidInput``.
     parameters: frozenset[str] | None = None
@@ -182,7 +188,7 @@ def run(
 
     A successful call is recorded inside the operation's transaction; a denied or failed one in a transaction of its
     own after the rollback, so the record survives. Reads are recorded as read-only events unless
-    ``IAM_AUDIT_READS`` is off.
+    ``IAM_AUDIT_READS`` is off. A read runs without a transaction of its own (see :func:`_transaction_for`).
     """
     operation = get_operation(name)
     request = request or RequestContext()
@@ -191,9 +197,14 @@ def run(
     call = Call(actor=actor, account=account, params=params, request=request)
     resource = "*"
     try:
-        with transaction.atomic():
+        with _transaction_for(operation):
             if operation.target is not None:
                 call = replace(call, target=operation.target(call))
+            if operation.principal is not None:
+                account = getattr(call.target, "account", None)
+                call = replace(call, account=account)
+                actor = operation.principal(call)
+                call = replace(call, actor=actor)
             resource = operation.resource(call) if operation.resource else "*"
             if operation.system_only and not actor.is_system:
                 raise AccessDenied(
@@ -229,6 +240,16 @@ def run(
         with transaction.atomic():
             _record(operation, call, resource, outcome=outcome, error=exc)
         raise
+
+
+def _transaction_for(operation: Operation) -> contextlib.AbstractContextManager[Any]:
+    """A write runs in one transaction; a read in none, its queries and its one-row audit insert each on their own.
+
+    On SQLite every transaction begins IMMEDIATE (settings), taking the database's write lock: a read inside one
+    would hold that lock for its whole duration and queue every other request of every process behind it. On
+    PostgreSQL (READ COMMITTED) a read sees the same data either way.
+    """
+    return contextlib.nullcontext() if operation.read_only else transaction.atomic()
 
 
 def _permissions(

@@ -36,9 +36,12 @@ from iamconsole.errors import (
 )
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
+from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
 from sts.models import StsSession
+from sts.saml import VerifiedAssertion
+from sts.webidentity import VerifiedToken
 
 #: Random bytes in a session token (before the key id is mixed in): far beyond guessing, and tokens stay long as
 #: AWS's are.
@@ -257,6 +260,7 @@ def assume_role(
         user=None,
         session_name=data.role_session_name,
         issued_to_arn=caller.arn,
+        federated_subject=caller.name if caller.kind is ActorKind.FEDERATED else "",
         mfa_authenticated_at=mfa_authenticated_at,
         source_identity=attributes.source_identity or "",
         session_policy_document=data.policy or "",
@@ -274,6 +278,66 @@ def assume_role(
         arn=assumed_role_arn(role.account.account_id, role.name, data.role_session_name),
         packed_policy_size=packed,
         source_identity=attributes.source_identity,
+    )
+
+
+# --- AssumeRoleWithWebIdentity and AssumeRoleWithSAML ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WebIdentityRole:
+    """AssumeRoleWithWebIdentity's answer: the session, and what the token said."""
+
+    assumed: AssumedRole
+    subject: str
+    audience: str
+    provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class SamlRole:
+    """AssumeRoleWithSAML's answer: the session, and what the assertion said."""
+
+    assumed: AssumedRole
+    subject: str
+    subject_type: str
+    issuer: str
+    audience: str
+    name_qualifier: str
+
+
+@transaction.atomic
+def assume_role_with_web_identity(
+    *, role: Role, caller: Actor, data: domain.AssumeRoleInput, token: VerifiedToken, region: str = "us-east-1"
+) -> WebIdentityRole:
+    """Issue a session of ``role`` to the user of a verified web identity token, once the trust policy allowed it.
+
+    The session follows AssumeRole's rules (durations, session policies, tags and source identity, here from the
+    token's claims); it is issued to the provider's ARN, the principal the trust policy named.
+    """
+    assumed = assume_role(role=role, caller=caller, data=data, region=region)
+    # ``Provider`` is the token's ``iss``, as AWS answers it for OpenID Connect tokens.
+    return WebIdentityRole(
+        assumed=assumed, subject=token.subject, audience=token.audience, provider=str(token.claims["iss"])
+    )
+
+
+@transaction.atomic
+def assume_role_with_saml(
+    *, role: Role, caller: Actor, data: domain.AssumeRoleInput, assertion: VerifiedAssertion, region: str = "us-east-1"
+) -> SamlRole:
+    """Issue a session of ``role`` to the subject of a verified SAML assertion, once the trust policy allowed it.
+
+    The assertion's id was marked used when it was verified, so the same response never opens a second session.
+    """
+    assumed = assume_role(role=role, caller=caller, data=data, region=region)
+    return SamlRole(
+        assumed=assumed,
+        subject=assertion.subject,
+        subject_type=assertion.subject_type,
+        issuer=assertion.issuer,
+        audience=assertion.audience,
+        name_qualifier=assertion.name_qualifier,
     )
 
 
@@ -379,13 +443,6 @@ def revoke_older_sessions_document(moment: datetime) -> str:
     )
 
 
-def _role_for_update(account: Account, role_name: str) -> Role:
-    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
-    if role is None:
-        raise NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
-    return role
-
-
 @transaction.atomic
 def revoke_older_role_sessions(*, account: Account, role_name: str) -> InlinePolicy:
     """Revoke every session of the role issued until now, as the IAM console's "Revoke active sessions" does.
@@ -409,7 +466,7 @@ def revoke_role_session(*, account: Account, role_name: str, access_key_id: str)
 
     ``NoSuchEntity`` when the role has no such session. Revoking twice keeps the first revocation time.
     """
-    role = _role_for_update(account, role_name)
+    role = lock_role(account, role_name)
     session = StsSession.objects.select_for_update().filter(role=role, access_key_id=access_key_id).first()
     if session is None:
         raise NoSuchEntity(f"The session with access key id {access_key_id} cannot be found.", field="access_key_id")

@@ -21,7 +21,7 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.awsquery import params as query_params
 from iamconsole.errors import AccessDenied, IamError
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
+from tests.factories import actor_for, allow, document, make_policy
 
 CALLER = "caller"
 
@@ -49,6 +49,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "group_name": "team",
     "instance_profile_name": "profile",
     "job_id": "00000000-0000-0000-0000-000000000000",
+    "keys": '{"keys": [{"kty": "RSA", "n": "AQAB", "e": "AQAB"}]}',
     "name": "federated",
     "notification_channel": "arn:aws:sns:us-east-1:123456789012:topic",
     "permissions": {"policy_template_arn": "arn:aws:iam::aws:policy-template/Example"},
@@ -117,7 +118,9 @@ def required_parameters(operation: operations.Operation) -> list[str]:
 
 
 def needs_permission(operation: operations.Operation) -> bool:
-    return operation.iam_action is not None and not operation.system_only
+    """Operations whose caller is a signed principal; those whose caller is named by a token they carry
+    (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) are only ever allowed by a trust policy (tests/sts)."""
+    return operation.iam_action is not None and not operation.system_only and operation.principal is None
 
 
 GUARDED = sorted(name for name, operation in operations.operations().items() if needs_permission(operation))
@@ -145,7 +148,7 @@ def world(account):
         "CreateRole",
         {"role_name": "target-role", "assume_role_policy_document": _trust(account.account_id)},
     )
-    make_policy(account.model, "Attachable", document(allow("s3:*")))
+    make_policy(account, "Attachable", document(allow("s3:*")))
     operations.run(root, "CreateInstanceProfile", {"instance_profile_name": "profile"})
     operations.run(root, "CreateUser", {"user_name": CALLER})
     return account

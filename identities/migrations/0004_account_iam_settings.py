@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_attempt_limits'),
-        ('identities', '0002_credentials_certificates_last_accessed'),
+        ('identities', '0003_credentials_certificates_last_accessed'),
     ]
 
     operations = [

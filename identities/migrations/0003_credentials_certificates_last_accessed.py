@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_attempt_limits'),
-        ('identities', '0001_initial'),
+        ('identities', '0002_oidc_provider_jwks'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('identities', '0003_account_iam_settings'),
+        ('identities', '0004_account_iam_settings'),
     ]
 
     operations = [
