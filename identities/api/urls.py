@@ -1,8 +1,15 @@
 from rest_framework.routers import SimpleRouter
 
-from identities.api.views import UserViewSet
+from identities.api import views
 
 router = SimpleRouter()
-router.register("users", UserViewSet, basename="user")
+router.register("users", views.UserViewSet, basename="user")
+router.register("groups", views.GroupViewSet, basename="group")
+router.register("roles", views.RoleViewSet, basename="role")
+router.register("instance-profiles", views.InstanceProfileViewSet, basename="instance-profile")
+router.register("service-linked-roles", views.ServiceLinkedRoleViewSet, basename="service-linked-role")
+router.register("identity-providers/saml", views.SAMLProviderViewSet, basename="saml-provider")
+router.register("identity-providers/oidc", views.OIDCProviderViewSet, basename="oidc-provider")
+router.register("credential-report", views.CredentialReportViewSet, basename="credential-report")
 
 urlpatterns = router.urls

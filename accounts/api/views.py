@@ -1,0 +1,28 @@
+"""``/api/v1/account/``: the caller's account, its alias, password policy and summary (GetAccountSummary is the
+identities app's operation, served here because it describes the account)."""
+
+from __future__ import annotations
+
+from iamconsole.restapi.endpoints import OperationViewSet, endpoint, route
+
+
+class AccountViewSet(OperationViewSet):
+    """The caller's account: its alias, password policy and summary."""
+
+    alias = route(
+        "alias",
+        "alias",
+        detail=False,
+        get=endpoint("ListAccountAliases", rows="AccountAliases"),
+        put=endpoint("CreateAccountAlias", status=204, method="put"),
+        delete=endpoint("DeleteAccountAlias", status=204, method="delete"),
+    )
+    password_policy = route(
+        "password_policy",
+        "password-policy",
+        detail=False,
+        get=endpoint("GetAccountPasswordPolicy", member="PasswordPolicy"),
+        put=endpoint("UpdateAccountPasswordPolicy", status=204, method="put"),
+        delete=endpoint("DeleteAccountPasswordPolicy", status=204, method="delete"),
+    )
+    summary = route("summary", "summary", detail=False, get=endpoint("GetAccountSummary", member="SummaryMap"))
