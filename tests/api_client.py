@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import urllib3
 from botocore.auth import SigV4Auth
@@ -13,6 +14,14 @@ from botocore.credentials import Credentials
 from django.conf import settings
 
 HTTP = urllib3.PoolManager(retries=False)
+
+
+def encoded(path: str) -> str:
+    """The path and query encoded as a SigV4 client sends them: every byte but ``A-Z a-z 0-9 - _ . ~`` (and the
+    path's slashes) percent-encoded; what is already encoded stays so."""
+    parts = urlsplit(path)
+    query = urlencode(parse_qsl(parts.query, keep_blank_values=True), quote_via=quote, safe="-_.~")
+    return urlunsplit(("", "", quote(parts.path, safe="/-_.~%"), query, ""))
 
 
 class Api:
@@ -30,7 +39,7 @@ class Api:
     def request(
         self, method: str, path_or_url: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> tuple[int, Any, Any]:
-        url = path_or_url if path_or_url.startswith("http") else self.base + path_or_url
+        url = path_or_url if path_or_url.startswith("http") else self.base + encoded(path_or_url)
         sent = dict(headers or {})
         data = None
         if body is not None:
@@ -67,3 +76,17 @@ class Api:
 def names(body: dict[str, Any], key: str) -> list[Any]:
     """The ``key`` of every row of a page."""
     return [row[key] for row in body["results"]]
+
+
+def signed(base: str, account: Any) -> Api:
+    """A client signing with the account's root access key."""
+    return Api(base, key=(account.access_key_id, account.secret_access_key))
+
+
+def policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    """A policy document as a JSON object, as a REST client sends it."""
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+TRUST_EC2 = policy({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+ALLOW_S3 = policy({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})

@@ -26,7 +26,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from iamconsole.errors import IamError
+from iamconsole import operations
+from iamconsole.errors import IamError, NoSuchEntity
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
 from iamconsole.restapi.pagination import MarkerCursorPagination
@@ -148,8 +149,13 @@ def endpoint(
     )
     has_input = bool(serializer().fields)
 
+    accepted = operations.accepted_parameters(operations.get_operation(operation))
+
     def handler(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
         params = self.path_params(request, kwargs)
+        # A URL name the operation does not take (the user of /users/{user_name}/access-keys/{id}/ for
+        # GetAccessKeyLastUsed) must match what the answer says, or the resource is not under that URL.
+        unchecked = {name: params.pop(name) for name in list(params) if name not in accepted}
         if has_input:
             data = request.query_params if reads_query else request.data
             if not isinstance(data, Mapping):
@@ -171,6 +177,9 @@ def endpoint(
             page = _Page(bool(body.get("IsTruncated")), body.get("Marker"))
             return paginator.response(page, shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, [])))
         data_out = shapes.to_json(shapes.output_shape(operation, member), body[member] if member else body)
+        for name, value in unchecked.items():
+            if isinstance(data_out, Mapping) and data_out.get(name, value) != value:
+                raise NoSuchEntity(f"{request.path} names no resource.", field=name)
         response = Response(data_out, status=status)
         if etag is not None:
             response["ETag"] = etag_of(_dig(body, etag))
