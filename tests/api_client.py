@@ -46,8 +46,10 @@ class Api:
             data = json.dumps(body).encode()
             sent["Content-Type"] = "application/json"
         if self.key:
+            if len(self.key) == 3:
+                sent["X-Amz-Security-Token"] = self.key[2]
             request = AWSRequest(method=method, url=url, data=data, headers=sent)
-            SigV4Auth(Credentials(*self.key), self.service, "us-east-1").add_auth(request)
+            SigV4Auth(Credentials(*self.key[:2]), self.service, "us-east-1").add_auth(request)
             sent = dict(request.headers.items())
             url = str(request.url)
         if self.session:

@@ -126,7 +126,7 @@ def test_credential_report(api):
         assert base64.b64decode(report["content"]).startswith(b"user,arn,")
         assert report["report_format"] == "text/csv"
     else:
-        assert body["code"] in {"ReportInProgress", "ReportNotPresent"}
+        assert report["code"] in {"ReportInProgress", "ReportNotPresent"}
 
 
 @pytest.mark.parametrize(
