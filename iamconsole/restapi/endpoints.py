@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -107,9 +108,20 @@ class DocumentOf(Precondition):
         return str(_dig(shapes.shaped(self.operation, api.run(request, self.operation, read)), self.document))
 
 
+class EndpointSchema(AutoSchema):
+    """drf-spectacular's schema of an endpoint whose bodies are given as raw schemas: a ``list`` method's answer is
+    described as it is (a page, or one object), not wrapped in an array as a serializer's list would be."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if serializer is None:
+            return False
+        return bool(super()._is_list_view(serializer))
+
+
 class OperationViewSet(viewsets.GenericViewSet[Any]):
     """A resource whose methods are :func:`endpoint`s; ``path_params`` turns the URL's names into parameters."""
 
+    schema = EndpointSchema()
     lookup_value_regex = NAME
     #: Every method describes its own bodies (``extend_schema``); this only stops DRF asking for a model serializer.
     serializer_class = serializers.Serializer

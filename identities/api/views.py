@@ -91,7 +91,7 @@ class UserViewSet(OperationViewSet):
     lookup_field = "user_name"
     lookup_value_regex = USER_NAME
 
-    @extend_schema(parameters=[UserListInputSerializer], responses=UserSerializer(many=True))
+    @extend_schema(operation_id="ListUsers", parameters=[UserListInputSerializer], responses=UserSerializer(many=True))
     def list(self, request: Request) -> Response:
         """ListUsers: the account's users by name, a page at a time."""
         query = UserListInputSerializer(data=request.query_params)
@@ -101,6 +101,7 @@ class UserViewSet(OperationViewSet):
         return paginator.response(page, UserSerializer(page.items, many=True).data)
 
     @extend_schema(
+        operation_id="GetUser",
         parameters=[OpenApiParameter("user_name", str, OpenApiParameter.PATH, description="The user's name.")],
         responses=UserDetailSerializer,
     )
