@@ -23,7 +23,7 @@ def curl(account, url, *args):
     if CURL is None:
         pytest.fail("curl is missing")
     command = [
-        CURL,
+        str(CURL),
         "-s",
         "-w",
         "\n%{http_code}",
@@ -71,7 +71,7 @@ def test_curl_signs_reads_and_writes(live_server, account):
 
 def test_curl_with_a_wrong_secret_is_refused(live_server, account):
     command = [
-        CURL,
+        str(CURL),
         "-s",
         "--aws-sigv4",
         "aws:amz:us-east-1:iam",
