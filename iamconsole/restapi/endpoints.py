@@ -31,7 +31,7 @@ from iamconsole import operations
 from iamconsole.errors import IamError, NoSuchEntity
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
-from iamconsole.restapi.pagination import MarkerCursorPagination
+from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPagination
 
 #: Anything up to the next slash: every legal IAM name (``[\w+=,.@-]+``) and more, so the operation, not the router,
 #: answers for a name it refuses.
@@ -212,6 +212,8 @@ def endpoint(
     parameters: list[Any] = []
     if reads_query and has_input:
         parameters.append(serializer)
+    if rows:
+        parameters.extend(_PAGING)
     if if_match is not None:
         parameters.append(
             OpenApiParameter(
@@ -228,6 +230,14 @@ def endpoint(
     }
     handler.schema = schema  # type: ignore[attr-defined]
     return extend_schema(**schema)(handler)
+
+
+_PAGING = [
+    OpenApiParameter(
+        CURSOR, str, OpenApiParameter.QUERY, description="The page to read, from a previous answer's next or previous."
+    ),
+    OpenApiParameter(PAGE_SIZE, int, OpenApiParameter.QUERY, description="Results per page, 1 to 1000 (100 if unset)."),
+]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -172,9 +171,9 @@ class StrictCharField(serializers.CharField):
 
 
 def _field(shape: Shape, required: bool) -> serializers.Field[Any, Any, Any, Any]:
+    # botocore's documentation is AWS's text: the schema names the operation and its members, and leaves the words
+    # to AWS's reference.
     options: dict[str, Any] = {"required": required}
-    if shape.documentation:
-        options["help_text"] = _plain(shape.documentation)
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
     if isinstance(shape, StructureShape):
         return _serializer_class(shape, prefix="")(**options)
@@ -198,13 +197,6 @@ def _field(shape: Shape, required: bool) -> serializers.Field[Any, Any, Any, Any
     return StrictCharField(
         min_length=low or None, max_length=high, allow_blank=not low, trim_whitespace=False, **options
     )
-
-
-def _plain(documentation: str) -> str:
-    """botocore's HTML documentation as one short plain sentence or two."""
-    text = re.sub(r"<[^>]+>", "", documentation)
-    text = " ".join(text.split())
-    return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "..."
 
 
 _CLASSES: dict[str, type[serializers.Serializer[Any]]] = {}

@@ -66,6 +66,8 @@ def test_bodies_are_botocore_shapes_in_snake_case(schema):
     listed = schema["paths"]["/api/v1/roles/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert listed["required"] == ["results", "next", "previous"]
     assert listed["properties"]["results"]["type"] == "array"
+    parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/roles/"]["get"]["parameters"]}
+    assert parameters == {"cursor", "page_size", "path_prefix"}
 
 
 def test_errors_and_preconditions_are_described(schema):
