@@ -26,3 +26,10 @@ class AccountViewSet(OperationViewSet):
         delete=endpoint("DeleteAccountPasswordPolicy", status=204, method="delete"),
     )
     summary = route("summary", "summary", detail=False, get=endpoint("GetAccountSummary", member="SummaryMap"))
+    sessions = route("sessions", "sessions", detail=False, get=endpoint("ListAccountSessions", rows="Sessions"))
+    authorization_details = route(
+        "authorization_details",
+        "authorization-details",
+        detail=False,
+        get=endpoint("GetAccountAuthorizationDetails"),
+    )

@@ -157,11 +157,15 @@ def endpoint(
     reads_query = method in ("get", "delete")
     exclude = set(path) | set(fixed or ())
     serializer = shapes.input_serializer(
-        operation, exclude=exclude, only=only, class_name=f"{operation_id or operation}Request"
+        operation, exclude=exclude, only=only, class_name=f"{operation_id or operation}Request", paged=bool(rows)
     )
     has_input = bool(serializer().fields)
 
-    accepted = operations.accepted_parameters(operations.get_operation(operation))
+    declared = operations.get_operation(operation)
+    accepted = operations.accepted_parameters(declared)
+    if set(path) - accepted and not declared.read_only:
+        # Checked after the call: only a read may be answered for a URL that turns out to name something else.
+        raise RuntimeError(f"{operation} does not take {sorted(set(path) - accepted)}: it cannot be a write's URL name")
 
     def handler(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
         params = self.path_params(request, kwargs)
@@ -190,7 +194,7 @@ def endpoint(
             return paginator.response(page, shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, [])))
         data_out = shapes.to_json(shapes.output_shape(operation, member), body[member] if member else body)
         for name, value in unchecked.items():
-            if isinstance(data_out, Mapping) and data_out.get(name, value) != value:
+            if not isinstance(data_out, Mapping) or data_out.get(name) != value:
                 raise NoSuchEntity(f"{request.path} names no resource.", field=name)
         response = Response(data_out, status=status)
         if etag is not None:

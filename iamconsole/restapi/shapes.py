@@ -50,6 +50,43 @@ def operation_model(name: str) -> OperationModel | None:
     return model.operation_model(name) if name in model.operation_names else None
 
 
+_STRING = {"type": "string"}
+#: One session of iamconsole's session lists (``sts.awsapi.session_shape``), in snake_case; never a secret.
+SESSION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["access_key_id", "issued_to", "issued_at", "expiration", "multi_factor_authenticated"],
+    "properties": {
+        "access_key_id": _STRING,
+        "issued_to": _STRING,
+        "issued_at": {"type": "string", "format": "date-time"},
+        "expiration": {"type": "string", "format": "date-time"},
+        "multi_factor_authenticated": {"type": "boolean"},
+        "role_name": _STRING,
+        "role_session_name": _STRING,
+        "federated_user_name": _STRING,
+        "user_name": _STRING,
+        "source_identity": _STRING,
+        "tags": {
+            "type": "array",
+            "items": {"type": "object", "required": ["key", "value"], "properties": {"key": _STRING, "value": _STRING}},
+        },
+    },
+}
+#: The outputs of iamconsole's own operations, which botocore does not model: operation → member → schema.
+OWN_OUTPUTS: dict[str, dict[str | None, dict[str, Any]]] = {
+    "ListRoleSessions": {"Sessions": {"type": "array", "items": SESSION_SCHEMA}},
+    "ListAccountSessions": {"Sessions": {"type": "array", "items": SESSION_SCHEMA}},
+    "RevokeRoleSession": {"Session": SESSION_SCHEMA},
+    "RevokeOlderRoleSessions": {
+        None: {
+            "type": "object",
+            "required": ["policy_name", "policy_document"],
+            "properties": {"policy_name": _STRING, "policy_document": _STRING},
+        }
+    },
+}
+
+
 def output_shape(name: str, member: str | None = None) -> Shape | None:
     """The output shape of operation ``name``, or of its ``member`` (``"Role"`` of GetRole)."""
     model = operation_model(name)
@@ -121,7 +158,8 @@ def schema_of(shape: Shape | None) -> dict[str, Any]:
 
 def response_schema(name: str, member: str | None = None, *, paged: bool = False) -> dict[str, Any]:
     """The schema of operation ``name``'s answer: its ``member``, or the page of rows a List operation returns."""
-    schema = schema_of(output_shape(name, member))
+    own = OWN_OUTPUTS.get(name, {})
+    schema = own[member] if member in own else schema_of(output_shape(name, member))
     if paged:
         schema = {
             "type": "object",
@@ -222,16 +260,23 @@ def _serializer_class(
 
 
 def input_serializer(
-    name: str, *, exclude: Iterable[str] = (), only: Iterable[str] | None = None, class_name: str | None = None
+    name: str,
+    *,
+    exclude: Iterable[str] = (),
+    only: Iterable[str] | None = None,
+    class_name: str | None = None,
+    paged: bool = True,
 ) -> type[serializers.Serializer[Any]]:
     """A serializer of what a request to operation ``name`` may say: botocore's input members, less those the URL
     names (``exclude``) and paging, or ``only`` those listed; a member the catalogue does not implement is left out.
-    ``class_name`` (``NAMERequest`` by default) names it in the schema: one name per set of members."""
+    ``class_name`` (``NAMERequest`` by default) names it in the schema: one name per set of members. ``paged``: the
+    paginator's cursor stands for ``marker`` and ``max_items``; otherwise (an answer with several lists, such as
+    ListEntitiesForPolicy) they are members like the others."""
     class_name = class_name or f"{name}Request"
     model = operation_model(name)
     shape = model.input_shape if model else None
     accepted = operations.accepted_parameters(operations.get_operation(name))
-    skipped = set(exclude) | PAGING_MEMBERS
+    skipped = set(exclude) | (PAGING_MEMBERS if paged else set())
     if shape is None:
         return type(class_name, (serializers.Serializer,), {"__module__": __name__})
     if not isinstance(shape, StructureShape):

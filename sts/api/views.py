@@ -15,4 +15,7 @@ class StsViewSet(OperationViewSet):
     session_token = route(
         "session_token", "session-token", detail=False, post=endpoint("GetSessionToken", method="post")
     )
+    federation_token = route(
+        "federation_token", "federation-token", detail=False, post=endpoint("GetFederationToken", method="post")
+    )
     caller_identity = route("caller_identity", "caller-identity", detail=False, get=endpoint("GetCallerIdentity"))

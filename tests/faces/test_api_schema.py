@@ -77,3 +77,11 @@ def test_errors_and_preconditions_are_described(schema):
     assert "412" in put["responses"]
     assert "If-Match" in {parameter["name"] for parameter in put["parameters"]}
     assert {"403", "404"} <= set(schema["paths"]["/api/v1/users/{user_name}/tags/"]["get"]["responses"])
+
+
+def test_iamconsole_own_operations_have_exact_schemas(schema):
+    sessions = schema["paths"]["/api/v1/roles/{role_name}/sessions/"]["get"]["responses"]["200"]
+    rows = sessions["content"]["application/json"]["schema"]["properties"]["results"]
+    assert rows["type"] == "array"
+    assert "access_key_id" in rows["items"]["required"]
+    assert "secret_access_key" not in rows["items"]["properties"]

@@ -26,7 +26,7 @@ from tests.identities.policy_factory import allow
 from tests.identities.test_identity_providers import metadata
 
 #: The whole run stays under about a minute: examples per operation, and a budget after which it stops generating.
-EXAMPLES = 3
+EXAMPLES = 2
 BUDGET_SECONDS = 45
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
@@ -124,5 +124,8 @@ def test_generated_requests_never_break_the_server_or_the_schema(live_server, ac
 
         check()
         tried.append(f"{operation.method.upper()} {operation.path}")
+    print(
+        f"schemathesis: {len(tried)} of {len(endpoints)} operations in {BUDGET_SECONDS - (deadline - time.monotonic()):.0f} s"
+    )
     # The budget is generous enough for every operation; a slower machine still checks a good share of them.
     assert len(tried) >= min(len(endpoints), 60), json.dumps(tried)

@@ -161,3 +161,21 @@ def test_instance_profiles_page_and_filter(api):
     ]
     status, body, _ = api.get("/api/v1/instance-profiles/ghost/")
     assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "instance_profile_name")
+
+
+def test_authorization_details_page_by_marker(api):
+    for name in ("u1", "u2", "u3"):
+        api.post("/api/v1/users/", {"user_name": name})
+    status, first, _ = api.get("/api/v1/account/authorization-details/?filter=User&max_items=2")
+    assert status == 200
+    assert [user["user_name"] for user in first["user_detail_list"]] == ["u1", "u2"]
+    assert first["is_truncated"] is True
+    _, rest, _ = api.get(f"/api/v1/account/authorization-details/?filter=User&marker={first['marker']}")
+    assert [user["user_name"] for user in rest["user_detail_list"]] == ["u3"]
+    status, body, _ = api.get("/api/v1/account/authorization-details/?filter=Nothing")
+    assert (status, body["field"]) == (400, "filter")
+
+
+def test_account_sessions_list_is_empty_without_sessions(api):
+    status, body, _ = api.get("/api/v1/account/sessions/")
+    assert (status, body["results"], body["next"]) == (200, [], None)

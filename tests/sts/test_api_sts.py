@@ -111,3 +111,16 @@ def test_a_principal_without_permission_cannot_assume(live_server, account, role
     status, body, _ = api.post("/api/v1/sts/assume-role/", {"role_arn": role, "role_session_name": "xx"})
     assert (status, body["code"]) == (403, "AccessDenied")
     assert "sts:AssumeRole" in body["message"]
+
+
+def test_federation_token(live_server, account):
+    iam_user(account, "broker", allow("sts:GetFederationToken"))
+    api = Api(live_server.url, key=access_key(account, "broker"))
+    status, body, _ = api.post(
+        "/api/v1/sts/federation-token/", {"name": "visitor", "policy": policy(allow("s3:GetObject"))}
+    )
+    assert status == 200
+    assert body["federated_user"]["arn"] == f"arn:aws:sts::{account.account_id}:federated-user/visitor"
+    assert body["credentials"]["secret_access_key"]
+    status, body, _ = api.post("/api/v1/sts/federation-token/", {})
+    assert (status, body["field"]) == (400, "name")
