@@ -33,3 +33,5 @@ class AccountViewSet(OperationViewSet):
         detail=False,
         get=endpoint("GetAccountAuthorizationDetails"),
     )
+    # ChangePassword is the identities app's; it changes the caller's own password, an account-wide setting's use.
+    password = route("password", "password", detail=False, post=endpoint("ChangePassword", status=204, method="post"))

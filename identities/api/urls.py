@@ -10,6 +10,7 @@ router.register("instance-profiles", views.InstanceProfileViewSet, basename="ins
 router.register("service-linked-roles", views.ServiceLinkedRoleViewSet, basename="service-linked-role")
 router.register("identity-providers/saml", views.SAMLProviderViewSet, basename="saml-provider")
 router.register("identity-providers/oidc", views.OIDCProviderViewSet, basename="oidc-provider")
+router.register("mfa-devices", views.VirtualMFADeviceViewSet, basename="mfa-device")
 router.register("credential-report", views.CredentialReportViewSet, basename="credential-report")
 
 urlpatterns = router.urls

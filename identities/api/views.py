@@ -321,3 +321,16 @@ class CredentialReportViewSet(OperationViewSet):
 
     list = endpoint("GetCredentialReport")
     create = endpoint("GenerateCredentialReport", status=202, method="post")
+
+
+class VirtualMFADeviceViewSet(OperationViewSet):
+    """Virtual MFA devices of the caller's account, named by serial number (an ARN: ``arn:aws:iam::ACCOUNT:mfa/NAME``).
+
+    The seed and QR code are in the creating answer only (base64, as AWS sends them)."""
+
+    lookup_field = "serial_number"
+    lookup_value_regex = r"arn:[^/]+/.+"
+
+    list = endpoint("ListVirtualMFADevices", rows="VirtualMFADevices")
+    create = endpoint("CreateVirtualMFADevice", member="VirtualMFADevice", status=201, method="post")
+    destroy = endpoint("DeleteVirtualMFADevice", status=204, path=("serial_number",), method="delete")

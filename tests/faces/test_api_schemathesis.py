@@ -92,14 +92,16 @@ def test_every_list_endpoint_answers_2xx_within_its_schema(live_server, account)
 def test_generated_requests_never_break_the_server_or_the_schema(live_server, account):
     session = _admin_session(account)
     schema = _schema(live_server)
-    # Provider ARNs hold a slash, which no generated path segment can: those endpoints are fuzzed on real ones.
+    # ARNs in a path hold a slash, which no generated path segment can: those endpoints are fuzzed on real ones.
     saml = operations.run(account.root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
     oidc = operations.run(
         account.root, "CreateOpenIDConnectProvider", {"url": "https://idp.example.com", "thumbprint_list": ["a" * 40]}
     )
+    mfa = operations.run(account.root, "CreateVirtualMFADevice", {"virtual_mfa_device_name": "fuzz"})
     arns = {
         "saml_provider_arn": shapes.shaped("CreateSAMLProvider", saml)["SAMLProviderArn"],
         "open_id_connect_provider_arn": shapes.shaped("CreateOpenIDConnectProvider", oidc)["OpenIDConnectProviderArn"],
+        "serial_number": shapes.shaped("CreateVirtualMFADevice", mfa)["VirtualMFADevice"]["SerialNumber"],
     }
     deadline = time.monotonic() + BUDGET_SECONDS
     endpoints = [result.ok() for result in schema.get_all_operations()]
@@ -107,7 +109,13 @@ def test_generated_requests_never_break_the_server_or_the_schema(live_server, ac
     for operation in endpoints:
         if time.monotonic() > deadline:
             break
-        fixed = {name: arn for name, arn in arns.items() if "{" + name + "}" in operation.path}
+        slashed = {
+            parameter["name"]
+            for parameter in operation.definition.raw.get("parameters", [])
+            if parameter["in"] == "path" and "/" in parameter.get("schema", {}).get("pattern", "").replace("[^/]", "")
+        }
+        assert slashed <= set(arns), f"{operation.path}: give the fuzzer real values for {slashed - set(arns)}"
+        fixed = {name: arns[name] for name in slashed}
 
         @settings(
             max_examples=EXAMPLES,

@@ -246,3 +246,33 @@ def test_a_principal_allowed_one_action_gets_that_one_only(live_server, account,
     api = Api(live_server.url, key=access_key(account, "tagger"))
     assert api.get("/api/v1/users/bob/tags/")[0] == 200
     assert api.post("/api/v1/users/bob/tags/", {"tags": [{"key": "a", "value": "b"}]})[0] == 403
+
+
+def test_virtual_mfa_devices_show_their_seed_once(api, account):
+    status, created, _ = api.post("/api/v1/mfa-devices/", {"virtual_mfa_device_name": "bob-phone"})
+    assert status == 201
+    serial = created["serial_number"]
+    assert serial == f"arn:aws:iam::{account.account_id}:mfa/bob-phone"
+    assert created["base32_string_seed"]
+    _, listed, _ = api.get("/api/v1/mfa-devices/")
+    assert names(listed, "serial_number") == [serial]
+    assert "base32_string_seed" not in json.dumps(listed)
+    assert names(api.get("/api/v1/mfa-devices/?assignment_status=Assigned")[1], "serial_number") == []
+    status, body, _ = api.get("/api/v1/mfa-devices/?assignment_status=Sometimes")
+    assert (status, body["field"]) == (400, "assignment_status")
+    assert api.delete(f"/api/v1/mfa-devices/{serial}/")[0] == 204
+    status, body, _ = api.delete(f"/api/v1/mfa-devices/{serial}/")
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+
+
+def test_an_iam_user_changes_its_own_password(live_server, account):
+    iam_user(account, "carol")
+    operations.run(account.root, "CreateLoginProfile", {"user_name": "carol", "password": "Initial-Pass-1"})
+    operations.run(account.root, "UpdateAccountPasswordPolicy", {"allow_users_to_change_password": True})
+    carol = Api(live_server.url, key=access_key(account, "carol"))
+    body = {"old_password": "wrong-one-123", "new_password": "Another-Pass-2"}
+    status, answer, _ = carol.post("/api/v1/account/password/", body)
+    assert status in (400, 403)
+    assert answer["code"] in {"InvalidInput", "InvalidUserType", "AccessDenied", "EntityTemporarilyUnmodifiable"}
+    body["old_password"] = "Initial-Pass-1"
+    assert carol.post("/api/v1/account/password/", body)[0] == 204
