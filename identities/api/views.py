@@ -21,24 +21,25 @@ from identities.api.serializers import UserDetailSerializer, UserListInputSerial
 USER_NAME = NAME
 
 
-def _principal_routes(kind: str, key: str) -> dict[str, Any]:
-    """The sub-resources users, groups and roles share: managed and inline policies (with ETag and If-Match)."""
+def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
+    """The sub-resources users, groups and roles share: managed policies, inline policies, and one inline policy
+    (with ETag and If-Match)."""
     path = (key,)
     inline = (key, "policy_name")
-    return {
-        "attached_policies": route(
+    return (
+        route(
             "attached_policies",
             "attached-policies",
             get=endpoint(f"ListAttached{kind}Policies", rows="AttachedPolicies", path=path),
             post=endpoint(f"Attach{kind}Policy", status=204, path=path, method="post"),
             delete=endpoint(f"Detach{kind}Policy", status=204, path=path, method="delete"),
         ),
-        "inline_policies": route(
+        route(
             "inline_policies",
             "inline-policies",
             get=endpoint(f"List{kind}Policies", rows="PolicyNames", path=path),
         ),
-        "inline_policy": route(
+        route(
             "inline_policy",
             rf"inline-policies/(?P<policy_name>{NAME})",
             get=endpoint(f"Get{kind}Policy", path=inline, etag="PolicyDocument"),
@@ -57,7 +58,7 @@ def _principal_routes(kind: str, key: str) -> dict[str, Any]:
                 if_match=DocumentOf(f"Get{kind}Policy", "PolicyDocument", inline),
             ),
         ),
-    }
+    )
 
 
 def _tags(kind: str, key: str, list_rows: str = "Tags") -> Any:
@@ -160,7 +161,7 @@ class UserViewSet(OperationViewSet):
         rf"groups/(?P<group_name>{NAME})",
         delete=endpoint("RemoveUserFromGroup", status=204, path=("user_name", "group_name"), method="delete"),
     )
-    locals().update(_principal_routes("User", "user_name"))
+    attached_policies, inline_policies, inline_policy = _principal_routes("User", "user_name")
     tags = _tags("User", "user_name")
     permissions_boundary = _boundary("User", "user_name")
 
@@ -195,7 +196,7 @@ class GroupViewSet(OperationViewSet):
             operation_id="RemoveGroupUser",
         ),
     )
-    locals().update(_principal_routes("Group", "group_name"))
+    attached_policies, inline_policies, inline_policy = _principal_routes("Group", "group_name")
 
 
 ROLE = ("role_name",)
@@ -224,7 +225,7 @@ class RoleViewSet(OperationViewSet):
         ),
         put=endpoint("UpdateAssumeRolePolicy", status=204, path=ROLE, method="put", if_match=TRUST),
     )
-    locals().update(_principal_routes("Role", "role_name"))
+    attached_policies, inline_policies, inline_policy = _principal_routes("Role", "role_name")
     tags = _tags("Role", "role_name")
     permissions_boundary = _boundary("Role", "role_name")
     instance_profiles = route(
