@@ -34,16 +34,19 @@ _PAGE = 1000
 
 
 def policy_arn(request: Request, policy_id: str) -> str:
-    """The ARN of the policy (customer or AWS managed) with that id, found through ListPolicies."""
-    params: dict[str, Any] = {"scope": "All", "max_items": _PAGE}
-    while True:
-        page = api.run(request, "ListPolicies", params)
-        for policy in page.items:
-            if policy.policy_id == policy_id:
-                return str(shapes.shaped("GetPolicy", policy)["Policy"]["Arn"])
-        if not page.is_truncated:
-            raise NoSuchEntity(f"Policy {policy_id} was not found.", field="policy_id")
-        params["marker"] = page.marker
+    """The ARN of the policy (customer or AWS managed) with that id, found through ListPolicies: the account's own
+    first (few, and the ones automation edits), then AWS's."""
+    for scope in ("Local", "AWS"):
+        params: dict[str, Any] = {"scope": scope, "max_items": _PAGE}
+        while True:
+            page = api.run(request, "ListPolicies", params)
+            for policy in page.items:
+                if policy.policy_id == policy_id:
+                    return str(shapes.shaped("GetPolicy", policy)["Policy"]["Arn"])
+            if not page.is_truncated:
+                break
+            params["marker"] = page.marker
+    raise NoSuchEntity(f"Policy {policy_id} was not found.", field="policy_id")
 
 
 def _default_version(request: Request, arn: str) -> dict[str, Any]:
