@@ -147,3 +147,21 @@ def test_a_console_session_must_send_the_csrf_token_to_write(live_server, accoun
     )
     assert response.status == 403
     assert operations.run(account.root, "ListGroups", {}).items == []
+
+
+def test_a_console_session_writes_with_its_csrf_token(live_server, account):
+    from django.conf import settings
+
+    from tests.faces.conftest import console_session
+
+    token = "a" * 32
+    cookie = f"{settings.SESSION_COOKIE_NAME}={console_session(account.root)}; {settings.CSRF_COOKIE_NAME}={token}"
+    response = urllib3.request(
+        "POST",
+        f"{live_server.url}/api/v1/groups/",
+        body=json.dumps({"group_name": "from-console"}),
+        headers={"Cookie": cookie, "Content-Type": "application/json", "X-CSRFToken": token},
+        retries=False,
+    )
+    assert response.status == 201
+    assert [group.name for group in operations.run(account.root, "ListGroups", {}).items] == ["from-console"]
