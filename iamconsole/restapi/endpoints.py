@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole import operations
-from iamconsole.errors import IamError, NoSuchEntity
+from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
 from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPagination
@@ -175,7 +175,7 @@ def endpoint(
         if has_input:
             data = request.query_params if reads_query else request.data
             if not isinstance(data, Mapping):
-                data = {}
+                raise ValidationError("The request body must be a JSON object.")
             given = serializer(data=data)
             given.is_valid(raise_exception=True)
             params.update(given.validated_data)
@@ -259,7 +259,9 @@ def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) 
     method served by its endpoint. ``name`` must be the attribute the viewset binds it to."""
 
     def view(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
-        return methods[str(request.method).lower()](self, request, **kwargs)
+        method = str(request.method).lower()
+        # DRF answers HEAD with the GET handler (no body is sent back).
+        return methods["get" if method == "head" else method](self, request, **kwargs)
 
     view.__name__ = name
     allowed: list[Any] = list(methods)

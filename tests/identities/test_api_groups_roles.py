@@ -193,3 +193,20 @@ def test_a_missing_group_or_role_is_no_such_entity(api, method, path, body):
     path = path.replace("/devs/", "/ghost/").replace("/web/", "/ghost/")
     status, answer, _ = getattr(api, method)(path, *(() if body is None else (body,)))
     assert (status, answer["code"]) == (404, "NoSuchEntity")
+
+
+def test_head_and_unserved_methods_on_sub_resources(api):
+    api.post("/api/v1/roles/", {"role_name": "web", "assume_role_policy_document": TRUST_EC2})
+    status, body, _ = api.request("HEAD", "/api/v1/roles/web/tags/")
+    assert (status, body) == (200, "")
+    assert api.request("HEAD", "/api/v1/roles/ghost/tags/")[0] == 404
+    status, body, _ = api.put("/api/v1/roles/web/tags/", {})
+    assert (status, body["code"]) == (405, "MethodNotAllowed")
+
+
+def test_a_body_that_is_not_an_object_is_refused(api):
+    status, body, _ = api.post("/api/v1/roles/", ["role_name", "web"])
+    assert (status, body) == (
+        400,
+        {"code": "ValidationError", "message": "The request body must be a JSON object.", "field": None},
+    )
