@@ -108,6 +108,23 @@ class DocumentOf(Precondition):
         return str(_dig(shapes.shaped(self.operation, api.run(request, self.operation, read)), self.document))
 
 
+@dataclass(frozen=True)
+class UrlNames:
+    """The members of an operation's input shape, to hold the names a URL gives (``role_name``) to the same
+    constraints as a body's: lengths, and no NUL character (which no IAM name has, and the database refuses)."""
+
+    serializer: type[serializers.Serializer[Any]]
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        names = self.serializer(data=dict(params), partial=True)
+        names.is_valid(raise_exception=True)
+
+
+def url_names(operation: str) -> UrlNames:
+    """The checker of the URL names of endpoints running ``operation``."""
+    return UrlNames(shapes.input_serializer(operation, class_name=f"{operation}UrlNames", paged=False))
+
+
 class EndpointSchema(AutoSchema):
     """drf-spectacular's schema of an endpoint whose bodies are given as raw schemas: a ``list`` method's answer is
     described as it is (a page, or one object), not wrapped in an array as a serializer's list would be."""
@@ -160,6 +177,7 @@ def endpoint(
         operation, exclude=exclude, only=only, class_name=f"{operation_id or operation}Request", paged=bool(rows)
     )
     has_input = bool(serializer().fields)
+    names = url_names(operation)
 
     declared = operations.get_operation(operation)
     accepted = operations.accepted_parameters(declared)
@@ -172,6 +190,7 @@ def endpoint(
         # A URL name the operation does not take (the user of /users/{user_name}/access-keys/{id}/ for
         # GetAccessKeyLastUsed) must match what the answer says, or the resource is not under that URL.
         unchecked = {name: params.pop(name) for name in list(params) if name not in accepted}
+        names.check(params)
         if has_input:
             data = request.query_params if reads_query else request.data
             if not isinstance(data, Mapping):

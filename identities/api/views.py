@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import NAME, DocumentOf, OperationViewSet, endpoint, route
+from iamconsole.restapi.endpoints import NAME, DocumentOf, OperationViewSet, endpoint, route, url_names
 from iamconsole.restapi.pagination import MarkerCursorPagination
 from identities.api.serializers import UserDetailSerializer, UserListInputSerializer, UserSerializer
 
@@ -81,6 +81,7 @@ def _boundary(kind: str, key: str) -> Any:
 
 
 USER = ("user_name",)
+GET_USER_NAMES = url_names("GetUser")
 KEY = ("user_name", "access_key_id")
 MFA = ("user_name", "serial_number")
 
@@ -110,6 +111,7 @@ class UserViewSet(OperationViewSet):
     )
     def retrieve(self, request: Request, user_name: str) -> Response:
         """GetUser: one user with its permissions boundary and tags."""
+        GET_USER_NAMES.check({"user_name": user_name})
         user = api.run(request, "GetUser", {"user_name": user_name})
         return Response(UserDetailSerializer(user).data)
 

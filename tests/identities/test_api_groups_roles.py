@@ -210,3 +210,20 @@ def test_a_body_that_is_not_an_object_is_refused(api):
         400,
         {"code": "ValidationError", "message": "The request body must be a JSON object.", "field": None},
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/roles/%00/", "role_name"),
+        ("/api/v1/users/%00/", "user_name"),
+        ("/api/v1/roles/web/tags/?tag_keys=%00", "tag_keys"),
+        ("/api/v1/groups/" + "g" * 200 + "/", "group_name"),
+        ("/api/v1/users/bob/mfa-devices/%00/", "serial_number"),
+    ],
+)
+def test_names_in_the_url_are_held_to_the_input_constraints(api, account, path, field):
+    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    method = "delete" if "tag_keys" in path else "get"
+    status, body, _ = getattr(api, method)(path)
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", field)
