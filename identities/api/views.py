@@ -309,7 +309,9 @@ class OIDCProviderViewSet(OperationViewSet):
     """OpenID Connect identity providers, named by their ARN (``arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH``)."""
 
     lookup_field = "open_id_connect_provider_arn"
-    lookup_value_regex = r"arn:[^/]+/.+"
+    # The ARN holds the provider's URL path, slashes included; it stops before a trailing ``/tags/`` or
+    # ``/client-ids/[ID/]`` so those sub-resources are told apart (a provider whose own path ends so cannot be).
+    lookup_value_regex = r"arn:[^/]+/(?:(?!/(?:tags|client-ids(?:/[^/]+)?)/$).)+"
     ARN = ("open_id_connect_provider_arn",)
 
     list = endpoint("ListOpenIDConnectProviders", rows="OpenIDConnectProviderList")
@@ -317,6 +319,22 @@ class OIDCProviderViewSet(OperationViewSet):
     retrieve = endpoint("GetOpenIDConnectProvider", path=ARN)
     partial_update = endpoint("UpdateOpenIDConnectProviderThumbprint", status=204, path=ARN, method="patch")
     destroy = endpoint("DeleteOpenIDConnectProvider", status=204, path=ARN, method="delete")
+    tags = _tags("OpenIDConnectProvider", "open_id_connect_provider_arn")
+    client_ids = route(
+        "client_ids",
+        "client-ids",
+        post=endpoint("AddClientIDToOpenIDConnectProvider", status=204, path=ARN, method="post"),
+    )
+    client_id = route(
+        "client_id",
+        r"client-ids/(?P<client_id>[^/]+)",
+        delete=endpoint(
+            "RemoveClientIDFromOpenIDConnectProvider",
+            status=204,
+            path=("open_id_connect_provider_arn", "client_id"),
+            method="delete",
+        ),
+    )
 
 
 class CredentialReportViewSet(OperationViewSet):

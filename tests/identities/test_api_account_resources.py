@@ -111,6 +111,15 @@ def test_oidc_providers(api, account):
         "/api/v1/identity-providers/oidc/", {"url": "https://x.example.com", "thumbprint_list": "x"}
     )
     assert (status, body["field"]) == (400, "thumbprint_list")
+    assert api.post(f"/api/v1/identity-providers/oidc/{arn}/client-ids/", {"client_id": "my-app"})[0] == 204
+    assert api.get(f"/api/v1/identity-providers/oidc/{arn}/")[1]["client_id_list"] == ["sts.amazonaws.com", "my-app"]
+    assert api.delete(f"/api/v1/identity-providers/oidc/{arn}/client-ids/sts.amazonaws.com/")[0] == 204
+    assert api.get(f"/api/v1/identity-providers/oidc/{arn}/")[1]["client_id_list"] == ["my-app"]
+    tags = {"tags": [{"key": "env", "value": "prod"}]}
+    assert api.post(f"/api/v1/identity-providers/oidc/{arn}/tags/", tags)[0] == 204
+    assert api.get(f"/api/v1/identity-providers/oidc/{arn}/tags/")[1]["results"] == tags["tags"]
+    assert api.delete(f"/api/v1/identity-providers/oidc/{arn}/tags/?tag_keys=env")[0] == 204
+    assert api.get(f"/api/v1/identity-providers/oidc/{arn}/tags/")[1]["results"] == []
     assert api.delete(f"/api/v1/identity-providers/oidc/{arn}/")[0] == 204
     assert api.get("/api/v1/identity-providers/oidc/")[1]["results"] == []
 
