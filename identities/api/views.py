@@ -150,6 +150,8 @@ class UserViewSet(OperationViewSet):
         "mfa_device",
         r"mfa-devices/(?P<serial_number>.+)",
         get=endpoint("GetMFADevice", path=MFA),
+        # PATCH resynchronizes the device with two consecutive codes from its (drifted) clock.
+        patch=endpoint("ResyncMFADevice", status=204, path=MFA, method="patch"),
         delete=endpoint("DeactivateMFADevice", status=204, path=MFA, method="delete"),
     )
     groups = route(

@@ -276,3 +276,28 @@ def test_an_iam_user_changes_its_own_password(live_server, account):
     assert answer["code"] in {"InvalidInput", "InvalidUserType", "AccessDenied", "EntityTemporarilyUnmodifiable"}
     body["old_password"] = "Initial-Pass-1"
     assert carol.post("/api/v1/account/password/", body)[0] == 204
+
+
+def test_enables_resyncs_and_deactivates_an_mfa_device(api, bob):
+    import base64
+    import time
+
+    import pyotp
+
+    _, created, _ = api.post("/api/v1/mfa-devices/", {"virtual_mfa_device_name": "bob-phone"})
+    serial = created["serial_number"]
+    totp = pyotp.TOTP(base64.b64decode(created["base32_string_seed"]).decode())
+    now = time.time()
+    wrong = {"serial_number": serial, "authentication_code1": "000000", "authentication_code2": "000001"}
+    status, body, _ = api.post("/api/v1/users/bob/mfa-devices/", wrong)
+    assert (status, body["code"]) == (403, "InvalidAuthenticationCode")
+    codes = {"authentication_code1": totp.at(now), "authentication_code2": totp.at(now + 30)}
+    assert api.post("/api/v1/users/bob/mfa-devices/", {"serial_number": serial, **codes})[0] == 204
+    assert names(api.get("/api/v1/users/bob/mfa-devices/")[1], "serial_number") == [serial]
+    status, device, _ = api.get(f"/api/v1/users/bob/mfa-devices/{serial}/")
+    assert (status, device["serial_number"]) == (200, serial)
+    drifted = now + 150
+    resync = {"authentication_code1": totp.at(drifted), "authentication_code2": totp.at(drifted + 30)}
+    assert api.patch(f"/api/v1/users/bob/mfa-devices/{serial}/", resync)[0] == 204
+    assert api.delete(f"/api/v1/users/bob/mfa-devices/{serial}/")[0] == 204
+    assert api.get("/api/v1/users/bob/mfa-devices/")[1]["results"] == []
