@@ -1,0 +1,435 @@
+"""The console's Policies pages, policy editor and simulator, through the test client: as root, as a read-only IAM
+user (AWS managed ReadOnlyAccess) and as a user without permissions; htmx partials, denied writes, and errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from accounts.models import AuditEvent
+from iamconsole import operations
+from policies.models import ManagedPolicy
+from tests.faces.conftest import console_session, iam_user
+from tests.identities.policy_factory import actor_for, allow, deny
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+GOOD = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2
+)
+# Line 4 names an action S3 does not have.
+BAD = (
+    '{\n  "Version": "2012-10-17",\n  "Statement": [\n'
+    '    {"Effect": "Allow", "Action": "s3:GetObjekt", "Resource": "*"}\n  ]\n}'
+)
+
+
+def signed_in(client: Any, actor: Any) -> Any:
+    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
+    return client
+
+
+@pytest.fixture
+def root_client(client, account):
+    return signed_in(client, account.root)
+
+
+@pytest.fixture
+def reader_client(client, account, aws_managed_policies):
+    operations.run(account.root, "CreateUser", {"user_name": "reader"})
+    operations.run(
+        account.root,
+        "AttachUserPolicy",
+        {"user_name": "reader", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+    )
+    return signed_in(client, actor_for(account, "reader"))
+
+
+@pytest.fixture
+def nobody_client(account):
+    return signed_in(Client(), iam_user(account, "nobody"))
+
+
+def create_policy(account: Any, name: str = "Readers", text: str = GOOD, **params: Any) -> ManagedPolicy:
+    policy = operations.run(account.root, "CreatePolicy", {"policy_name": name, "policy_document": text, **params})
+    return ManagedPolicy.objects.get(pk=policy.pk)
+
+
+def names(response: Any) -> list[str]:
+    return re.findall(r'<td class="name"><a href="/policies/[A-Z0-9]+">([^<]+)</a></td>', response.content.decode())
+
+
+# --- the list -------------------------------------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_type_and_use_and_searches(root_client, account, aws_managed_policies):
+    create_policy(account, "Readers")
+    create_policy(account, "Boundary")
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    readers = ManagedPolicy.objects.get(name="Readers")
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": readers.arn})
+    boundary = ManagedPolicy.objects.get(name="Boundary")
+    operations.run(
+        account.root, "PutUserPermissionsBoundary", {"user_name": "alice", "permissions_boundary": boundary.arn}
+    )
+
+    response = root_client.get("/policies")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "of 1" in body and "<html" in body  # the whole catalogue, paged
+    assert len(names(response)) == 25
+
+    assert names(root_client.get("/policies?type=customer")) == ["Boundary", "Readers"]
+    job = names(root_client.get("/policies?type=job&q=admin"))
+    assert "AdministratorAccess" in job and "DatabaseAdministrator" in job and "NetworkAdministrator" in job
+    assert all(name in job for name in job if "Admin" in name)
+    assert "AmazonS3FullAccess" not in names(root_client.get("/policies?type=job&q=s3"))
+    assert "AmazonS3FullAccess" in names(root_client.get("/policies?type=aws&q=AmazonS3Full"))
+    assert names(root_client.get("/policies?used=policy")) == ["Readers"]
+    assert names(root_client.get("/policies?used=boundary")) == ["Boundary"]
+    used = root_client.get("/policies?type=customer").content.decode()
+    assert "Permissions policy (1)" in used and "Permissions boundary (1)" in used
+    assert names(root_client.get("/policies?type=customer&sort=-name")) == ["Readers", "Boundary"]
+
+
+def test_the_list_answers_its_partial_to_htmx(root_client, account):
+    create_policy(account, "Readers")
+    response = root_client.get("/policies?type=customer", **HTMX)
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="policy-table"')
+    assert "<html" not in body
+    assert names(response) == ["Readers"]
+
+
+def test_the_list_as_a_reader_and_as_nobody(reader_client, account, client):
+    response = reader_client.get("/policies?type=job&q=ReadOnlyAccess")
+    assert response.status_code == 200
+    assert "ReadOnlyAccess" in names(response)
+    assert 'class="button primary disabled"' in response.content.decode()  # no iam:CreatePolicy
+
+    signed_in(client, iam_user(account, "nobody"))
+    denied = client.get("/policies")
+    assert denied.status_code == 403
+    assert '<code class="missing-action">iam:ListPolicies</code>' in denied.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, db):
+    response = client.get("/policies/create")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/signin?next=/policies/create")
+
+
+# --- the editor -----------------------------------------------------------------------------------------------------
+
+
+def test_the_editor_validates_as_the_user_types(root_client):
+    response = root_client.post(
+        "/policies/editor/validate",
+        {"policy_document": BAD, "editor_kind": "managed", "editor_field": "policy_document"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-blocking="true"' in body
+    assert 'data-line="4"' in body
+    assert "Invalid action" in body
+    assert "s3:GetObjekt" in body
+    found = re.search(r'<script id="editor-policy_document-data" type="application/json">(.*?)</script>', body)
+    assert found is not None
+    data = json.loads(found.group(1))
+    assert data[0]["type"] == "ERROR" and data[0]["line"] == 4
+
+    fixed = root_client.post(
+        "/policies/editor/validate", {"policy_document": GOOD, "editor_kind": "managed"}, **HTMX
+    ).content.decode()
+    assert 'data-blocking="false"' in fixed
+    assert "<strong>Allow</strong>" in fixed and "<code>s3:GetObject</code>" in fixed  # the statement in words
+
+
+def test_the_editor_in_trust_mode_needs_a_principal_and_refuses_resource(root_client):
+    trust = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
+    )
+    body = root_client.post(
+        "/policies/editor/validate",
+        {"assume_role_policy_document": trust, "editor_kind": "trust", "editor_field": "assume_role_policy_document"},
+    ).content.decode()
+    assert 'data-blocking="true"' in body
+    assert "MISSING_PRINCIPAL" in body.upper().replace(" ", "_")
+    assert 'id="editor-assume_role_policy_document-data"' in body
+
+
+def test_the_editor_counts_characters_without_whitespace_and_blocks_above_the_limit(root_client):
+    resources = [f"arn:aws:s3:::bucket-{n}/*" for n in range(300)]
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": resources}
+    big = json.dumps({"Version": "2012-10-17", "Statement": [statement]}, indent=4)
+    body = root_client.post("/policies/editor/validate", {"policy_document": big}).content.decode()
+    assert 'data-blocking="true"' in body
+    size = len(big.replace(" ", "").replace("\n", ""))
+    assert f"The policy has {size} characters without whitespace, more than the 6144 allowed." in body
+
+
+def test_the_editor_refuses_unknown_kinds(root_client):
+    response = root_client.post("/policies/editor/validate", {"policy_document": GOOD, "editor_kind": "nope"})
+    assert response.status_code == 400
+
+
+def test_without_validate_policy_the_editor_says_so_and_does_not_block(nobody_client):
+    body = nobody_client.post("/policies/editor/validate", {"policy_document": BAD}).content.decode()
+    assert "access-analyzer:ValidatePolicy" in body
+    assert 'data-blocking="false"' in body
+
+
+# --- create ---------------------------------------------------------------------------------------------------------
+
+
+def test_create_shows_the_editor_and_creates_the_policy(root_client, account):
+    page = root_client.get("/policies/create").content.decode()
+    assert "data-policy-editor" in page and "codemirror.js" in page and "data-policy-save" in page
+    assert "<script>" not in page  # strict CSP: no inline script
+
+    response = root_client.post(
+        "/policies/create",
+        {"policy_document": GOOD, "policy_name": "Readers", "description": "Reads", "tags": "team=blue\nenv = prod"},
+    )
+    policy = ManagedPolicy.objects.get(account=account.model, name="Readers")
+    assert response.status_code == 302
+    assert response["Location"] == f"/policies/{policy.policy_id}?created=1"
+    assert policy.description == "Reads" and policy.tags == {"team": "blue", "env": "prod"}
+
+
+def test_create_refuses_documents_with_errors_and_shows_aws_errors(root_client, account):
+    response = root_client.post("/policies/create", {"policy_document": BAD, "policy_name": "Broken"})
+    assert response.status_code == 400
+    assert "fix them before saving" in response.content.decode()
+    assert not ManagedPolicy.objects.filter(name="Broken").exists()
+
+    create_policy(account, "Taken")
+    taken = root_client.post("/policies/create", {"policy_document": GOOD, "policy_name": "taken"})
+    assert taken.status_code == 409
+    assert "A policy called taken already exists. Duplicate names are not allowed." in taken.content.decode()
+
+    bad_tags = root_client.post("/policies/create", {"policy_document": GOOD, "policy_name": "T", "tags": "novalue"})
+    assert bad_tags.status_code == 400
+    assert "Line 1: write each tag as key=value." in bad_tags.content.decode()
+
+
+def test_create_is_denied_to_a_reader(reader_client):
+    page = reader_client.get("/policies/create").content.decode()
+    assert 'disabled title="You need the permission iam:CreatePolicy"' in page
+    response = reader_client.post("/policies/create", {"policy_document": GOOD, "policy_name": "Mine"})
+    assert response.status_code == 403
+    assert '<code class="missing-action">iam:CreatePolicy</code>' in response.content.decode()
+    assert not ManagedPolicy.objects.filter(name="Mine").exists()
+
+
+# --- detail ---------------------------------------------------------------------------------------------------------
+
+
+def test_the_detail_page_shows_the_policy(root_client, account):
+    policy = create_policy(account, "Readers", description="Reads objects", tags=[{"key": "team", "value": "blue"}])
+    body = root_client.get(f"/policies/{policy.policy_id}").content.decode()
+    assert policy.arn in body and "Reads objects" in body and "Customer managed" in body
+    assert "<code>s3:GetObject</code>" in body  # the summary
+    assert '<td class="line-number">1</td>' in body  # the JSON with line numbers
+    assert "Save new version" in body and 'id="delete"' in body
+
+
+def test_the_detail_page_of_an_aws_managed_policy_is_read_only(reader_client):
+    policy = ManagedPolicy.objects.get(name="ReadOnlyAccess", account=None)
+    response = reader_client.get(f"/policies/{policy.policy_id}")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "AWS managed – job function" in body
+    assert "cannot be edited or deleted" in body
+    assert "Save new version" not in body
+    assert "reader" in body  # attached to the reader
+
+
+def test_an_arn_in_the_url_leads_to_the_policy_id(root_client, account):
+    policy = create_policy(account, "Readers")
+    response = root_client.get(f"/policies/{policy.arn}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/policies/{policy.policy_id}"
+
+
+def test_an_unknown_policy_id_is_not_found(root_client):
+    response = root_client.get("/policies/ANPANOTAPOLICY0000000")
+    assert response.status_code == 404
+    assert "NoSuchEntity" in response.content.decode()
+
+
+def test_the_detail_page_is_denied_to_nobody(account, nobody_client):
+    policy = create_policy(account, "Readers")
+    response = nobody_client.get(f"/policies/{policy.policy_id}")
+    assert response.status_code == 403
+    assert '<code class="missing-action">iam:GetPolicy</code>' in response.content.decode()
+
+
+def test_versions_create_compare_set_default_delete_and_the_limit(root_client, account):
+    policy = create_policy(account, "Readers")
+    url = f"/policies/{policy.policy_id}"
+    v2 = GOOD.replace("s3:GetObject", "s3:PutObject")
+    response = root_client.post(f"{url}/versions", {"policy_document": v2})
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.default_version_id == "v1"  # the box left unticked
+
+    diff = root_client.get(f"{url}/versions/compare?left=v1&right=v2").content.decode()
+    assert 'class="line left removed"><code>' in diff and "s3:GetObject" in diff and "s3:PutObject" in diff
+    assert "1 line differs." in diff
+    partial = root_client.get(f"{url}/versions/compare?left=v2&right=v1", **HTMX).content.decode()
+    assert partial.lstrip().startswith('<section class="card wide" id="diff">')
+
+    assert root_client.post(f"{url}/versions/v2/default").status_code == 302
+    policy.refresh_from_db()
+    assert policy.default_version_id == "v2"
+    assert root_client.post(f"{url}/versions/v1/delete").status_code == 302
+    for action in ("GetObjectAcl", "GetObjectTagging", "GetBucketAcl", "ListBucket"):
+        text = GOOD.replace("GetObject", action)
+        assert root_client.post(f"{url}/versions", {"policy_document": text, "set_as_default": "on"}).status_code == 302
+    policy.refresh_from_db()
+    assert policy.default_version_id == "v6" and policy.versions.count() == 5
+    page = root_client.get(url).content.decode()
+    assert "the most AWS allows" in page
+    limit = root_client.post(f"{url}/versions", {"policy_document": GOOD})
+    assert limit.status_code == 409
+    assert "LimitExceeded" in limit.content.decode()
+
+    bad = root_client.post(f"{url}/versions", {"policy_document": BAD})
+    assert bad.status_code == 400 and "fix them before saving" in bad.content.decode()
+
+
+def test_attach_and_detach_and_what_blocks_delete(root_client, account):
+    policy = create_policy(account, "Readers")
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    operations.run(account.root, "CreateGroup", {"group_name": "team"})
+    url = f"/policies/{policy.policy_id}"
+    page = root_client.get(url).content.decode()
+    assert '<option value="user:alice">alice</option>' in page and '<option value="group:team">team</option>' in page
+
+    assert root_client.post(f"{url}/attach", {"entity": "user:alice"}).status_code == 302
+    assert root_client.post(f"{url}/attach", {"entity": "group:team"}).status_code == 302
+    page = root_client.get(url).content.decode()
+    assert '<input type="hidden" name="entity" value="user:alice">' in page
+    assert "It is attached to 2 user(s), group(s) or role(s): detach it first." in page
+
+    conflict = root_client.post(f"{url}/delete", {"confirm": "Readers"})
+    assert conflict.status_code == 409 and "DeleteConflict" in conflict.content.decode()
+    wrong = root_client.post(f"{url}/delete", {"confirm": "nope"})
+    assert wrong.status_code == 400 and "does not match" in wrong.content.decode()
+
+    assert root_client.post(f"{url}/detach", {"entity": "user:alice"}).status_code == 302
+    assert root_client.post(f"{url}/detach", {"entity": "group:team"}).status_code == 302
+    assert root_client.post(f"{url}/attach", {"entity": "dog:rex"}).status_code == 400
+    deleted = root_client.post(f"{url}/delete", {"confirm": "Readers"})
+    assert deleted.status_code == 302 and deleted["Location"] == "/policies?deleted=Readers"
+    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+def test_writes_are_denied_to_a_reader_and_audited(reader_client, account):
+    policy = create_policy(account, "Readers")
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    url = f"/policies/{policy.policy_id}"
+    page = reader_client.get(url).content.decode()
+    assert 'disabled title="You need iam:CreatePolicyVersion"' in page
+    assert 'disabled title="You need iam:DeletePolicy"' in page
+    assert "alice (not allowed)" in page
+
+    for path, data, action in [
+        (f"{url}/versions", {"policy_document": GOOD}, "iam:CreatePolicyVersion"),
+        (f"{url}/attach", {"entity": "user:alice"}, "iam:AttachUserPolicy"),
+        (f"{url}/delete", {"confirm": "Readers"}, "iam:DeletePolicy"),
+        (f"{url}/versions/v1/default", {}, "iam:SetDefaultPolicyVersion"),
+    ]:
+        response = reader_client.post(path, data)
+        assert response.status_code == 403, path
+        assert f'<code class="missing-action">{action}</code>' in response.content.decode()
+    assert AuditEvent.objects.filter(event_name="DeletePolicy", outcome="denied").exists()
+
+
+def test_writes_need_the_csrf_token(account):
+    client = signed_in(Client(enforce_csrf_checks=True), account.root)
+    policy = create_policy(account, "Readers")
+    assert client.post(f"/policies/{policy.policy_id}/delete", {"confirm": "Readers"}).status_code == 403
+    assert client.post("/policies/editor/validate", {"policy_document": GOOD}).status_code == 403
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+# --- the simulator --------------------------------------------------------------------------------------------------
+
+
+def test_the_simulator_runs_a_principals_policies(root_client, account):
+    iam_user(account, "alice", allow("s3:GetObject"), deny("s3:DeleteObject"))
+    page = root_client.get("/policies/simulator").content.decode()
+    assert '<option value="user:alice">alice</option>' in page
+    response = root_client.post(
+        "/policies/simulator",
+        {"mode": "principal", "principal": "user:alice", "action_names": "s3:GetObject\ns3:DeleteObject\ns3:PutObject"},
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="simulation">')
+    decisions = re.findall(r'data-decision="(\w+)"', body)
+    assert decisions == ["allowed", "explicitDeny", "implicitDeny"]
+    assert "No statement applies" in body
+
+
+def test_the_simulator_runs_pasted_policies_and_marks_the_deciding_lines(root_client):
+    policy = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:DeleteObject",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+                },
+            ],
+        },
+        indent=2,
+    )
+    response = root_client.post(
+        "/policies/simulator",
+        {
+            "mode": "custom",
+            "policy_input": policy,
+            "action_names": "s3:GetObject\ns3:DeleteObject",
+            "resource_arns": "arn:aws:s3:::bucket/key",
+            "context": "aws:MultiFactorAuthPresent[boolean]=false",
+        },
+    )
+    body = response.content.decode()
+    assert re.findall(r'data-decision="(\w+)"', body) == ["allowed", "explicitDeny"]
+    assert 'href="#policy-1-L' in body
+    assert 'class="matched"' in body and 'id="policy-1-L1"' in body
+
+
+def test_the_simulator_shows_errors_in_its_form(root_client, nobody_client):
+    params = {"mode": "custom", "policy_input": "{", "action_names": "s3:GetObject"}
+    response = root_client.post("/policies/simulator", params)
+    assert response.status_code == 400
+    assert "PolicyInputList.1" in response.content.decode()
+    missing = root_client.post("/policies/simulator", {"mode": "principal", "action_names": ""})
+    assert missing.status_code == 400 and "Choose at least one action." in missing.content.decode()
+
+    denied = nobody_client.post(
+        "/policies/simulator", {"mode": "custom", "policy_input": GOOD, "action_names": "s3:GetObject"}
+    )
+    assert denied.status_code == 403
+    assert '<code class="missing-action">iam:SimulateCustomPolicy</code>' in denied.content.decode()
+
+
+def test_the_action_search_answers_catalogue_actions(root_client):
+    body = root_client.get("/policies/simulator/actions?q=getobjectacl").content.decode()
+    assert 'data-add-action="s3:GetObjectAcl"' in body
+    wildcard = root_client.get("/policies/simulator/actions?q=iam:*role").content.decode()
+    assert 'data-add-action="iam:CreateRole"' in wildcard
+    assert "No action matches" in root_client.get("/policies/simulator/actions?q=zzzzqq").content.decode()
