@@ -144,6 +144,14 @@ class EditorState:
         return policy_size(self.document)
 
     @property
+    def size_text(self) -> str:
+        return f"{self.size:,}"
+
+    @property
+    def limit_text(self) -> str:
+        return f"{self.kind.limit:,}"
+
+    @property
     def over_limit(self) -> bool:
         return self.size > self.kind.limit
 

@@ -151,7 +151,7 @@ def policy_create(request: SignedInRequest) -> HttpResponse:
     can_create = console.can_run(request, "CreatePolicy", {"policy_name": "*"})
     if request.method == "GET":
         form = forms.PolicyCreateForm(initial={"policy_document": NEW_POLICY})
-        editor = editor_state(request, NEW_POLICY, "managed", validate=False)
+        editor = editor_state(request, NEW_POLICY, "managed")
         context = {"form": form, "editor": editor, "can_create": can_create}
         return console.page(request, template, "policy-form", context)
     form = forms.PolicyCreateForm(request.POST)
@@ -330,7 +330,6 @@ def _detail_context(
         request,
         version_form.data.get("policy_document", document) if version_form is not None else document,
         "managed",
-        validate=version_form is not None,
     )
     return {
         "policy": policy,

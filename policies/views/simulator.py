@@ -70,6 +70,9 @@ class Match:
     source_type: str
     start_line: int | None
     end_line: int | None
+    #: 1-based columns of the statement's first and last characters (the end is inclusive, as IAM reports it).
+    start_column: int | None
+    end_column: int | None
     #: The index of the pasted policy it comes from (``policy-N`` in the page), None for a principal's policies.
     anchor: str | None
 
@@ -90,13 +93,28 @@ class Result:
         return DECISIONS.get(self.decision, self.decision)
 
 
+Span = tuple[int, int, int, int]  # first line, first column, last line, last column (all 1-based, inclusive)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a policy text, cut into pieces that are, or are not, inside a deciding statement."""
+
+    number: int
+    pieces: list[tuple[str, bool]]
+
+    @property
+    def marked(self) -> bool:
+        return any(marked for _, marked in self.pieces)
+
+
 @dataclass(frozen=True, slots=True)
 class PolicyText:
-    """A pasted policy with the lines that decided some result marked."""
+    """A policy's text with the statements that decided some result marked."""
 
     anchor: str
     title: str
-    lines: list[tuple[int, str, bool]] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
 
 def _anchor(source: str) -> str | None:
@@ -106,21 +124,26 @@ def _anchor(source: str) -> str | None:
     return None
 
 
-def _results(evaluations: Sequence[dict[str, Any]]) -> list[Result]:
+def _results(evaluations: Sequence[dict[str, Any]], anchors: dict[str, str]) -> list[Result]:
+    """The decisions, one per action and resource; ``anchors`` names the page anchor of each source's text."""
     results = []
     for evaluation in evaluations:
         specific = evaluation.get("ResourceSpecificResults") or [evaluation]
         for item in specific:
-            matches = [
-                Match(
-                    source=str(statement.get("SourcePolicyId", "")),
-                    source_type=str(statement.get("SourcePolicyType", "")),
-                    start_line=(statement.get("StartPosition") or {}).get("Line"),
-                    end_line=(statement.get("EndPosition") or {}).get("Line"),
-                    anchor=_anchor(str(statement.get("SourcePolicyId", ""))),
+            matches = []
+            for statement in item.get("MatchedStatements", []):
+                source = str(statement.get("SourcePolicyId", ""))
+                matches.append(
+                    Match(
+                        source=source,
+                        source_type=str(statement.get("SourcePolicyType", "")),
+                        start_line=(statement.get("StartPosition") or {}).get("Line"),
+                        end_line=(statement.get("EndPosition") or {}).get("Line"),
+                        start_column=(statement.get("StartPosition") or {}).get("Column"),
+                        end_column=(statement.get("EndPosition") or {}).get("Column"),
+                        anchor=_anchor(source) or anchors.get(source),
+                    )
                 )
-                for statement in item.get("MatchedStatements", [])
-            ]
             results.append(
                 Result(
                     action=evaluation["EvalActionName"],
@@ -133,23 +156,88 @@ def _results(evaluations: Sequence[dict[str, Any]]) -> list[Result]:
     return results
 
 
-def _texts(policies: Sequence[str], boundaries: Sequence[str], results: Sequence[Result]) -> list[PolicyText]:
-    """The pasted policies, line by line, each line inside a deciding statement marked."""
-    marked: dict[str, set[int]] = {}
+def _marked(results: Sequence[Result]) -> dict[str, set[Span]]:
+    marked: dict[str, set[Span]] = {}
     for result in results:
         for match in result.matches:
             if match.anchor and match.start_line and match.end_line:
-                marked.setdefault(match.anchor, set()).update(range(match.start_line, match.end_line + 1))
+                span = (match.start_line, match.start_column or 1, match.end_line, match.end_column or 10**9)
+                marked.setdefault(match.anchor, set()).add(span)
+    return marked
+
+
+def _pieces(number: int, line: str, spans: set[Span]) -> list[tuple[str, bool]]:
+    inside = [False] * len(line)
+    for first_line, first_column, last_line, last_column in spans:
+        if first_line <= number <= last_line:
+            start = first_column - 1 if number == first_line else 0
+            end = last_column if number == last_line else len(line)
+            for index in range(max(start, 0), min(end, len(line))):
+                inside[index] = True
+    pieces: list[tuple[str, bool]] = []
+    for char, marked in zip(line, inside, strict=True):
+        if pieces and pieces[-1][1] == marked:
+            pieces[-1] = (pieces[-1][0] + char, marked)
+        else:
+            pieces.append((char, marked))
+    return pieces or [("", False)]
+
+
+def _text(anchor: str, title: str, document: str, marked: dict[str, set[Span]]) -> PolicyText:
+    spans = marked.get(anchor, set())
+    lines = [Line(number, _pieces(number, line, spans)) for number, line in enumerate(document.splitlines(), 1)]
+    return PolicyText(anchor, title, lines)
+
+
+def _texts(policies: Sequence[str], boundaries: Sequence[str], results: Sequence[Result]) -> list[PolicyText]:
+    """The pasted policies, line by line, each line inside a deciding statement marked."""
+    marked = _marked(results)
     texts = []
     for prefix, title, documents in (("policy", "Policy", policies), ("boundary", "Permissions boundary", boundaries)):
         for number, document in enumerate(documents, 1):
-            anchor = f"{prefix}-{number}"
-            lines = [
-                (line_number, line, line_number in marked.get(anchor, set()))
-                for line_number, line in enumerate(document.splitlines(), 1)
-            ]
-            texts.append(PolicyText(anchor, f"{title} {number}", lines))
+            texts.append(_text(f"{prefix}-{number}", f"{title} {number}", document, marked))
     return texts
+
+
+def _principal_document(request: SignedInRequest, subject: Principal, source: str, source_type: str) -> str:
+    """The text of one of a principal's policies as the simulator names it: a managed policy by its ARN (its default
+    version), an inline policy by its name (``GROUP/NAME`` for a user's group's), each read through its operation."""
+    if source.startswith("arn:"):
+        policy = console.run(request, "GetPolicy", {"policy_arn": source})
+        version = console.run(
+            request, "GetPolicyVersion", {"policy_arn": source, "version_id": policy.default_version_id}
+        )
+        return str(version.document)
+    if source_type == "group":
+        group, _, name = source.partition("/") if subject.kind == "user" else (subject.name, "", source)
+        return str(console.run(request, "GetGroupPolicy", {"group_name": group, "policy_name": name}).document)
+    operation = {"user": "GetUserPolicy", "role": "GetRolePolicy"}[subject.kind]
+    inline = console.run(request, operation, {f"{subject.kind}_name": subject.name, "policy_name": source})
+    return str(inline.document)
+
+
+def _principal_texts(
+    request: SignedInRequest, subject: Principal, evaluations: Sequence[dict[str, Any]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """For each of the principal's policies a deciding statement comes from: its page anchor and its text (a text
+    the actor may not read is left out, and its statements are then named without their lines)."""
+    sources: dict[str, str] = {}
+    for evaluation in evaluations:
+        for item in evaluation.get("ResourceSpecificResults") or [evaluation]:
+            for statement in item.get("MatchedStatements", []):
+                source = str(statement.get("SourcePolicyId", ""))
+                if source and not _anchor(source):
+                    sources.setdefault(source, str(statement.get("SourcePolicyType", "")))
+    anchors: dict[str, str] = {}
+    documents: dict[str, str] = {}
+    for number, (source, source_type) in enumerate(sources.items(), 1):
+        try:
+            document = _principal_document(request, subject, source, source_type)
+        except IamError:
+            continue
+        anchors[source] = f"source-{number}"
+        documents[source] = document
+    return anchors, documents
 
 
 def _split(text: str) -> list[str]:
@@ -211,8 +299,15 @@ def simulator(request: SignedInRequest) -> HttpResponse:
             page = console.run(request, "SimulateCustomPolicy", {**params, "max_items": 1000})
     except IamError as error:
         return console.render_error(request, error, TEMPLATE, "simulation", context, form=form)
-    results = _results(page.results)
-    context.update(results=results, texts=_texts(policies, boundaries, results), simulated=True)
+    anchors: dict[str, str] = {}
+    documents: dict[str, str] = {}
+    if data["mode"] == "principal":
+        anchors, documents = _principal_texts(request, context["subject"], page.results)
+    results = _results(page.results, anchors)
+    texts = _texts(policies, boundaries, results)
+    marked = _marked(results)
+    texts += [_text(anchors[source], source, document, marked) for source, document in documents.items()]
+    context.update(results=results, texts=texts, simulated=True)
     return console.page(request, TEMPLATE, "simulation", context)
 
 

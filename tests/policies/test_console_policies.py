@@ -170,7 +170,7 @@ def test_the_editor_counts_characters_without_whitespace_and_blocks_above_the_li
     body = root_client.post("/policies/editor/validate", {"policy_document": big}).content.decode()
     assert 'data-blocking="true"' in body
     size = len(big.replace(" ", "").replace("\n", ""))
-    assert f"The policy has {size} characters without whitespace, more than the 6144 allowed." in body
+    assert f"The policy has {size:,} characters without whitespace, more than the 6,144 allowed." in body
 
 
 def test_the_editor_refuses_unknown_kinds(root_client):
@@ -378,6 +378,9 @@ def test_the_simulator_runs_a_principals_policies(root_client, account):
     decisions = re.findall(r'data-decision="(\w+)"', body)
     assert decisions == ["allowed", "explicitDeny", "implicitDeny"]
     assert "No statement applies" in body
+    # The user's inline policy (read with GetUserPolicy), its deciding line marked and linked.
+    assert 'href="#source-1-L1"' in body
+    assert '<tr id="source-1-L1" class="matched">' in body
 
 
 def test_the_simulator_runs_pasted_policies_and_marks_the_deciding_lines(root_client):
@@ -410,6 +413,12 @@ def test_the_simulator_runs_pasted_policies_and_marks_the_deciding_lines(root_cl
     assert re.findall(r'data-decision="(\w+)"', body) == ["allowed", "explicitDeny"]
     assert 'href="#policy-1-L' in body
     assert 'class="matched"' in body and 'id="policy-1-L1"' in body
+    # The deny statement is marked from its opening brace to its closing one, and nothing outside it.
+    deny_start = next(n for n, line in enumerate(policy.splitlines(), 1) if '"Deny"' in line) - 1
+    row = f'<tr id="policy-1-L{deny_start}" class="matched"><td class="line-number">{deny_start}</td>'
+    assert row + '<td class="line"><code>    <mark>{</mark></code>' in body
+    # Lines outside every deciding statement are not marked ("Statement": [ on line 3).
+    assert '<tr id="policy-1-L3"><td' in body
 
 
 def test_the_simulator_shows_errors_in_its_form(root_client, nobody_client):
