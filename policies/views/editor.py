@@ -288,11 +288,14 @@ def editor_state(
 
 
 def _kind_from_request(request: SignedInRequest) -> EditorKind | None:
+    """The editor's kind as its textarea posts it; a limit only ever lowers the kind's own (an inline policy's
+    remaining budget), so a crafted value cannot make a document look smaller than AWS's quota."""
     try:
-        limit = int(request.POST.get("editor_limit", "") or 0) or None
-        return editor_kind(request.POST.get("editor_kind", "managed"), limit=limit)
+        kind = editor_kind(request.POST.get("editor_kind", "managed"))
+        limit = int(request.POST.get("editor_limit", "") or kind.limit)
     except ValueError:
         return None
+    return editor_kind(kind.name, limit=max(0, min(limit, kind.limit))) if limit != kind.limit else kind
 
 
 @require_POST

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console
@@ -173,7 +173,8 @@ def policy_create(request: SignedInRequest) -> HttpResponse:
         policy = console.run(request, "CreatePolicy", params)
     except IamError as error:
         return console.render_error(request, error, template, "policy-form", context, form=form)
-    return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy.policy_id]) + "?created=1")
+    messages.success(request, f"Policy {policy.name} created.")
+    return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy.policy_id]))
 
 
 @require_GET
@@ -351,7 +352,6 @@ def _detail_context(
         "editor": editor,
         "version_form": version_form or forms.PolicyDocumentForm(initial={"set_as_default": True}),
         "delete_form": forms.DeletePolicyForm(policy_name=policy.name),
-        "created": request.GET.get("created") == "1",
     }
 
 
@@ -414,6 +414,7 @@ def version_create(request: SignedInRequest, policy_id: str) -> HttpResponse:
         )
     except IamError as error:
         return _detail_error(request, policy_id, error, version_form=form)
+    messages.success(request, "New version created.")
     return _back(policy_id, "#versions")
 
 
@@ -430,6 +431,7 @@ def version_set_default(request: SignedInRequest, policy_id: str, version_id: st
         console.run(request, "SetDefaultPolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
     except IamError as error:
         return _detail_error(request, policy_id, error)
+    messages.success(request, f"Version {version_id} is now the default.")
     return _back(policy_id, "#versions")
 
 
@@ -441,6 +443,7 @@ def version_delete(request: SignedInRequest, policy_id: str, version_id: str) ->
         console.run(request, "DeletePolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
     except IamError as error:
         return _detail_error(request, policy_id, error)
+    messages.success(request, f"Version {version_id} deleted.")
     return _back(policy_id, "#versions")
 
 
@@ -525,6 +528,8 @@ def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, 
         console.run(request, operations[kind], {f"{kind}_name": name, "policy_arn": policy.arn})
     except IamError as error:
         return _detail_error(request, policy_id, error)
+    done = "attached to" if operations is _ATTACH else "detached from"
+    messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
     return _back(policy_id, "#entities")
 
 
@@ -540,4 +545,5 @@ def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
         console.run(request, "DeletePolicy", {"policy_arn": policy.arn})
     except IamError as error:
         return _detail_error(request, policy_id, error)
-    return HttpResponseRedirect(reverse("policies:policy-list") + "?" + urlencode({"deleted": policy.name}))
+    messages.success(request, f"Policy {policy.name} deleted.")
+    return HttpResponseRedirect(reverse("policies:policy-list"))

@@ -198,7 +198,8 @@ def test_create_shows_the_editor_and_creates_the_policy(root_client, account):
     )
     policy = ManagedPolicy.objects.get(account=account.model, name="Readers")
     assert response.status_code == 302
-    assert response["Location"] == f"/policies/{policy.policy_id}?created=1"
+    assert response["Location"] == f"/policies/{policy.policy_id}"
+    assert "Policy Readers created." in root_client.get(response["Location"]).content.decode()
     assert policy.description == "Reads" and policy.tags == {"team": "blue", "env": "prod"}
 
 
@@ -327,7 +328,8 @@ def test_attach_and_detach_and_what_blocks_delete(root_client, account):
     assert root_client.post(f"{url}/detach", {"entity": "group:team"}).status_code == 302
     assert root_client.post(f"{url}/attach", {"entity": "dog:rex"}).status_code == 400
     deleted = root_client.post(f"{url}/delete", {"confirm": "Readers"})
-    assert deleted.status_code == 302 and deleted["Location"] == "/policies?deleted=Readers"
+    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
+    assert "Policy Readers deleted." in root_client.get("/policies").content.decode()
     assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
 
 
@@ -442,3 +444,20 @@ def test_the_action_search_answers_catalogue_actions(root_client):
     wildcard = root_client.get("/policies/simulator/actions?q=iam:*role").content.decode()
     assert 'data-add-action="iam:CreateRole"' in wildcard
     assert "No action matches" in root_client.get("/policies/simulator/actions?q=zzzzqq").content.decode()
+
+
+def test_the_editor_takes_a_lower_limit_but_never_a_higher_one(root_client):
+    def post(limit: str) -> str:
+        data = {"policy_document": GOOD, "editor_kind": "inline-user", "editor_limit": limit}
+        return root_client.post("/policies/editor/validate", data).content.decode()
+
+    size = len(GOOD.replace(" ", "").replace("\n", ""))
+    assert 'data-blocking="true"' in post(str(size - 1))  # what is left of the user's inline budget
+    assert f"more than the {size - 1:,} allowed" in post(str(size - 1))
+    assert 'data-blocking="false"' in post("999999")
+    assert "more than" not in post("999999")
+    huge = json.dumps(
+        {"Version": "2012-10-17", "Statement": [allow("s3:GetObject", [f"arn:aws:s3:::b{n}" for n in range(200)])]}
+    )
+    data = {"policy_document": huge, "editor_kind": "inline-user", "editor_limit": "999999"}
+    assert "more than the 2,048 allowed" in root_client.post("/policies/editor/validate", data).content.decode()

@@ -81,7 +81,8 @@ def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page,
     page.locator("[data-format]").click()  # Format keeps a valid document valid
     expect(save).to_be_enabled()
     save.click()
-    page.wait_for_url(re.compile(r".*/policies/ANPA[A-Z0-9]+\?created=1$"))
+    page.wait_for_url(re.compile(r".*/policies/ANPA[A-Z0-9]+$"))
+    expect(page.locator(".alert.success")).to_have_text("Policy ReportReaders created.")
     expect(page.locator("h1")).to_have_text("ReportReaders")
     assert ManagedPolicy.objects.filter(name="ReportReaders").exists()
 
@@ -166,3 +167,27 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     expect(decisions.nth(2)).to_have_text("Denied (implicit)")
     expect(page.locator("#source-1 mark", has_text='"Effect": "Allow"')).to_have_count(1)
     page.screenshot(path=str(SCREENSHOTS / "simulator.png"), full_page=True)
+
+
+def test_without_javascript_the_editor_is_a_plain_textarea_checked_on_submit(
+    page: Page, live_server: Any, browser: Any
+) -> None:
+    sign_in(page, live_server)
+    context = browser.new_context(java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    plain.goto(f"{live_server.url}/policies/create")
+    expect(plain.locator(".CodeMirror")).to_have_count(0)
+    textarea = plain.locator("textarea[name=policy_document]")
+    expect(textarea).to_be_visible()
+    textarea.fill(BAD)
+    plain.fill("#id_policy_name", "ReportReaders")
+    plain.locator("button[data-policy-save]").click()
+    expect(plain.locator(".finding-error .finding-location")).to_contain_text(f"Ln {BAD_LINE},")
+    expect(plain.locator("form .alert.error")).to_contain_text("fix them before saving")
+    assert not ManagedPolicy.objects.filter(name="ReportReaders").exists()
+
+    plain.locator("textarea[name=policy_document]").fill(GOOD)
+    plain.locator("button[data-policy-save]").click()
+    expect(plain.locator("h1")).to_have_text("ReportReaders")
+    context.close()
