@@ -75,13 +75,13 @@ class SimulatorForm(forms.Form):
 
     mode = forms.ChoiceField(choices=[("principal", "A user, group or role"), ("custom", "Policies I paste")])
     principal = forms.CharField(required=False)
-    policy_input = forms.CharField(required=False, strip=False, widget=forms.Textarea)
-    boundary_input = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    policy_input_list = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    permissions_boundary_policy_input_list = forms.CharField(required=False, strip=False, widget=forms.Textarea)
     action_names = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Choose at least one action."}
     )
     resource_arns = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    context = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    context_entries = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_action_names(self) -> list[str]:
         actions = _lines(self.cleaned_data.get("action_names"))
@@ -92,11 +92,11 @@ class SimulatorForm(forms.Form):
     def clean_resource_arns(self) -> list[str]:
         return _lines(self.cleaned_data.get("resource_arns"))
 
-    def clean_context(self) -> list[dict[str, Any]]:
+    def clean_context_entries(self) -> list[dict[str, Any]]:
         """``key=value`` lines: ``key=a,b`` for a list of values, ``key[type]=value`` names the type (``ip``,
         ``boolean``, ``numeric``, ``date``…; string by default)."""
         entries = []
-        for number, line in enumerate(_lines(self.cleaned_data.get("context")), 1):
+        for number, line in enumerate(_lines(self.cleaned_data.get("context_entries")), 1):
             key, sep, value = line.partition("=")
             if not sep or not key.strip():
                 raise forms.ValidationError(f"Line {number}: write each context key as key=value.")
@@ -117,8 +117,8 @@ class SimulatorForm(forms.Form):
         data = super().clean() or {}
         if data.get("mode") == "principal" and not data.get("principal"):
             self.add_error("principal", "Choose a user, group or role.")
-        if data.get("mode") == "custom" and not str(data.get("policy_input") or "").strip():
-            self.add_error("policy_input", "Paste at least one policy.")
+        if data.get("mode") == "custom" and not str(data.get("policy_input_list") or "").strip():
+            self.add_error("policy_input_list", "Paste at least one policy.")
         return data
 
 

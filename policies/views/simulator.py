@@ -277,10 +277,10 @@ def simulator(request: SignedInRequest) -> HttpResponse:
     params: dict[str, Any] = {"action_names": data["action_names"]}
     if data["resource_arns"]:
         params["resource_arns"] = data["resource_arns"]
-    if data["context"]:
-        params["context_entries"] = data["context"]
-    policies = _split(data["policy_input"] or "")
-    boundaries = _split(data["boundary_input"] or "")
+    if data["context_entries"]:
+        params["context_entries"] = data["context_entries"]
+    policies = _split(data["policy_input_list"] or "")
+    boundaries = _split(data["permissions_boundary_policy_input_list"] or "")
     if boundaries:
         params["permissions_boundary_policy_input_list"] = boundaries
     try:

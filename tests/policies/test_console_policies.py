@@ -405,10 +405,10 @@ def test_the_simulator_runs_pasted_policies_and_marks_the_deciding_lines(root_cl
         "/policies/simulator",
         {
             "mode": "custom",
-            "policy_input": policy,
+            "policy_input_list": policy,
             "action_names": "s3:GetObject\ns3:DeleteObject",
             "resource_arns": "arn:aws:s3:::bucket/key",
-            "context": "aws:MultiFactorAuthPresent[boolean]=false",
+            "context_entries": "aws:MultiFactorAuthPresent[boolean]=false",
         },
     )
     body = response.content.decode()
@@ -424,7 +424,7 @@ def test_the_simulator_runs_pasted_policies_and_marks_the_deciding_lines(root_cl
 
 
 def test_the_simulator_shows_errors_in_its_form(root_client, nobody_client):
-    params = {"mode": "custom", "policy_input": "{", "action_names": "s3:GetObject"}
+    params = {"mode": "custom", "policy_input_list": "{", "action_names": "s3:GetObject"}
     response = root_client.post("/policies/simulator", params)
     assert response.status_code == 400
     assert "PolicyInputList.1" in response.content.decode()
@@ -432,7 +432,7 @@ def test_the_simulator_shows_errors_in_its_form(root_client, nobody_client):
     assert missing.status_code == 400 and "Choose at least one action." in missing.content.decode()
 
     denied = nobody_client.post(
-        "/policies/simulator", {"mode": "custom", "policy_input": GOOD, "action_names": "s3:GetObject"}
+        "/policies/simulator", {"mode": "custom", "policy_input_list": GOOD, "action_names": "s3:GetObject"}
     )
     assert denied.status_code == 403
     assert '<code class="missing-action">iam:SimulateCustomPolicy</code>' in denied.content.decode()
@@ -461,3 +461,42 @@ def test_the_editor_takes_a_lower_limit_but_never_a_higher_one(root_client):
     )
     data = {"policy_document": huge, "editor_kind": "inline-user", "editor_limit": "999999"}
     assert "more than the 2,048 allowed" in root_client.post("/policies/editor/validate", data).content.decode()
+
+
+def test_odd_input_gets_a_clear_error_never_a_500(root_client, account):
+    policy = create_policy(account, "Readers")
+    url = f"/policies/{policy.policy_id}"
+    cases = [
+        ("post", f"{url}/versions/v%3Cb%3E/default", {}, 400, "ValidationError"),
+        ("post", f"{url}/versions/v9/delete", {}, 404, "NoSuchEntity"),
+        ("get", f"{url}/versions/compare?left=v1&right=v7", None, 404, "NoSuchEntity"),
+        ("get", "/policies/arn:aws:s3:::not-a-policy", None, 400, "InvalidInput"),
+        ("get", "/policies/%3Cscript%3E", None, 404, "NoSuchEntity"),
+        ("post", f"{url}/attach", {"entity": "user:ghost"}, 404, "NoSuchEntity"),
+        ("post", f"{url}/versions", {}, 400, "Enter a policy document."),
+        (
+            "post",
+            "/policies/simulator",
+            {
+                "mode": "custom",
+                "policy_input_list": GOOD,
+                "action_names": "s3:GetObject",
+                "context_entries": "aws:x[weird]=1",
+            },
+            400,
+            "ContextEntries.member.1.ContextKeyType must be one of",
+        ),
+        (
+            "post",
+            "/policies/simulator",
+            {"mode": "principal", "principal": "user:ghost", "action_names": "a:b"},
+            400,
+            "",
+        ),
+        ("post", "/policies/simulator", {"mode": "other", "action_names": "s3:GetObject"}, 400, ""),
+    ]
+    for method, path, data, status, text in cases:
+        response = getattr(root_client, method)(path, data) if data is not None else root_client.get(path)
+        assert response.status_code == status, (path, response.status_code)
+        assert text in response.content.decode(), path
+    assert "<script>" not in root_client.get("/policies/%3Cscript%3E").content.decode()
