@@ -284,8 +284,8 @@ def _versions(request: SignedInRequest, policy: Any, editable: bool) -> list[Ver
     return rows
 
 
-def _numbered(document: str) -> list[tuple[int, str]]:
-    return list(enumerate(document.splitlines() or [""], 1))
+def _numbered(document: str) -> list[str]:
+    return document.splitlines() or [""]
 
 
 def pretty(document: str) -> str:
@@ -327,10 +327,16 @@ def _detail_context(
         )
     if non_default:
         blockers.append(f"It has versions other than the default ({', '.join(non_default)}): delete them first.")
-    editor = editor_state(
-        request,
-        version_form.data.get("policy_document", document) if version_form is not None else document,
-        "managed",
+    # Only a customer managed policy gets new versions, so only its page validates a document (AWS's largest
+    # policies take seconds to check, for an editor nobody may use).
+    editor = (
+        editor_state(
+            request,
+            version_form.data.get("policy_document", document) if version_form is not None else document,
+            "managed",
+        )
+        if customer
+        else None
     )
     return {
         "policy": policy,

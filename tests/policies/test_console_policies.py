@@ -236,7 +236,7 @@ def test_the_detail_page_shows_the_policy(root_client, account):
     body = root_client.get(f"/policies/{policy.policy_id}").content.decode()
     assert policy.arn in body and "Reads objects" in body and "Customer managed" in body
     assert "<code>s3:GetObject</code>" in body  # the summary
-    assert '<td class="line-number">1</td>' in body  # the JSON with line numbers
+    assert '<pre class="numbered" aria-label="Policy document"><code><span>{</span>' in body  # numbered JSON
     assert "Save new version" in body and 'id="delete"' in body
 
 
