@@ -21,5 +21,7 @@ urlpatterns = [
     path("policies/<str:policy_id>/versions/<str:version_id>/delete", policies.version_delete, name="version-delete"),
     path("policies/<str:policy_id>/attach", policies.policy_attach, name="policy-attach"),
     path("policies/<str:policy_id>/detach", policies.policy_detach, name="policy-detach"),
+    path("policies/<str:policy_id>/boundary", policies.boundary_set, name="boundary-set"),
+    path("policies/<str:policy_id>/boundary/remove", policies.boundary_remove, name="boundary-remove"),
     path("policies/<str:policy_id>/delete", policies.policy_delete, name="policy-delete"),
 ]

@@ -202,6 +202,7 @@ class EntityRow:
     kind: str
     name: str
     arn: str
+    #: Detach (an attachment) or remove the boundary (a permissions boundary): allowed to the actor?
     can_detach: bool
 
     @property
@@ -212,6 +213,8 @@ class EntityRow:
 _ATTACH = {"user": "AttachUserPolicy", "group": "AttachGroupPolicy", "role": "AttachRolePolicy"}
 _DETACH = {"user": "DetachUserPolicy", "group": "DetachGroupPolicy", "role": "DetachRolePolicy"}
 _LIST = {"user": "ListUsers", "group": "ListGroups", "role": "ListRoles"}
+_SET_BOUNDARY = {"user": "PutUserPermissionsBoundary", "role": "PutRolePermissionsBoundary"}
+_REMOVE_BOUNDARY = {"user": "DeleteUserPermissionsBoundary", "role": "DeleteRolePermissionsBoundary"}
 
 
 def _entity_arn(kind: str, entity: Any) -> str:
@@ -235,9 +238,11 @@ def _entities(request: SignedInRequest, policy: Any) -> tuple[list[EntityRow], l
             page = console.run(request, "ListEntitiesForPolicy", params)
             for kind, entities in (("user", page.users), ("group", page.groups), ("role", page.roles)):
                 for entity in entities:
-                    can_detach = usage == "PermissionsPolicy" and console.can_run(
-                        request, _DETACH[kind], {f"{kind}_name": entity.name, "policy_arn": policy.arn}
-                    )
+                    if usage == "PermissionsPolicy":
+                        params = {f"{kind}_name": entity.name, "policy_arn": policy.arn}
+                        can_detach = console.can_run(request, _DETACH[kind], params)
+                    else:
+                        can_detach = console.can_run(request, _REMOVE_BOUNDARY[kind], {f"{kind}_name": entity.name})
                     rows.append(EntityRow(kind, entity.name, _entity_arn(kind, entity), can_detach))
             if not page.is_truncated:
                 break
@@ -245,22 +250,23 @@ def _entities(request: SignedInRequest, policy: Any) -> tuple[list[EntityRow], l
     return attached, bounded
 
 
-def _attachable(
-    request: SignedInRequest, policy: Any, attached: Sequence[EntityRow]
+def _candidates(
+    request: SignedInRequest, policy: Any, taken: Sequence[EntityRow], operations: dict[str, str]
 ) -> list[tuple[str, list[tuple[str, bool]]]]:
-    """The users, groups and roles the actor may list and the policy is not attached to yet, by kind, each with
-    whether the actor may attach the policy to it."""
-    taken = {row.value for row in attached}
+    """The entities of each kind in ``operations`` the actor may list and that are not in ``taken``, each with
+    whether the actor may run that kind's operation with this policy on it (attach it, or make it the boundary)."""
+    done = {row.value for row in taken}
     choices = []
-    for kind, operation in _LIST.items():
+    for kind, operation in operations.items():
         try:
-            names = [entity.name for entity in console.list_all(request, operation)]
+            names = [entity.name for entity in console.list_all(request, _LIST[kind])]
         except AccessDenied:
             continue
+        parameter = "policy_arn" if operation in _ATTACH.values() else "permissions_boundary"
         options = [
-            (name, console.can_run(request, _ATTACH[kind], {f"{kind}_name": name, "policy_arn": policy.arn}))
+            (name, console.can_run(request, operation, {f"{kind}_name": name, parameter: policy.arn}))
             for name in sorted(names, key=str.lower)
-            if f"{kind}:{name}" not in taken
+            if f"{kind}:{name}" not in done
         ]
         choices.append((kind, options))
     return choices
@@ -313,7 +319,8 @@ def _detail_context(
         entities_denied = None
     except AccessDenied as error:
         attached, bounded, entities_denied = [], [], error
-    attachable = _attachable(request, policy, attached) if policy.is_attachable else []
+    attachable = _candidates(request, policy, attached, _ATTACH) if policy.is_attachable else []
+    boundable = _candidates(request, policy, bounded, _SET_BOUNDARY) if policy.is_attachable else []
     can_edit = customer and console.can_run(request, "CreatePolicyVersion", {"policy_arn": arn})
     can_delete = customer and console.can_run(request, "DeletePolicy", {"policy_arn": arn})
     non_default = [row.version_id for row in versions if not row.is_default]
@@ -350,6 +357,7 @@ def _detail_context(
         "bounded": bounded,
         "entities_denied": entities_denied,
         "attachable": attachable,
+        "boundable": boundable,
         "can_edit": can_edit,
         "can_delete": can_delete,
         "delete_blockers": blockers,
@@ -536,6 +544,48 @@ def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, 
         return _detail_error(request, policy_id, error)
     done = "attached to" if operations is _ATTACH else "detached from"
     messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
+    return _back(policy_id, "#entities")
+
+
+@require_POST
+@signin_required
+def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
+    """Make the policy the permissions boundary of a user or role (PutUserPermissionsBoundary, PutRole…)."""
+    form = forms.AttachForm(request.POST)
+    try:
+        policy = _policy(request, policy_id)
+        if not form.is_valid() or form.cleaned_data["entity"][0] not in _SET_BOUNDARY:
+            raise InvalidInput("Choose a user or role.", field="entity")
+        kind, name = form.cleaned_data["entity"]
+        console.run(request, _SET_BOUNDARY[kind], {f"{kind}_name": name, "permissions_boundary": policy.arn})
+    except IamError as error:
+        return _detail_error(request, policy_id, error)
+    messages.success(request, f"Policy {policy.name} is now the permissions boundary of {kind} {name}.")
+    return _back(policy_id, "#entities")
+
+
+@require_POST
+@signin_required
+def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
+    """Remove the permissions boundary of a user or role this policy bounds."""
+    form = forms.AttachForm(request.POST)
+    try:
+        policy = _policy(request, policy_id)
+        if not form.is_valid() or form.cleaned_data["entity"][0] not in _REMOVE_BOUNDARY:
+            raise InvalidInput("Choose a user or role.", field="entity")
+        kind, name = form.cleaned_data["entity"]
+        # This page removes this policy as a boundary, never another one the entity may have instead.
+        bounded = console.run(
+            request,
+            "ListEntitiesForPolicy",
+            {"policy_arn": policy.arn, "policy_usage_filter": "PermissionsBoundary", "entity_filter": kind.title()},
+        )
+        if name not in {entity.name for entity in (bounded.users if kind == "user" else bounded.roles)}:
+            raise InvalidInput(f"The {kind} {name} does not have {policy.name} as its permissions boundary.")
+        console.run(request, _REMOVE_BOUNDARY[kind], {f"{kind}_name": name})
+    except IamError as error:
+        return _detail_error(request, policy_id, error)
+    messages.success(request, f"Permissions boundary removed from {kind} {name}.")
     return _back(policy_id, "#entities")
 
 

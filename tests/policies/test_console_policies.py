@@ -500,3 +500,25 @@ def test_odd_input_gets_a_clear_error_never_a_500(root_client, account):
         assert response.status_code == status, (path, response.status_code)
         assert text in response.content.decode(), path
     assert "<script>" not in root_client.get("/policies/%3Cscript%3E").content.decode()
+
+
+def test_set_and_remove_a_permissions_boundary(root_client, account):
+    policy = create_policy(account, "Boundary")
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    url = f"/policies/{policy.policy_id}"
+    page = root_client.get(url).content.decode()
+    assert 'id="id_boundary_entity"' in page and '<option value="user:alice">alice</option>' in page
+
+    assert root_client.post(f"{url}/boundary", {"entity": "user:alice"}).status_code == 302
+    page = root_client.get(url).content.decode()
+    assert "Policy Boundary is now the permissions boundary of user alice." in page
+    assert "It is the permissions boundary of 1 user(s) or role(s)" in page
+    assert operations.run(account.root, "GetUser", {"user_name": "alice"}).permissions_boundary_id == policy.pk
+
+    assert root_client.post(f"{url}/boundary", {"entity": "group:team"}).status_code == 400  # groups have none
+    other = create_policy(account, "Other")
+    refused = root_client.post(f"/policies/{other.policy_id}/boundary/remove", {"entity": "user:alice"})
+    assert refused.status_code == 400
+    assert "The user alice does not have Other as its permissions boundary." in refused.content.decode()
+    assert root_client.post(f"{url}/boundary/remove", {"entity": "user:alice"}).status_code == 302
+    assert operations.run(account.root, "GetUser", {"user_name": "alice"}).permissions_boundary_id is None

@@ -106,11 +106,11 @@ def test_a_new_version_its_diff_and_the_default(page: Page, live_server: Any) ->
 
     # Attach to a user and see it in the entities, then detach.
     page.select_option("#id_entity", "user:alice")
-    page.locator(".attach-form button").click()
-    expect(page.locator("#entities tbody")).to_contain_text("alice")
+    page.get_by_role("button", name="Attach policy").click()
+    expect(page.locator("#attached-entities tbody")).to_contain_text("alice")
     page.screenshot(path=str(SCREENSHOTS / "policy-detail.png"), full_page=True)
-    page.locator("#entities tbody button", has_text="Detach").click()
-    expect(page.locator("#entities tbody")).to_contain_text("not attached")
+    page.locator("#attached-entities tbody button", has_text="Detach").click()
+    expect(page.locator("#attached-entities tbody")).to_contain_text("not attached")
 
     page.locator(".compare-form button").click()
     page.wait_for_url(re.compile(r".*/versions/compare\?left=v1&right=v2$"))
