@@ -42,6 +42,13 @@ class PolicyCreateForm(forms.Form):
         return tags
 
 
+class TagForm(forms.Form):
+    """TagPolicy with one tag (a key already set gets the new value)."""
+
+    key = forms.CharField(max_length=128)
+    value = forms.CharField(max_length=256, required=False, strip=False)
+
+
 class AttachForm(forms.Form):
     """Attach the policy to an entity, or detach it: ``entity`` is ``user:NAME``, ``group:NAME`` or ``role:NAME``."""
 

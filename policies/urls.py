@@ -23,5 +23,7 @@ urlpatterns = [
     path("policies/<str:policy_id>/detach", policies.policy_detach, name="policy-detach"),
     path("policies/<str:policy_id>/boundary", policies.boundary_set, name="boundary-set"),
     path("policies/<str:policy_id>/boundary/remove", policies.boundary_remove, name="boundary-remove"),
+    path("policies/<str:policy_id>/tags", policies.tag_add, name="tag-add"),
+    path("policies/<str:policy_id>/tags/remove", policies.tag_remove, name="tag-remove"),
     path("policies/<str:policy_id>/delete", policies.policy_delete, name="policy-delete"),
 ]

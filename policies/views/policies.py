@@ -360,6 +360,8 @@ def _detail_context(
         "boundable": boundable,
         "can_edit": can_edit,
         "can_delete": can_delete,
+        "can_tag": customer and console.can_run(request, "TagPolicy", {"policy_arn": arn, "tags": []}),
+        "can_untag": customer and console.can_run(request, "UntagPolicy", {"policy_arn": arn, "tag_keys": []}),
         "delete_blockers": blockers,
         "version_limit_reached": len(versions) >= MAX_VERSIONS,
         "max_versions": MAX_VERSIONS,
@@ -587,6 +589,37 @@ def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
         return _detail_error(request, policy_id, error)
     messages.success(request, f"Permissions boundary removed from {kind} {name}.")
     return _back(policy_id, "#entities")
+
+
+@require_POST
+@signin_required
+def tag_add(request: SignedInRequest, policy_id: str) -> HttpResponse:
+    """TagPolicy: add a tag, or give a key a new value; AWS's rules (50 tags, no ``aws:`` prefix) answer errors."""
+    form = forms.TagForm(request.POST)
+    try:
+        policy = _policy(request, policy_id)
+        if not form.is_valid():
+            raise _form_error(form)
+        tag = {"key": form.cleaned_data["key"], "value": form.cleaned_data["value"]}
+        console.run(request, "TagPolicy", {"policy_arn": policy.arn, "tags": [tag]})
+    except IamError as error:
+        return _detail_error(request, policy_id, error)
+    messages.success(request, f"Tag {tag['key']} saved.")
+    return _back(policy_id, "#tags")
+
+
+@require_POST
+@signin_required
+def tag_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
+    """UntagPolicy: remove one tag by its key."""
+    key = request.POST.get("key", "")
+    try:
+        policy = _policy(request, policy_id)
+        console.run(request, "UntagPolicy", {"policy_arn": policy.arn, "tag_keys": [key]})
+    except IamError as error:
+        return _detail_error(request, policy_id, error)
+    messages.success(request, f"Tag {key} removed.")
+    return _back(policy_id, "#tags")
 
 
 @require_POST

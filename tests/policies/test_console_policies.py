@@ -522,3 +522,27 @@ def test_set_and_remove_a_permissions_boundary(root_client, account):
     assert "The user alice does not have Other as its permissions boundary." in refused.content.decode()
     assert root_client.post(f"{url}/boundary/remove", {"entity": "user:alice"}).status_code == 302
     assert operations.run(account.root, "GetUser", {"user_name": "alice"}).permissions_boundary_id is None
+
+
+def test_tags_are_added_changed_and_removed(root_client, account, aws_managed_policies):
+    policy = create_policy(account, "Readers", tags=[{"key": "team", "value": "blue"}])
+    url = f"/policies/{policy.policy_id}"
+    assert root_client.post(f"{url}/tags", {"key": "env", "value": "prod"}).status_code == 302
+    assert root_client.post(f"{url}/tags", {"key": "team", "value": "red"}).status_code == 302
+    policy.refresh_from_db()
+    assert policy.tags == {"team": "red", "env": "prod"}
+    refused = root_client.post(f"{url}/tags", {"key": "aws:owner", "value": "x"})
+    assert refused.status_code == 400 and "aws:" in refused.content.decode()
+    assert root_client.post(f"{url}/tags/remove", {"key": "team"}).status_code == 302
+    policy.refresh_from_db()
+    assert policy.tags == {"env": "prod"}
+    page = root_client.get(url).content.decode()
+    assert '<td class="mono">env</td><td class="mono">prod</td>' in page
+
+    operations.run(account.root, "CreateUser", {"user_name": "reader"})
+    readonly = {"user_name": "reader", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
+    operations.run(account.root, "AttachUserPolicy", readonly)
+    reader_client = signed_in(Client(), actor_for(account, "reader"))
+    denied = reader_client.post(f"{url}/tags", {"key": "x", "value": "y"})
+    assert denied.status_code == 403 and "iam:TagPolicy" in denied.content.decode()
+    assert 'disabled title="You need iam:UntagPolicy"' in reader_client.get(url).content.decode()
