@@ -139,6 +139,17 @@
         cm.scrollIntoView(pos, 80);
       }
     });
+    // Arrow keys move between the findings tabs, as a tab list should.
+    root.addEventListener("keydown", function (event) {
+      var tab = event.target.closest && event.target.closest("[data-tab]");
+      if (!tab || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+      var tabs = Array.prototype.slice.call(root.querySelectorAll("[data-tab]"));
+      var next = tabs[(tabs.indexOf(tab) + (event.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
+      root.setAttribute("data-chosen-tab", next.getAttribute("data-tab"));
+      showTab(root, next.getAttribute("data-tab"));
+      next.focus();
+      event.preventDefault();
+    });
     root.classList.add("tabbed");
     updateCount(root, cm.getValue());
     applyFindings(root);

@@ -546,3 +546,31 @@ def test_tags_are_added_changed_and_removed(root_client, account, aws_managed_po
     denied = reader_client.post(f"{url}/tags", {"key": "x", "value": "y"})
     assert denied.status_code == 403 and "iam:TagPolicy" in denied.content.decode()
     assert 'disabled title="You need iam:UntagPolicy"' in reader_client.get(url).content.decode()
+
+
+def test_a_reader_compares_simulates_and_validates_but_nobody_else_does(reader_client, account):
+    policy = create_policy(account, "Readers")
+    operations.run(
+        account.root,
+        "CreatePolicyVersion",
+        {"policy_arn": policy.arn, "policy_document": GOOD.replace("GetObject", "PutObject")},
+    )
+    compare = f"/policies/{policy.policy_id}/versions/compare"
+    assert "1 line differs." in reader_client.get(compare).content.decode()
+    simulated = reader_client.post(
+        "/policies/simulator", {"mode": "principal", "principal": "user:reader", "action_names": "iam:ListUsers"}
+    )
+    assert re.findall(r'data-decision="(\w+)"', simulated.content.decode()) == ["allowed"]
+    assert 'data-line="' in reader_client.post("/policies/editor/validate", {"policy_document": BAD}).content.decode()
+    create = reader_client.get("/policies/create")
+    assert (
+        create.status_code == 200 and "You need the permission <code>iam:CreatePolicy</code>" in create.content.decode()
+    )
+
+    nobody = signed_in(Client(), iam_user(account, "nobody"))
+    denied = nobody.get(compare)
+    assert denied.status_code == 403 and "iam:GetPolicy" in denied.content.decode()
+    page = nobody.get("/policies/simulator").content.decode()
+    assert "(needs iam:SimulatePrincipalPolicy)" in page and "(needs iam:SimulateCustomPolicy)" in page
+    assert 'disabled title="You need iam:SimulatePrincipalPolicy or iam:SimulateCustomPolicy"' in page
+    assert nobody.get("/policies/create").status_code == 200
