@@ -17,7 +17,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from iamconsole import console, quotas
 from iamconsole.errors import AccessDenied, IamError
@@ -311,3 +311,39 @@ def policy_validate(request: SignedInRequest) -> HttpResponse:
     except IamError as error:  # a document ValidatePolicy cannot take at all (not text): shown, never a 500
         return render(request, "policies/_policy_findings.html", {"editor": None, "error": error}, status=400)
     return render(request, "policies/_policy_findings.html", {"editor": editor})
+
+
+#: The most policies the import search lists at once.
+IMPORT_MATCHES = 20
+
+
+@require_GET
+@signin_required
+def policy_import_search(request: SignedInRequest) -> HttpResponse:
+    """Managed policies whose name contains ``q`` (ListPolicies), to import into the editor."""
+    query = request.GET.get("q", "").strip().lower()
+    matches: list[Any] = []
+    error: IamError | None = None
+    if len(query) >= 2:
+        try:
+            policies = console.list_all(request, "ListPolicies")
+        except IamError as failure:
+            error = failure
+        else:
+            matches = [policy for policy in policies if query in policy.name.lower()][:IMPORT_MATCHES]
+    return render(request, "policies/_import_matches.html", {"matches": matches, "query": query, "error": error})
+
+
+@require_GET
+@signin_required
+def policy_import(request: SignedInRequest, policy_id: str) -> HttpResponse:
+    """The default document of a managed policy (GetPolicy, GetPolicyVersion), for the editor to append its
+    statements to the document being edited."""
+    try:
+        policy = console.run(request, "GetPolicyById", {"policy_id": policy_id})
+        version = console.run(
+            request, "GetPolicyVersion", {"policy_arn": policy.arn, "version_id": policy.default_version_id}
+        )
+    except IamError as error:
+        return render(request, "policies/_import_document.html", {"error": error}, status=200)
+    return render(request, "policies/_import_document.html", {"policy": policy, "document": version.document})

@@ -110,6 +110,14 @@
       updateCount(root, cm.getValue());
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     });
+    var importer = root.querySelector("[data-import]");
+    if (importer) {
+      importer.hidden = false;
+      // Enter in the search box finds policies; it must not submit the page's form.
+      importer.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") event.preventDefault();
+      });
+    }
     var format = root.querySelector("[data-format]");
     var formatError = root.querySelector("[data-format-error]");
     if (format) {
@@ -160,7 +168,36 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { initAll(document); });
+  // A policy to import arrived: append its statements to the document (the same parse-and-indent as Format).
+  function importStatements(root, result) {
+    var cm = root.policyEditor;
+    var error = root.querySelector("[data-import-error]");
+    var data = result.querySelector("script[type='application/json']");
+    result.remove();
+    if (!cm || !data) return;
+    try {
+      var current = JSON.parse(cm.getValue());
+      var imported = JSON.parse(JSON.parse(data.textContent));
+      var statements = [].concat(current.Statement || []).concat(imported.Statement || []);
+      current.Statement = statements.filter(function (statement) {
+        // The new policy's empty placeholder statement gives way to the imported ones.
+        return !(statement && statement.Effect === "Allow" && Array.isArray(statement.Action) && !statement.Action.length &&
+          Array.isArray(statement.Resource) && !statement.Resource.length);
+      });
+      if (!current.Version) current.Version = imported.Version || "2012-10-17";
+      cm.setValue(JSON.stringify(current, null, 2) + "\n");
+      error.hidden = true;
+    } catch (e) {
+      error.hidden = false;
+    }
+  }
+
   document.addEventListener("htmx:load", function (event) {
+    var result = event.target.matches && event.target.matches("[data-import-result]") ? event.target : null;
+    if (result && result.querySelector("script")) {
+      importStatements(result.closest("[data-policy-editor]"), result);
+      return;
+    }
     var root = event.target.closest && event.target.closest("[data-policy-editor]");
     if (root && root.policyEditor) {
       applyFindings(root);

@@ -574,3 +574,17 @@ def test_a_reader_compares_simulates_and_validates_but_nobody_else_does(reader_c
     assert "(needs iam:SimulatePrincipalPolicy)" in page and "(needs iam:SimulateCustomPolicy)" in page
     assert 'disabled title="You need iam:SimulatePrincipalPolicy or iam:SimulateCustomPolicy"' in page
     assert nobody.get("/policies/create").status_code == 200
+
+
+def test_the_import_search_and_document(root_client, account, nobody_client):
+    policy = create_policy(account, "QueueWriters")
+    found = root_client.get("/policies/editor/import?q=queue").content.decode()
+    assert f'hx-get="/policies/editor/import/{policy.policy_id}"' in found
+    assert "No policy matches" in root_client.get("/policies/editor/import?q=zzzz").content.decode()
+    body = root_client.get(f"/policies/editor/import/{policy.policy_id}").content.decode()
+    found_json = re.search(r'<script id="import-document" type="application/json">(.*?)</script>', body)
+    assert found_json is not None and json.loads(json.loads(found_json.group(1))) == json.loads(GOOD)
+
+    assert "iam:ListPolicies" in nobody_client.get("/policies/editor/import?q=queue").content.decode()
+    denied = nobody_client.get(f"/policies/editor/import/{policy.policy_id}").content.decode()
+    assert "iam:GetPolicy" in denied and "<script" not in denied

@@ -52,10 +52,20 @@ def replace_text(page: Page, text: str) -> None:
 
 
 def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page, live_server: Any) -> None:
-    sign_in(page, live_server)
+    account = sign_in(page, live_server)
+    base = document(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:reports"))
+    operations.run(account.root, "CreatePolicy", {"policy_name": "QueueWriters", "policy_document": base})
     page.goto(f"{live_server.url}/policies/create")
     expect(page.locator(".CodeMirror-linenumber", has_text="1").first).to_be_visible()
     save = page.locator("button[data-policy-save]")
+
+    # Import: a managed policy's statements replace the empty starting statement.
+    page.locator("[data-import] summary").click()
+    page.locator("[data-import] input[type=search]").fill("queue")
+    page.locator("[data-import] .chip", has_text="QueueWriters").click()
+    expect(page.locator(".CodeMirror-code")).to_contain_text("sqs:SendMessage")
+    text = page.evaluate("document.querySelector('[data-policy-editor]').policyEditor.getValue()")
+    assert json.loads(text)["Statement"] == json.loads(base)["Statement"]
 
     replace_text(page, BAD)
     error = page.locator(".finding-error")
