@@ -7,7 +7,6 @@ Every read and write is an operation run as the signed-in actor (``console.run``
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console
-from iamconsole.errors import AccessDenied, IamError, InvalidInput, MalformedPolicyDocument
+from iamconsole.errors import AccessDenied, IamError, InvalidInput
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.groups import group_shape
 from identities.awsapi.roles import role_arn
@@ -32,7 +31,6 @@ from policies.views.editor import editor_state, summarize
 #: ``/job-function/``, and four that predate that path.
 JOB_FUNCTION_PATH = "/job-function/"
 JOB_FUNCTIONS_AT_ROOT = frozenset({"AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "SecurityAudit"})
-AWS_MANAGED_ACCOUNT = ":aws:"
 POLICY_TYPES = {"aws": "AWS managed", "customer": "Customer managed", "job": "AWS managed – job function"}
 USED_AS = {"policy": "Permissions policy", "boundary": "Permissions boundary"}
 #: A managed policy holds at most five versions (IAM User Guide, "Versioning IAM policies").
@@ -210,11 +208,11 @@ class EntityRow:
         return f"{self.kind}:{self.name}"
 
 
-_ATTACH = {"user": "AttachUserPolicy", "group": "AttachGroupPolicy", "role": "AttachRolePolicy"}
-_DETACH = {"user": "DetachUserPolicy", "group": "DetachGroupPolicy", "role": "DetachRolePolicy"}
-_LIST = {"user": "ListUsers", "group": "ListGroups", "role": "ListRoles"}
-_SET_BOUNDARY = {"user": "PutUserPermissionsBoundary", "role": "PutRolePermissionsBoundary"}
-_REMOVE_BOUNDARY = {"user": "DeleteUserPermissionsBoundary", "role": "DeleteRolePermissionsBoundary"}
+ATTACH = {"user": "AttachUserPolicy", "group": "AttachGroupPolicy", "role": "AttachRolePolicy"}
+DETACH = {"user": "DetachUserPolicy", "group": "DetachGroupPolicy", "role": "DetachRolePolicy"}
+LIST = {"user": "ListUsers", "group": "ListGroups", "role": "ListRoles"}
+SET_BOUNDARY = {"user": "PutUserPermissionsBoundary", "role": "PutRolePermissionsBoundary"}
+REMOVE_BOUNDARY = {"user": "DeleteUserPermissionsBoundary", "role": "DeleteRolePermissionsBoundary"}
 
 
 def _entity_arn(kind: str, entity: Any) -> str:
@@ -240,9 +238,9 @@ def _entities(request: SignedInRequest, policy: Any) -> tuple[list[EntityRow], l
                 for entity in entities:
                     if usage == "PermissionsPolicy":
                         params = {f"{kind}_name": entity.name, "policy_arn": policy.arn}
-                        can_detach = console.can_run(request, _DETACH[kind], params)
+                        can_detach = console.can_run(request, DETACH[kind], params)
                     else:
-                        can_detach = console.can_run(request, _REMOVE_BOUNDARY[kind], {f"{kind}_name": entity.name})
+                        can_detach = console.can_run(request, REMOVE_BOUNDARY[kind], {f"{kind}_name": entity.name})
                     rows.append(EntityRow(kind, entity.name, _entity_arn(kind, entity), can_detach))
             if not page.is_truncated:
                 break
@@ -259,10 +257,10 @@ def _candidates(
     choices = []
     for kind, operation in operations.items():
         try:
-            names = [entity.name for entity in console.list_all(request, _LIST[kind])]
+            names = [entity.name for entity in console.list_all(request, LIST[kind])]
         except AccessDenied:
             continue
-        parameter = "policy_arn" if operation in _ATTACH.values() else "permissions_boundary"
+        parameter = "policy_arn" if operation in ATTACH.values() else "permissions_boundary"
         options = [
             (name, console.can_run(request, operation, {f"{kind}_name": name, parameter: policy.arn}))
             for name in sorted(names, key=str.lower)
@@ -319,8 +317,8 @@ def _detail_context(
         entities_denied = None
     except AccessDenied as error:
         attached, bounded, entities_denied = [], [], error
-    attachable = _candidates(request, policy, attached, _ATTACH) if policy.is_attachable else []
-    boundable = _candidates(request, policy, bounded, _SET_BOUNDARY) if policy.is_attachable else []
+    attachable = _candidates(request, policy, attached, ATTACH) if policy.is_attachable else []
+    boundable = _candidates(request, policy, bounded, SET_BOUNDARY) if policy.is_attachable else []
     can_edit = customer and console.can_run(request, "CreatePolicyVersion", {"policy_arn": arn})
     can_delete = customer and console.can_run(request, "DeletePolicy", {"policy_arn": arn})
     non_default = [row.version_id for row in versions if not row.is_default]
@@ -371,8 +369,15 @@ def _detail_context(
     }
 
 
-def _policy(request: SignedInRequest, policy_id: str) -> Any:
+def load_policy(request: SignedInRequest, policy_id: str) -> Any:
+    """The policy a page's URL names by its id, with its usage counts (GetPolicy, as the signed-in actor)."""
     return console.run(request, "GetPolicyById", {"policy_id": policy_id})
+
+
+def form_error(form: Any) -> IamError:
+    """A form's own refusal, shown on the policy page as any other error."""
+    texts = [str(text) for errors in form.errors.values() for text in errors]
+    return InvalidInput(" ".join(texts) or "Invalid input.")
 
 
 DETAIL = "policies/policy_detail.html"
@@ -384,21 +389,22 @@ def policy_detail(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """A policy's page: its facts, its default document with its statements in words, its versions, the entities it
     is attached to (attach and detach), and delete (with what blocks it)."""
     try:
-        policy = _policy(request, policy_id)
+        policy = load_policy(request, policy_id)
         context = _detail_context(request, policy)
     except IamError as error:
         return console.render_error(request, error, DETAIL, "policy-page", {})
     return console.page(request, DETAIL, "policy-page", context)
 
 
-def _back(policy_id: str, anchor: str) -> HttpResponse:
+def back_to(policy_id: str, anchor: str) -> HttpResponse:
+    """After a write: the policy page again, at the section the write changed."""
     return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy_id]) + anchor)
 
 
-def _detail_error(request: SignedInRequest, policy_id: str, error: IamError, **extra: Any) -> HttpResponse:
+def detail_error(request: SignedInRequest, policy_id: str, error: IamError, **extra: Any) -> HttpResponse:
     """The policy page again, with ``error`` shown (a denial as the access-denied panel)."""
     try:
-        policy = _policy(request, policy_id)
+        policy = load_policy(request, policy_id)
         context = _detail_context(request, policy, version_form=extra.pop("version_form", None))
     except IamError as failure:
         return console.render_error(request, failure, DETAIL, "policy-page", {})
@@ -408,231 +414,15 @@ def _detail_error(request: SignedInRequest, policy_id: str, error: IamError, **e
 
 @require_POST
 @signin_required
-def version_create(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """CreatePolicyVersion from the editor; at five versions AWS answers LimitExceeded, shown on the page."""
-    form = forms.PolicyDocumentForm(request.POST)
-    try:
-        policy = _policy(request, policy_id)
-        if not form.is_valid():
-            raise _form_error(form)
-        editor = editor_state(request, form.cleaned_data["policy_document"], "managed")
-        if editor.blocking:
-            # The console refuses what the validator calls an error, as AWS's does (IAM's API takes some of it).
-            raise MalformedPolicyDocument("The policy has errors: fix them before saving.", field="policy_document")
-        console.run(
-            request,
-            "CreatePolicyVersion",
-            {
-                "policy_arn": policy.arn,
-                "policy_document": form.cleaned_data["policy_document"],
-                "set_as_default": form.cleaned_data["set_as_default"],
-            },
-        )
-    except IamError as error:
-        return _detail_error(request, policy_id, error, version_form=form)
-    messages.success(request, "New version created.")
-    return _back(policy_id, "#versions")
-
-
-def _form_error(form: Any) -> IamError:
-    messages = [str(message) for errors in form.errors.values() for message in errors]
-    return InvalidInput(" ".join(messages) or "Invalid input.")
-
-
-@require_POST
-@signin_required
-def version_set_default(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
-    try:
-        policy = _policy(request, policy_id)
-        console.run(request, "SetDefaultPolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Version {version_id} is now the default.")
-    return _back(policy_id, "#versions")
-
-
-@require_POST
-@signin_required
-def version_delete(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
-    try:
-        policy = _policy(request, policy_id)
-        console.run(request, "DeletePolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Version {version_id} deleted.")
-    return _back(policy_id, "#versions")
-
-
-@dataclass(frozen=True, slots=True)
-class DiffRow:
-    """One row of the side-by-side diff: a line on each side (None where that side has none) and how they differ."""
-
-    left_number: int | None
-    left: str
-    right_number: int | None
-    right: str
-    change: str  # "equal", "replace", "delete" or "insert"
-
-
-def side_by_side(left: str, right: str) -> list[DiffRow]:
-    """The two documents line by line, paired as ``difflib`` matches them."""
-    a, b = left.splitlines(), right.splitlines()
-    rows: list[DiffRow] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        for offset in range(max(i2 - i1, j2 - j1)):
-            i, j = i1 + offset, j1 + offset
-            rows.append(
-                DiffRow(
-                    left_number=i + 1 if i < i2 else None,
-                    left=a[i] if i < i2 else "",
-                    right_number=j + 1 if j < j2 else None,
-                    right=b[j] if j < j2 else "",
-                    change=tag,
-                )
-            )
-    return rows
-
-
-@require_GET
-@signin_required
-def version_compare(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """Two versions of a policy side by side (``?left=v1&right=v2``), each read with GetPolicyVersion."""
-    template = "policies/policy_compare.html"
-    try:
-        policy = _policy(request, policy_id)
-        versions = console.list_all(request, "ListPolicyVersions", {"policy_arn": policy.arn})
-        ids = [version.version_id for version in versions]
-        left_id = request.GET.get("left") or (ids[1] if len(ids) > 1 else ids[0])
-        right_id = request.GET.get("right") or ids[0]
-        left = console.run(request, "GetPolicyVersion", {"policy_arn": policy.arn, "version_id": left_id})
-        right = console.run(request, "GetPolicyVersion", {"policy_arn": policy.arn, "version_id": right_id})
-    except IamError as error:
-        return console.render_error(request, error, template, "diff", {})
-    rows = side_by_side(pretty(left.document), pretty(right.document))
-    context = {
-        "policy": policy,
-        "version_ids": ids,
-        "left": left,
-        "right": right,
-        "rows": rows,
-        "changed": sum(1 for row in rows if row.change != "equal"),
-    }
-    return console.page(request, template, "diff", context)
-
-
-@require_POST
-@signin_required
-def policy_attach(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """Attach the policy to a user, group or role (AttachUserPolicy, AttachGroupPolicy, AttachRolePolicy)."""
-    return _attachment(request, policy_id, _ATTACH)
-
-
-@require_POST
-@signin_required
-def policy_detach(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """Detach the policy from a user, group or role."""
-    return _attachment(request, policy_id, _DETACH)
-
-
-def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, str]) -> HttpResponse:
-    form = forms.AttachForm(request.POST)
-    try:
-        policy = _policy(request, policy_id)
-        if not form.is_valid():
-            raise _form_error(form)
-        kind, name = form.cleaned_data["entity"]
-        console.run(request, operations[kind], {f"{kind}_name": name, "policy_arn": policy.arn})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    done = "attached to" if operations is _ATTACH else "detached from"
-    messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
-    return _back(policy_id, "#entities")
-
-
-@require_POST
-@signin_required
-def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """Make the policy the permissions boundary of a user or role (PutUserPermissionsBoundary, PutRole…)."""
-    form = forms.AttachForm(request.POST)
-    try:
-        policy = _policy(request, policy_id)
-        if not form.is_valid() or form.cleaned_data["entity"][0] not in _SET_BOUNDARY:
-            raise InvalidInput("Choose a user or role.", field="entity")
-        kind, name = form.cleaned_data["entity"]
-        console.run(request, _SET_BOUNDARY[kind], {f"{kind}_name": name, "permissions_boundary": policy.arn})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Policy {policy.name} is now the permissions boundary of {kind} {name}.")
-    return _back(policy_id, "#entities")
-
-
-@require_POST
-@signin_required
-def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """Remove the permissions boundary of a user or role this policy bounds."""
-    form = forms.AttachForm(request.POST)
-    try:
-        policy = _policy(request, policy_id)
-        if not form.is_valid() or form.cleaned_data["entity"][0] not in _REMOVE_BOUNDARY:
-            raise InvalidInput("Choose a user or role.", field="entity")
-        kind, name = form.cleaned_data["entity"]
-        # This page removes this policy as a boundary, never another one the entity may have instead.
-        bounded = console.run(
-            request,
-            "ListEntitiesForPolicy",
-            {"policy_arn": policy.arn, "policy_usage_filter": "PermissionsBoundary", "entity_filter": kind.title()},
-        )
-        if name not in {entity.name for entity in (bounded.users if kind == "user" else bounded.roles)}:
-            raise InvalidInput(f"The {kind} {name} does not have {policy.name} as its permissions boundary.")
-        console.run(request, _REMOVE_BOUNDARY[kind], {f"{kind}_name": name})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Permissions boundary removed from {kind} {name}.")
-    return _back(policy_id, "#entities")
-
-
-@require_POST
-@signin_required
-def tag_add(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """TagPolicy: add a tag, or give a key a new value; AWS's rules (50 tags, no ``aws:`` prefix) answer errors."""
-    form = forms.TagForm(request.POST)
-    try:
-        policy = _policy(request, policy_id)
-        if not form.is_valid():
-            raise _form_error(form)
-        tag = {"key": form.cleaned_data["key"], "value": form.cleaned_data["value"]}
-        console.run(request, "TagPolicy", {"policy_arn": policy.arn, "tags": [tag]})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Tag {tag['key']} saved.")
-    return _back(policy_id, "#tags")
-
-
-@require_POST
-@signin_required
-def tag_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """UntagPolicy: remove one tag by its key."""
-    key = request.POST.get("key", "")
-    try:
-        policy = _policy(request, policy_id)
-        console.run(request, "UntagPolicy", {"policy_arn": policy.arn, "tag_keys": [key]})
-    except IamError as error:
-        return _detail_error(request, policy_id, error)
-    messages.success(request, f"Tag {key} removed.")
-    return _back(policy_id, "#tags")
-
-
-@require_POST
-@signin_required
 def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """DeletePolicy, confirmed by the policy's name; DeleteConflict (attachments, versions) shown on the page."""
     try:
-        policy = _policy(request, policy_id)
+        policy = load_policy(request, policy_id)
         form = forms.DeletePolicyForm(request.POST, policy_name=policy.name)
         if not form.is_valid():
-            return _detail_error(request, policy_id, _form_error(form), delete_form=form)
+            return detail_error(request, policy_id, form_error(form), delete_form=form)
         console.run(request, "DeletePolicy", {"policy_arn": policy.arn})
     except IamError as error:
-        return _detail_error(request, policy_id, error)
+        return detail_error(request, policy_id, error)
     messages.success(request, f"Policy {policy.name} deleted.")
     return HttpResponseRedirect(reverse("policies:policy-list"))
