@@ -311,26 +311,34 @@ def simulator(request: SignedInRequest) -> HttpResponse:
     return console.page(request, TEMPLATE, "simulation", context)
 
 
+def _rank(action: str, query: str) -> int:
+    full = action.lower()
+    name = full.partition(":")[2]
+    if query in (full, name):
+        return 0
+    if full.startswith(query) or name.startswith(query):
+        return 1
+    return 2
+
+
 @require_GET
 @signin_required
 def action_search(request: SignedInRequest) -> HttpResponse:
     """Actions of the catalogue matching ``q`` (``s3:get``, ``GetObject``, ``iam:*Role``): a fragment of choices."""
-    query = request.GET.get("q", "").strip().lower()
+    query = request.GET.get("q", "").strip().lower()[:128]
     matches: list[str] = []
     if len(query) >= 2:
         catalog = get_catalog()
         if "*" in query or "?" in query:
             matches = sorted(action.full_name for action in catalog.expand_action(query))[:ACTION_MATCHES]
         else:
-            for prefix in catalog.service_prefixes():
-                service = catalog.service(prefix)
-                if service is None:
-                    continue
-                for action in service.actions.values():
-                    if query in action.full_name.lower():
-                        matches.append(action.full_name)
-                        if len(matches) >= ACTION_MATCHES:
-                            break
-                if len(matches) >= ACTION_MATCHES:
-                    break
+            services = [service for prefix in catalog.service_prefixes() if (service := catalog.service(prefix))]
+            found = [
+                action.full_name
+                for service in services
+                for action in service.actions.values()
+                if query in action.full_name.lower()
+            ]
+            # The action named exactly first, then those whose name (or service:name) starts with the text.
+            matches = sorted(found, key=lambda name: (_rank(name, query), name.lower()))[:ACTION_MATCHES]
     return render(request, "policies/_action_matches.html", {"matches": matches, "query": query})

@@ -441,6 +441,14 @@ def test_the_simulator_shows_errors_in_its_form(root_client, nobody_client):
 def test_the_action_search_answers_catalogue_actions(root_client):
     body = root_client.get("/policies/simulator/actions?q=getobjectacl").content.decode()
     assert 'data-add-action="s3:GetObjectAcl"' in body
+    # Actions named exactly (GetObject of S3 and of the other services that have one) come first, before the many
+    # that merely contain the text.
+    found = re.findall(
+        r'data-add-action="[^:"]+:([^"]+)"', root_client.get("/policies/simulator/actions?q=getobject").text
+    )
+    exact = [name for name in found if name == "GetObject"]
+    assert len(exact) >= 2 and found[: len(exact)] == exact and len(found) > len(exact)
+    assert 'data-add-action="s3:GetObject"' in root_client.get("/policies/simulator/actions?q=s3:getobject").text
     wildcard = root_client.get("/policies/simulator/actions?q=iam:*role").content.decode()
     assert 'data-add-action="iam:CreateRole"' in wildcard
     assert "No action matches" in root_client.get("/policies/simulator/actions?q=zzzzqq").content.decode()
