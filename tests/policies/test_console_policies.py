@@ -188,7 +188,9 @@ def test_without_validate_policy_the_editor_says_so_and_does_not_block(nobody_cl
 
 
 def test_create_shows_the_editor_and_creates_the_policy(root_client, account):
-    page = root_client.get("/policies/create").content.decode()
+    response = root_client.get("/policies/create")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    page = response.content.decode()
     assert "data-policy-editor" in page and "codemirror.js" in page and "data-policy-save" in page
     assert "<script>" not in page  # strict CSP: no inline script
 

@@ -52,6 +52,11 @@ def replace_text(page: Page, text: str) -> None:
 
 
 def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page, live_server: Any) -> None:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     account = sign_in(page, live_server)
     base = document(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:reports"))
     operations.run(account.root, "CreatePolicy", {"policy_name": "QueueWriters", "policy_document": base})
@@ -101,6 +106,7 @@ def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page,
     expect(page.locator(".alert.success")).to_have_text("Policy ReportReaders created.")
     expect(page.locator("h1")).to_have_text("ReportReaders")
     assert ManagedPolicy.objects.filter(name="ReportReaders").exists()
+    assert violations == []  # the strict CSP holds: no inline script or style anywhere on the way
 
 
 def test_a_new_version_its_diff_and_the_default(page: Page, live_server: Any) -> None:
