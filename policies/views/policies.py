@@ -26,6 +26,7 @@ from identities.awsapi.roles import role_arn
 from identities.awsapi.users import user_arn
 from policies import forms
 from policies.views.editor import editor_state, summarize
+from policies.views.summary import service_summary
 
 #: AWS's job-function policies (IAM User Guide, "AWS managed policies for job functions"): those under
 #: ``/job-function/``, and four that predate that path.
@@ -349,6 +350,7 @@ def _detail_context(
         "customer": customer,
         "document_lines": _numbered(document),
         "summary": summarize(document),
+        "services": service_summary(document),
         "default_version": default,
         "versions": versions,
         "attached": attached,

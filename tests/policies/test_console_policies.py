@@ -598,3 +598,32 @@ def test_the_import_search_and_document(root_client, account, nobody_client):
     assert "iam:ListPolicies" in nobody_client.get("/policies/editor/import?q=queue").content.decode()
     denied = nobody_client.get(f"/policies/editor/import/{policy.policy_id}").content.decode()
     assert "iam:GetPolicy" in denied and "<script" not in denied
+
+
+def test_the_policy_page_summarizes_permissions_by_service(root_client, account):
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "sqs:*", "Resource": "arn:aws:sqs:us-east-1:111122223333:q"},
+                {
+                    "Effect": "Deny",
+                    "Action": "s3:DeleteBucket",
+                    "Resource": "*",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+                },
+            ],
+        }
+    )
+    policy = create_policy(account, "Mixed", text)
+    body = root_client.get(f"/policies/{policy.policy_id}").content.decode()
+    rows = re.findall(
+        r"<tr>\s*<td>([^<]+) <span class=\"muted mono\">(\w+)</span></td>\s*"
+        r"<td class=\"effect-\w+\"><strong>(\w+)</strong></td>\s*<td>([^<]+)</td>",
+        body,
+    )
+    assert ("Amazon S3", "s3", "Allow", "Full: List; Limited: Read") in [(a.strip(), b, c, d) for a, b, c, d in rows]
+    assert any(prefix == "sqs" and access == "Full access" for _, prefix, _, access in rows)
+    assert any(prefix == "s3" and effect == "Deny" and access == "Limited: Write" for _, prefix, effect, access in rows)
+    assert "Bool aws:MultiFactorAuthPresent" in body
