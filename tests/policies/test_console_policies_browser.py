@@ -34,6 +34,15 @@ BAD = GOOD.replace("s3:ListBucket", "s3:ListBuckit")
 BAD_LINE = next(number for number, line in enumerate(BAD.splitlines(), 1) if "ListBuckit" in line)
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations() -> Any:
+    """Findings come back from the server after a debounce: on a busy machine that can take longer than
+    Playwright's default five seconds, so these tests wait up to fifteen (and restore the default after)."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def sign_in(page: Page, live_server: Any) -> Any:
     account = make_account(alias="example-corp", email="owner@example.test", password="Correct-Horse-9")
     page.goto(f"{live_server.url}/signin")
