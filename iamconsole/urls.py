@@ -20,5 +20,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("", include("identities.urls")),
     path("", include("policies.urls")),
+    path("", include("sts.urls")),
     path("api/", include("iamconsole.restapi.urls")),
 ]

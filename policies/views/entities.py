@@ -49,7 +49,7 @@ def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, 
         return detail_error(request, policy_id, error)
     done = "attached to" if operations is ATTACH else "detached from"
     messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
-    return back_to(policy_id, "#entities")
+    return back_to(request, policy_id, "#entities")
 
 
 @require_POST
@@ -66,7 +66,7 @@ def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Policy {policy.name} is now the permissions boundary of {kind} {name}.")
-    return back_to(policy_id, "#entities")
+    return back_to(request, policy_id, "#entities")
 
 
 @require_POST
@@ -91,7 +91,7 @@ def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Permissions boundary removed from {kind} {name}.")
-    return back_to(policy_id, "#entities")
+    return back_to(request, policy_id, "#entities")
 
 
 @require_POST
@@ -108,7 +108,7 @@ def tag_add(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Tag {tag['key']} saved.")
-    return back_to(policy_id, "#tags")
+    return back_to(request, policy_id, "#tags")
 
 
 @require_POST
@@ -122,4 +122,4 @@ def tag_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Tag {key} removed.")
-    return back_to(policy_id, "#tags")
+    return back_to(request, policy_id, "#tags")

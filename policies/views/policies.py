@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -119,22 +119,22 @@ def policy_list(request: SignedInRequest) -> HttpResponse:
         "can_create": console.can_run(request, "CreatePolicy", {"policy_name": "*"}),
     }
     try:
-        rows = [_row(policy) for policy in console.list_all(request, "ListPolicies", _list_params(kind, used))]
+        if kind == "job":
+            # Job functions are AWS managed policies known by path and name, not a column ListPolicies filters on:
+            # the AWS catalogue is read and the fifteen are searched, sorted and paged here.
+            rows = [_row(policy) for policy in console.list_all(request, "ListPolicies", _list_params(kind, used))]
+            listing: console.Listing[PolicyRow] = console.listing(
+                request,
+                [row for row in rows if row.type == "job"],
+                search=lambda row: (row.name,),
+                sorts={"name": lambda row: row.name, "attachments": lambda row: row.attachments},
+                default_sort="name",
+            )
+        else:
+            # One page of ListPolicies searched, sorted and cut by the database (the ~1,600 AWS managed policies).
+            listing = console.list_page(request, "ListPolicies", _list_params(kind, used), row=_row)
     except IamError as error:
         return console.render_error(request, error, template, "policy-table", context)
-    if kind:
-        rows = [row for row in rows if row.type == kind]
-    listing = console.listing(
-        request,
-        rows,
-        search=lambda row: (row.name, row.description),
-        sorts={
-            "name": lambda row: row.name,
-            "type": lambda row: row.type_label,
-            "used": lambda row: row.usage,
-        },
-        default_sort="name",
-    )
     return console.page(request, template, "policy-table", {**context, "policies": listing})
 
 
@@ -173,7 +173,7 @@ def policy_create(request: SignedInRequest) -> HttpResponse:
     except IamError as error:
         return console.render_error(request, error, template, "policy-form", context, form=form)
     messages.success(request, f"Policy {policy.name} created.")
-    return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy.policy_id]))
+    return console.redirect(request, reverse("policies:policy-detail", args=[policy.policy_id]))
 
 
 @require_GET
@@ -184,7 +184,7 @@ def policy_by_arn(request: SignedInRequest, policy_arn: str) -> HttpResponse:
         policy = console.run(request, "GetPolicy", {"policy_arn": f"arn:{policy_arn}"})
     except IamError as error:
         return console.render_error(request, error, "policies/policy_detail.html", "policy-page", {})
-    return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy.policy_id]))
+    return console.redirect(request, reverse("policies:policy-detail", args=[policy.policy_id]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,9 +398,9 @@ def policy_detail(request: SignedInRequest, policy_id: str) -> HttpResponse:
     return console.page(request, DETAIL, "policy-page", context)
 
 
-def back_to(policy_id: str, anchor: str) -> HttpResponse:
+def back_to(request: SignedInRequest, policy_id: str, anchor: str) -> HttpResponse:
     """After a write: the policy page again, at the section the write changed."""
-    return HttpResponseRedirect(reverse("policies:policy-detail", args=[policy_id]) + anchor)
+    return console.redirect(request, reverse("policies:policy-detail", args=[policy_id]) + anchor)
 
 
 def detail_error(request: SignedInRequest, policy_id: str, error: IamError, **extra: Any) -> HttpResponse:
@@ -427,4 +427,4 @@ def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Policy {policy.name} deleted.")
-    return HttpResponseRedirect(reverse("policies:policy-list"))
+    return console.redirect(request, reverse("policies:policy-list"))

@@ -43,7 +43,7 @@ def version_create(request: SignedInRequest, policy_id: str) -> HttpResponse:
     except IamError as error:
         return detail_error(request, policy_id, error, version_form=form)
     messages.success(request, "New version created.")
-    return back_to(policy_id, "#versions")
+    return back_to(request, policy_id, "#versions")
 
 
 @require_POST
@@ -55,7 +55,7 @@ def version_set_default(request: SignedInRequest, policy_id: str, version_id: st
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Version {version_id} is now the default.")
-    return back_to(policy_id, "#versions")
+    return back_to(request, policy_id, "#versions")
 
 
 @require_POST
@@ -67,7 +67,7 @@ def version_delete(request: SignedInRequest, policy_id: str, version_id: str) ->
     except IamError as error:
         return detail_error(request, policy_id, error)
     messages.success(request, f"Version {version_id} deleted.")
-    return back_to(policy_id, "#versions")
+    return back_to(request, policy_id, "#versions")
 
 
 @dataclass(frozen=True, slots=True)
