@@ -326,11 +326,9 @@ def policy_import_search(request: SignedInRequest) -> HttpResponse:
     error: IamError | None = None
     if len(query) >= 2:
         try:
-            policies = console.list_all(request, "ListPolicies")
+            matches, _ = console.first_matches(request, "ListPolicies", query, limit=IMPORT_MATCHES)
         except IamError as failure:
             error = failure
-        else:
-            matches = [policy for policy in policies if query in policy.name.lower()][:IMPORT_MATCHES]
     return render(request, "policies/_import_matches.html", {"matches": matches, "query": query, "error": error})
 
 
