@@ -36,6 +36,9 @@ POLICY_TYPES = {"aws": "AWS managed", "customer": "Customer managed", "job": "AW
 USED_AS = {"policy": "Permissions policy", "boundary": "Permissions boundary"}
 #: A managed policy holds at most five versions (IAM User Guide, "Versioning IAM policies").
 MAX_VERSIONS = 5
+#: The most users, groups or roles of each kind offered to attach to (each is checked with can_run): enough for a
+#: team's account without making a page of thousands of options and authorizations.
+MAX_CHOICES = 100
 #: What a new policy's editor starts with.
 NEW_POLICY = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [], "Resource": []}]}, indent=2
@@ -258,7 +261,8 @@ def _candidates(
     choices = []
     for kind, operation in operations.items():
         try:
-            names = [entity.name for entity in console.list_all(request, LIST[kind])]
+            entities, _ = console.first_matches(request, LIST[kind], "", limit=MAX_CHOICES)
+            names = [entity.name for entity in entities]
         except AccessDenied:
             continue
         parameter = "policy_arn" if operation in ATTACH.values() else "permissions_boundary"

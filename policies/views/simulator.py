@@ -25,6 +25,8 @@ from policies import forms
 from policies.engine.catalog import get_catalog
 
 TEMPLATE = "policies/simulator.html"
+#: The most users, groups or roles of each kind the principal menu offers (the first by name).
+MAX_PRINCIPALS = 200
 #: The most actions the search answers at once: enough to pick from, small enough to read.
 ACTION_MATCHES = 40
 #: Where SimulateCustomPolicy's statements come from: ``PolicyInputList.N`` is the N-th pasted policy.
@@ -48,7 +50,7 @@ def _principals(request: SignedInRequest) -> list[Principal]:
     found: list[Principal] = []
     for kind, operation in (("user", "ListUsers"), ("group", "ListGroups"), ("role", "ListRoles")):
         try:
-            entities = console.list_all(request, operation)
+            entities, _ = console.first_matches(request, operation, "", limit=MAX_PRINCIPALS)
         except AccessDenied:
             continue
         for entity in entities:
