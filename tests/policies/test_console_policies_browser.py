@@ -43,6 +43,12 @@ def _patient_expectations() -> Any:
     expect.set_options(timeout=5_000)
 
 
+def screenshot(page: Page, name: str) -> None:
+    """A full-page screenshot from the top (the layout's sticky top bar would otherwise land mid-page)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
 def sign_in(page: Page, live_server: Any) -> Any:
     account = make_account(alias="example-corp", email="owner@example.test", password="Correct-Horse-9")
     page.goto(f"{live_server.url}/signin")
@@ -98,7 +104,7 @@ def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page,
     size = len(BAD.replace(" ", "").replace("\n", ""))
     expect(page.locator("[data-size]")).to_have_text(f"{size:,}")
     page.fill("#id_policy_name", "ReportReaders")
-    page.screenshot(path=str(SCREENSHOTS / "policy-create.png"), full_page=True)
+    screenshot(page, "policy-create.png")
 
     error.locator(".finding-location").click()  # jumps to the line
     cursor = page.evaluate("document.querySelector('[data-policy-editor]').policyEditor.getCursor().line")
@@ -139,14 +145,14 @@ def test_a_new_version_its_diff_and_the_default(page: Page, live_server: Any) ->
     page.select_option("#id_entity", "user:alice")
     page.get_by_role("button", name="Attach policy").click()
     expect(page.locator("#attached-entities tbody")).to_contain_text("alice")
-    page.screenshot(path=str(SCREENSHOTS / "policy-detail.png"), full_page=True)
+    screenshot(page, "policy-detail.png")
     page.locator("#attached-entities tbody button", has_text="Detach").click()
     expect(page.locator("#attached-entities tbody")).to_contain_text("not attached")
 
     page.locator(".compare-form button").click()
     page.wait_for_url(re.compile(r".*/versions/compare\?left=v1&right=v2$"))
     expect(page.locator("td.added")).to_contain_text(["s3:GetObjectTagging"])
-    page.screenshot(path=str(SCREENSHOTS / "policy-diff.png"), full_page=True)
+    screenshot(page, "policy-diff.png")
     page.select_option("select[name=left]", "v2")  # htmx swaps the diff in place
     expect(page.locator(".card-header .hint")).to_have_text("The two versions are identical.")
 
@@ -179,7 +185,7 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     page.fill("form.filters input[type=search]", "administrator")
     expect(page.locator("#policy-table tbody tr", has_text="Billing")).to_have_count(0)
     expect(page.locator("#policy-table tbody tr", has_text="DatabaseAdministrator")).to_have_count(1)
-    page.screenshot(path=str(SCREENSHOTS / "policies.png"), full_page=True)
+    screenshot(page, "policies.png")
 
     page.goto(f"{live_server.url}/policies/simulator")
     page.select_option("#id_principal", "user:alice")
@@ -199,7 +205,7 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     expect(decisions.nth(1)).to_have_text("Denied (explicit deny)")
     expect(decisions.nth(2)).to_have_text("Denied (implicit)")
     expect(page.locator("#source-1 mark", has_text='"Effect": "Allow"')).to_have_count(1)
-    page.screenshot(path=str(SCREENSHOTS / "simulator.png"), full_page=True)
+    screenshot(page, "simulator.png")
 
 
 def test_without_javascript_the_editor_is_a_plain_textarea_checked_on_submit(
