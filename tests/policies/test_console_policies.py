@@ -159,7 +159,11 @@ def test_the_editor_in_trust_mode_needs_a_principal_and_refuses_resource(root_cl
         {"assume_role_policy_document": trust, "editor_kind": "trust", "editor_field": "assume_role_policy_document"},
     ).content.decode()
     assert 'data-blocking="true"' in body
-    assert "MISSING_PRINCIPAL" in body.upper().replace(" ", "_")
+    assert "Add a Principal element to the policy statement." in body
+    assert "Role trust policies apply to the role that they are attached to." in body
+    # The same document as a permissions policy has neither finding.
+    managed = root_client.post("/policies/editor/validate", {"policy_document": trust}).content.decode()
+    assert "Add a Principal element" not in managed and "Role trust policies" not in managed
     assert 'id="editor-assume_role_policy_document-data"' in body
 
 
