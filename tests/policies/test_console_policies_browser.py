@@ -191,6 +191,8 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     page.select_option("#id_principal", "user:alice")
     page.locator("button", has_text="Run simulation").click()  # no action yet: the form says so, in place
     expect(page.locator("#simulation .field-error")).to_have_text("Choose at least one action.")
+    page.goto(f"{live_server.url}/policies/simulator")
+    page.select_option("#id_principal", "user:alice")
     page.fill("#id_action_search", "s3:getobject")
     page.locator("[data-add-action='s3:GetObject']").click()
     page.fill("#id_action_search", "deleteobject")
