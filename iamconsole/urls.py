@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
     path("", include("identities.urls")),
+    path("", include("policies.urls")),
     path("", include("sts.urls")),
     path("api/", include("iamconsole.restapi.urls")),
 ]

@@ -45,6 +45,25 @@ def resource_tags_context(call: Call) -> dict[str, Any]:
     return {f"aws:ResourceTag/{key}": value for key, value in policy.tags.items()}
 
 
+def policy_by_id(call: Call) -> Any:
+    """The policy ``PolicyId`` names, or None (the handler then answers NoSuchEntity, after authorization)."""
+    policy_id = call.params.get("policy_id")
+    if call.account is None or not isinstance(policy_id, str):
+        return None
+    return selectors.find_policy_by_id(account=call.account, policy_id=policy_id)
+
+
+def policy_by_id_resource(call: Call) -> str:
+    """The ARN of the policy ``PolicyId`` names; any policy of the account while it names none."""
+    return str(call.target.arn) if call.target is not None else iam_arn(call.account_id, "policy", "*")
+
+
+def policy_by_id_context(call: Call) -> dict[str, Any]:
+    if call.target is None or call.target.is_aws_managed:
+        return {}
+    return {f"aws:ResourceTag/{key}": value for key, value in call.target.tags.items()}
+
+
 def on_policy(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
     """An operation on the policy the request names by ``PolicyArn``: authorized on that ARN, with the policy's tags
     as ``aws:ResourceTag/*`` unless ``options`` name another ``context``."""
@@ -54,6 +73,16 @@ def on_policy(name: str, handler: Callable[..., Any], **options: Any) -> Operati
 
 OPERATIONS = (
     on_policy("GetPolicy", usage_selectors.get_policy, read_only=True),
+    # iamconsole's own: GetPolicy by the policy's id, for the console's policy pages (/policies/<policy id>).
+    Operation(
+        "GetPolicyById",
+        usage_selectors.get_policy_by_id,
+        action="iam:GetPolicy",
+        target=policy_by_id,
+        resource=policy_by_id_resource,
+        context=policy_by_id_context,
+        read_only=True,
+    ),
     Operation("ListPolicies", usage_selectors.list_policies, read_only=True),
     on_policy("DeletePolicy", usage_services.delete_policy, customer_managed_only=True),
     on_policy("ListEntitiesForPolicy", usage_selectors.list_entities_for_policy, read_only=True),

@@ -66,6 +66,14 @@ def get_policy_by_arn(*, account: Account, policy_arn: str) -> ManagedPolicy:
     return policy
 
 
+def find_policy_by_id(*, account: Account, policy_id: str) -> ManagedPolicy | None:
+    """The customer managed policy of ``account`` or the AWS managed policy with that id, or None.
+
+    IAM has no action that takes a policy id; the console's policy pages are addressed by it (their URL map).
+    """
+    return visible_policies(account=account).filter(policy_id=policy_id).first()
+
+
 def default_documents(policy_ids: Iterable[int]) -> dict[int, str]:
     """The default version's document of each policy, keyed by the policy's primary key, in one query.
 

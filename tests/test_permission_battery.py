@@ -61,6 +61,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "policy_arn": lambda account: f"arn:aws:iam::{account}:policy/Attachable",
     "policy_document": document(allow("s3:GetObject")),
     "policy_input_list": [document(allow("s3:GetObject"))],
+    "policy_id": "ANPAEXAMPLEPOLICYID000",
     "policy_name": "inline",
     "private_key": "-----BEGIN PRIVATE KEY-----",
     "policy_source_arn": lambda account: f"arn:aws:iam::{account}:user/target",

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import Account
 from iamconsole import domain
-from iamconsole.errors import ValidationError, constraint_error
+from iamconsole.errors import NoSuchEntity, ValidationError, constraint_error
 from iamconsole.pagination import (
     Page,
     Sorts,
@@ -38,6 +38,7 @@ __all__ = [
     "PolicyEntities",
     "PolicyUsage",
     "get_policy",
+    "get_policy_by_id",
     "list_entities_for_policy",
     "list_policies",
     "with_usage_counts",
@@ -85,6 +86,15 @@ def get_policy(*, account: Account, policy_arn: str) -> ManagedPolicy:
     ``NoSuchEntity`` "Policy ARN does not exist or is not attachable." for a policy the account cannot see.
     """
     policy = policy_selectors.get_policy_by_arn(account=account, policy_arn=policy_arn)
+    return with_usage_counts(ManagedPolicy.objects.filter(pk=policy.pk), account=account).get()
+
+
+def get_policy_by_id(*, account: Account, policy_id: str) -> ManagedPolicy:
+    """GetPolicy for the policy with that id (the console's policy pages): ``NoSuchEntity`` when the account cannot
+    see one."""
+    policy = policy_selectors.find_policy_by_id(account=account, policy_id=policy_id)
+    if policy is None:
+        raise NoSuchEntity(f"Policy {policy_id} does not exist or is not attachable.", field="policy_id")
     return with_usage_counts(ManagedPolicy.objects.filter(pk=policy.pk), account=account).get()
 
 
