@@ -63,6 +63,11 @@ def _schema(live_server: Any) -> Any:
     return schemathesis.openapi.from_dict(raw)
 
 
+def _asks_for_input(operation: Any) -> bool:
+    """A GET with a required query parameter is a question (who can…), not a list: a plain request is a 400."""
+    return any(parameter.get("required") for parameter in operation.definition.raw.get("parameters", []))
+
+
 def test_every_list_endpoint_answers_2xx_within_its_schema(live_server, account):
     session = _admin_session(account)
     # The two singletons that answer NoSuchEntity or ReportNotPresent until they exist, as in AWS.
@@ -73,7 +78,7 @@ def test_every_list_endpoint_answers_2xx_within_its_schema(live_server, account)
     listed = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if operation.method.upper() != "GET" or "{" in operation.path:
+        if operation.method.upper() != "GET" or "{" in operation.path or _asks_for_input(operation):
             continue
         case = operation.Case()
         response = case.call(base_url=live_server.url, session=session)
