@@ -13,6 +13,7 @@ from iamconsole import console
 from iamconsole.errors import IamError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.users import user_arn
+from identities.pages.common import gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +58,9 @@ def user_list(request: SignedInRequest) -> HttpResponse:
         },
         default_sort="name",
     )
-    return console.page(request, template, "user-table", {"users": listing})
+    actions = {
+        "can_create": gate(request, "CreateUser", {"user_name": "new-user"}),
+        # Bulk delete is judged per user when it runs; the button asks about users in general.
+        "can_delete": gate(request, "DeleteUser", {"user_name": "*"}),
+    }
+    return console.page(request, template, "user-table", {"users": listing, **actions})

@@ -1,0 +1,47 @@
+// The Users pages' few behaviours htmx does not cover. Loaded as a file: the CSP allows no inline script.
+(function () {
+  "use strict";
+  if (window.iamUsersPages) { return; }
+  window.iamUsersPages = true;
+
+  // A secret stays masked until asked for.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-toggle-secret]");
+    if (toggle) {
+      var field = document.getElementById(toggle.getAttribute("data-toggle-secret"));
+      var hidden = field.type === "password";
+      field.type = hidden ? "text" : "password";
+      toggle.textContent = hidden ? "Hide" : "Show";
+      return;
+    }
+    var copy = event.target.closest("[data-copy], [data-copy-text]");
+    if (copy && navigator.clipboard) {
+      var text = copy.hasAttribute("data-copy")
+        ? document.getElementById(copy.getAttribute("data-copy")).value
+        : copy.getAttribute("data-copy-text");
+      navigator.clipboard.writeText(text).then(function () {
+        copy.textContent = "Copied";
+        setTimeout(function () { copy.textContent = "Copy"; }, 1500);
+      });
+    }
+  });
+
+  // Filter a long list of choices (the policy picker) as the person types.
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest("[data-filter]");
+    if (!box) { return; }
+    var needle = box.value.trim().toLowerCase();
+    document.querySelectorAll(box.getAttribute("data-filter")).forEach(function (item) {
+      item.hidden = needle !== "" && item.textContent.toLowerCase().indexOf(needle) === -1;
+    });
+  });
+
+  // A refused write (4xx) answers with the same fragment showing why: show it instead of dropping it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status < 500) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+})();
