@@ -35,6 +35,13 @@ def body(response: Any) -> str:
     return response.content.decode()
 
 
+def found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text`` (failing the test when it is absent)."""
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def run(account: Any, name: str, **params: Any) -> Any:
     return operations.run(account.root, name, params)
 
@@ -230,8 +237,8 @@ def test_access_key_secret_is_shown_once_with_a_csv(root_client, account, alice)
     [(key_id, status)] = key_ids(account, alice)
     assert status == "Active"
     assert f'<dd class="mono" id="new-access-key-id">{key_id}</dd>' in text
-    secret = html.unescape(re.search(r'id="new-secret-key" type="password" value="([^"]+)"', text).group(1))
-    csv_uri = re.search(r'href="data:text/csv;base64,([^"]+)" download="alice_accessKeys.csv"', text).group(1)
+    secret = html.unescape(found(r'id="new-secret-key" type="password" value="([^"]+)"', text))
+    csv_uri = found(r'href="data:text/csv;base64,([^"]+)" download="alice_accessKeys.csv"', text)
     rows = list(csv.reader(io.StringIO(base64.b64decode(csv_uri).decode())))
     assert rows == [["Access key ID", "Secret access key"], [key_id, secret]]
     # The secret is never shown again.
@@ -291,7 +298,7 @@ def test_console_password_enable_reset_and_disable(root_client, account, alice):
     )
     assert response.status_code == 200
     text = body(response)
-    password = html.unescape(re.search(r'id="new-password" type="password" value="([^"]+)"', text).group(1))
+    password = html.unescape(found(r'id="new-password" type="password" value="([^"]+)"', text))
     assert len(password) >= 20
     profile = run(account, "GetLoginProfile", user_name=alice)
     assert profile.password_reset_required is True
@@ -327,8 +334,8 @@ def _assign_mfa(client: Any, url: str, name: str) -> tuple[str, str]:
     assert response.status_code == 200
     text = body(response)
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="QR code', text)
-    seed = re.search(r'<p class="mono breakable" id="mfa-seed">([A-Z2-7=]+)</p>', text).group(1)
-    serial = re.search(r'name="serial_number" value="([^"]+)"', text).group(1)
+    seed = found(r'<p class="mono breakable" id="mfa-seed">([A-Z2-7=]+)</p>', text)
+    serial = found(r'name="serial_number" value="([^"]+)"', text)
     return seed, serial
 
 
@@ -458,8 +465,8 @@ def test_wizard_creates_a_user_with_password_groups_boundary_and_tags(root_clien
     text = body(done)
     assert "User bob created" in text
     assert "with problems" not in text
-    password = html.unescape(re.search(r'id="created-password" type="password" value="([^"]+)"', text).group(1))
-    csv_uri = re.search(r'href="data:text/csv;base64,([^"]+)" download="bob_credentials.csv"', text).group(1)
+    password = html.unescape(found(r'id="created-password" type="password" value="([^"]+)"', text))
+    csv_uri = found(r'href="data:text/csv;base64,([^"]+)" download="bob_credentials.csv"', text)
     rows = list(csv.reader(io.StringIO(base64.b64decode(csv_uri).decode())))
     assert rows == [
         ["User name", "Password", "Console sign-in URL"],
