@@ -7,10 +7,19 @@ from typing import Any, cast
 
 from django import forms
 
+from iamconsole import quotas
+
 #: AWS's tag limits, checked again by the services (TagUser, CreateUser) with AWS's error codes.
 MAX_TAGS = 50
 TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
+#: Groups a user can be in (GroupsPerUser, not adjustable).
+MAX_GROUPS_PER_USER = 10
+
+
+def max_managed_policies_per_user() -> int:
+    """Managed policies a user can have attached (PoliciesPerUser: 10, raised per installation up to 20)."""
+    return quotas.limit("managed_policies_per_user")
 
 
 class UserDetailsForm(forms.Form):
@@ -86,8 +95,15 @@ class UserPermissionsForm(forms.Form):
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if data and data.get("option") == "copy" and not data.get("copy_from"):
+        if not data:
+            return data
+        if data.get("option") == "copy" and not data.get("copy_from"):
             self.add_error("copy_from", "Choose the user whose permissions to copy.")
+        if data.get("option") == "groups" and len(data.get("groups") or ()) > MAX_GROUPS_PER_USER:
+            self.add_error("groups", f"A user can be in at most {MAX_GROUPS_PER_USER} groups.")
+        limit = max_managed_policies_per_user()
+        if data.get("option") == "attach" and len(data.get("policy_arns") or ()) > limit:
+            self.add_error("policy_arns", f"A user can have at most {limit} managed policies attached.")
         return data
 
 

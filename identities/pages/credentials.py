@@ -10,6 +10,7 @@ made them; the seed of a device waiting for its two codes is kept in the server-
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ from identities.pages.common import csv_data_uri, gate, generate_password
 PENDING_MFA_KEY = "iam_console_pending_mfa"
 MAX_ACCESS_KEYS = 2
 MAX_MFA_DEVICES = 8
+#: An access key's description tag value (a tag value's limit).
+DESCRIPTION_MAX = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,12 @@ class Subject:
     def params(self) -> dict[str, Any]:
         return {"user_name": self.user_name} if self.user_name else {}
 
+    def tag_params(self, request: SignedInRequest) -> dict[str, Any] | None:
+        """Who TagUser and ListUserTags name (they always need a user name), None for the root user."""
+        if self.is_root:
+            return None
+        return {"user_name": self.user_name or request.actor.name}
+
 
 def own_subject(request: SignedInRequest, post_url: str) -> Subject:
     return Subject(user_name=None, post_url=post_url, is_root=request.actor.kind is ActorKind.ROOT)
@@ -60,6 +69,7 @@ def error_context(error: IamError) -> dict[str, Any]:
 @dataclass(frozen=True, slots=True)
 class KeyRow:
     access_key_id: str
+    description: str
     status: str
     created: Any
     last_used: Any
@@ -67,11 +77,24 @@ class KeyRow:
     last_used_region: str
 
 
+def _descriptions(request: SignedInRequest, subject: Subject) -> dict[str, str]:
+    """Access key descriptions: AWS keeps each as a tag of the user whose key is the access key ID."""
+    params = subject.tag_params(request)
+    if params is None:
+        return {}
+    try:
+        page = console.run(request, "ListUserTags", {**params, "max_items": 100})
+    except IamError:
+        return {}
+    return {tag["Key"]: tag["Value"] for tag in page.tags}
+
+
 def _access_keys(request: SignedInRequest, subject: Subject) -> tuple[list[KeyRow] | None, IamError | None]:
     try:
         keys = console.list_all(request, "ListAccessKeys", subject.params)
     except IamError as error:
         return None, error
+    descriptions = _descriptions(request, subject)
     rows = []
     for key in keys:
         try:
@@ -79,7 +102,8 @@ def _access_keys(request: SignedInRequest, subject: Subject) -> tuple[list[KeyRo
             last = (used.last_used_at, used.service_name, used.region)
         except IamError:  # the key may be listed but its last use not readable: show what is known
             last = (None, "", "")
-        rows.append(KeyRow(key.access_key_id, key.status, key.created_at, *last))
+        description = descriptions.get(key.access_key_id, "")
+        rows.append(KeyRow(key.access_key_id, description, key.status, key.created_at, *last))
     return rows, None
 
 
@@ -113,6 +137,10 @@ def section_context(request: SignedInRequest, subject: Subject, **extra: Any) ->
         "profile": profile,
         "profile_error": profile_error,
         "mfa_devices": devices,
+        "mfa_rows": [
+            (device, MfaCodesForm(initial={"serial_number": device.serial_number}, auto_id=f"resync{index}_%s"))
+            for index, device in enumerate(devices or (), start=1)
+        ],
         "mfa_error": mfa_error,
         "mfa_full": devices is not None and len(devices) >= MAX_MFA_DEVICES,
         "max_mfa_devices": MAX_MFA_DEVICES,
@@ -128,6 +156,8 @@ def section_context(request: SignedInRequest, subject: Subject, **extra: Any) ->
             "create_mfa": gate(request, "CreateVirtualMFADevice", {"virtual_mfa_device_name": device_name}),
             "enable_mfa": gate(request, "EnableMFADevice", params),
             "deactivate_mfa": gate(request, "DeactivateMFADevice", params),
+            "resync_mfa": gate(request, "ResyncMFADevice", params),
+            "tag_user": gate(request, "TagUser", subject.tag_params(request) or {}),
         },
         "password_form": ConsolePasswordForm(),
         "change_form": ChangeOwnPasswordForm(),
@@ -239,11 +269,23 @@ def _start_mfa(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
     form = MfaNameForm(request.POST)
     if not form.is_valid():
         raise _invalid({"mfa_name_form": form, "mfa_open": True})
+    owner = subject.user_name or ""
+    pending = _pending(request)
+    for serial, entry in list(pending.items()):
+        if entry.get("owner") == owner:
+            # An earlier setup left unfinished: its unassigned device would otherwise hold the name.
+            with contextlib.suppress(IamError):
+                console.run(request, "DeleteVirtualMFADevice", {"serial_number": serial})
+            pending.pop(serial)
+    request.session[PENDING_MFA_KEY] = pending
     params = {"virtual_mfa_device_name": form.cleaned_data["device_name"]}
     created = _run(request, "CreateVirtualMFADevice", params, {"mfa_name_form": form, "mfa_open": True})
     serial = created.device.serial_number
-    pending = _pending(request)
-    pending[serial] = {"seed": created.base32_string_seed, "qr": base64.b64encode(created.qr_code_png).decode()}
+    pending[serial] = {
+        "owner": owner,
+        "seed": created.base32_string_seed,
+        "qr": base64.b64encode(created.qr_code_png).decode(),
+    }
     request.session[PENDING_MFA_KEY] = pending
     return _mfa_panel(request, serial)
 
@@ -262,6 +304,14 @@ def _enable_mfa(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
     return {"notice": "MFA device assigned."}
 
 
+def _resync_mfa(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
+    form = MfaCodesForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("Type two consecutive 6-digit codes from the app to resync it.")
+    console.run(request, "ResyncMFADevice", {**subject.params, **form.cleaned_data})
+    return {"notice": "MFA device resynchronized."}
+
+
 def _remove_mfa(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
     serial = request.POST.get("serial_number", "")
     console.run(request, "DeactivateMFADevice", {**subject.params, "serial_number": serial})
@@ -276,10 +326,20 @@ def _remove_mfa(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
 
 
 def _create_key(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
+    description = request.POST.get("description", "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ValidationError(f"A description is at most {DESCRIPTION_MAX} characters.", field="description")
     created = console.run(request, "CreateAccessKey", subject.params)
     key_id = created.access_key.access_key_id
+    notice = "Access key created. This is the only time the secret access key can be seen or downloaded."
+    tag_params = subject.tag_params(request)
+    if description and tag_params is not None:
+        try:
+            console.run(request, "TagUser", {**tag_params, "tags": [{"key": key_id, "value": description}]})
+        except IamError as error:
+            notice += f" Its description was not saved ({error.code}: {error.message})."
     return {
-        "notice": "Access key created. This is the only time the secret access key can be seen or downloaded.",
+        "notice": notice,
         "new_key": {
             "access_key_id": key_id,
             "secret_access_key": created.secret_access_key,
@@ -307,6 +367,11 @@ def _delete_key(request: SignedInRequest, subject: Subject) -> dict[str, Any]:
         # As AWS's console does: a key is deactivated first, so its loss shows before it is gone for good.
         raise ValidationError("Deactivate the access key before deleting it.", field="access_key_id")
     console.run(request, "DeleteAccessKey", {**subject.params, "access_key_id": key_id})
+    tag_params = subject.tag_params(request)
+    if tag_params is not None and key_id in _descriptions(request, subject):
+        # The description goes with its key; a failure here leaves only a stale tag.
+        with contextlib.suppress(IamError):
+            console.run(request, "UntagUser", {**tag_params, "tag_keys": [key_id]})
     return {"notice": f"Access key {key_id} deleted."}
 
 
@@ -318,6 +383,7 @@ _ACTIONS = {
     "start_mfa": _start_mfa,
     "enable_mfa": _enable_mfa,
     "remove_mfa": _remove_mfa,
+    "resync_mfa": _resync_mfa,
     "create_key": _create_key,
     "deactivate_key": _set_key_status("Inactive"),
     "activate_key": _set_key_status("Active"),

@@ -21,7 +21,7 @@ from iamconsole import console
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.users import user_arn
-from identities.forms import InlinePolicyForm, tags_from_post
+from identities.forms import MAX_GROUPS_PER_USER, InlinePolicyForm, max_managed_policies_per_user, tags_from_post
 from identities.pages import credentials
 from identities.pages.common import delete_user_and_credentials, gate
 
@@ -92,6 +92,8 @@ def _permissions(request: SignedInRequest, user: Any, **extra: Any) -> dict[str,
             "attachable": [p for p in choices if p.arn not in direct],
             "boundary_choices": choices,
             "boundary": boundary,
+            "max_policies": max_managed_policies_per_user(),
+            "attach_full": len(direct) >= max_managed_policies_per_user(),
             "inline_form": InlinePolicyForm(),
             "can": {
                 "attach": gate(request, "AttachUserPolicy", params),
@@ -135,7 +137,7 @@ def _groups(request: SignedInRequest, user: Any, **extra: Any) -> dict[str, Any]
             ],
             "other_groups": others,
             "can_add": gate(request, "AddUserToGroup", {**params, "group_name": others[0].name if others else "*"}),
-            "max_groups": 10,
+            "max_groups": MAX_GROUPS_PER_USER,
         }
     )
     context.update(extra)
@@ -224,6 +226,13 @@ def _permissions_action(request: SignedInRequest, user: Any) -> dict[str, Any]:
         arns = request.POST.getlist("policy_arn")
         if not arns:
             raise ValidationError("Choose at least one policy to attach.", field="policy_arn")
+        attached = console.list_all(request, "ListAttachedUserPolicies", params)
+        limit = max_managed_policies_per_user()
+        if len(attached) + len(arns) > limit:
+            raise ValidationError(
+                f"A user can have at most {limit} managed policies attached; {len(attached)} already are.",
+                field="policy_arn",
+            )
         for arn in arns:
             console.run(request, "AttachUserPolicy", {**params, "policy_arn": arn})
         return {"notice": f"{len(arns)} {'policy' if len(arns) == 1 else 'policies'} attached."}
@@ -264,6 +273,11 @@ def _groups_action(request: SignedInRequest, user: Any) -> dict[str, Any]:
         names = request.POST.getlist("group_name")
         if not names:
             raise ValidationError("Choose at least one group.", field="group_name")
+        current = console.list_all(request, "ListGroupsForUser", params)
+        if len(current) + len(names) > MAX_GROUPS_PER_USER:
+            raise ValidationError(
+                f"A user can be in at most {MAX_GROUPS_PER_USER} groups; it is in {len(current)}.", field="group_name"
+            )
         for name in names:
             console.run(request, "AddUserToGroup", {**params, "group_name": name})
         return {"notice": f"Added to {', '.join(names)}."}

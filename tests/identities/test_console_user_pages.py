@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import re
+import time
 from typing import Any
 
 import pyotp
@@ -355,8 +356,6 @@ def test_assign_a_virtual_mfa_device_with_two_codes_then_remove_it(root_client, 
     )
     assert wrong.status_code >= 400
     assert "data:image/png;base64," in body(wrong)  # the QR code stays for another try
-    import time
-
     now = time.time()
     codes = {"authentication_code1": totp.at(now - 30), "authentication_code2": totp.at(now)}
     response = root_client.post(url, {"action": "enable_mfa", "serial_number": serial, **codes}, **HTMX)
@@ -367,6 +366,68 @@ def test_assign_a_virtual_mfa_device_with_two_codes_then_remove_it(root_client, 
     response = root_client.post(url, {"action": "remove_mfa", "serial_number": serial}, **HTMX)
     assert "MFA device removed." in body(response)
     assert list(run(account, "ListMFADevices", user_name=alice).items) == []
+
+
+def test_an_unfinished_mfa_setup_does_not_hold_the_device_name(root_client, account, alice):
+    url = "/users/alice/security_credentials"
+    _, first = _assign_mfa(root_client, url, "phone")
+    _, second = _assign_mfa(root_client, url, "phone")
+    assert first == second  # same name, same ARN: the abandoned device was deleted first
+    devices = run(account, "ListVirtualMFADevices").items
+    assert [device.serial_number for device in devices] == [second]
+
+
+def test_resync_an_mfa_device(root_client, account, alice):
+    url = "/users/alice/security_credentials"
+    seed, serial = _assign_mfa(root_client, url, "drifty")
+    totp = pyotp.TOTP(seed)
+    now = time.time()
+    codes = {"authentication_code1": totp.at(now - 30), "authentication_code2": totp.at(now)}
+    root_client.post(url, {"action": "enable_mfa", "serial_number": serial, **codes}, **HTMX)
+    bad = {"authentication_code1": "123456", "authentication_code2": "654321"}
+    response = root_client.post(url, {"action": "resync_mfa", "serial_number": serial, **bad}, **HTMX)
+    assert response.status_code >= 400
+    assert "InvalidAuthenticationCode" in body(response)
+    later = {"authentication_code1": totp.at(now + 30), "authentication_code2": totp.at(now + 60)}
+    response = root_client.post(url, {"action": "resync_mfa", "serial_number": serial, **later}, **HTMX)
+    assert response.status_code == 200, body(response)
+    assert "MFA device resynchronized." in body(response)
+
+
+def test_access_key_description_is_a_user_tag_named_after_the_key(root_client, account, alice):
+    url = "/users/alice/security_credentials"
+    response = root_client.post(url, {"action": "create_key", "description": "CI deploys"}, **HTMX)
+    [(key_id, _)] = key_ids(account, alice)
+    assert run(account, "ListUserTags", user_name=alice).tags == [{"Key": key_id, "Value": "CI deploys"}]
+    assert "<td>CI deploys</td>" in body(response)
+    root_client.post(url, {"action": "deactivate_key", "access_key_id": key_id}, **HTMX)
+    root_client.post(url, {"action": "delete_key", "access_key_id": key_id, "confirm": key_id}, **HTMX)
+    assert run(account, "ListUserTags", user_name=alice).tags == []
+
+
+def test_attach_refuses_past_the_managed_policy_quota(root_client, account, alice):
+    from tests.identities.policy_factory import make_policy
+
+    arns = [make_policy(account.model, f"p{index}", document(allow("s3:*"))).arn for index in range(11)]
+    for arn in arns[:10]:
+        run(account, "AttachUserPolicy", user_name=alice, policy_arn=arn)
+    text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
+    assert re.search(r'value="attach" class="primary" disabled', text)
+    response = root_client.post("/users/alice/permissions", {"action": "attach", "policy_arn": arns[10]}, **HTMX)
+    assert response.status_code == 400
+    assert "at most 10 managed policies" in body(response)
+    assert len(run(account, "ListAttachedUserPolicies", user_name=alice).items) == 10
+
+
+def test_add_to_groups_refuses_past_ten(root_client, account, alice):
+    for index in range(11):
+        run(account, "CreateGroup", group_name=f"g{index:02d}")
+    for index in range(9):
+        run(account, "AddUserToGroup", group_name=f"g{index:02d}", user_name=alice)
+    response = root_client.post("/users/alice/groups", {"action": "add", "group_name": ["g09", "g10"]}, **HTMX)
+    assert response.status_code == 400
+    assert "at most 10 groups" in body(response)
+    assert len(run(account, "ListGroupsForUser", user_name=alice).items) == 9
 
 
 # --- read-only and no-permission principals ---------------------------------------------------------------------
@@ -695,8 +756,6 @@ def test_own_page_assigns_mfa_to_the_caller(client, account):
     me = iam_user(account, "mfa-me", allow(["iam:*MFA*", "iam:ListAccessKeys", "iam:GetLoginProfile"]))
     signed_in(client, me)
     seed, serial = _assign_mfa(client, "/security-credentials", "my-phone")
-    import time
-
     totp = pyotp.TOTP(seed)
     now = time.time()
     codes = {"authentication_code1": totp.at(now - 30), "authentication_code2": totp.at(now)}
