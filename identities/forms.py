@@ -7,12 +7,10 @@ from typing import Any, cast
 
 from django import forms
 
-from iamconsole import quotas
+from iamconsole import domain, quotas
+from iamconsole.errors import IamError
 
-#: AWS's tag limits, checked again by the services (TagUser, CreateUser) with AWS's error codes.
-MAX_TAGS = 50
-TAG_KEY_MAX = 128
-TAG_VALUE_MAX = 256
+MAX_TAGS = domain.MAX_TAGS
 #: Groups a user can be in (GroupsPerUser, not adjustable).
 MAX_GROUPS_PER_USER = 10
 
@@ -20,6 +18,14 @@ MAX_GROUPS_PER_USER = 10
 def max_managed_policies_per_user() -> int:
     """Managed policies a user can have attached (PoliciesPerUser: 10, raised per installation up to 20)."""
     return quotas.limit("managed_policies_per_user")
+
+
+def _domain_rule(rule: Any, value: str, **options: Any) -> str:
+    """Check ``value`` with the kernel's rule (the one CreateUser applies) and show its message on the field."""
+    try:
+        return str(rule(value, **options))
+    except IamError as error:
+        raise forms.ValidationError(error.message) from error
 
 
 class UserDetailsForm(forms.Form):
@@ -48,8 +54,17 @@ class UserDetailsForm(forms.Form):
         label="The user must choose a new password at next sign-in", required=False, initial=True
     )
 
+    def clean_user_name(self) -> str:
+        return _domain_rule(
+            domain.validate_name,
+            self.cleaned_data["user_name"],
+            member="UserName",
+            field="user_name",
+            max_length=domain.USER_NAME_MAX,
+        )
+
     def clean_path(self) -> str:
-        return self.cleaned_data.get("path") or "/"
+        return _domain_rule(domain.validate_path, self.cleaned_data.get("path") or "/")
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
@@ -108,31 +123,24 @@ class UserPermissionsForm(forms.Form):
 
 
 def tags_from_post(data: Any) -> tuple[list[dict[str, str]], list[str]]:
-    """The tag rows of a form (``tag_key``/``tag_value`` lists; rows with an empty key are dropped) and the
-    shape errors a person can fix before anything is sent (the services check the same with AWS's codes)."""
+    """The tag rows of a form (``tag_key``/``tag_value`` lists; empty rows are dropped) and what is wrong with them,
+    judged by the same domain rule as TagUser (keys 1–128 and values 0–256 characters of the tag alphabet, no
+    ``aws:`` prefix, no key twice ignoring case, at most 50), so a person can fix them before anything is sent."""
     keys = data.getlist("tag_key")
     values = data.getlist("tag_value")
+    values += [""] * (len(keys) - len(values))
     tags: list[dict[str, str]] = []
     errors: list[str] = []
-    seen: set[str] = set()
-    for key, value in zip(keys, values + [""] * (len(keys) - len(values)), strict=False):
+    for key, value in zip(keys, values, strict=False):
         key = key.strip()
-        if not key:
-            if value:
-                errors.append("A tag needs a key.")
-            continue
-        if len(key) > TAG_KEY_MAX:
-            errors.append(f"Tag key “{key[:20]}…” is longer than {TAG_KEY_MAX} characters.")
-        if len(value) > TAG_VALUE_MAX:
-            errors.append(f"The value of tag “{key}” is longer than {TAG_VALUE_MAX} characters.")
-        if key.lower().startswith("aws:"):
-            errors.append(f"Tag keys may not begin with aws: (“{key}”).")
-        if key.lower() in seen:
-            errors.append(f"Tag key “{key}” appears twice.")
-        seen.add(key.lower())
-        tags.append({"key": key, "value": value})
-    if len(tags) > MAX_TAGS:
-        errors.append(f"A user can have at most {MAX_TAGS} tags.")
+        if key:
+            tags.append({"key": key, "value": value})
+        elif value:
+            errors.append(f"The tag with value “{value}” needs a key.")
+    try:
+        domain.validate_tags(tags)
+    except IamError as error:
+        errors.append(error.message)
     return tags, errors
 
 

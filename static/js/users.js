@@ -36,6 +36,31 @@
     });
   });
 
+  // Users list: one box selects every user on the page.
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all) { return; }
+    var form = all.form;
+    form.querySelectorAll("input[name=" + all.getAttribute("data-select-all") + "]").forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
+  // Create user: the password choices only matter with console access, the custom field only for a custom one.
+  function syncConsoleAccess() {
+    var access = document.getElementById("id_console_access");
+    var block = document.querySelector(".console-password");
+    if (!access || !block) { return; }
+    block.hidden = !access.checked;
+    var custom = document.querySelector("input[name=password_type][value=custom]");
+    var field = document.querySelector(".custom-password");
+    if (field && custom) { field.hidden = !custom.checked; }
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("#id_console_access, input[name=password_type]")) { syncConsoleAccess(); }
+  });
+  document.addEventListener("DOMContentLoaded", syncConsoleAccess);
+
   // A refused write (4xx) answers with the same fragment showing why: show it instead of dropping it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;

@@ -191,15 +191,22 @@ def test_tags_are_added_changed_and_removed(root_client, account, alice):
     assert tags == [{"Key": "cost", "Value": "42"}, {"Key": "team", "Value": "b"}]
 
 
-def test_tag_rules_are_checked_before_anything_is_sent(root_client, account, alice):
-    response = root_client.post(
-        "/users/alice/tags", {"action": "save", "tag_key": ["aws:x", "k" * 129], "tag_value": ["", ""]}, **HTMX
-    )
+@pytest.mark.parametrize(
+    ("keys", "values", "message"),
+    [
+        (["aws:x"], [""], "keys starting with &#x27;aws:&#x27; are reserved for AWS."),
+        (["k" * 129], [""], "Member must have length less than or equal to 128"),
+        (["a", "A"], ["1", "2"], "Duplicate tag keys found."),
+        ([""], ["orphan"], "The tag with value “orphan” needs a key."),
+        (["ok"], ["v" * 257], "Member must have length less than or equal to 256"),
+    ],
+)
+def test_tag_rules_are_checked_before_anything_is_sent(root_client, account, alice, keys, values, message):
+    response = root_client.post("/users/alice/tags", {"action": "save", "tag_key": keys, "tag_value": values}, **HTMX)
     assert response.status_code == 400
-    text = body(response)
-    assert "may not begin with aws:" in text
-    assert "longer than 128 characters" in text
+    assert message in body(response)
     assert run(account, "ListUserTags", user_name=alice).tags == []
+    assert not AuditEvent.objects.filter(event_name="TagUser").exists()
 
 
 def test_adding_a_tag_row_keeps_what_was_typed(root_client, alice):
@@ -590,6 +597,21 @@ def test_wizard_back_and_forth_keeps_the_input(root_client, account):
     assert 'name="tag_key" value="k"' in review
     # The custom password is kept on the server, shown again in its field only (never in a URL).
     assert 'value="Kept-Pass-123"' in details
+
+
+@pytest.mark.parametrize(
+    ("details", "message"),
+    [
+        ({"user_name": "bad name!"}, "Member must satisfy regular expression pattern"),
+        ({"user_name": "u" * 65}, "Ensure this value has at most 64 characters"),
+        ({"user_name": "ok", "path": "no-slashes"}, "Member must satisfy regular expression pattern"),
+        ({"user_name": "ok", "console_access": "on", "password_type": "custom"}, "Type the custom password"),
+    ],
+)
+def test_wizard_first_step_checks_the_input(root_client, db, details, message):
+    response = root_client.post("/users/create?step=details", {"nav": "next", **details})
+    assert response.status_code == 400
+    assert message in body(response)
 
 
 def test_wizard_shows_field_errors_from_the_service(root_client, account):
