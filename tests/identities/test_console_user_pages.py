@@ -549,6 +549,10 @@ def test_wizard_creates_a_user_with_password_groups_boundary_and_tags(root_clien
     # Each operation was run and audited on its own.
     for name in ("CreateUser", "PutUserPermissionsBoundary", "TagUser", "CreateLoginProfile", "AddUserToGroup"):
         assert AuditEvent.objects.filter(event_name=name, outcome="success").exists(), name
+    # The password is in no audit record (operations record no parameters) and in no URL the wizard used.
+    assert not any(
+        password in f"{event.details} {event.error_message} {event.resource_arn}" for event in AuditEvent.objects.all()
+    )
     # The password is shown once: the result page is gone after the first look.
     second = root_client.get("/users/create/done")
     assert second.status_code == 404
@@ -784,6 +788,19 @@ def test_own_page_assigns_mfa_to_the_caller(client, account):
     response = client.post("/security-credentials", {"action": "enable_mfa", "serial_number": serial, **codes}, **HTMX)
     assert "MFA device assigned." in body(response), body(response)
     assert [d.serial_number for d in run(account, "ListMFADevices", user_name="mfa-me").items] == [serial]
+
+
+def test_root_assigns_mfa_to_itself_on_its_own_page(root_client, account):
+    seed, serial = _assign_mfa(root_client, "/security-credentials", "root-phone")
+    totp = pyotp.TOTP(seed)
+    now = time.time()
+    codes = {"authentication_code1": totp.at(now - 30), "authentication_code2": totp.at(now)}
+    response = root_client.post(
+        "/security-credentials", {"action": "enable_mfa", "serial_number": serial, **codes}, **HTMX
+    )
+    assert response.status_code == 200, body(response)
+    assert [d.serial_number for d in run(account, "ListMFADevices").items] == [serial]
+    assert "root-phone" in body(root_client.get("/security-credentials"))
 
 
 def test_own_page_for_a_user_without_permissions(nobody_client, account):
