@@ -14,15 +14,30 @@
       toggle.textContent = hidden ? "Hide" : "Show";
       return;
     }
-    var copy = event.target.closest("[data-copy], [data-copy-text]");
-    if (copy && navigator.clipboard) {
-      var text = copy.hasAttribute("data-copy")
-        ? document.getElementById(copy.getAttribute("data-copy")).value
-        : copy.getAttribute("data-copy-text");
-      navigator.clipboard.writeText(text).then(function () {
+    var copy = event.target.closest("[data-copy-from]");
+    if (copy) {
+      // Copy a secret from its (masked) field; on plain http the clipboard API is missing: copy the selection.
+      var source = document.getElementById(copy.getAttribute("data-copy-from"));
+      var done = function () {
         copy.textContent = "Copied";
         setTimeout(function () { copy.textContent = "Copy"; }, 1500);
-      });
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(source.value).then(done, done);
+      } else {
+        var type = source.type;
+        source.type = "text";
+        source.select();
+        try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
+        source.type = type;
+        done();
+      }
+      return;
+    }
+    // data-copy="TEXT" is the console's shared copy button (static/js/app.js); answer it only where that is absent.
+    var plain = event.target.closest("[data-copy]");
+    if (plain && !document.querySelector("script[src*='js/app.js']") && navigator.clipboard) {
+      navigator.clipboard.writeText(plain.getAttribute("data-copy"));
     }
   });
 
