@@ -812,3 +812,39 @@ def test_own_page_for_a_user_without_permissions(nobody_client, account):
     response = nobody_client.post("/security-credentials", {"action": "create_key"}, **HTMX)
     assert response.status_code == 403
     assert '<code class="missing-action">iam:CreateAccessKey</code>' in body(response)
+
+
+# --- plumbing -----------------------------------------------------------------------------------------------------
+
+
+def test_writes_need_the_csrf_token(account, alice):
+    from django.test import Client
+
+    client = signed_in(Client(enforce_csrf_checks=True), account.root)
+    response = client.post("/users/alice/security_credentials", {"action": "create_key"}, **HTMX)
+    assert response.status_code == 403
+    assert key_ids(account, alice) == []
+    for url in ("/users/alice/delete", "/users/delete", "/users/create?step=details", "/security-credentials"):
+        assert client.post(url, {"confirm": "alice"}).status_code == 403, url
+
+
+def test_a_user_named_delete_or_with_symbols_has_its_page(root_client, account):
+    run(account, "CreateUser", user_name="delete")
+    run(account, "CreateUser", user_name="a+b=c,d.e@f_g-h")
+    assert "arn:aws:iam::" in body(root_client.get("/users/delete"))
+    response = root_client.get("/users/a+b=c,d.e@f_g-h")
+    assert response.status_code == 200
+    assert "user/a+b=c,d.e@f_g-h" in body(response)
+    response = root_client.post(
+        "/users/a+b=c,d.e@f_g-h/tags", {"action": "save", "tag_key": ["k"], "tag_value": ["v"]}, **HTMX
+    )
+    assert response.status_code == 200
+    assert run(account, "ListUserTags", user_name="a+b=c,d.e@f_g-h").tags == [{"Key": "k", "Value": "v"}]
+
+
+def test_user_provided_strings_are_escaped(root_client, account, alice):
+    statement = allow("s3:GetObject", Condition={"StringEquals": {"aws:UserAgent": "<script>x</script>"}})
+    run(account, "PutUserPolicy", user_name=alice, policy_name="odd", policy_document=document(statement))
+    text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
+    assert "<script>x</script>" not in text
+    assert "&lt;script&gt;x&lt;/script&gt;" in text
