@@ -124,7 +124,7 @@ def test_policies_through_groups_are_listed_with_their_group(root_client, accoun
     run(account, "AttachGroupPolicy", group_name="auditors", policy_arn=READ_ONLY)
     run(account, "AddUserToGroup", group_name="auditors", user_name=alice)
     text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
-    assert "Group auditors" in text
+    assert 'Group <a href="/groups/auditors">auditors</a>' in text
 
 
 def test_inline_policy_put_shows_json_and_delete(root_client, account, alice):

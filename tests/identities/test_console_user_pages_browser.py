@@ -49,6 +49,12 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     root = account.root
     operations.run(root, "UpdateAccountPasswordPolicy", {"allow_users_to_change_password": True})
     operations.run(root, "CreateGroup", {"group_name": "developers"})
+    policy = operations.run(
+        root,
+        "CreatePolicy",
+        {"policy_name": "DeveloperAccess", "policy_document": document(allow(["s3:*", "dynamodb:*"]))},
+    )
+    operations.run(root, "AttachGroupPolicy", {"group_name": "developers", "policy_arn": policy.arn})
     operations.run(root, "CreateGroup", {"group_name": "auditors"})
     sign_in_as_root(page, live_server)
 
@@ -94,6 +100,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     page.click("a:has-text('View user')")
     expect(page.locator("#user-arn")).to_have_text(f"arn:aws:iam::{account.account_id}:user/engineering/maria.silva")
     expect(page.locator("#summary-console-access")).to_have_text("Enabled")
+    expect(page.locator("#attached-policies")).to_contain_text("DeveloperAccess")
     page.screenshot(path=str(SCREENSHOTS / "user-detail.png"), full_page=True)
     page.click("nav.tabs a:has-text('Groups')")
     expect(page.locator("#user-groups td.name")).to_have_text(["developers"])
