@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from iamconsole import console
+from iamconsole.actors import ActorKind
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.pages import credentials
 
@@ -18,6 +19,9 @@ TEMPLATE = "identities/security_credentials.html"
 @signin_required
 def security_credentials(request: SignedInRequest) -> HttpResponse:
     """GET shows the section; POST runs one of its actions on the caller's own credentials."""
+    if request.actor.kind not in (ActorKind.ROOT, ActorKind.USER):
+        # A role or federated session has only temporary credentials, which no page manages.
+        return console.page(request, TEMPLATE, "credentials", {"temporary": True})
     subject = credentials.own_subject(request, reverse("identities:security-credentials"))
     extra, status = credentials.handle_post(request, subject) if request.method == "POST" else ({}, 200)
     return console.page(

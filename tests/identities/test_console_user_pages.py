@@ -848,3 +848,28 @@ def test_user_provided_strings_are_escaped(root_client, account, alice):
     text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
     assert "<script>x</script>" not in text
     assert "&lt;script&gt;x&lt;/script&gt;" in text
+
+
+def test_own_page_for_a_role_session_explains_its_credentials_are_temporary(account):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+    from django_htmx.middleware import HtmxDetails
+
+    from iamconsole.actors import Actor, ActorKind
+    from identities.pages.own_credentials import security_credentials
+
+    request = RequestFactory().get("/security-credentials")
+    request.session = SessionStore()
+    request.htmx = HtmxDetails(request)
+    request.actor = Actor(
+        kind=ActorKind.ROLE_SESSION,
+        account_id=account.account_id,
+        arn=f"arn:aws:sts::{account.account_id}:assumed-role/Admin/s",
+        principal_id="AROAEXAMPLE:s",
+    )
+    response = security_credentials(request)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="temporary-credentials"' in text
+    assert "Create access key" not in text
+    assert not AuditEvent.objects.filter(outcome="denied").exists()
