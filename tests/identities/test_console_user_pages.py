@@ -858,7 +858,7 @@ def test_own_page_for_a_role_session_explains_its_credentials_are_temporary(acco
     from iamconsole.actors import Actor, ActorKind
     from identities.pages.own_credentials import security_credentials
 
-    request = RequestFactory().get("/security-credentials")
+    request: Any = RequestFactory().get("/security-credentials")  # the attributes the console middleware sets
     request.session = SessionStore()
     request.htmx = HtmxDetails(request)
     request.actor = Actor(
