@@ -71,10 +71,19 @@
     var field = document.querySelector(".custom-password");
     if (field && custom) { field.hidden = !custom.checked; }
   }
+  // Create user, permissions: only the panel of the chosen way to grant them.
+  function syncOption() {
+    var chosen = document.querySelector("input[name=option]:checked");
+    if (!chosen) { return; }
+    document.querySelectorAll(".option-panel").forEach(function (panel) {
+      panel.hidden = panel.getAttribute("data-option") !== chosen.value;
+    });
+  }
   document.addEventListener("change", function (event) {
     if (event.target.matches("#id_console_access, input[name=password_type]")) { syncConsoleAccess(); }
+    if (event.target.matches("input[name=option]")) { syncOption(); }
   });
-  document.addEventListener("DOMContentLoaded", syncConsoleAccess);
+  document.addEventListener("DOMContentLoaded", function () { syncConsoleAccess(); syncOption(); });
 
   // A refused write (4xx) answers with the same fragment showing why: show it instead of dropping it.
   document.addEventListener("htmx:beforeSwap", function (event) {
