@@ -21,8 +21,8 @@ from iamconsole import console
 from iamconsole.actors import ActorKind
 from iamconsole.errors import AccessDenied, IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest
-from identities.forms import ChangeOwnPasswordForm, ConsolePasswordForm, MfaCodesForm, MfaNameForm
 from identities.pages.common import csv_data_uri, gate, generate_password
+from identities.pages.forms import ChangeOwnPasswordForm, ConsolePasswordForm, MfaCodesForm, MfaNameForm
 
 #: Session key of the virtual MFA devices created and waiting for their two codes: {serial: {seed, qr}}.
 PENDING_MFA_KEY = "iam_console_pending_mfa"

@@ -25,8 +25,8 @@ from iamconsole import console
 from iamconsole.arn import aws_managed_policy_arn
 from iamconsole.errors import IamError, NoSuchEntity
 from iamconsole.middleware import SignedInRequest, signin_required
-from identities.forms import UserDetailsForm, UserPermissionsForm, tags_from_post
 from identities.pages.common import csv_data_uri, gate, generate_password
+from identities.pages.forms import UserDetailsForm, UserPermissionsForm, tags_from_post
 
 TEMPLATE = "identities/user_create.html"
 RESULT_TEMPLATE = "identities/user_created.html"

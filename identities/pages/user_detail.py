@@ -21,9 +21,9 @@ from iamconsole import console
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.users import user_arn
-from identities.forms import MAX_GROUPS_PER_USER, InlinePolicyForm, max_managed_policies_per_user, tags_from_post
 from identities.pages import credentials
 from identities.pages.common import delete_user_and_credentials, gate
+from identities.pages.forms import MAX_GROUPS_PER_USER, InlinePolicyForm, max_managed_policies_per_user, tags_from_post
 
 TEMPLATE = "identities/user_detail.html"
 TABS = {

@@ -1,5 +1,6 @@
-"""Console forms of the Users pages: shape only (lengths, required fields, choices). The services judge the rules
-(name alphabet, uniqueness, password policy, quotas) and their errors land on the field they name."""
+"""Console forms of the Users pages: shape only (lengths, required fields, choices), and the kernel's own domain rules
+for names, paths and tags. The services judge the rest (uniqueness, password policy, quotas) and their errors land on
+the field they name."""
 
 from __future__ import annotations
 
