@@ -873,3 +873,15 @@ def test_own_page_for_a_role_session_explains_its_credentials_are_temporary(acco
     assert 'id="temporary-credentials"' in text
     assert "Create access key" not in text
     assert not AuditEvent.objects.filter(outcome="denied").exists()
+
+
+def test_tab_writes_work_without_javascript(root_client, account, alice):
+    # A plain form post (no htmx) answers with the whole page, the tab showing the outcome.
+    response = root_client.post("/users/alice/groups", {"action": "remove", "group_name": "none"})
+    assert response.status_code == 404
+    text = body(response)
+    assert "<html" in text and 'id="user-summary"' in text
+    assert "NoSuchEntity" in text
+    response = root_client.post("/users/alice/security_credentials", {"action": "create_key"})
+    assert response.status_code == 200
+    assert "<html" in body(response) and 'id="new-access-key-id"' in body(response)
