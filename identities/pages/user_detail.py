@@ -12,10 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import console
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
@@ -348,5 +347,4 @@ def user_delete(request: SignedInRequest, user_name: str) -> HttpResponse:
         extra = {"delete_outcome": outcome, "delete_open": True, **credentials.error_context(outcome.error)}
         return _page(request, user, _tab(request), extra, outcome.error.http_status)
     messages.success(request, f"User {user.name} deleted.")
-    target = reverse("identities:user-list")
-    return HttpResponseClientRedirect(target) if request.htmx else HttpResponseRedirect(target)
+    return console.redirect(request, reverse("identities:user-list"))

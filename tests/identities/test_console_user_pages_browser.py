@@ -28,6 +28,12 @@ ROOT_EMAIL = "owner@example.test"
 ROOT_PASSWORD = "Correct-Horse-9"
 
 
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot from the top (the top bar stays put as the page scrolls)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
 def sign_in_as_root(page: Page, live_server: Any) -> None:
     page.goto(f"{live_server.url}/signin")
     page.fill("#id_email", ROOT_EMAIL)
@@ -64,7 +70,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     page.fill("#id_path", "/engineering/")
     page.check("#id_console_access")
     page.check("input[name=password_type][value=auto]")
-    page.screenshot(path=str(SCREENSHOTS / "users-create.png"), full_page=True)
+    shot(page, "users-create.png")
     page.click("button[value=next]")
 
     expect(page.locator("h1")).to_have_text("Permissions")
@@ -101,7 +107,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     expect(page.locator("#user-arn")).to_have_text(f"arn:aws:iam::{account.account_id}:user/engineering/maria.silva")
     expect(page.locator("#summary-console-access")).to_have_text("Enabled")
     expect(page.locator("#attached-policies")).to_contain_text("DeveloperAccess")
-    page.screenshot(path=str(SCREENSHOTS / "user-detail.png"), full_page=True)
+    shot(page, "user-detail.png")
     page.click("nav.tabs a:has-text('Groups')")
     expect(page.locator("#user-groups td.name")).to_have_text(["developers"])
     page.click("nav.tabs a:has-text('Tags')")
@@ -127,7 +133,7 @@ def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> No
     assert len(secret) == 40
     href = page.locator("a:has-text('Download .csv file')").get_attribute("href") or ""
     assert base64.b64decode(href.split(",", 1)[1]).decode().splitlines()[1] == f"{key_id},{secret}"
-    page.screenshot(path=str(SCREENSHOTS / "user-security-credentials.png"), full_page=True)
+    shot(page, "user-security-credentials.png")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click(f"#access-keys tr:has-text('{key_id}') button[value=deactivate_key]")
@@ -164,7 +170,7 @@ def test_iam_user_assigns_its_own_virtual_mfa_device(page: Page, live_server: An
     assert (qr.get_attribute("src") or "").startswith("data:image/png;base64,")
     page.click("summary:has-text('Show secret key')")
     seed = page.locator("#mfa-seed").inner_text().strip()
-    page.screenshot(path=str(SCREENSHOTS / "security-credentials.png"), full_page=True)
+    shot(page, "security-credentials.png")
 
     totp = pyotp.TOTP(seed)
     now = time.time()
