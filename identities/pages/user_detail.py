@@ -25,6 +25,8 @@ from identities.pages.common import delete_user_and_credentials, gate
 from identities.pages.forms import MAX_GROUPS_PER_USER, InlinePolicyForm, max_managed_policies_per_user, tags_from_post
 
 TEMPLATE = "identities/user_detail.html"
+#: How many managed policies a picker lists for its search.
+PICKER_SIZE = 50
 TABS = {
     "permissions": "Permissions",
     "groups": "Groups",
@@ -80,16 +82,22 @@ def _permissions(request: SignedInRequest, user: Any, **extra: Any) -> dict[str,
         context.update(credentials.error_context(error))
         attached = []
     direct = {item.policy.arn for item in attached}
+    # The pickers show the first matches of a search, not the whole catalogue (AWS alone has over a thousand).
+    query = request.GET.get("policy_q", "").strip()
     try:
-        choices = [p for p in console.list_all(request, "ListPolicies", {}) if p.is_attachable]
+        found, matching = console.first_matches(request, "ListPolicies", query, limit=PICKER_SIZE + len(direct))
+        choices = [p for p in found if p.is_attachable]
     except IamError:
-        choices = []
+        choices, matching = [], 0
     boundary = user.permissions_boundary
     context.update(
         {
             "policies": rows,
-            "attachable": [p for p in choices if p.arn not in direct],
-            "boundary_choices": choices,
+            "attachable": [p for p in choices if p.arn not in direct][:PICKER_SIZE],
+            "boundary_choices": choices[:PICKER_SIZE],
+            "policy_query": query,
+            "policy_matching": matching,
+            "attach_open": bool(query),
             "boundary": boundary,
             "max_policies": max_managed_policies_per_user(),
             "attach_full": len(direct) >= max_managed_policies_per_user(),
@@ -199,6 +207,7 @@ def _page(request: SignedInRequest, user: Any, tab: str, extra: dict[str, Any], 
             for key, label in TABS.items()
         ],
         "tab_url": _tab_url(user.name, tab),
+        "detail_url": reverse("identities:user-detail", args=[user.name]),
         "can_delete": gate(request, "DeleteUser", {"user_name": user.name}),
         **_tab_context(request, user, tab, **extra),
     }

@@ -885,3 +885,18 @@ def test_tab_writes_work_without_javascript(root_client, account, alice):
     response = root_client.post("/users/alice/security_credentials", {"action": "create_key"})
     assert response.status_code == 200
     assert "<html" in body(response) and 'id="new-access-key-id"' in body(response)
+
+
+def test_the_attach_picker_lists_the_first_matches_of_its_search(root_client, account, alice):
+    from tests.identities.policy_factory import make_policy
+
+    for index in range(60):
+        make_policy(account.model, f"team-{index:02d}", document(allow("s3:*")))
+    make_policy(account.model, "billing-reader", document(allow("aws-portal:View*")))
+    text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
+    assert text.count('<option value="arn:aws:iam::') <= 2 * 50  # the attach picker and the boundary choice
+    assert "Showing the first 50 of 61 matches" in text
+    found = body(root_client.get("/users/alice?tab=permissions&policy_q=billing", **HTMX))
+    assert "billing-reader</option>" in found
+    assert "team-00</option>" not in found
+    assert '<details class="action" open>' in found
