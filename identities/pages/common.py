@@ -86,7 +86,8 @@ def _items(request: SignedInRequest, name: str, params: Mapping[str, Any]) -> li
 def delete_user_and_credentials(request: SignedInRequest, user_name: str) -> DeleteOutcome:
     """Delete a user after removing what DeleteUser refuses to delete around (AWS never does it implicitly): its
     console password, access keys, MFA devices, inline policies, attached policies and group memberships. Each is
-    its own operation, run and authorized as the actor; the first failure stops this user and is reported."""
+    its own operation, run and authorized as the actor; the first failure stops this user and is reported. Signing
+    certificates, SSH public keys and service-specific credentials go too, as AWS's console removes them."""
     outcome = DeleteOutcome(user_name=user_name)
     user = {"user_name": user_name}
     try:
@@ -102,6 +103,18 @@ def delete_user_and_credentials(request: SignedInRequest, user_name: str) -> Del
         for key in _items(request, "ListAccessKeys", user):
             console.run(request, "DeleteAccessKey", {**user, "access_key_id": key.access_key_id})
             outcome.steps.append(f"access key {key.access_key_id} deleted")
+        for certificate in _items(request, "ListSigningCertificates", user):
+            console.run(request, "DeleteSigningCertificate", {**user, "certificate_id": certificate.certificate_id})
+            outcome.steps.append(f"signing certificate {certificate.certificate_id} deleted")
+        for ssh_key in _items(request, "ListSSHPublicKeys", user):
+            console.run(request, "DeleteSSHPublicKey", {**user, "ssh_public_key_id": ssh_key.ssh_public_key_id})
+            outcome.steps.append(f"SSH public key {ssh_key.ssh_public_key_id} deleted")
+        for credential in _items(request, "ListServiceSpecificCredentials", user):
+            credential_id = credential.service_specific_credential_id
+            console.run(
+                request, "DeleteServiceSpecificCredential", {**user, "service_specific_credential_id": credential_id}
+            )
+            outcome.steps.append(f"service-specific credential {credential_id} deleted")
         for device in _items(request, "ListMFADevices", user):
             console.run(request, "DeactivateMFADevice", {**user, "serial_number": device.serial_number})
             console.run(request, "DeleteVirtualMFADevice", {"serial_number": device.serial_number})

@@ -900,3 +900,18 @@ def test_the_attach_picker_lists_the_first_matches_of_its_search(root_client, ac
     assert "billing-reader</option>" in found
     assert "team-00</option>" not in found
     assert '<details class="action" open>' in found
+
+
+def test_delete_also_removes_ssh_keys_and_service_specific_credentials(root_client, account, alice):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    body_text = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    run(account, "UploadSSHPublicKey", user_name=alice, ssh_public_key_body=body_text.decode())
+    run(account, "CreateServiceSpecificCredential", user_name=alice, service_name="codecommit.amazonaws.com")
+    response = root_client.post("/users/delete", {"user_name": ["alice"], "confirm": "delete"})
+    assert response.status_code == 200, body(response)
+    text = body(response)
+    assert "SSH public key" in text and "service-specific credential" in text
+    assert "alice" not in [user.name for user in run(account, "ListUsers").items]
