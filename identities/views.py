@@ -20,6 +20,7 @@ from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.groups import group_shape
 from identities.awsapi.users import user_arn
 from identities.forms import ConfirmDeleteForm, GroupCreateForm, NamesForm
+from identities.pages.common import gate
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,12 @@ def user_list(request: SignedInRequest) -> HttpResponse:
         listing = console.list_page(request, "ListUsers", row=_row)
     except IamError as error:
         return console.render_error(request, error, template, "user-table", {})
-    return console.page(request, template, "user-table", {"users": listing})
+    actions = {
+        "can_create": gate(request, "CreateUser", {"user_name": "new-user"}),
+        # Bulk delete is judged per user when it runs; the button asks about users in general.
+        "can_delete": gate(request, "DeleteUser", {"user_name": "*"}),
+    }
+    return console.page(request, template, "user-table", {"users": listing, **actions})
 
 
 # --- user groups ------------------------------------------------------------------------------------------------

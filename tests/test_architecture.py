@@ -21,6 +21,7 @@ LAYERS = ("services", "selectors", "models")
 FACE_GLOBS = (
     "*/views.py",
     "*/views/*.py",
+    "*/pages/*.py",
     "*/api/*.py",
     "*/api/**/*.py",
     "iamconsole/awsquery/*.py",
@@ -72,6 +73,7 @@ def test_face_modules_are_found():
     assert "accounts/views.py" in names
     assert "accounts/management/commands/createaccount.py" in names
     assert {"identities/views.py", "identities/api/views.py", "iamconsole/restapi/authentication.py"} <= names
+    assert {"identities/pages/user_detail.py", "identities/pages/credentials.py"} <= names
     assert {"iamconsole/console.py", "iamconsole/web.py"} <= names
 
 

@@ -22,7 +22,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def names(response) -> list[str]:
-    return re.findall(r'<td class="name">([^<]+)</td>', response.content.decode())
+    return re.findall(r'<td class="name">(?:<a [^>]*>)?([^<]+)', response.content.decode())
 
 
 def signed_in(client, actor):
