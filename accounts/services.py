@@ -17,7 +17,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import selectors
 from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
 from accounts.routers import ATTEMPTS
 from iamconsole import ids
@@ -182,6 +181,7 @@ def delete_account_password_policy(*, account: Account) -> None:
 
 def record_audit_event(
     *,
+    account: Account | None,
     account_id: str,
     actor_arn: str,
     event_name: str,
@@ -198,8 +198,11 @@ def record_audit_event(
     read_only: bool = False,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction)."""
-    account = selectors.find_account(account_id) if account_id else None
+    """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction).
+
+    ``account`` is the row ``run`` already loaded for the call (None when the account is unknown or gone), so the
+    record costs one INSERT and no lookup; ``account_id`` is kept as text either way.
+    """
     return AuditEvent.objects.create(
         account=account,
         account_id_value=account_id,
