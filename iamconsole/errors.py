@@ -186,6 +186,83 @@ class InvalidUserType(IamError):
     http_status = 400
 
 
+class InvalidPublicKey(IamError):
+    """An SSH public key that parses but is not acceptable (too short)."""
+
+    code = "InvalidPublicKey"
+    http_status = 400
+
+
+class DuplicateSSHPublicKey(IamError):
+    """The SSH public key is already associated with the user."""
+
+    code = "DuplicateSSHPublicKey"
+    http_status = 400
+
+
+class UnrecognizedPublicKeyEncoding(IamError):
+    """An SSH public key in neither of the encodings IAM reads (OpenSSH ``ssh-rsa``, PEM)."""
+
+    code = "UnrecognizedPublicKeyEncoding"
+    http_status = 400
+
+
+class MalformedCertificate(IamError):
+    """A certificate (or private key) that cannot be read."""
+
+    code = "MalformedCertificate"
+    http_status = 400
+
+
+class InvalidCertificate(IamError):
+    """A certificate that reads but cannot be used (expired, not yet valid)."""
+
+    code = "InvalidCertificate"
+    http_status = 400
+
+
+class DuplicateCertificate(IamError):
+    """The same signing certificate is already uploaded in the account."""
+
+    code = "DuplicateCertificate"
+    http_status = 409
+
+
+class KeyPairMismatch(IamError):
+    """The server certificate's public key and the private key are not a pair."""
+
+    code = "KeyPairMismatch"
+    http_status = 400
+
+
+class FeatureEnabled(IamError):
+    """The account feature is already enabled (EnableOutboundWebIdentityFederation)."""
+
+    code = "FeatureEnabled"
+    http_status = 409
+
+
+class FeatureDisabled(IamError):
+    """The account feature is not enabled (outbound web identity federation)."""
+
+    code = "FeatureDisabled"
+    http_status = 404
+
+
+class OrganizationNotFoundException(IamError):
+    """No AWS Organizations organization is associated with the account: iamconsole accounts are never in one."""
+
+    code = "OrganizationNotFoundException"
+    http_status = 400
+
+
+class AWSOrganizationsNotInUseException(IamError):
+    """The account is not a member of an organization (Organizations' own code, which IAM passes on)."""
+
+    code = "AWSOrganizationsNotInUseException"
+    http_status = 400
+
+
 # --- protocol and STS errors -------------------------------------------------------------------------------------
 
 
@@ -228,6 +305,34 @@ class ExpiredToken(IamError):
     """The temporary credentials of the request have expired."""
 
     code = "ExpiredToken"
+    http_status = 400
+
+
+class InvalidIdentityToken(IamError):
+    """A web identity token or SAML response that cannot be trusted: bad signature, unknown issuer, wrong audience."""
+
+    code = "InvalidIdentityToken"
+    http_status = 400
+
+
+class ExpiredTokenException(IamError):
+    """A web identity token or SAML assertion past its expiry (STS's code for federation, unlike ``ExpiredToken``)."""
+
+    code = "ExpiredTokenException"
+    http_status = 400
+
+
+class IDPRejectedClaim(IamError):
+    """The identity provider's token or assertion does not support the request (a role it does not name)."""
+
+    code = "IDPRejectedClaim"
+    http_status = 403
+
+
+class IDPCommunicationError(IamError):
+    """The identity provider's discovery document or keys could not be fetched."""
+
+    code = "IDPCommunicationError"
     http_status = 400
 
 

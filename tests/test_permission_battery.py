@@ -29,17 +29,31 @@ CALLER = "caller"
 VALUES: dict[str, Any | Callable[[str], Any]] = {
     "access_key_id": "AKIAIOSFODNN7EXAMPLE",
     "account_alias": "battery-alias",
+    "action_name": "s3:GetObject",
     "action_names": ["s3:GetObject"],
     "assume_role_policy_document": lambda account: _trust(account),
+    "arn": lambda account: f"arn:aws:iam::{account}:user/target",
     "authentication_code1": "123456",
     "authentication_code2": "654321",
+    "certificate_body": "-----BEGIN CERTIFICATE-----",
+    "certificate_id": "A" * 32,
+    "encoding": "SSH",
     "aws_service_name": "elasticbeanstalk.amazonaws.com",
     "client_id": "battery-client",
     "deletion_task_id": "task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk/1",
+    "delegation_request_id": "dr-0123456789abcdef0123",
     "description": "battery",
+    "entity_arn": lambda account: f"arn:aws:iam::{account}:delegation-request/dr-0123456789abcdef0123",
+    "entity_path": "o-a1b2c3d4e5/r-f6g7h8i9j0example",
+    "global_endpoint_token_version": "v2Token",
     "group_name": "team",
     "instance_profile_name": "profile",
+    "job_id": "00000000-0000-0000-0000-000000000000",
+    "keys": '{"keys": [{"kty": "RSA", "n": "AQAB", "e": "AQAB"}]}',
     "name": "federated",
+    "notification_channel": "arn:aws:sns:us-east-1:123456789012:topic",
+    "permissions": {"policy_template_arn": "arn:aws:iam::aws:policy-template/Example"},
+    "properties": {"RoleManager/Enabled": "true"},
     "new_password": "New-Battery-Passw0rd!",
     "old_password": "Old-Battery-Passw0rd!",
     "open_id_connect_provider_arn": lambda account: f"arn:aws:iam::{account}:oidc-provider/example.com",
@@ -48,18 +62,29 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "policy_document": document(allow("s3:GetObject")),
     "policy_input_list": [document(allow("s3:GetObject"))],
     "policy_name": "inline",
+    "private_key": "-----BEGIN PRIVATE KEY-----",
     "policy_source_arn": lambda account: f"arn:aws:iam::{account}:user/target",
     "region": "us-east-1",
+    "requestor_workflow_id": "workflow-1",
     "resource_arn": "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/app/env",
     "role_arn": lambda account: f"arn:aws:iam::{account}:role/target-role",
     "role_name": "target-role",
     "role_session_name": "battery",
     "saml_metadata_document": "<EntityDescriptor/>",
     "saml_provider_arn": lambda account: f"arn:aws:iam::{account}:saml-provider/idp",
+    "session_duration": 3600,
     "serial_number": lambda account: f"arn:aws:iam::{account}:mfa/device",
+    "server_certificate_name": "www",
+    "service_name": "codecommit.amazonaws.com",
+    "service_namespace": "iam",
+    "service_namespaces": ["iam"],
+    "service_specific_credential_id": "ACCAEXAMPLEEXAMPLE123",
+    "ssh_public_key_body": "ssh-rsa AAAA",
+    "ssh_public_key_id": "APKAEXAMPLEEXAMPLE12",
     "status": "Inactive",
     "tag_keys": ["team"],
     "tags": [{"key": "team", "value": "blue"}],
+    "template_arn": "arn:aws:iam::aws:role-template/ec2.amazonaws.com/ExampleTemplate:1",
     "thumbprint_list": ["a" * 40],
     "url": "https://example.com",
     "user_name": "target",
@@ -93,7 +118,9 @@ def required_parameters(operation: operations.Operation) -> list[str]:
 
 
 def needs_permission(operation: operations.Operation) -> bool:
-    return operation.iam_action is not None and not operation.system_only
+    """Operations whose caller is a signed principal; those whose caller is named by a token they carry
+    (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) are only ever allowed by a trust policy (tests/sts)."""
+    return operation.iam_action is not None and not operation.system_only and operation.principal is None
 
 
 GUARDED = sorted(name for name, operation in operations.operations().items() if needs_permission(operation))
