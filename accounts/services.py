@@ -19,6 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from accounts import selectors
 from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
 from accounts.routers import ATTEMPTS
 from iamconsole import ids
@@ -193,8 +194,8 @@ def _audit_insert() -> tuple[str, tuple[Field[Any, Any], ...]]:
 
 def record_audit_event(
     *,
-    account: Account | None,
     account_id: str,
+    account: Account | None = None,
     actor_arn: str,
     event_name: str,
     event_source: str,
@@ -212,10 +213,12 @@ def record_audit_event(
 ) -> None:
     """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction).
 
-    ``account`` is the row ``run`` already loaded for the call (None when the account is unknown), so the record
-    costs one INSERT and no lookup. The INSERT is composed once and each value prepared by its model field, as
+    ``account`` is the row ``run`` already loaded for the call, so the record costs one INSERT and no lookup; left
+    out, it is looked up by ``account_id``. The INSERT is composed once and each value prepared by its model field, as
     ``AuditEvent.objects.create`` would (the ORM's compilation of it cost more than the write itself).
     """
+    if account is None and account_id:
+        account = selectors.find_account(account_id)
     event = AuditEvent(
         account=account,
         account_id_value=account_id,

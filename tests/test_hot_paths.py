@@ -78,6 +78,20 @@ def test_a_failed_call_is_audited_with_its_error_and_details_round_trip(account)
         outcome="success",
         details={"deleted": 3, "note": "ü"},
     )
+    # Left out, the account is looked up by its id.
+    record_audit_event(
+        account_id=account.account_id,
+        actor_arn="iamconsole:system",
+        event_name="PurgeExpired",
+        event_source="sts.amazonaws.com",
+        source="task",
+        request_id="req-4",
+        time=datetime.now(UTC),
+        outcome="success",
+    )
+    assert (
+        AuditEvent.objects.get(request_id="req-4").account_id == Account.objects.get(account_id=account.account_id).pk
+    )
     swept = AuditEvent.objects.get(request_id="req-3")
     assert (swept.account_id, swept.details, swept.source_ip, swept.user_agent) == (
         None,
