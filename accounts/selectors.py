@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import DateTimeField, QuerySet
 from django.utils import timezone
 
 from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
+from iamconsole.dbvalues import aware_datetime
 from iamconsole.domain import ascii_digits
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import check_max_items, decode_marker
 
 
+@cache
+def _account_sql() -> str:
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in Account._meta.concrete_fields)
+    table = connection.ops.quote_name(Account._meta.db_table)
+    return f"SELECT {columns} FROM {table} WHERE {connection.ops.quote_name('account_id')} = %s"  # noqa: S608
+
+
 def find_account(account_id: str) -> Account | None:
-    """The account with that 12-digit id, or None."""
-    return Account.objects.filter(account_id=account_id).first()
+    """The account with that 12-digit id, or None.
+
+    Every call of every operation reads it, so the statement is composed once (see ``iamconsole.dbvalues``) and the
+    row becomes a model instance as the ORM would make it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_account_sql(), [account_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [
+        aware_datetime(value) if isinstance(field, DateTimeField) else value
+        for field, value in zip(Account._meta.concrete_fields, row, strict=True)
+    ]
+    return Account.from_db(connection.alias, [field.attname for field in Account._meta.concrete_fields], values)
 
 
 def get_account(account_id: str) -> Account:

@@ -320,6 +320,7 @@ def _record(
     details: dict[str, Any] | None = None,
 ) -> None:
     account_services.record_audit_event(
+        account=call.account,
         account_id=call.account_id,
         actor_arn=call.actor.arn,
         event_name=operation.name,

@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -138,8 +139,14 @@ def _scalar(shape: Shape, value: Any) -> str:
         return base64.b64encode(raw).decode("ascii")
     text = str(value)
     if shape.name == POLICY_DOCUMENT_SHAPE:
-        return quote(text, safe="")
+        return _url_encoded(text)
     return text
+
+
+@lru_cache(maxsize=1024)
+def _url_encoded(document: str) -> str:
+    # Cached by content: a list of roles repeats a few trust policies, and encoding each was a sixth of ListRoles.
+    return quote(document, safe="")
 
 
 def _timestamp(value: datetime | str, timestamp_format: str | None) -> str:

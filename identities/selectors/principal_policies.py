@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
 
 from accounts.models import Account
+from iamconsole.dbvalues import json_value
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
-from identities.models import Group, InlinePolicy, PolicyAttachment, Role, User
+from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment, Role, User
 from identities.selectors.groups import get_group_by_name
 from identities.selectors.users import filter_path_prefix, get_user_by_name
 from policies.models import ManagedPolicy, PolicyVersion
@@ -124,6 +126,66 @@ def _managed_source_type(is_aws: bool) -> str:
     return "aws-managed" if is_aws else "user-managed"
 
 
+@cache
+def _principal_row_sql(table: str) -> str:
+    account = Account._meta.db_table
+    return (
+        f"SELECT p.tags, p.permissions_boundary_id FROM {table} p "  # noqa: S608
+        f"JOIN {account} a ON a.id = p.account_id WHERE p.id = %s AND a.account_id = %s"
+    )
+
+
+@cache
+def _owner_sql(owner: str, alias: str) -> str:
+    """The WHERE test for the rows (of ``alias``) that belong to the principal: its own, and for a user its groups'.
+
+    Takes one parameter (the principal's primary key), two for a user.
+    """
+    if owner == "user":
+        membership = GroupMembership._meta.db_table
+        return (
+            f"({alias}.user_id = %s OR {alias}.group_id IN "  # noqa: S608
+            f"(SELECT m.group_id FROM {membership} m WHERE m.user_id = %s))"
+        )
+    return f"{alias}.{owner}_id = %s"
+
+
+@cache
+def _versions_sql(owner: str, session_arns: int) -> str:
+    """The default versions of every managed policy involved: attached (to the principal or, for a user, its groups),
+    the boundary (its id as a parameter, NULL for none) and the session's (``session_arns`` ARNs as parameters);
+    only the account's own managed policies and AWS's, never another account's, whatever a session names."""
+    version, policy, account = PolicyVersion._meta.db_table, ManagedPolicy._meta.db_table, Account._meta.db_table
+    attached = (
+        f"EXISTS (SELECT 1 FROM {PolicyAttachment._meta.db_table} pa "  # noqa: S608
+        f"WHERE {_owner_sql(owner, 'pa')} AND pa.policy_id = v.policy_id)"
+    )
+    wanted = [attached, "v.policy_id = %s"]
+    if session_arns:
+        wanted.append(f"mp.arn IN ({', '.join(['%s'] * session_arns)})")
+    return (
+        f"SELECT v.policy_id, mp.arn, mp.account_id, v.document, {attached} "  # noqa: S608
+        f"FROM {version} v JOIN {policy} mp ON mp.id = v.policy_id LEFT JOIN {account} a ON a.id = mp.account_id "
+        f"WHERE v.is_default AND (a.account_id = %s OR mp.account_id IS NULL) AND ({' OR '.join(wanted)}) "
+        f"ORDER BY v.policy_id"
+    )
+
+
+@cache
+def _inline_sql(owner: str) -> str:
+    inline, group = InlinePolicy._meta.db_table, Group._meta.db_table
+    return (
+        f"SELECT i.name, i.document, g.name FROM {inline} i LEFT JOIN {group} g ON g.id = i.group_id "  # noqa: S608
+        f"WHERE {_owner_sql(owner, 'i')} ORDER BY i.id"
+    )
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def gather_principal_policies(
     *,
     account_id: str,
@@ -137,64 +199,51 @@ def gather_principal_policies(
     Three queries whatever the number of policies: the principal's row, the default versions of every managed
     policy involved (attached, boundary, session), and the inline policies. For the authorizer (the caller's
     credentials name the principal, so there is no name to look up) and the simulator (which looked the name up).
+    The authorizer runs this on every request, so the statements are composed once (as the credential lookups are,
+    see ``identities.selectors.credentials``): the ORM's query compilation cost several times the queries.
     """
-    row: tuple[Any, int | None] | None  # (tags, permissions boundary id)
+    row: Sequence[Any] | None  # (tags, permissions boundary id)
     if user_pk is not None:
-        row = (
-            User.objects.filter(pk=user_pk, account__account_id=account_id)
-            .values_list("tags", "permissions_boundary_id")
-            .first()
-        )
-        owner = Q(user_id=user_pk) | Q(group__memberships__user_id=user_pk)
+        owner, owner_params = "user", [user_pk, user_pk]
+        rows = _fetch(_principal_row_sql(User._meta.db_table), [user_pk, account_id])
+        row = rows[0] if rows else None
     elif role_pk is not None:
-        row = (
-            Role.objects.filter(pk=role_pk, account__account_id=account_id)
-            .values_list("tags", "permissions_boundary_id")
-            .first()
-        )
-        owner = Q(role_id=role_pk)
+        owner, owner_params = "role", [role_pk]
+        rows = _fetch(_principal_row_sql(Role._meta.db_table), [role_pk, account_id])
+        row = rows[0] if rows else None
     elif group_pk is not None:
         # SimulatePrincipalPolicy on a group: its own policies; a group has no tags and no boundary.
+        owner, owner_params = "group", [group_pk]
         exists = Group.objects.filter(pk=group_pk, account__account_id=account_id).exists()
-        row = ({}, None) if exists else None
-        owner = Q(group_id=group_pk)
+        row = (None, None) if exists else None
     else:
         return PrincipalPolicies(found=False)
     if row is None:
         return PrincipalPolicies(found=False)
     tags, boundary_id = row
-    attached = Exists(PolicyAttachment.objects.filter(owner, policy_id=OuterRef("policy_id")))
-    wanted = Q(attached=True)
-    if boundary_id is not None:
-        wanted |= Q(policy_id=boundary_id)
-    if session_policy_arns:
-        wanted |= Q(policy__arn__in=list(session_policy_arns))
-    # Only the account's own managed policies and AWS's: never another account's, whatever a session names.
-    versions = (
-        PolicyVersion.objects.filter(is_default=True)
-        .filter(Q(policy__account__account_id=account_id) | Q(policy__account__isnull=True))
-        .annotate(attached=attached)
-        .filter(wanted)
-        .values_list("policy_id", "policy__arn", "policy__account_id", "document", "attached")
-    )
+    arns = list(dict.fromkeys(session_policy_arns))
+    versions = _fetch(_versions_sql(owner, len(arns)), [*owner_params, account_id, *owner_params, boundary_id, *arns])
     identity: list[PolicyText] = []
     session: list[PolicyText] = []
     boundary: PolicyText | None = None
     for policy_id, arn, owner_account, document, is_attached in versions:
         if is_attached:
             identity.append(PolicyText(arn, _managed_source_type(owner_account is None), document))
-        if policy_id == boundary_id:
+        if boundary_id is not None and policy_id == boundary_id:
             boundary = PolicyText(arn, "PermissionsBoundaryPolicy", document)
-        if arn in session_policy_arns:
+        if arn in arns:
             session.append(PolicyText(arn, "session", document))
-    # The group memberships join can repeat a row only if a user were twice in one group, which a constraint forbids.
-    inline_rows = InlinePolicy.objects.filter(owner).values_list("name", "document", "group__name")
-    for name, document, group_name in inline_rows:
-        source_type = "group" if group_name else ("user" if user_pk is not None else "role")
+    # A user is in a group at most once (a constraint), so no inline policy comes back twice.
+    for name, document, group_name in _fetch(_inline_sql(owner), owner_params):
+        source_type = "group" if group_name else owner
         label = f"{group_name}/{name}" if group_name else name
         identity.append(PolicyText(label, source_type, document))
     return PrincipalPolicies(
-        found=True, identity=tuple(identity), boundary=boundary, session=tuple(session), tags=dict(tags or {})
+        found=True,
+        identity=tuple(identity),
+        boundary=boundary,
+        session=tuple(session),
+        tags=dict(json_value(tags) or {}),
     )
 
 

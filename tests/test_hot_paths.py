@@ -1,0 +1,166 @@
+"""The reads and writes every request makes, written as precomposed SQL (issue 20): they must give exactly what the
+ORM gave. The account lookup, the audit INSERT, and the policies the authorizer gathers for a principal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Account, AuditEvent
+from accounts.selectors import find_account
+from accounts.services import record_audit_event
+from iamconsole import operations
+from iamconsole.actors import RequestContext, Source
+from iamconsole.errors import NoSuchEntity
+from identities.models import Group, Role, User
+from identities.selectors.principal_policies import PolicyText, gather_principal_policies
+from tests import factories
+from tests.factories import allow, deny, document, make_policy
+
+
+def test_find_account_gives_the_orm_s_row(account):
+    found = find_account(account.account_id)
+    expected = Account.objects.get(account_id=account.account_id)
+    assert isinstance(found, Account)
+    assert found.pk == expected.pk
+    assert (found.account_id, found.alias, found.root_email, found.root_password, found.created_at) == (
+        expected.account_id,
+        expected.alias,
+        expected.root_email,
+        expected.root_password,
+        expected.created_at,
+    )
+    assert found.created_at.tzinfo is not None
+    assert not found._state.adding
+    assert find_account("999999999999") is None
+
+
+def test_an_audit_record_is_one_insert_with_every_field(account):
+    moment = datetime(2026, 12, 2, 7, 30, 15, 123456, tzinfo=UTC)
+    request = RequestContext(
+        source=Source.QUERY, request_id="req-1", source_ip="203.0.113.7", user_agent="ua " * 500, time=moment
+    )
+    with CaptureQueriesContext(connection) as queries:
+        operations.run(account.root, "ListUsers", {}, request=request)
+    # The account is read once, by run; the audit record reuses it.
+    assert sum('FROM "accounts_account"' in q["sql"] for q in queries.captured_queries) == 1
+    event = AuditEvent.objects.get(request_id="req-1")
+    assert event.account_id == Account.objects.get(account_id=account.account_id).pk
+    assert (event.account_id_value, event.actor_arn, event.event_name, event.event_source) == (
+        account.account_id,
+        f"arn:aws:iam::{account.account_id}:root",
+        "ListUsers",
+        "iam.amazonaws.com",
+    )
+    assert (event.source, event.outcome, event.read_only, event.time) == ("query", "success", True, moment)
+    assert (event.source_ip, len(event.user_agent), event.details) == ("203.0.113.7", 1024, {})
+
+
+def test_a_failed_call_is_audited_with_its_error_and_details_round_trip(account):
+    with pytest.raises(NoSuchEntity):
+        operations.run(account.root, "GetUser", {"user_name": "nobody"}, request=RequestContext(request_id="req-2"))
+    event = AuditEvent.objects.get(request_id="req-2")
+    assert (event.outcome, event.error_code, event.read_only) == ("failed", "NoSuchEntity", True)
+    assert "nobody" in event.error_message
+    # An event of no account (a system sweep) with details, written as the expiry sweep writes it.
+    record_audit_event(
+        account=None,
+        account_id="",
+        actor_arn="iamconsole:system",
+        event_name="PurgeExpired",
+        event_source="sts.amazonaws.com",
+        source="task",
+        request_id="req-3",
+        time=datetime.now(UTC),
+        outcome="success",
+        details={"deleted": 3, "note": "ü"},
+    )
+    # Left out, the account is looked up by its id.
+    record_audit_event(
+        account_id=account.account_id,
+        actor_arn="iamconsole:system",
+        event_name="PurgeExpired",
+        event_source="sts.amazonaws.com",
+        source="task",
+        request_id="req-4",
+        time=datetime.now(UTC),
+        outcome="success",
+    )
+    assert (
+        AuditEvent.objects.get(request_id="req-4").account_id == Account.objects.get(account_id=account.account_id).pk
+    )
+    swept = AuditEvent.objects.get(request_id="req-3")
+    assert (swept.account_id, swept.details, swept.source_ip, swept.user_agent) == (
+        None,
+        {"deleted": 3, "note": "ü"},
+        None,
+        "",
+    )
+
+
+def _texts(texts):
+    return sorted((text.source_id, text.source_type) for text in texts)
+
+
+def test_a_user_s_own_and_group_policies_boundary_and_session_policies(account, other_account):
+    mine = make_policy(account, "Mine", document(allow("s3:*")))
+    groups = make_policy(account, "Groups", document(allow("ec2:*")))
+    aws = make_policy(None, "AwsRead", document(allow("iam:Get*")), aws_managed=True)
+    fence = make_policy(account, "Fence", document(allow("*")))
+    session_only = make_policy(account, "SessionOnly", document(allow("sqs:*")))
+    theirs = make_policy(other_account, "Theirs", document(allow("*")))
+    factories.user(account, "alice", allow("sns:*"), tags={"team": "blue"}, boundary=fence.arn)
+    factories.attach(account, mine, user_name="alice")
+    factories.group(account, "eng", members=("alice",))
+    factories.group(account, "ops", members=("alice",))
+    factories.group(account, "elsewhere")
+    factories.attach(account, groups, group_name="eng")
+    factories.attach(account, aws, group_name="ops")
+    factories.attach(account, groups, group_name="ops")  # attached through two groups: gathered once
+    factories.put_group_policy(account, "eng", document(deny("iam:Delete*")), policy_name="no-delete")
+    factories.put_group_policy(account, "elsewhere", document(allow("*")), policy_name="not-hers")
+    user = User.objects.get(name="alice")
+
+    gathered = gather_principal_policies(
+        account_id=account.account_id,
+        user_pk=user.pk,
+        session_policy_arns=(session_only.arn, theirs.arn, mine.arn, session_only.arn),
+    )
+
+    assert gathered.found
+    assert gathered.tags == {"team": "blue"}
+    assert _texts(gathered.identity) == sorted(
+        [
+            (aws.arn, "aws-managed"),
+            (groups.arn, "user-managed"),
+            (mine.arn, "user-managed"),
+            ("eng/no-delete", "group"),
+            ("inline", "user"),
+        ]
+    )
+    assert gathered.boundary == PolicyText(fence.arn, "PermissionsBoundaryPolicy", document(allow("*")))
+    # Another account's policy is never gathered, whatever a session names; a repeated ARN counts once.
+    assert _texts(gathered.session) == sorted([(mine.arn, "session"), (session_only.arn, "session")])
+    assert gather_principal_policies(account_id=other_account.account_id, user_pk=user.pk).found is False
+    assert gather_principal_policies(account_id=account.account_id, user_pk=user.pk + 10_000).found is False
+
+
+def test_a_role_and_a_group_principal(account):
+    attached = make_policy(account, "Attached", document(allow("s3:*")))
+    factories.role(account, "Builder", tags={"env": "ci"})
+    factories.attach(account, attached, role_name="Builder")
+    factories.put_role_policy(account, "Builder", "inline-one", document(deny("s3:Delete*")))
+    factories.group(account, "eng")
+    factories.put_group_policy(account, "eng", document(allow("ec2:*")), policy_name="own")
+    role = Role.objects.get(name="Builder")
+
+    gathered = gather_principal_policies(account_id=account.account_id, role_pk=role.pk)
+    assert (gathered.found, gathered.tags, gathered.boundary, gathered.session) == (True, {"env": "ci"}, None, ())
+    assert _texts(gathered.identity) == [(attached.arn, "user-managed"), ("inline-one", "role")]
+
+    group = gather_principal_policies(account_id=account.account_id, group_pk=Group.objects.get(name="eng").pk)
+    assert (group.found, group.tags, _texts(group.identity)) == (True, {}, [("eng/own", "group")])
+    assert gather_principal_policies(account_id=account.account_id).found is False
