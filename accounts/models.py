@@ -121,15 +121,16 @@ class FailedAttempt(models.Model):
 
 
 class UsedCode(models.Model):
-    """A one-time code (an MFA device's TOTP step) that was accepted once and is never accepted again.
+    """A one-time code (an MFA device's TOTP step, a SAML assertion's id) accepted once and never accepted again.
 
     Written through the ``attempts`` connection like :class:`FailedAttempt`, so a code stays used even when the
-    request that used it was then denied and rolled back.
+    request that used it was then denied and rolled back. ``forget_after`` is when the code could no longer be
+    accepted anyway (its window or its assertion expired): the sweep deletes the record then.
     """
 
     subject = models.CharField(max_length=512)
     step = models.BigIntegerField()
-    time = models.DateTimeField()
+    forget_after = models.DateTimeField(db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subject", "step"], name="used_code_once")]

@@ -255,6 +255,13 @@ def record_failed_attempt(*, subject: str, window: timedelta) -> None:
     FailedAttempt.objects.create(subject=subject, time=now)
 
 
+def forget_spent_codes(*, now: datetime | None = None) -> int:
+    """Delete the records of one-time codes that could no longer be accepted anyway (the periodic sweep's part for
+    codes whose subject is never seen again, such as a SAML assertion's id); how many went."""
+    deleted, _ = UsedCode.objects.filter(forget_after__lt=now or timezone.now()).delete()
+    return deleted
+
+
 def clear_failed_attempts(*, subject: str) -> None:
     """Forget the failures of ``subject`` (after a successful sign-in)."""
     FailedAttempt.objects.filter(subject=subject).delete()
@@ -262,12 +269,12 @@ def clear_failed_attempts(*, subject: str) -> None:
 
 def use_code(*, subject: str, step: int, keep: timedelta) -> bool:
     """Mark one-time code ``step`` of ``subject`` used; False when it was used before (by any request, even one that
-    was rolled back since). Records older than ``keep`` are forgotten: their codes are no longer valid anyway."""
+    was rolled back since). The record is kept for ``keep``, while the code could still be accepted."""
     now = timezone.now()
-    UsedCode.objects.filter(subject=subject, time__lt=now - keep).delete()
+    UsedCode.objects.filter(subject=subject, forget_after__lt=now).delete()
     try:
         with transaction.atomic(using=ATTEMPTS):
-            UsedCode.objects.create(subject=subject, step=step, time=now)
+            UsedCode.objects.create(subject=subject, step=step, forget_after=now + keep)
     except IntegrityError:
         return False
     return True

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import Account
 from iamconsole import crypto, ids
 from iamconsole.actors import Actor, ActorKind
@@ -485,9 +486,11 @@ def purge_expired_sessions(*, batch_size: int = PURGE_BATCH_SIZE, now: datetime 
 
     Set-based: raw ``DELETE … WHERE id BETWEEN … AND expires_at < now`` over primary-key ranges of ``batch_size``,
     so no row is loaded and each statement stays short. Idempotent: a second run finds nothing. Authentication does
-    not depend on it: expired credentials are refused at the request whether or not their row is gone.
+    not depend on it: expired credentials are refused at the request whether or not their row is gone. The records of
+    spent one-time codes that could no longer be accepted anyway (SAML assertion ids, MFA steps) go in the same sweep.
     """
     now = now or _now()
+    account_services.forget_spent_codes(now=now)
     table = connection.ops.quote_name(StsSession._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE expires_at < %s", [now])  # noqa: S608

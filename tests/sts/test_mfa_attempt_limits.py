@@ -167,3 +167,17 @@ def test_failed_attempts_are_forgotten_after_the_window(env):
     device = MFADevice.objects.get(serial_number=serial)
     assert FailedAttempt.objects.filter(subject=f"mfa-device:{device.pk}").count() == 1
     assert FailedAttempt.objects.filter(time__lt=timezone.now() - MFA_ATTEMPT_WINDOW).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_forgets_spent_codes_only_once_they_could_no_longer_be_accepted():
+    # A SAML assertion's id is never seen again after it expires, so only the sweep can remove its record.
+    from accounts import services as account_services
+    from sts import services as sts_services
+
+    assert account_services.use_code(subject="saml-assertion:old", step=0, keep=timedelta(minutes=5))
+    assert account_services.use_code(subject="saml-assertion:live", step=0, keep=timedelta(hours=1))
+    sts_services.purge_expired_sessions(now=timezone.now() + timedelta(minutes=10))
+    assert set(UsedCode.objects.values_list("subject", flat=True)) == {"saml-assertion:live"}
+    # Until then a replay is still refused.
+    assert not account_services.use_code(subject="saml-assertion:live", step=0, keep=timedelta(hours=1))
