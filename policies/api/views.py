@@ -2,7 +2,7 @@
 ``/api/v1/policies/validate/`` (Access Analyzer's findings) and ``/api/v1/simulate/`` (the policy simulator).
 
 A policy is addressed by its policy id (``ANPA…``), as the console addresses it; the operations take its ARN, which
-the id is resolved to through ListPolicies (the face never builds an ARN). The default version's document carries
+the id is resolved to through GetPolicyById (the face never builds an ARN). The default version's document carries
 an ``ETag``, and a new version sent with ``If-Match`` is refused with 412 when the default changed meanwhile.
 """
 
@@ -16,7 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from iamconsole.errors import NoSuchEntity
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
 from iamconsole.restapi.endpoints import (
@@ -29,24 +28,13 @@ from iamconsole.restapi.endpoints import (
 )
 
 ARN = ("policy_arn",)
-#: ListPolicies pages read to find a policy by id: IAM's largest page.
-_PAGE = 1000
 
 
 def policy_arn(request: Request, policy_id: str) -> str:
-    """The ARN of the policy (customer or AWS managed) with that id, found through ListPolicies: the account's own
-    first (few, and the ones automation edits), then AWS's."""
-    for scope in ("Local", "AWS"):
-        params: dict[str, Any] = {"scope": scope, "max_items": _PAGE}
-        while True:
-            page = api.run(request, "ListPolicies", params)
-            for policy in page.items:
-                if policy.policy_id == policy_id:
-                    return str(shapes.shaped("GetPolicy", policy)["Policy"]["Arn"])
-            if not page.is_truncated:
-                break
-            params["marker"] = page.marker
-    raise NoSuchEntity(f"Policy {policy_id} was not found.", field="policy_id")
+    """The ARN of the policy (customer or AWS managed) with that id: GetPolicyById, authorized as iam:GetPolicy on
+    that policy, one query whatever the size of the catalogue."""
+    policy = api.run(request, "GetPolicyById", {"policy_id": policy_id})
+    return str(shapes.shaped("GetPolicy", policy)["Policy"]["Arn"])
 
 
 def _default_version(request: Request, arn: str) -> dict[str, Any]:
