@@ -197,6 +197,7 @@ def record_audit_event(
     error_message: str = "",
     read_only: bool = False,
     details: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction)."""
     account = selectors.find_account(account_id) if account_id else None
@@ -217,6 +218,7 @@ def record_audit_event(
         error_message=error_message,
         read_only=read_only,
         details=details or {},
+        parameters=parameters or {},
     )
 
 

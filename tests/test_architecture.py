@@ -21,6 +21,7 @@ LAYERS = ("services", "selectors", "models")
 FACE_GLOBS = (
     "*/views.py",
     "*/views/*.py",
+    "*/*_views.py",
     "*/api/*.py",
     "*/api/**/*.py",
     "iamconsole/awsquery/*.py",
