@@ -10,18 +10,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from iamconsole import operations
 from identities import tasks
 from identities.models import InlinePolicy, InstanceProfile, Role
-from tests.faces.conftest import console_session, iam_user
+from tests.console_fixtures import HTMX, READ_ONLY, signed_in
+from tests.faces.conftest import iam_user
 from tests.identities.policy_factory import allow
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 
 def trust(account_id: str, **condition: Any) -> str:
@@ -43,11 +40,6 @@ EC2_TRUST = json.dumps(
 )
 
 
-def signed_in(client: Any, actor: Any) -> Any:
-    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
-    return client
-
-
 def create_role(account: Any, name: str, document: str | None = None, **params: Any) -> None:
     operations.run(
         account.root,
@@ -58,23 +50,6 @@ def create_role(account: Any, name: str, document: str | None = None, **params: 
 
 def names(response: Any) -> list[str]:
     return re.findall(r'<td class="name"><a href="/roles/[^"]+">([^<]+)</a>', response.content.decode())
-
-
-@pytest.fixture
-def root_client(client: Any, account: Any) -> Any:
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(client: Any, account: Any, aws_managed_policies: None) -> Any:
-    reader = iam_user(account, "reader")
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "reader", "policy_arn": READ_ONLY})
-    return signed_in(client, reader)
-
-
-@pytest.fixture
-def nobody_client(client: Any, account: Any) -> Any:
-    return signed_in(client, iam_user(account, "nobody"))
 
 
 @pytest.fixture
