@@ -62,12 +62,14 @@ class EventFilterForm(forms.Form):
     end_time = forms.DateTimeField(
         required=False, label="Until (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    # As CloudTrail's event history, reads are left out unless asked for: every page view is a read itself.
+    include_reads = forms.BooleanField(required=False, label="Include read-only events")
 
     def filters(self) -> dict[str, Any]:
         """The LookupEvents parameters the valid form asks for (times read as UTC, as the labels say)."""
-        params: dict[str, Any] = {}
+        params: dict[str, Any] = {} if self.cleaned_data.get("include_reads") else {"read_only": False}
         for name, value in self.cleaned_data.items():
-            if value in (None, ""):
+            if value in (None, "") or name == "include_reads":
                 continue
             if name in ("start_time", "end_time"):
                 value = value.replace(tzinfo=UTC)

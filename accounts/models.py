@@ -89,6 +89,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["account_id_value", "event_name", "-time", "-id"], name="audit_account_event"),
             models.Index(fields=["account_id_value", "resource_arn", "-time", "-id"], name="audit_account_resource"),
             models.Index(fields=["account_id_value", "outcome", "-time", "-id"], name="audit_account_outcome"),
+            models.Index(fields=["account_id_value", "read_only", "-time", "-id"], name="audit_account_read_only"),
         ]
 
     def __str__(self) -> str:

@@ -108,13 +108,15 @@ def lookup_events(
     event_name: str | None = None,
     resource_arn: str | None = None,
     outcome: str | None = None,
+    read_only: bool | None = None,
     start_time: datetime | str | None = None,
     end_time: datetime | str | None = None,
     marker: str | None = None,
     max_items: int | None = None,
 ) -> Page[AuditEvent]:
     """The account's audit trail, newest first, filtered by exact principal ARN, operation, resource ARN, outcome and
-    time range (``start_time`` inclusive, ``end_time`` exclusive), one page at a time (iamconsole's own operation,
+    time range (``start_time`` inclusive, ``end_time`` exclusive), and reads or writes only (``read_only``, as
+    CloudTrail's ``ReadOnly`` attribute), one page at a time (iamconsole's own operation,
     authorized as CloudTrail's ``cloudtrail:LookupEvents``).
 
     Keyset pagination on (time, id): every page is one indexed query, however deep (see ``AuditEvent.Meta``).
@@ -134,6 +136,10 @@ def lookup_events(
             choices = ", ".join(AuditEvent.Outcome.values)
             raise ValidationError(f"Invalid outcome '{outcome}': expected one of {choices}.", field="outcome")
         events = events.filter(outcome=outcome)
+    if read_only is not None:
+        if not isinstance(read_only, bool):
+            raise ValidationError(f"Invalid read_only '{read_only}': expected true or false.", field="read_only")
+        events = events.filter(read_only=read_only)
     start, end = _moment(start_time, "start_time"), _moment(end_time, "end_time")
     if start is not None and end is not None and start >= end:
         raise ValidationError("The start time must be before the end time.", field="start_time")

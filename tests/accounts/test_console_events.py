@@ -58,6 +58,16 @@ def test_filters_by_principal_operation_resource_outcome_and_time(root_client: A
     assert partial.lstrip().startswith('<div id="event-table"')
 
 
+def test_reads_are_left_out_unless_asked_for(root_client: Any, account: Any) -> None:
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    operations.run(account.root, "GetUser", {"user_name": "alice"})
+    # The account's creation made its root access key: the oldest write.
+    assert operations_shown(root_client.get("/events")) == ["CreateUser", "CreateAccessKey"]
+    with_reads = operations_shown(root_client.get("/events", {"include_reads": "on"}))
+    # The first page view's own LookupEvents is a read too.
+    assert with_reads == ["LookupEvents", "GetUser", "CreateUser", "CreateAccessKey"]
+
+
 def test_bad_filters_are_shown_not_crashed(root_client: Any, account: Any) -> None:
     response = root_client.get("/events", {"start_time": "yesterday", "outcome": "maybe"})
     assert response.status_code == 400
