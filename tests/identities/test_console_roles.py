@@ -359,6 +359,20 @@ def test_a_read_only_users_writes_are_denied_and_audited(reader_client: Any, acc
     assert AuditEvent.objects.filter(event_name="TagRole", outcome="denied").count() == 1
 
 
+def test_a_read_only_user_may_browse_the_picker_but_not_attach(
+    reader_client: Any, account: Any, aws_managed_policies: None
+) -> None:
+    create_role(account, "deployer")
+    assert reader_client.get("/roles/deployer/attach?q=ReadOnlyAccess").status_code == 200
+    response = reader_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY]})
+    assert response.status_code == 403
+    assert '<code class="missing-action">iam:AttachRolePolicy</code>' in response.content.decode()
+    assert not Role.objects.get(name="deployer").attachments.exists()
+    revoke = reader_client.post("/roles/deployer/sessions/revoke-all", {"acknowledge": "on"})
+    assert revoke.status_code == 403
+    assert not InlinePolicy.objects.filter(role__name="deployer").exists()
+
+
 def test_a_user_without_permissions_is_denied_the_detail(nobody_client: Any, account: Any) -> None:
     create_role(account, "deployer")
     response = nobody_client.get("/roles/deployer")
@@ -415,6 +429,14 @@ def test_deleting_a_service_linked_role_follows_its_task_to_succeeded(root_clien
     done = root_client.get(status_url, **HTMX).content.decode()
     assert "SUCCEEDED" in done and "every 1s" not in done
     assert not Role.objects.filter(name=slr).exists()
+
+
+def test_the_deletion_status_needs_permission(nobody_client: Any, account: Any, slr: str) -> None:
+    deletion = operations.run(account.root, "DeleteServiceLinkedRole", {"role_name": slr})
+    response = nobody_client.get(f"/roles/{slr}/deletion", {"task_id": deletion.deletion_task_id}, **HTMX)
+    assert response.status_code == 403
+    assert "iam:GetServiceLinkedRoleDeletionStatus" in response.content.decode()
+    assert nobody_client.get(f"/roles/{slr}/deletion", {"task_id": "nonsense"}).status_code in (403, 404)
 
 
 def test_a_service_linked_role_in_use_fails_with_its_resources(root_client: Any, account: Any, slr: str) -> None:
