@@ -28,6 +28,7 @@ from iamconsole import console, operations
 from iamconsole.errors import DeleteConflict, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
+from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_arn
 
 LIST_TEMPLATE = "identities/role_list.html"
@@ -37,6 +38,9 @@ INLINE_TEMPLATE = "identities/role_inline_policy.html"
 ATTACH_TEMPLATE = "identities/role_attach.html"
 DELETE_TEMPLATE = "identities/role_delete.html"
 DELETION_TEMPLATE = "identities/role_deletion_status.html"
+DELETE_SELECTED_TEMPLATE = "identities/role_delete_selected.html"
+#: The most roles one Delete of the list removes (one page of the list).
+MAX_SELECTED = 25
 TABS = ("permissions", "trust", "tags", "sessions")
 #: AWS tracks a role's last activity over the last 400 days.
 TRACKING_WINDOW = timedelta(days=400)
@@ -190,6 +194,8 @@ class RolePage:
     inline: list[Any] = field(default_factory=list)
     sessions: list[Any] = field(default_factory=list)
     tags: list[tuple[str, str]] = field(default_factory=list)
+    #: The ARNs of the instance profiles holding the role (EC2 roles); None when the actor may not list them.
+    instance_profiles: list[str] | None = None
     controls: dict[str, Control] = field(default_factory=dict)
 
     @property
@@ -230,6 +236,9 @@ def _role_page(request: SignedInRequest, role_name: str, tab: str) -> RolePage:
         tags=sorted(role.tags.items(), key=lambda item: item[0].lower()),
     )
     params = {"role_name": name}
+    if console.can_run(request, "ListInstanceProfilesForRole", params):
+        profiles = console.list_all(request, "ListInstanceProfilesForRole", params)
+        page.instance_profiles = [instance_profile_shape(profile)["Arn"] for profile in profiles]
     if tab == "permissions":
         page.attached = console.list_all(request, "ListAttachedRolePolicies", params)
         page.inline = [
@@ -660,3 +669,72 @@ def role_deletion_status(request: SignedInRequest, role_name: str) -> HttpRespon
             "poll_url": f"{request.path}?{urlencode({'task_id': task_id})}",
         },
     )
+
+
+# --- deleting the roles selected in the list ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SelectedRole:
+    """A role chosen in the list for deletion: what deleting it takes, whether the actor may, and how it went."""
+
+    name: str
+    role: Any = None
+    plan: DeletionPlan | None = None
+    control: Control = field(default_factory=lambda: Control(True))
+    last_activity: datetime | None = None
+    error: IamError | None = None
+    deleted: bool = False
+    status_url: str | None = None
+
+
+def _selected(request: SignedInRequest, names: list[str]) -> list[SelectedRole]:
+    chosen = []
+    for name in dict.fromkeys(names):  # each once, in the order chosen
+        entry = SelectedRole(name=name)
+        try:
+            entry.role = console.run(request, "GetRole", {"role_name": name})
+            linked = bool(entry.role.linked_service)
+            entry.name = entry.role.name
+            entry.last_activity = _last_activity(entry.role)
+            entry.control = _control(
+                request, "DeleteServiceLinkedRole" if linked else "DeleteRole", {"role_name": name}
+            )
+            entry.plan = None if linked else _deletion_plan(request, entry.name)
+        except IamError as error:
+            entry.error = error
+        chosen.append(entry)
+    return chosen
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+def role_delete_selected(request: SignedInRequest) -> HttpResponse:
+    """Delete the roles ticked in the list once the actor types ``delete``: each as the detail page deletes one
+    (service-linked roles through their deletion task), each result shown, a failure stopping no other."""
+    source = request.POST if request.method == "POST" else request.GET
+    names = [name for name in source.getlist("role_name") if name][:MAX_SELECTED]
+    if not names:
+        return HttpResponseRedirect(reverse("identities:role-list"))
+    roles = _selected(request, names)
+    context: dict[str, Any] = {"roles": roles, "done": False}
+    if request.method == "GET":
+        return console.page(request, DELETE_SELECTED_TEMPLATE, "delete-selected", context)
+    if request.POST.get("confirm", "").strip().lower() != "delete":
+        context["confirm_error"] = "Type delete to confirm."
+        return console.page(request, DELETE_SELECTED_TEMPLATE, "delete-selected", context, status=400)
+    for entry in roles:
+        if entry.role is None or not entry.control.enabled:
+            continue
+        try:
+            if entry.role.linked_service:
+                deletion = console.run(request, "DeleteServiceLinkedRole", {"role_name": entry.name})
+                status_url = reverse("identities:role-deletion", args=[entry.name])
+                entry.status_url = f"{status_url}?{urlencode({'task_id': deletion.deletion_task_id})}"
+            else:
+                _delete_role(request, entry.name, entry.plan)
+                entry.deleted = True
+        except IamError as error:
+            entry.error = error
+    context["done"] = True
+    return console.page(request, DELETE_SELECTED_TEMPLATE, "delete-selected", context)

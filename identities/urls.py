@@ -6,6 +6,8 @@ app_name = "identities"
 urlpatterns = [
     path("users", views.user_list, name="user-list"),
     path("roles", role_views.role_list, name="role-list"),
+    # "~" cannot be in a role name, so no role's page is ever shadowed by this one.
+    path("roles/~delete", role_views.role_delete_selected, name="role-delete-selected"),
     path("roles/<str:role_name>", role_views.role_detail, name="role-detail"),
     path("roles/<str:role_name>/edit", role_views.role_edit, name="role-edit"),
     path("roles/<str:role_name>/trust", role_views.role_trust_edit, name="role-trust-edit"),

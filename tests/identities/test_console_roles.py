@@ -306,6 +306,8 @@ def test_delete_detaches_deletes_inline_and_the_same_named_instance_profile(
     )
     operations.run(root, "CreateInstanceProfile", {"instance_profile_name": "deployer"})
     operations.run(root, "AddRoleToInstanceProfile", {"instance_profile_name": "deployer", "role_name": "deployer"})
+    summary = root_client.get("/roles/deployer").content.decode()
+    assert f"arn:aws:iam::{account.account_id}:instance-profile/deployer" in summary
     confirm = root_client.get("/roles/deployer/delete").content.decode()
     assert "1 managed policy will be detached" in confirm
     assert "the instance profile <code>deployer</code> will be deleted" in confirm
@@ -330,6 +332,31 @@ def test_a_differently_named_instance_profile_blocks_deletion_with_the_reason(ro
     assert 'id="delete-conflict"' in body
     assert "must remove roles from instance profile first" in body
     assert Role.objects.filter(name="deployer").exists()
+
+
+def test_roles_ticked_in_the_list_are_deleted_together(root_client: Any, account: Any, slr: str) -> None:
+    create_role(account, "one")
+    create_role(account, "two")
+    operations.run(account.root, "CreateInstanceProfile", {"instance_profile_name": "elsewhere"})
+    operations.run(account.root, "AddRoleToInstanceProfile", {"instance_profile_name": "elsewhere", "role_name": "two"})
+    listed = root_client.get("/roles").content.decode()
+    assert 'name="role_name" value="one"' in listed
+    selection = {"role_name": ["one", "two", slr, "ghost"]}
+    confirm = root_client.get("/roles/~delete", selection)
+    body = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Delete 4 roles?" in body
+    assert "in 1 other instance profile" in body
+    assert "The role with name ghost cannot be found." in body
+    assert root_client.post("/roles/~delete", {**selection, "confirm": "yes"}).status_code == 400
+    done = root_client.post("/roles/~delete", {**selection, "confirm": "delete"}).content.decode()
+    assert "Deleted" in done
+    assert "must remove roles from instance profile first" in done
+    assert "Deletion submitted" in done
+    assert set(Role.objects.filter(account__account_id=account.account_id).values_list("name", flat=True)) == {
+        "two",
+        slr,
+    }
 
 
 # --- read-only and denied ------------------------------------------------------------------------------------------
