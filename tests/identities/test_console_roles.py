@@ -480,3 +480,36 @@ def test_a_service_linked_role_in_use_fails_with_its_resources(root_client: Any,
     body = root_client.get(response["Location"]).content.decode()
     assert "FAILED" in body and resource in body
     assert Role.objects.filter(name=slr).exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/roles/%E2%9C%93", {}),
+        ("get", "/roles/deployer?tab=nonsense", {}),
+        ("get", "/roles/deployer/deletion", {"task_id": "task/garbage"}),
+        ("get", "/roles/~delete", {"role_name": "x" * 200}),
+        ("post", "/roles/deployer/edit", {"max_session_duration": "abc"}),
+        ("post", "/roles/deployer/edit", {"description": "d" * 1001}),
+        ("post", "/roles/deployer/tags", {"key": "k" * 129}),
+        ("post", "/roles/deployer/tags", {"remove": ""}),
+        ("post", "/roles/deployer/detach", {"policy_arn": "not-an-arn"}),
+        ("post", "/roles/deployer/inline", {"policy_name": "", "policy_document": ""}),
+        ("post", "/roles/deployer/inline/delete", {"policy_name": "ghost"}),
+        ("post", "/roles/deployer/boundary", {"permissions_boundary": "arn:aws:iam::aws:policy/Ghost"}),
+        ("post", "/roles/deployer/sessions/revoke", {"access_key_id": "ASIANOTHING"}),
+        ("post", "/roles/deployer/trust", {"policy_document": "[]"}),
+        ("get", "/identity-providers/arn:aws:iam::123:oidc-provider/", {}),
+        ("post", "/identity-providers/edit", {"arn": "garbage", "change": "thumbprints"}),
+        ("post", "/identity-providers/edit", {"arn": "garbage", "change": "bogus"}),
+        ("post", "/identity-providers/tags", {"arn": "", "key": ""}),
+        ("get", "/events", {"end_time": "2026-13-45T99:99"}),
+        ("get", "/events/export", {"marker": "eyJ4Ijox"}),
+    ],
+)
+def test_bad_input_gets_an_answer_never_a_500(root_client: Any, account: Any, method: str, url: str, data: Any) -> None:
+    create_role(account, "deployer")
+    response = getattr(root_client, method)(url, data)
+    assert 200 <= response.status_code < 500, response.status_code
+    if response.status_code >= 400:
+        assert "<html" in response.content.decode()
