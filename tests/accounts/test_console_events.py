@@ -34,6 +34,9 @@ def test_the_trail_is_listed_newest_first_with_its_columns(root_client: Any, acc
     body = response.content.decode()
     assert operations_shown(response)[0] == "CreateUser"
     assert f"arn:aws:iam::{account.account_id}:user/alice" in body
+    # Each principal and resource links to the history filtered by it.
+    assert f'href="?resource_arn=arn%3Aaws%3Aiam%3A%3A{account.account_id}%3Auser/alice"' in body
+    assert f'href="?actor_arn=arn%3Aaws%3Aiam%3A%3A{account.account_id}%3Aroot"' in body
     assert "mallory" not in body
     assert 'aria-current="page">Event history' in body
 
@@ -86,7 +89,7 @@ def test_pages_follow_the_keyset_marker(root_client: Any, account: Any, monkeypa
     url = "/events?event_name=CreateUser"
     while url:
         body = root_client.get(url).content.decode()
-        seen += re.findall(r"user/(user\d)", body)
+        seen += re.findall(r">arn:aws:iam::\d+:user/(user\d)</a>", body)
         older = re.search(r'href="(\?[^"]*marker=[^"]+)" hx-get="[^"]+" rel="next"', body)
         url = "/events" + older.group(1).replace("&amp;", "&") if older else ""
     assert seen == [f"user{index}" for index in reversed(range(7))]
