@@ -195,5 +195,5 @@ def test_identity_providers_and_event_history(page: Page, live_server: Any) -> N
     page.click("button:has-text('Apply filters')")
     expect(rows).to_have_count(6)  # the five calls above and the root access key the account was made with
     page.screenshot(path=str(SCREENSHOTS / "events.png"), full_page=True)
-    rows.first.locator("a").click()
+    rows.first.locator("td").first.locator("a").click()
     expect(page.locator("#event-parameters")).to_be_visible()
