@@ -24,8 +24,9 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 
@@ -131,12 +132,8 @@ def _moto() -> None:
 
 
 def main() -> None:
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         _iamconsole()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     _moto()
 
 

@@ -28,29 +28,17 @@ import django
 
 django.setup()
 
-from botocore.auth import SigV4Auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+
+from benchmarks.bench_sigv4 import signed_request  # noqa: E402
+from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 BODY = b"Action=ListUsers&Version=2010-05-08&MaxItems=100"
 
 
 def _signed(access_key_id: str, secret: str, token: str | None) -> object:
-    from iamconsole.awsquery import sigv4
-
-    request = AWSRequest(
-        method="POST",
-        url="http://127.0.0.1:8000/aws",
-        data=BODY,
-        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-    )
-    SigV4Auth(Credentials(access_key_id, secret, token), "iam", "us-east-1").add_auth(request)
-    headers = {name.lower(): str(value) for name, value in request.headers.items()}
-    headers["host"] = "127.0.0.1:8000"
-    return sigv4.ReceivedRequest(method="POST", path="/aws", query="", headers=headers, body=BODY)
+    return signed_request(access_key_id, secret, token, BODY)
 
 
 def _authenticate(received: object) -> Callable[[], object]:
@@ -135,12 +123,8 @@ def _scenario() -> None:
 
 
 def main() -> None:
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         _scenario()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 LIVE = 1_000
@@ -63,9 +64,7 @@ def main() -> None:
     from sts import services
     from sts.models import StsSession
 
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         account = Account.objects.create(account_id="123456789012", root_email="bench@example.com", root_password="!")
         past = timezone.now() - timedelta(hours=1)
         started = time.perf_counter()
@@ -97,8 +96,6 @@ def main() -> None:
         print(
             f"peer Django QuerySet.delete(): {peer_deleted:,} rows in {peer:.2f} s = {peer_deleted / peer:,.0f} rows/s"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

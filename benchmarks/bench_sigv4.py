@@ -36,17 +36,20 @@ KEY, SECRET, TOKEN = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAM
 BODY = b"Action=ListUsers&Version=2010-05-08&PathPrefix=%2Fdivision_abc%2F&MaxItems=100"
 
 
-def signed_request() -> sigv4.ReceivedRequest:
+def signed_request(
+    key: str = KEY, secret: str = SECRET, token: str | None = TOKEN, body: bytes = BODY
+) -> sigv4.ReceivedRequest:
+    """A Query API request signed by botocore, as the server receives it."""
     request = AWSRequest(
         method="POST",
         url="http://127.0.0.1:8000/aws",
-        data=BODY,
+        data=body,
         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
     )
-    SigV4Auth(Credentials(KEY, SECRET, TOKEN), "iam", "us-east-1").add_auth(request)
-    headers = {name.lower(): value for name, value in request.headers.items()}
+    SigV4Auth(Credentials(key, secret, token), "iam", "us-east-1").add_auth(request)
+    headers = {name.lower(): str(value) for name, value in request.headers.items()}
     headers["host"] = "127.0.0.1:8000"
-    return sigv4.ReceivedRequest(method="POST", path="/aws", query="", headers=headers, body=BODY)
+    return sigv4.ReceivedRequest(method="POST", path="/aws", query="", headers=headers, body=body)
 
 
 def ours(request: sigv4.ReceivedRequest, *, cold: bool) -> Callable[[], None]:

@@ -8,6 +8,7 @@ merges them, so the merged table is the list of supported operations.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -182,7 +183,7 @@ def run(
 
     A successful call is recorded inside the operation's transaction; a denied or failed one in a transaction of its
     own after the rollback, so the record survives. Reads are recorded as read-only events unless
-    ``IAM_AUDIT_READS`` is off.
+    ``IAM_AUDIT_READS`` is off. A read runs without a transaction of its own (see :func:`_transaction_for`).
     """
     operation = get_operation(name)
     request = request or RequestContext()
@@ -191,7 +192,7 @@ def run(
     call = Call(actor=actor, account=account, params=params, request=request)
     resource = "*"
     try:
-        with transaction.atomic():
+        with _transaction_for(operation):
             if operation.target is not None:
                 call = replace(call, target=operation.target(call))
             resource = operation.resource(call) if operation.resource else "*"
@@ -229,6 +230,16 @@ def run(
         with transaction.atomic():
             _record(operation, call, resource, outcome=outcome, error=exc)
         raise
+
+
+def _transaction_for(operation: Operation) -> contextlib.AbstractContextManager[Any]:
+    """A write runs in one transaction; a read in none, its queries and its one-row audit insert each on their own.
+
+    On SQLite every transaction begins IMMEDIATE (settings), taking the database's write lock: a read inside one
+    would hold that lock for its whole duration and queue every other request of every process behind it. On
+    PostgreSQL (READ COMMITTED) a read sees the same data either way.
+    """
+    return contextlib.nullcontext() if operation.read_only else transaction.atomic()
 
 
 def _permissions(

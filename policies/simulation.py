@@ -69,29 +69,15 @@ class SimulationPage:
     marker: str | None = None
 
 
-def simulation_request(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The engine's simulation request (AWS's member names) from an operation's snake_case parameters."""
-    names = {
-        "policy_input_list": "PolicyInputList",
-        "permissions_boundary_policy_input_list": "PermissionsBoundaryPolicyInputList",
-        "action_names": "ActionNames",
-        "resource_arns": "ResourceArns",
-        "resource_policy": "ResourcePolicy",
-        "resource_owner": "ResourceOwner",
-        "caller_arn": "CallerArn",
-    }
-    request = {aws: params[snake] for snake, aws in names.items() if params.get(snake) is not None}
-    entries = params.get("context_entries")
-    if entries is not None:
-        request["ContextEntries"] = [
-            {
-                "ContextKeyName": entry.get("context_key_name"),
-                "ContextKeyValues": entry.get("context_key_values", []),
-                "ContextKeyType": entry.get("context_key_type"),
-            }
-            for entry in entries
-        ]
-    return request
+def context_entries_of(entries: Sequence[Mapping[str, Any]] | None) -> list[engine.ContextEntry]:
+    """The operation's ``context_entries`` (``context_key_name``, ``context_key_values``, ``context_key_type``) as the
+    engine's entries, checked by the engine when it reads them."""
+    return [
+        engine.ContextEntry(
+            entry.get("context_key_name"), entry.get("context_key_values", []), entry.get("context_key_type")
+        )
+        for entry in entries or ()
+    ]
 
 
 def engine_error(exc: PolicyError, field: str) -> IamError:
@@ -131,20 +117,17 @@ def simulate_custom_policy(
     ``ResourceHandlingOption`` names EC2 scenarios, whose extra resources change no decision here.
     """
     del resource_handling_option
-    request = simulation_request(
-        {
-            "policy_input_list": policy_input_list,
-            "action_names": action_names,
-            "permissions_boundary_policy_input_list": permissions_boundary_policy_input_list,
-            "resource_arns": resource_arns,
-            "resource_policy": resource_policy,
-            "resource_owner": resource_owner,
-            "caller_arn": caller_arn,
-            "context_entries": context_entries,
-        }
-    )
     try:
-        results = engine.simulate_custom_policy(request)["EvaluationResults"]
+        results = engine.simulate_custom(
+            policy_input_list=policy_input_list,
+            action_names=action_names,
+            permissions_boundary_policy_input_list=permissions_boundary_policy_input_list,
+            resource_arns=resource_arns,
+            resource_policy=resource_policy,
+            resource_owner=resource_owner,
+            caller_arn=caller_arn,
+            context_entries=context_entries_of(context_entries),
+        )
     except PolicyError as exc:
         raise engine_error(exc, "policy_input_list") from None
     return simulation_page(results, marker, max_items)

@@ -36,6 +36,7 @@ from iamconsole.errors import (
 )
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
+from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
 from sts.models import StsSession
@@ -379,13 +380,6 @@ def revoke_older_sessions_document(moment: datetime) -> str:
     )
 
 
-def _role_for_update(account: Account, role_name: str) -> Role:
-    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
-    if role is None:
-        raise NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
-    return role
-
-
 @transaction.atomic
 def revoke_older_role_sessions(*, account: Account, role_name: str) -> InlinePolicy:
     """Revoke every session of the role issued until now, as the IAM console's "Revoke active sessions" does.
@@ -409,7 +403,7 @@ def revoke_role_session(*, account: Account, role_name: str, access_key_id: str)
 
     ``NoSuchEntity`` when the role has no such session. Revoking twice keeps the first revocation time.
     """
-    role = _role_for_update(account, role_name)
+    role = lock_role(account, role_name)
     session = StsSession.objects.select_for_update().filter(role=role, access_key_id=access_key_id).first()
     if session is None:
         raise NoSuchEntity(f"The session with access key id {access_key_id} cannot be found.", field="access_key_id")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps a loop in the main thread
@@ -12,6 +11,9 @@ import pytest
 from django.core.cache import cache
 
 from iamconsole.actors import Actor, RequestContext, Source
+from tests.factories import AccountFixture, make_account
+
+__all__ = ["AccountFixture", "make_account"]  # many modules import them from here
 
 DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
@@ -25,36 +27,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         kwargs = {**(marker.kwargs if marker else {}), "databases": "__all__"}
         item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
-
-
-@dataclass
-class AccountFixture:
-    """A created account with its root credentials, as ``createaccount --json`` gives them."""
-
-    account_id: str
-    alias: str | None
-    email: str
-    password: str
-    access_key_id: str
-    secret_access_key: str
-
-    @property
-    def root(self) -> Actor:
-        return Actor.root(self.account_id)
-
-    @property
-    def model(self) -> Any:
-        from accounts.models import Account
-
-        return Account.objects.get(account_id=self.account_id)
-
-
-def make_account(alias: str | None = None, email: str | None = None, password: str | None = None) -> AccountFixture:
-    from accounts.management.commands.createaccount import create_account_with_key
-
-    data = create_account_with_key(alias=alias, email=email, password=password)
-    data.pop("console_url")
-    return AccountFixture(**data)
 
 
 @pytest.fixture

@@ -9,30 +9,25 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from iamconsole import authorization, ids, operations
+from iamconsole import authorization, operations
 from iamconsole.actors import Actor, ActorKind, RequestContext, Source
 from iamconsole.arn import assumed_role_arn, iam_arn
 from iamconsole.errors import AccessDenied
-from identities.models import Role
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests import factories
+from tests.factories import actor_for, allow, deny, document, make_policy
 
 USER_ARN = "arn:aws:iam::{}:user/target"
 
 
 @pytest.fixture
 def caller(account):
-    operations.run(account.root, "CreateUser", {"user_name": "caller", "tags": [{"key": "team", "value": "blue"}]})
+    factories.user(account, "caller", tags={"team": "blue"})
     return account
 
 
 def _put(account, statement, name="p"):
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "caller", "policy_name": name, "policy_document": document(statement)},
-    )
+    factories.put_user_policy(account, "caller", document(statement), policy_name=name)
 
 
 def test_system_and_root(account, other_account):
@@ -108,8 +103,8 @@ def test_request_context_keys(caller):
 
 def test_operation_context_keys(caller):
     """aws:RequestTag, aws:TagKeys, aws:ResourceTag, iam:PolicyARN and iam:PermissionsBoundary reach the engine."""
-    boundary = make_policy(caller.model, "Boundary", document(allow("*")))
-    other = make_policy(caller.model, "Other", document(allow("*")))
+    boundary = make_policy(caller, "Boundary", document(allow("*")))
+    other = make_policy(caller, "Other", document(allow("*")))
     statements = [
         allow("iam:CreateUser", Condition={"StringEquals": {"aws:RequestTag/team": "blue"}}),
         allow("iam:TagUser", Condition={"ForAllValues:StringEquals": {"aws:TagKeys": ["cost"]}}),
@@ -153,8 +148,7 @@ def test_operation_context_keys(caller):
 
 def test_group_and_aws_managed_policies_are_gathered(caller):
     aws = make_policy(None, "IAMReadOnly", document(allow(["iam:Get*", "iam:List*"])), aws_managed=True)
-    operations.run(caller.root, "CreateGroup", {"group_name": "readers"})
-    operations.run(caller.root, "AddUserToGroup", {"group_name": "readers", "user_name": "caller"})
+    factories.group(caller, "readers", members=("caller",))
     operations.run(caller.root, "AttachGroupPolicy", {"group_name": "readers", "policy_arn": aws.arn})
     actor = actor_for(caller, "caller")
     operations.run(actor, "ListUsers", {})
@@ -174,16 +168,7 @@ def test_deleted_user_credentials_allow_nothing(caller):
 
 
 def _role(account, *, boundary=None):
-    role = Role.objects.create(
-        account=account.model,
-        role_id=ids.unique_id(ids.IdPrefix.ROLE),
-        name="Admin",
-        path="/ops/",
-        assume_role_policy_document="{}",
-        permissions_boundary=boundary,
-        created_at=timezone.now(),
-    )
-    return role
+    return factories.role(account, "Admin", path="/ops/", boundary=boundary.arn if boundary else None)
 
 
 def _session(account, role, **extra):
@@ -199,14 +184,9 @@ def _session(account, role, **extra):
 
 
 def test_role_session_policies(account):
-    from identities.models import InlinePolicy, PolicyAttachment
-
     role = _role(account)
-    admin = make_policy(account.model, "Admin", document(allow("*")))
-    PolicyAttachment.objects.create(account=account.model, role=role, policy=admin)
-    InlinePolicy.objects.create(
-        account=account.model, role=role, name="deny", document=document(deny("iam:DeleteUser"))
-    )
+    factories.attach(account, make_policy(account, "Admin", document(allow("*"))), role_name=role.name)
+    factories.put_role_policy(account, role.name, "deny", document(deny("iam:DeleteUser")))
     session = _session(account, role)
     assert authorization.is_allowed(session, "iam:ListUsers")
     assert not authorization.is_allowed(session, "iam:DeleteUser")
@@ -218,18 +198,14 @@ def test_role_session_policies(account):
         f"User: {narrowed.arn} is not authorized to perform: iam:CreateUser on resource: * "
         "because no session policy allows the iam:CreateUser action"
     )
-    managed_session = make_policy(account.model, "OnlyGet", document(allow("iam:Get*")))
+    managed_session = make_policy(account, "OnlyGet", document(allow("iam:Get*")))
     by_arn = _session(account, role, session_policy_arns=(managed_session.arn,))
     assert authorization.is_allowed(by_arn, "iam:GetUser")
     assert not authorization.is_allowed(by_arn, "iam:ListUsers")
     # aws:PrincipalArn is the role's ARN for a session.
-    InlinePolicy.objects.filter(role=role).delete()
-    InlinePolicy.objects.create(
-        account=account.model,
-        role=role,
-        name="arn",
-        document=document(deny("s3:*", Condition={"ArnEquals": {"aws:PrincipalArn": role_arn(account, role)}})),
-    )
+    operations.run(account.root, "DeleteRolePolicy", {"role_name": role.name, "policy_name": "deny"})
+    principal_arn = {"ArnEquals": {"aws:PrincipalArn": role_arn(account, role)}}
+    factories.put_role_policy(account, role.name, "arn", document(deny("s3:*", Condition=principal_arn)))
     assert not authorization.is_allowed(session, "s3:GetObject")
 
 
@@ -238,13 +214,9 @@ def role_arn(account, role):
 
 
 def test_role_boundary(account):
-    from identities.models import PolicyAttachment
-
-    boundary = make_policy(account.model, "OnlyIam", document(allow("iam:*")))
+    boundary = make_policy(account, "OnlyIam", document(allow("iam:*")))
     role = _role(account, boundary=boundary)
-    PolicyAttachment.objects.create(
-        account=account.model, role=role, policy=make_policy(account.model, "All", document(allow("*")))
-    )
+    factories.attach(account, make_policy(account, "All", document(allow("*"))), role_name=role.name)
     session = _session(account, role)
     assert authorization.is_allowed(session, "iam:ListUsers")
     assert not authorization.is_allowed(session, "s3:ListBuckets")
@@ -252,13 +224,12 @@ def test_role_boundary(account):
 
 def test_constant_queries_per_decision(caller):
     actor = actor_for(caller, "caller")
-    operations.run(caller.root, "CreateGroup", {"group_name": "g"})
-    operations.run(caller.root, "AddUserToGroup", {"group_name": "g", "user_name": "caller"})
+    factories.group(caller, "g", members=("caller",))
     counts = []
     for round_ in range(2):
         for n in range(5):
             name = f"r{round_}-{n}"
-            policy = make_policy(caller.model, name, document(allow("iam:List*")))
+            policy = make_policy(caller, name, document(allow("iam:List*")))
             operations.run(
                 caller.root,
                 "AttachGroupPolicy" if n % 2 else "AttachUserPolicy",

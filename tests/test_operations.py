@@ -118,7 +118,7 @@ def test_every_model_member_iamconsole_does_not_implement_is_refused_by_name(acc
 
 
 def test_an_implicit_user_is_the_calling_user_and_other_sessions_must_name_one(account):
-    from tests.identities.policy_factory import actor_for
+    from tests.factories import actor_for
 
     operations.run(account.root, "CreateUser", {"user_name": "caller"})
     operations.run(

@@ -21,7 +21,7 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.awsquery import params as query_params
 from iamconsole.errors import AccessDenied, IamError
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
+from tests.factories import actor_for, allow, document, make_policy
 
 CALLER = "caller"
 
@@ -121,7 +121,7 @@ def world(account):
         "CreateRole",
         {"role_name": "target-role", "assume_role_policy_document": _trust(account.account_id)},
     )
-    make_policy(account.model, "Attachable", document(allow("s3:*")))
+    make_policy(account, "Attachable", document(allow("s3:*")))
     operations.run(root, "CreateInstanceProfile", {"instance_profile_name": "profile"})
     operations.run(root, "CreateUser", {"user_name": CALLER})
     return account

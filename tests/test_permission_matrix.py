@@ -12,7 +12,8 @@ import pytest
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied, NoSuchEntity
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests import factories
+from tests.factories import actor_for, allow, deny, document, make_policy
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def _user_and_group(account: Any) -> None:
 
 def _policy(account: Any) -> None:
     _target_user(account)
-    make_policy(account.model, "Attachable", document(allow("s3:*")))
+    make_policy(account, "Attachable", document(allow("s3:*")))
 
 
 FAMILIES = [
@@ -110,43 +111,30 @@ def test_user_without_policies_is_denied_and_audited(account, prepared, family):
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_allowed_by_attached_policy(account, prepared, family):
     prepared(family)
-    policy = make_policy(account.model, "Grant", document(allow(family.action)))
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "caller", "policy_arn": policy.arn})
+    policy = make_policy(account, "Grant", document(allow(family.action)))
+    factories.attach(account, policy, user_name="caller")
     _call(account, family)
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_allowed_by_inline_policy(account, prepared, family):
     prepared(family)
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "caller", "policy_name": "grant", "policy_document": document(allow(family.action))},
-    )
+    factories.put_user_policy(account, "caller", document(allow(family.action)), policy_name="grant")
     _call(account, family)
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_allowed_by_group_policy(account, prepared, family):
     prepared(family)
-    operations.run(account.root, "CreateGroup", {"group_name": "granting"})
-    operations.run(account.root, "AddUserToGroup", {"group_name": "granting", "user_name": "caller"})
-    operations.run(
-        account.root,
-        "PutGroupPolicy",
-        {"group_name": "granting", "policy_name": "grant", "policy_document": document(allow(family.action))},
-    )
+    factories.group(account, "granting", members=("caller",))
+    factories.put_group_policy(account, "granting", document(allow(family.action)), policy_name="grant")
     _call(account, family)
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_explicit_deny_wins(account, prepared, family):
     prepared(family)
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "caller", "policy_name": "all", "policy_document": document(allow("iam:*"), deny(family.action))},
-    )
+    factories.put_user_policy(account, "caller", document(allow("iam:*"), deny(family.action)), policy_name="all")
     with pytest.raises(AccessDenied) as exc:
         _call(account, family)
     assert exc.value.message.endswith("with an explicit deny in an identity-based policy")
@@ -155,12 +143,8 @@ def test_explicit_deny_wins(account, prepared, family):
 @pytest.mark.parametrize("family", FAMILIES, ids=IDS)
 def test_outside_the_boundary(account, prepared, family):
     prepared(family)
-    boundary = make_policy(account.model, "OnlyS3", document(allow("s3:*")))
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "caller", "policy_name": "all", "policy_document": document(allow("iam:*"))},
-    )
+    boundary = make_policy(account, "OnlyS3", document(allow("s3:*")))
+    factories.put_user_policy(account, "caller", document(allow("iam:*")), policy_name="all")
     operations.run(
         account.root, "PutUserPermissionsBoundary", {"user_name": "caller", "permissions_boundary": boundary.arn}
     )

@@ -15,7 +15,7 @@ from iamconsole import authentication, authorization, operations
 from iamconsole.arn import iam_arn
 from identities.models import InlinePolicy
 from sts.models import StsSession
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests.factories import actor_for, allow, deny, document, make_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_an_unreadable_deny_statement_or_document_denies_everything(account, bro
 
 
 def test_an_unreadable_permissions_boundary_denies_everything(account):
-    boundary = make_policy(account.model, "Boundary", document(allow("iam:*")))
+    boundary = make_policy(account, "Boundary", document(allow("iam:*")))
     actor = user_with(account, document(allow("iam:*")))
     operations.run(
         account.root, "PutUserPermissionsBoundary", {"user_name": "caller", "permissions_boundary": boundary.arn}

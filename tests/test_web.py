@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory, override_settings
 
 from iamconsole import web
 from iamconsole.middleware import TrustedProxyMiddleware
-from tests.conftest import make_account
+from tests.factories import make_account
 
 PROXY = "10.0.0.7"
 BEHIND_PROXY = override_settings(

@@ -10,25 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from iamconsole.domain import tag_list
-from identities.awsapi.common import attached_policy_shape, boundary_shape
+from identities.awsapi.common import attached_policy_shape, boundary_and_tags
 from identities.awsapi.groups import group_shape
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_last_used_shape, role_shape
 from identities.awsapi.users import user_identity_shape
 from identities.models import Group, InlinePolicy, Role, User
-from identities.selectors.account import AuthorizationDetails
+from identities.selectors.account import AccountSummary, AuthorizationDetails
 from policies.awsapi import policy_shape, policy_version_shape
 from policies.models import ManagedPolicy
 
 
 def _inline(policies: Iterable[InlinePolicy]) -> list[dict[str, Any]]:
     return [{"PolicyName": policy.name, "PolicyDocument": policy.document} for policy in policies]
-
-
-def _boundary(entity: User | Role, shape: dict[str, Any]) -> None:
-    if entity.permissions_boundary is not None:
-        shape["PermissionsBoundary"] = boundary_shape(entity.permissions_boundary.arn)
 
 
 def user_detail_shape(user: User) -> dict[str, Any]:
@@ -39,9 +33,7 @@ def user_detail_shape(user: User) -> dict[str, Any]:
         "GroupList": [group.name for group in user.groups.all()],
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in user.attachments.all()],
     }
-    _boundary(user, shape)
-    if user.tags:
-        shape["Tags"] = tag_list(user.tags)
+    shape.update(boundary_and_tags(user))
     return shape
 
 
@@ -68,9 +60,7 @@ def role_detail_shape(role: Role) -> dict[str, Any]:
         "RolePolicyList": _inline(role.inline_policies.all()),
         "AttachedManagedPolicies": [attached_policy_shape(a) for a in role.attachments.all()],
     }
-    _boundary(role, shape)
-    if role.tags:
-        shape["Tags"] = tag_list(role.tags)
+    shape.update(boundary_and_tags(role))
     shape["RoleLastUsed"] = role_last_used_shape(role)
     return shape
 
@@ -97,7 +87,51 @@ def authorization_details_shape(details: AuthorizationDetails) -> dict[str, Any]
     return result
 
 
+#: ``SummaryMap``'s keys, in the order AWS lists them, each with the ``AccountSummary`` field it reports.
+SUMMARY_KEYS = (
+    ("Users", "users"),
+    ("UsersQuota", "users_quota"),
+    ("Groups", "groups"),
+    ("GroupsQuota", "groups_quota"),
+    ("ServerCertificates", "server_certificates"),
+    ("ServerCertificatesQuota", "server_certificates_quota"),
+    ("UserPolicySizeQuota", "user_policy_size_quota"),
+    ("GroupPolicySizeQuota", "group_policy_size_quota"),
+    ("GroupsPerUserQuota", "groups_per_user_quota"),
+    ("SigningCertificatesPerUserQuota", "signing_certificates_per_user_quota"),
+    ("AccessKeysPerUserQuota", "access_keys_per_user_quota"),
+    ("MFADevices", "mfa_devices"),
+    ("MFADevicesInUse", "mfa_devices_in_use"),
+    ("AccountMFAEnabled", "account_mfa_enabled"),
+    ("AccountAccessKeysPresent", "account_access_keys_present"),
+    ("AccountPasswordPresent", "account_password_present"),
+    ("AccountSigningCertificatesPresent", "account_signing_certificates_present"),
+    ("AttachedPoliciesPerGroupQuota", "attached_policies_per_group_quota"),
+    ("AttachedPoliciesPerRoleQuota", "attached_policies_per_role_quota"),
+    ("AttachedPoliciesPerUserQuota", "attached_policies_per_user_quota"),
+    ("Policies", "policies"),
+    ("PoliciesQuota", "policies_quota"),
+    ("PolicySizeQuota", "policy_size_quota"),
+    ("PolicyVersionsInUse", "policy_versions_in_use"),
+    ("PolicyVersionsInUseQuota", "policy_versions_in_use_quota"),
+    ("VersionsPerPolicyQuota", "versions_per_policy_quota"),
+    ("GlobalEndpointTokenVersion", "global_endpoint_token_version"),
+    ("AssumeRolePolicySizeQuota", "assume_role_policy_size_quota"),
+    ("InstanceProfiles", "instance_profiles"),
+    ("InstanceProfilesQuota", "instance_profiles_quota"),
+    ("Providers", "providers"),
+    ("RolePolicySizeQuota", "role_policy_size_quota"),
+    ("Roles", "roles"),
+    ("RolesQuota", "roles_quota"),
+)
+
+
+def account_summary_shape(summary: AccountSummary) -> dict[str, Any]:
+    """GetAccountSummary's output: ``SummaryMap``, every value an integer (a yes/no is 1 or 0, as AWS answers)."""
+    return {"SummaryMap": {key: int(getattr(summary, name)) for key, name in SUMMARY_KEYS}}
+
+
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
-    "GetAccountSummary": lambda summary: {"SummaryMap": dict(summary)},
+    "GetAccountSummary": account_summary_shape,
     "GetAccountAuthorizationDetails": authorization_details_shape,
 }

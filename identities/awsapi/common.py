@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from iamconsole.domain import tag_list
 from iamconsole.pagination import Page
-from identities.models import InlinePolicy, PolicyAttachment
+from identities.models import InlinePolicy, PolicyAttachment, Role, User
 
 
 def attached_policy_shape(attachment: PolicyAttachment) -> dict[str, Any]:
@@ -30,3 +31,14 @@ PERMISSIONS_BOUNDARY_TYPE = "Policy"
 def boundary_shape(policy_arn: str) -> dict[str, Any]:
     """``AttachedPermissionsBoundary``: the managed policy that bounds a user or role."""
     return {"PermissionsBoundaryType": PERMISSIONS_BOUNDARY_TYPE, "PermissionsBoundaryArn": policy_arn}
+
+
+def boundary_and_tags(entity: User | Role) -> dict[str, Any]:
+    """The optional ``PermissionsBoundary`` and ``Tags`` of a user or role, each only when set (GetUser, GetRole and
+    their ``…Detail`` in GetAccountAuthorizationDetails)."""
+    shape: dict[str, Any] = {}
+    if entity.permissions_boundary is not None:
+        shape["PermissionsBoundary"] = boundary_shape(entity.permissions_boundary.arn)
+    if entity.tags:
+        shape["Tags"] = tag_list(entity.tags)
+    return shape

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn
-from iamconsole.domain import tag_list
 from iamconsole.pagination import page_shape
-from identities.awsapi.common import boundary_shape
+from identities.awsapi.common import boundary_and_tags
 from identities.awsapi.users import tags_shape
 from identities.models import Role
 
@@ -37,10 +36,7 @@ def role_shape(role: Role, *, detailed: bool = False, account_id: str | None = N
     if role.description:
         shape["Description"] = role.description
     if detailed:
-        if role.permissions_boundary is not None:
-            shape["PermissionsBoundary"] = boundary_shape(role.permissions_boundary.arn)
-        if role.tags:
-            shape["Tags"] = tag_list(role.tags)
+        shape.update(boundary_and_tags(role))
         shape["RoleLastUsed"] = role_last_used_shape(role)
     return shape
 

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from iamconsole.arn import iam_arn
-from iamconsole.domain import tag_list
 from iamconsole.pagination import page_shape
-from identities.awsapi.common import boundary_shape
+from identities.awsapi.common import boundary_and_tags
 from identities.models import User
 from identities.selectors.users import RootUser, TagPage
 
@@ -42,10 +41,7 @@ def user_shape(user: User | RootUser, *, detailed: bool = False) -> dict[str, An
     if user.password_last_used is not None:
         shape["PasswordLastUsed"] = user.password_last_used
     if detailed:
-        if user.permissions_boundary is not None:
-            shape["PermissionsBoundary"] = boundary_shape(user.permissions_boundary.arn)
-        if user.tags:
-            shape["Tags"] = tag_list(user.tags)
+        shape.update(boundary_and_tags(user))
     return shape
 
 

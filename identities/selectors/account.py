@@ -1,6 +1,6 @@
 """Account-wide reads: GetAccountSummary and GetAccountAuthorizationDetails.
 
-Mirrors the IAM API Reference: the summary is AWS's ``SummaryMap`` (entity counts and the installation's quotas);
+Mirrors the IAM API Reference: the summary holds what AWS's ``SummaryMap`` reports (entity counts and quotas);
 the authorization details are the account's users, groups, roles and managed policies with everything attached to
 them, filtered by entity type and paginated with one marker across the four lists, in a constant number of queries
 per page whatever the number of entities (each list is one query plus its prefetches).
@@ -36,6 +36,7 @@ from identities.selectors.policy_usage import with_usage_counts
 from policies.models import ManagedPolicy, PolicyVersion
 
 __all__ = [
+    "AccountSummary",
     "AuthorizationDetails",
     "EntityFilter",
     "get_account_authorization_details",
@@ -81,8 +82,50 @@ _SUMMARY_COUNTS = (
 )
 
 
-def get_account_summary(*, account: Account) -> dict[str, int]:
-    """GetAccountSummary: AWS's ``SummaryMap``, counts of this account and the installation's quotas."""
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """What GetAccountSummary reports: the account's entity counts, whether the root user has MFA, access keys and a
+    password, and the quotas in force (the installation's own, or AWS's fixed ones). ``awsapi`` shapes it as AWS's
+    ``SummaryMap``."""
+
+    users: int
+    users_quota: int
+    groups: int
+    groups_quota: int
+    server_certificates: int
+    server_certificates_quota: int
+    user_policy_size_quota: int
+    group_policy_size_quota: int
+    groups_per_user_quota: int
+    signing_certificates_per_user_quota: int
+    access_keys_per_user_quota: int
+    mfa_devices: int
+    mfa_devices_in_use: int
+    account_mfa_enabled: bool
+    account_access_keys_present: bool
+    account_password_present: bool
+    account_signing_certificates_present: bool
+    attached_policies_per_group_quota: int
+    attached_policies_per_role_quota: int
+    attached_policies_per_user_quota: int
+    policies: int
+    policies_quota: int
+    policy_size_quota: int
+    policy_versions_in_use: int
+    policy_versions_in_use_quota: int
+    versions_per_policy_quota: int
+    global_endpoint_token_version: int
+    assume_role_policy_size_quota: int
+    instance_profiles: int
+    instance_profiles_quota: int
+    providers: int
+    role_policy_size_quota: int
+    roles: int
+    roles_quota: int
+
+
+def get_account_summary(*, account: Account) -> AccountSummary:
+    """GetAccountSummary: the account's entity counts and the installation's quotas, in one query."""
     counts = (
         Account.objects.filter(pk=account.pk)
         .annotate(
@@ -111,42 +154,42 @@ def get_account_summary(*, account: Account) -> dict[str, int]:
         .values(*(f"n_{name}" for name in _SUMMARY_COUNTS))
         .get()
     )
-    return {
-        "Users": counts["n_users"],
-        "UsersQuota": quotas.limit("users"),
-        "Groups": counts["n_groups"],
-        "GroupsQuota": quotas.limit("groups"),
-        "ServerCertificates": 0,
-        "ServerCertificatesQuota": SERVER_CERTIFICATES,
-        "UserPolicySizeQuota": USER_POLICY_SIZE,
-        "GroupPolicySizeQuota": GROUP_POLICY_SIZE,
-        "GroupsPerUserQuota": GROUPS_PER_USER,
-        "SigningCertificatesPerUserQuota": SIGNING_CERTIFICATES_PER_USER,
-        "AccessKeysPerUserQuota": ACCESS_KEYS_PER_USER,
-        "MFADevices": counts["n_mfa_devices"],
-        "MFADevicesInUse": counts["n_mfa_in_use"],
-        "AccountMFAEnabled": int(counts["n_root_mfa"]),
-        "AccountAccessKeysPresent": int(counts["n_root_keys"]),
-        "AccountPasswordPresent": 1,
-        "AccountSigningCertificatesPresent": 0,
-        "AttachedPoliciesPerGroupQuota": ATTACHED_POLICIES_PER_GROUP,
-        "AttachedPoliciesPerRoleQuota": quotas.limit("managed_policies_per_role"),
-        "AttachedPoliciesPerUserQuota": quotas.limit("managed_policies_per_user"),
-        "Policies": counts["n_policies"],
-        "PoliciesQuota": quotas.limit("policies"),
-        "PolicySizeQuota": POLICY_SIZE,
-        "PolicyVersionsInUse": counts["n_attachments"],
-        "PolicyVersionsInUseQuota": POLICY_VERSIONS_IN_USE,
-        "VersionsPerPolicyQuota": VERSIONS_PER_POLICY,
-        "GlobalEndpointTokenVersion": 1,
-        "AssumeRolePolicySizeQuota": quotas.limit("role_trust_policy_size"),
-        "InstanceProfiles": counts["n_instance_profiles"],
-        "InstanceProfilesQuota": quotas.limit("instance_profiles"),
-        "Providers": counts["n_saml"] + counts["n_oidc"],
-        "RolePolicySizeQuota": ROLE_POLICY_SIZE,
-        "Roles": counts["n_roles"],
-        "RolesQuota": quotas.limit("roles"),
-    }
+    return AccountSummary(
+        users=counts["n_users"],
+        users_quota=quotas.limit("users"),
+        groups=counts["n_groups"],
+        groups_quota=quotas.limit("groups"),
+        server_certificates=0,
+        server_certificates_quota=SERVER_CERTIFICATES,
+        user_policy_size_quota=USER_POLICY_SIZE,
+        group_policy_size_quota=GROUP_POLICY_SIZE,
+        groups_per_user_quota=GROUPS_PER_USER,
+        signing_certificates_per_user_quota=SIGNING_CERTIFICATES_PER_USER,
+        access_keys_per_user_quota=ACCESS_KEYS_PER_USER,
+        mfa_devices=counts["n_mfa_devices"],
+        mfa_devices_in_use=counts["n_mfa_in_use"],
+        account_mfa_enabled=bool(counts["n_root_mfa"]),
+        account_access_keys_present=bool(counts["n_root_keys"]),
+        account_password_present=True,
+        account_signing_certificates_present=False,
+        attached_policies_per_group_quota=ATTACHED_POLICIES_PER_GROUP,
+        attached_policies_per_role_quota=quotas.limit("managed_policies_per_role"),
+        attached_policies_per_user_quota=quotas.limit("managed_policies_per_user"),
+        policies=counts["n_policies"],
+        policies_quota=quotas.limit("policies"),
+        policy_size_quota=POLICY_SIZE,
+        policy_versions_in_use=counts["n_attachments"],
+        policy_versions_in_use_quota=POLICY_VERSIONS_IN_USE,
+        versions_per_policy_quota=VERSIONS_PER_POLICY,
+        global_endpoint_token_version=1,
+        assume_role_policy_size_quota=quotas.limit("role_trust_policy_size"),
+        instance_profiles=counts["n_instance_profiles"],
+        instance_profiles_quota=quotas.limit("instance_profiles"),
+        providers=counts["n_saml"] + counts["n_oidc"],
+        role_policy_size_quota=ROLE_POLICY_SIZE,
+        roles=counts["n_roles"],
+        roles_quota=quotas.limit("roles"),
+    )
 
 
 class EntityFilter(StrEnum):

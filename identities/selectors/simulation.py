@@ -23,8 +23,7 @@ from identities.selectors.roles import get_role
 from identities.selectors.users import get_user_by_name
 from policies import engine
 from policies.engine import PolicyError, PolicyKind, PolicySource, Principal
-from policies.engine.simulate import context_from_entries
-from policies.simulation import SimulationPage, engine_error, simulation_page, simulation_request
+from policies.simulation import SimulationPage, context_entries_of, engine_error, simulation_page
 
 __all__ = ["get_context_keys_for_principal_policy", "simulate_principal_policy"]
 
@@ -129,9 +128,8 @@ def simulate_principal_policy(
     resource: PolicySource | None = None
     if resource_policy is not None:
         (resource,) = _given([resource_policy], PolicyKind.RESOURCE, "ResourcePolicy", "resource", "resource_policy")
-    request = simulation_request({"context_entries": context_entries})
     try:
-        context = context_from_entries(request.get("ContextEntries"))
+        context = engine.context_from_entries(context_entries_of(context_entries))
     except PolicyError as exc:
         raise engine_error(exc, "context_entries") from None
     owner = None

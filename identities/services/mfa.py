@@ -129,6 +129,12 @@ def _same_code(expected: str, given: str) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+def _spend(device: MFADevice, step: int) -> None:
+    """Remember the last accepted step: its code and every earlier one are refused from now on."""
+    device.last_used_step = step
+    device.save(update_fields=["last_used_step"])
+
+
 def _accept(device: MFADevice, step: int | None) -> int | None:
     """Use ``step`` once for the device and return it, or count a failure against the device and return None when
     there is no step or another request used it first."""
@@ -269,8 +275,7 @@ def resync_mfa_device(
     step = _consecutive_step(device, code1, code2, window=RESYNC_WINDOW, now=timezone.now())
     if step is None:
         raise InvalidAuthenticationCode(INVALID_CODE_MESSAGE, field="authentication_code1")
-    device.last_used_step = step
-    device.save(update_fields=["last_used_step"])
+    _spend(device, step)
     return device
 
 
@@ -331,8 +336,7 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
     accepted = _accept(device, found)
     if accepted is None:
         raise AccessDenied(STS_INVALID_CODE_MESSAGE, field="token_code")
-    device.last_used_step = accepted
-    device.save(update_fields=["last_used_step"])
+    _spend(device, accepted)
     return now
 
 

@@ -1,7 +1,8 @@
 """The policy engine: parse, compile and evaluate IAM policies exactly as AWS does, without Django.
 
 Public API (see docs/policy-engine.md): `parse_policy`, `evaluate`, `simulate`,
-`simulate_custom_policy`, `context_keys_for_policies`, `deny_statements` (what a stored policy that no
+`simulate_custom_policy` (AWS's JSON request) and `simulate_custom` (its typed form, with `ContextEntry`),
+`context_keys_for_policies`, `deny_statements` (what a stored policy that no
 longer parses still denies), the `Principal`, `PolicySource` and
 `Decision` types, and the engine's exceptions (`PolicyError` and its subclasses, each with the
 AWS error `code` it stands for).
@@ -35,7 +36,14 @@ from .evaluate import (
     evaluate,
 )
 from .principals import Principal
-from .simulate import context_keys_for_policies, simulate, simulate_custom_policy
+from .simulate import (
+    ContextEntry,
+    context_from_entries,
+    context_keys_for_policies,
+    simulate,
+    simulate_custom,
+    simulate_custom_policy,
+)
 
 __all__ = [
     "ALLOWED",
@@ -46,6 +54,7 @@ __all__ = [
     "MANAGED_POLICY_MAX_SIZE",
     "TRUST_POLICY_MAX_SIZE",
     "ConditionContext",
+    "ContextEntry",
     "ContextValue",
     "Decision",
     "MatchedStatement",
@@ -63,6 +72,7 @@ __all__ = [
     "check_inline_policies_size",
     "check_managed_policy_size",
     "check_trust_policy_size",
+    "context_from_entries",
     "context_keys_for_policies",
     "deny_statements",
     "evaluate",
@@ -71,5 +81,6 @@ __all__ = [
     "parse_policy",
     "policy_size",
     "simulate",
+    "simulate_custom",
     "simulate_custom_policy",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from .context import ContextValue, normalize_context
@@ -151,46 +152,61 @@ def simulate(
     return results
 
 
-def _string_list(request: Mapping[str, Any], name: str, *, required: bool = False) -> list[str]:
-    value = request.get(name)
+@dataclass(frozen=True, slots=True)
+class ContextEntry:
+    """One entry of a simulation's context: a condition key, its values and their type (``ContextKeyType``'s names,
+    such as ``string`` or ``ipList``). Taken as given: ``context_from_entries`` checks it and says what is wrong."""
+
+    key: object
+    values: object
+    type: object
+
+
+def _string_list(name: str, value: object, *, required: bool = False) -> list[str]:
     if value is None:
         if required:
             raise SimulationInputError(f"{name} is required.")
         return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise SimulationInputError(f"{name} must be a list of strings.")
-    return value
+    return list(value)
 
 
-def _optional_string(request: Mapping[str, Any], name: str) -> str | None:
-    value = request.get(name)
+def _optional_string(name: str, value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise SimulationInputError(f"{name} must be a string.")
     return value
 
 
-def context_from_entries(entries: Any) -> dict[str, ContextValue]:
-    """`ContextEntries` (`ContextKeyName`, `ContextKeyValues`, `ContextKeyType`) as a context.
-
-    Single-valued types take the first value; `...List` types keep them all.
-    """
+def entries_from_request(entries: object) -> list[ContextEntry]:
+    """A request's ``ContextEntries`` (``ContextKeyName``, ``ContextKeyValues``, ``ContextKeyType``) as entries."""
     if entries is None:
-        return {}
+        return []
     if not isinstance(entries, list):
         raise SimulationInputError("ContextEntries must be a list.")
+    found = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise SimulationInputError(f"ContextEntries.member.{i} must be an object.")
+        found.append(
+            ContextEntry(entry.get("ContextKeyName"), entry.get("ContextKeyValues"), entry.get("ContextKeyType"))
+        )
+    return found
+
+
+def context_from_entries(entries: Sequence[ContextEntry]) -> dict[str, ContextValue]:
+    """The context the entries give. Single-valued types take the first value; ``...List`` types keep them all."""
     context: dict[str, ContextValue] = {}
     for i, entry in enumerate(entries, 1):
         where = f"ContextEntries.member.{i}"
-        if not isinstance(entry, dict):
-            raise SimulationInputError(f"{where} must be an object.")
-        name, values, kind = entry.get("ContextKeyName"), entry.get("ContextKeyValues"), entry.get("ContextKeyType")
+        name, values, kind = entry.key, entry.values, entry.type
         if not isinstance(name, str) or not name:
             raise SimulationInputError(f"{where}.ContextKeyName is required.")
-        if kind not in CONTEXT_KEY_TYPES:
+        if not isinstance(kind, str) or kind not in CONTEXT_KEY_TYPES:
             raise SimulationInputError(
                 f"{where}.ContextKeyType must be one of: {', '.join(sorted(CONTEXT_KEY_TYPES))}."
             )
-        if not isinstance(values, list) or not all(isinstance(v, str | bool | int | float) for v in values):
+        if not isinstance(values, list | tuple) or not all(isinstance(v, str | bool | int | float) for v in values):
             raise SimulationInputError(f"{where}.ContextKeyValues must be a list of strings.")
         texts = [v if isinstance(v, str) else json.dumps(v) for v in values]
         if kind.endswith("List"):
@@ -208,7 +224,7 @@ def _parse(text: str, kind: PolicyKind, where: str) -> Policy:
 
 
 def simulate_custom_policy(request: Mapping[str, Any]) -> dict[str, Any]:
-    """SimulateCustomPolicy: the request's parameters in AWS's names, AWS's response shape.
+    """SimulateCustomPolicy: the request's parameters in AWS's names, AWS's response shape (the command line's form).
 
     Raises `SimulationInputError` (InvalidInput) for missing or mistyped parameters and
     `PolicyError` (MalformedPolicyDocument) for a policy that does not parse; messages name the
@@ -221,16 +237,42 @@ def simulate_custom_policy(request: Mapping[str, Any]) -> dict[str, Any]:
         raise SimulationInputError(f"Unknown parameter(s): {', '.join(unknown)}.")
     if request.get("OrderedOrganizationPolicyInputList"):
         raise SimulationInputError("OrderedOrganizationPolicyInputList is not supported: there are no organizations.")
-    policy_texts = _string_list(request, "PolicyInputList", required=True)
-    boundary_texts = _string_list(request, "PermissionsBoundaryPolicyInputList")
-    actions = _string_list(request, "ActionNames", required=True)
+    results = simulate_custom(
+        policy_input_list=request.get("PolicyInputList"),
+        action_names=request.get("ActionNames"),
+        permissions_boundary_policy_input_list=request.get("PermissionsBoundaryPolicyInputList"),
+        resource_arns=request.get("ResourceArns"),
+        resource_policy=request.get("ResourcePolicy"),
+        resource_owner=request.get("ResourceOwner"),
+        caller_arn=request.get("CallerArn"),
+        context_entries=entries_from_request(request.get("ContextEntries")),
+    )
+    return {"EvaluationResults": results, "IsTruncated": False}
+
+
+def simulate_custom(
+    *,
+    policy_input_list: object,
+    action_names: object,
+    permissions_boundary_policy_input_list: object = None,
+    resource_arns: object = None,
+    resource_policy: object = None,
+    resource_owner: object = None,
+    caller_arn: object = None,
+    context_entries: Sequence[ContextEntry] = (),
+) -> list[dict[str, Any]]:
+    """SimulateCustomPolicy over the given documents: its ``EvaluationResults``. Arguments are taken as given and
+    checked here; an error names the AWS member at fault, as the Query API and the command line both report it."""
+    policy_texts = _string_list("PolicyInputList", policy_input_list, required=True)
+    boundary_texts = _string_list("PermissionsBoundaryPolicyInputList", permissions_boundary_policy_input_list)
+    actions = _string_list("ActionNames", action_names, required=True)
     if not actions:
         raise SimulationInputError("ActionNames must name at least one action.")
-    resources = _string_list(request, "ResourceArns")
-    resource_policy_text = _optional_string(request, "ResourcePolicy")
-    owner = _optional_string(request, "ResourceOwner")
-    caller = _optional_string(request, "CallerArn")
-    context = context_from_entries(request.get("ContextEntries"))
+    resources = _string_list("ResourceArns", resource_arns)
+    resource_policy_text = _optional_string("ResourcePolicy", resource_policy)
+    owner = _optional_string("ResourceOwner", resource_owner)
+    caller = _optional_string("CallerArn", caller_arn)
+    context = context_from_entries(context_entries)
     if resource_policy_text is not None and caller is None:
         raise SimulationInputError("CallerArn is required when ResourcePolicy is specified.")
     if len(boundary_texts) > 1:
@@ -268,7 +310,7 @@ def simulate_custom_policy(request: Mapping[str, Any]) -> dict[str, Any]:
         resource_policy=resource_policy,
         resource_owner=owner_account,
     )
-    return {"EvaluationResults": results, "IsTruncated": False}
+    return results
 
 
 def context_keys_for_policies(texts: Sequence[str]) -> list[str]:

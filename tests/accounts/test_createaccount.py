@@ -75,24 +75,15 @@ def test_command_line_exit_status_and_stderr(tmp_path):
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
-    first = subprocess.run(
-        [*manage, "createaccount", "--alias", "cli-test", "--json"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+
+    def create() -> subprocess.CompletedProcess[str]:
+        command = [*manage, "createaccount", "--alias", "cli-test", "--json"]
+        return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+
+    first = create()
     assert first.returncode == 0, first.stderr
     assert set(json.loads(first.stdout)) == CONTRACT_FIELDS
-    second = subprocess.run(
-        [*manage, "createaccount", "--alias", "cli-test", "--json"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    second = create()  # the same alias again
     assert second.returncode == 1
     assert second.stdout == ""
     assert "The account alias cli-test already exists." in second.stderr

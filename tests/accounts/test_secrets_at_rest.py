@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.db import connection
 
 from iamconsole import crypto
-from tests.conftest import make_account
+from tests.factories import make_account
 
 
 def raw_rows(table: str) -> str:

@@ -13,7 +13,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 REGION = "us-east-1"
 ClientFactory = Callable[..., Any]

@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 
 from iamconsole.awsquery import views
 from tests.awsquery.conftest import ClientFactory
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NS = {"e": "https://iam.amazonaws.com/doc/2010-05-08/"}

@@ -13,7 +13,7 @@ import pytest
 from sts.models import StsSession
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, error_of
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from tests.awsquery.conftest import ClientFactory
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, code_of, error_of
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

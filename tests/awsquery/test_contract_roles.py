@@ -15,7 +15,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, code_of, error_of
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

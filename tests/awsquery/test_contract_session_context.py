@@ -18,17 +18,13 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, error_of
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COVERS = frozenset({"GetSessionToken", "AssumeRole", "CreateVirtualMFADevice", "EnableMFADevice"})
 
 NO_MFA = {"Bool": {"aws:MultiFactorAuthPresent": "false"}}
-
-
-def document(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
 def user_with_key(iam: Any, client: ClientFactory, name: str, *statements: dict[str, Any]) -> Any:

@@ -18,7 +18,7 @@ import urllib3
 from sts.models import StsSession
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, error_of
-from tests.conftest import AccountFixture
+from tests.factories import AccountFixture, allow, document, trust
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,26 +28,15 @@ COVERS = frozenset({"AssumeRole", "GetSessionToken", "GetCallerIdentity", "GetAc
 def assumer(iam: Any, client: ClientFactory) -> Any:
     """An STS client of IAM user ``ops``, allowed sts:AssumeRole (the root user may not assume roles)."""
     iam.create_user(UserName="ops")
-    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
-    iam.put_user_policy(UserName="ops", PolicyName="assume", PolicyDocument=json.dumps(allow))
+    iam.put_user_policy(UserName="ops", PolicyName="assume", PolicyDocument=document(allow("sts:AssumeRole")))
     key = iam.create_access_key(UserName="ops")["AccessKey"]
     return client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
 
 
 def make_role(iam: Any, account: AccountFixture, *actions: str) -> str:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    role = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
-    allow = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
-    iam.put_role_policy(RoleName="deployer", PolicyName="p", PolicyDocument=json.dumps(allow))
+    root_trust = trust(f"arn:aws:iam::{account.account_id}:root")
+    role = iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=root_trust)["Role"]
+    iam.put_role_policy(RoleName="deployer", PolicyName="p", PolicyDocument=document(allow(list(actions))))
     return str(role["Arn"])
 
 

@@ -9,8 +9,7 @@ import pytest
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import InvalidAction
-from tests.faces.conftest import iam_user
-from tests.identities.policy_factory import allow, deny
+from tests.factories import allow, deny, iam_user
 
 
 @pytest.fixture

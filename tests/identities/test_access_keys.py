@@ -9,21 +9,16 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from iamconsole import authentication, crypto, ids, operations
+from iamconsole import authentication, operations
 from iamconsole.authentication import user_actor
 from iamconsole.errors import AccessDenied, InvalidClientTokenId, LimitExceeded, NoSuchEntity, ValidationError
 from identities import services
 from identities.awsapi import OUTPUTS
-from identities.models import AccessKey, User
+from identities.models import AccessKey
+from tests import factories
+from tests.checks import assert_stored_encrypted
 from tests.identities.concurrency import run_concurrently
-
-
-def make_user(account: Any, name: str = "alice", path: str = "/") -> User:
-    return User.objects.create(
-        account=account.model, user_id=ids.unique_id(ids.IdPrefix.USER), name=name, path=path, created_at=timezone.now()
-    )
 
 
 def create_key(account: Any, user_name: str | None = None) -> services.NewAccessKey:
@@ -33,16 +28,12 @@ def create_key(account: Any, user_name: str | None = None) -> services.NewAccess
 
 
 def test_create_returns_the_secret_once_and_stores_it_encrypted(account):
-    make_user(account)
+    factories.user(account)
     new = create_key(account, "alice")
 
     assert re.fullmatch(r"AKIA[A-Z2-7]{16}", new.access_key.access_key_id)
     assert len(new.secret_access_key) == 40
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT secret_encrypted FROM identities_accesskey WHERE id = %s", [new.access_key.pk])
-        (stored,) = cursor.fetchone()
-    assert new.secret_access_key not in stored
-    assert crypto.decrypt(stored) == new.secret_access_key
+    assert_stored_encrypted("identities_accesskey", "secret_encrypted", new.access_key.pk, new.secret_access_key)
 
     created = OUTPUTS["CreateAccessKey"](new)["AccessKey"]
     assert created["SecretAccessKey"] == new.secret_access_key
@@ -62,7 +53,7 @@ def test_create_returns_the_secret_once_and_stores_it_encrypted(account):
 
 
 def test_at_most_two_keys_per_user_inactive_ones_included(account):
-    make_user(account)
+    factories.user(account)
     first = create_key(account, "alice")
     create_key(account, "alice")
     operations.run(
@@ -90,7 +81,7 @@ def test_root_keys_when_no_user_is_named(account):
 
 
 def test_an_inactive_key_stops_authenticating_at_once_and_comes_back(account):
-    make_user(account)
+    factories.user(account)
     new = create_key(account, "alice")
     key_id = new.access_key.access_key_id
     assert authentication.resolve_access_key(key_id).secret_access_key == new.secret_access_key
@@ -111,8 +102,8 @@ def test_status_must_be_one_of_aws_values(account):
 
 
 def test_keys_are_found_only_under_their_owner(account, other_account):
-    make_user(account, "alice")
-    make_user(account, "bob")
+    factories.user(account, "alice")
+    factories.user(account, "bob")
     key_id = create_key(account, "alice").access_key.access_key_id
     with pytest.raises(NoSuchEntity, match=f"The Access Key with id {key_id} cannot be found."):
         operations.run(account.root, "DeleteAccessKey", {"user_name": "bob", "access_key_id": key_id})
@@ -126,7 +117,7 @@ def test_keys_are_found_only_under_their_owner(account, other_account):
 
 
 def test_last_used_is_recorded_at_most_once_a_minute(account):
-    make_user(account, "alice", path="/eng/")
+    factories.user(account, "alice", path="/eng/")
     key_id = create_key(account, "alice").access_key.access_key_id
     never = operations.run(account.root, "GetAccessKeyLastUsed", {"access_key_id": key_id})
     assert OUTPUTS["GetAccessKeyLastUsed"](never) == {
@@ -148,14 +139,14 @@ def test_last_used_is_recorded_at_most_once_a_minute(account):
 
 
 def test_get_last_used_is_authorized_against_the_owner(account):
-    alice = make_user(account, "alice", path="/eng/")
+    alice = factories.user(account, "alice", path="/eng/")
     key_id = create_key(account, "alice").access_key.access_key_id
     with pytest.raises(AccessDenied, match=f"on resource: arn:aws:iam::{account.account_id}:user/eng/alice"):
         operations.run(user_actor(alice), "GetAccessKeyLastUsed", {"access_key_id": key_id})
 
 
 def test_list_uses_the_same_number_of_queries_for_one_key_and_two(account):
-    make_user(account)
+    factories.user(account)
     counts = []
     for _ in range(2):
         create_key(account, "alice")
@@ -169,7 +160,7 @@ def test_list_uses_the_same_number_of_queries_for_one_key_and_two(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_stop_at_two(account):
-    make_user(account)
+    factories.user(account)
     results = run_concurrently(4, lambda: create_key(account, "alice"))
     created = [result for result in results if isinstance(result, services.NewAccessKey)]
     assert len(created) == 2

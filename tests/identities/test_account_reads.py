@@ -3,6 +3,7 @@ installation's quotas, Filter, marker pagination across the lists, and a constan
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 import botocore.session
@@ -15,7 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from iamconsole import operations
 from iamconsole.errors import ValidationError
 from identities.awsapi import OUTPUTS
-from tests.identities.policy_factory import allow, document, make_policy
+from identities.awsapi.account import SUMMARY_KEYS
+from identities.selectors.account import AccountSummary
+from tests.factories import allow, document, make_policy
 from tests.identities.test_roles import QUOTAS, create
 
 
@@ -30,10 +33,12 @@ def test_summary_has_every_aws_key_and_counts(account, other_account):
     run(account, "CreateUser", user_name="alice")
     run(account, "CreateInstanceProfile", instance_profile_name="web")
     run(account, "CreateOpenIDConnectProvider", url="https://token.example.com")
-    policy = make_policy(account.model, "P", document(allow("s3:*")))
+    policy = make_policy(account, "P", document(allow("s3:*")))
     run(account, "AttachRolePolicy", role_name="a", policy_arn=policy.arn)
     with override_settings(IAM_QUOTAS={**QUOTAS, "roles": 1234, "managed_policies_per_role": 20}):
-        summary = OUTPUTS["GetAccountSummary"](run(account, "GetAccountSummary"))["SummaryMap"]
+        result = run(account, "GetAccountSummary")
+    assert isinstance(result, AccountSummary)  # our own type; only the shaper knows AWS's keys
+    summary = OUTPUTS["GetAccountSummary"](result)["SummaryMap"]
     shape = botocore.session.get_session().get_service_model("iam").shape_for("summaryKeyType")
     assert isinstance(shape, StringShape)
     enum = shape.enum
@@ -43,6 +48,9 @@ def test_summary_has_every_aws_key_and_counts(account, other_account):
     assert summary["Policies"] == 1 and summary["PolicyVersionsInUse"] == 1
     assert summary["AttachedPoliciesPerRoleQuota"] == 20 and summary["AssumeRolePolicySizeQuota"] == 2048
     assert summary["AccountAccessKeysPresent"] == 1  # the fixture's root access key
+    assert summary["AccountMFAEnabled"] == 0 and summary["AccountPasswordPresent"] == 1
+    assert all(type(value) is int for value in summary.values())
+    assert sorted(name for _, name in SUMMARY_KEYS) == sorted(f.name for f in fields(AccountSummary))
 
 
 def test_summary_is_one_query(account, django_assert_num_queries):
@@ -54,7 +62,7 @@ def test_summary_is_one_query(account, django_assert_num_queries):
 
 
 def _populate(account: Any, count: int, start: int = 0) -> None:
-    policy = make_policy(account.model, f"P{start}", document(allow("s3:*")))
+    policy = make_policy(account, f"P{start}", document(allow("s3:*")))
     for i in range(start, start + count):
         run(account, "CreateUser", user_name=f"u{i}", tags=[{"key": "k", "value": "v"}])
         run(account, "CreateGroup", group_name=f"g{i}")

@@ -11,13 +11,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import OutboxTask, PasswordPolicy
-from iamconsole import ids, operations
+from accounts.models import OutboxTask
+from iamconsole import operations
 from iamconsole.errors import ReportExpired, ReportInProgress, ReportNotPresent
 from identities.awsapi import OUTPUTS
 from identities.models import AccessKey, CredentialReport, LoginProfile, MFADevice, User
 from identities.services.credential_report import render_credential_report
 from identities.tasks import generate_credential_report_task
+from tests import factories
 
 HEADER = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
@@ -42,23 +43,27 @@ def rows(content: bytes) -> list[dict[str, str]]:
 
 
 def make_user(account, name, *, at=T0):
-    return User.objects.create(
-        account=account.model, user_id=ids.unique_id(ids.IdPrefix.USER), name=name, path="/eng/", created_at=at
-    )
+    """A user under /eng/, made through CreateUser, then dated ``at`` (the report prints fixed dates)."""
+    user = factories.user(account, name, path="/eng/")
+    User.objects.filter(pk=user.pk).update(created_at=at)
+    return user
 
 
 def make_key(account, user, *, at, status="Active", used=None):
-    return AccessKey.objects.create(
-        access_key_id=ids.access_key_id(),
-        account=account.model,
-        user=user,
-        secret_encrypted="x",
-        status=status,
-        created_at=at,
-        last_used_at=used,
-        last_used_service="s3" if used else "",
-        last_used_region="eu-west-1" if used else "",
-    )
+    """An access key of the user made through CreateAccessKey, then dated, and its last use as authentication
+    records it."""
+    key_id, _ = factories.access_key(account, user.name)
+    if status != "Active":
+        params = {"user_name": user.name, "access_key_id": key_id, "status": status}
+        operations.run(account.root, "UpdateAccessKey", params)
+    used_in = {"last_used_service": "s3", "last_used_region": "eu-west-1"} if used else {}
+    AccessKey.objects.filter(access_key_id=key_id).update(created_at=at, last_used_at=used, **used_in)
+
+
+def make_login_profile(account, user):
+    """A console password made through CreateLoginProfile, then dated T0."""
+    operations.run(account.root, "CreateLoginProfile", {"user_name": user.name, "password": "Correct-Horse-7"})
+    LoginProfile.objects.filter(user=user).update(created_at=T0, password_changed_at=T0)
 
 
 def test_no_report_before_one_is_generated(account):
@@ -108,18 +113,11 @@ def test_at_most_one_report_every_four_hours(account):
 
 
 def test_the_csv_has_awss_values_for_root_and_users(account):
-    PasswordPolicy.objects.create(account=account.model, max_password_age=90)
+    operations.run(account.root, "UpdateAccountPasswordPolicy", {"max_password_age": 90})
     alice = make_user(account, "alice")
-    LoginProfile.objects.create(user=alice, password="x", created_at=T0, password_changed_at=T0)
-    MFADevice.objects.create(
-        account=account.model,
-        serial_number=f"arn:aws:iam::{account.account_id}:mfa/alice",
-        name="alice",
-        seed_encrypted="x",
-        user=alice,
-        enabled_at=T0,
-        created_at=T0,
-    )
+    make_login_profile(account, alice)
+    serial, _ = factories.mfa_device(account, "alice")
+    MFADevice.objects.filter(serial_number=serial).update(enabled_at=T0, created_at=T0)
     make_key(account, alice, at=T0 + timedelta(days=2), status="Inactive")
     make_key(account, alice, at=T0 + timedelta(days=1), used=T0 + timedelta(days=3))
     make_user(account, "bob", at=T0 + timedelta(hours=1))
@@ -184,7 +182,7 @@ def test_rendering_takes_the_same_queries_for_2_and_20_users(account):
     def add_users(start, count):
         for index in range(start, start + count):
             user = make_user(account, f"user{index}")
-            LoginProfile.objects.create(user=user, password="x", created_at=T0, password_changed_at=T0)
+            make_login_profile(account, user)
             make_key(account, user, at=T0)
 
     add_users(0, 2)

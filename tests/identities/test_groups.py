@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from iamconsole import operations
-from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
+from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from identities.awsapi import OUTPUTS
 from identities.models import Group, GroupMembership
+from tests.checks import assert_constant_queries, assert_delete_conflicts
+from tests.factories import allow, document, make_policy
 from tests.identities.concurrency import race
-from tests.identities.policy_factory import allow, document, make_policy
 
 
 def run(account: Any, name: str, **params: Any) -> Any:
@@ -82,14 +83,11 @@ def test_list_groups_and_groups_for_user(account, other_account):
 
 
 def test_list_groups_constant_queries(account):
-    counts = []
-    for total in (2, 20):
+    def fill(total: int) -> None:
         while Group.objects.count() < total:
             run(account, "CreateGroup", group_name=f"g{Group.objects.count()}")
-        with CaptureQueriesContext(connection) as queries:
-            assert len(OUTPUTS["ListGroups"](run(account, "ListGroups"))["Groups"]) == total
-        counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1]
+
+    assert_constant_queries(fill, lambda: len(OUTPUTS["ListGroups"](run(account, "ListGroups"))["Groups"]))
 
 
 def test_update_group(account):
@@ -108,7 +106,7 @@ def test_delete_group_conflicts(account):
     run(account, "CreateGroup", group_name="g")
     run(account, "CreateUser", user_name="u")
     run(account, "AddUserToGroup", group_name="g", user_name="u")
-    policy = make_policy(account.model, "P", document(allow("s3:*")))
+    policy = make_policy(account, "P", document(allow("s3:*")))
     run(account, "AttachGroupPolicy", group_name="g", policy_arn=policy.arn)
     run(account, "PutGroupPolicy", group_name="g", policy_name="inline", policy_document=document(allow("s3:*")))
     steps = [
@@ -116,12 +114,7 @@ def test_delete_group_conflicts(account):
         ("Cannot delete entity, must delete policies first.", "DeleteGroupPolicy", {"policy_name": "inline"}),
         ("Cannot delete entity, must detach all policies first.", "DetachGroupPolicy", {"policy_arn": policy.arn}),
     ]
-    for message, fix, params in steps:
-        with pytest.raises(DeleteConflict) as exc:
-            run(account, "DeleteGroup", group_name="g")
-        assert exc.value.message == message
-        run(account, fix, group_name="g", **params)
-    run(account, "DeleteGroup", group_name="g")
+    assert_delete_conflicts(account, "DeleteGroup", {"group_name": "g"}, steps)
     assert not Group.objects.filter(name="g").exists()
 
 

@@ -137,7 +137,7 @@ def test_concurrent_creates_respect_the_quota(account):
 def test_adding_a_role_needs_pass_role_on_that_role(account):
     """AWS: the caller of AddRoleToInstanceProfile must be granted iam:PassRole on the role."""
     from iamconsole.errors import AccessDenied
-    from tests.identities.policy_factory import actor_for, allow, document
+    from tests.factories import actor_for, allow, document
 
     create(account, "app")
     create(account, "other")

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import ids, operations
+from iamconsole import operations
 from iamconsole.authentication import user_actor
 from iamconsole.errors import (
     AccessDenied,
@@ -23,16 +23,11 @@ from iamconsole.errors import (
     ValidationError,
 )
 from identities.awsapi import OUTPUTS
-from identities.models import LoginProfile, PasswordHistory, User
+from identities.models import LoginProfile, PasswordHistory
+from tests import factories
 from tests.identities.concurrency import run_concurrently
 
 GOOD = "Correct-Horse-7"
-
-
-def make_user(account: Any, name: str = "alice") -> User:
-    return User.objects.create(
-        account=account.model, user_id=ids.unique_id(ids.IdPrefix.USER), name=name, created_at=timezone.now()
-    )
 
 
 def set_policy(account: Any, **values: Any) -> None:
@@ -44,7 +39,7 @@ def create_profile(account: Any, user_name: str = "alice", password: str = GOOD,
 
 
 def test_create_stores_only_a_hash_and_get_shapes_the_profile(account):
-    make_user(account)
+    factories.user(account)
     created = create_profile(account, password_reset_required=True)
 
     with connection.cursor() as cursor:
@@ -63,7 +58,7 @@ def test_create_stores_only_a_hash_and_get_shapes_the_profile(account):
 
 
 def test_create_refuses_a_second_profile_and_unknown_users(account):
-    make_user(account)
+    factories.user(account)
     create_profile(account)
     with pytest.raises(EntityAlreadyExists, match=re.escape("Login Profile for user alice already exists.")):
         create_profile(account)
@@ -72,7 +67,7 @@ def test_create_refuses_a_second_profile_and_unknown_users(account):
 
 
 def test_get_and_delete_without_a_profile(account):
-    make_user(account)
+    factories.user(account)
     with pytest.raises(NoSuchEntity, match=re.escape("Login Profile for User alice cannot be found.")):
         operations.run(account.root, "GetLoginProfile", {"user_name": "alice"})
     create_profile(account)
@@ -91,14 +86,14 @@ def test_get_and_delete_without_a_profile(account):
     ],
 )
 def test_aws_default_policy_applies_without_an_account_policy(account, password, message):
-    make_user(account)
+    factories.user(account)
     with pytest.raises(PasswordPolicyViolation, match=message) as caught:
         create_profile(account, password=password)
     assert caught.value.field == "password"
 
 
 def test_default_policy_refuses_the_root_email(account):
-    make_user(account)
+    factories.user(account)
     with pytest.raises(PasswordPolicyViolation, match="account name or email"):
         create_profile(account, password=account.email.upper())
 
@@ -114,7 +109,7 @@ def test_default_policy_refuses_the_root_email(account):
     ],
 )
 def test_account_policy_rules(account, rule, password, message):
-    make_user(account)
+    factories.user(account)
     set_policy(account, **rule)
     with pytest.raises(PasswordPolicyViolation, match=message):
         create_profile(account, password=password)
@@ -123,13 +118,13 @@ def test_account_policy_rules(account, rule, password, message):
 
 
 def test_a_policy_replaces_the_default_one(account):
-    make_user(account)
+    factories.user(account)
     set_policy(account, minimum_password_length=6)
     create_profile(account, password="simple")  # one character class, allowed by this policy
 
 
 def test_password_shape_is_validated(account):
-    make_user(account)
+    factories.user(account)
     with pytest.raises(ValidationError, match="Member must have length less than or equal to 128"):
         create_profile(account, password="Aa1!" * 40)
     with pytest.raises(ValidationError, match="regular expression pattern"):
@@ -137,7 +132,7 @@ def test_password_shape_is_validated(account):
 
 
 def test_reuse_prevention_remembers_the_last_n_passwords(account):
-    make_user(account)
+    factories.user(account)
     set_policy(account, password_reuse_prevention=2)
     create_profile(account, password="First-Pass-1")
     operations.run(account.root, "UpdateLoginProfile", {"user_name": "alice", "password": "Second-Pass-2"})
@@ -150,7 +145,7 @@ def test_reuse_prevention_remembers_the_last_n_passwords(account):
 
 
 def test_update_sets_the_reset_flag_and_restarts_the_password_age(account):
-    make_user(account)
+    factories.user(account)
     profile = create_profile(account)
     LoginProfile.objects.filter(pk=profile.pk).update(password_changed_at=timezone.now() - timedelta(days=30))
     operations.run(account.root, "UpdateLoginProfile", {"user_name": "alice", "password_reset_required": True})
@@ -166,7 +161,7 @@ def test_update_sets_the_reset_flag_and_restarts_the_password_age(account):
 
 
 def test_change_password_by_the_user_when_the_policy_allows_it(account):
-    user = make_user(account)
+    user = factories.user(account)
     set_policy(account, allow_users_to_change_password=True)
     create_profile(account, password_reset_required=True)
     operations.run(user_actor(user), "ChangePassword", {"old_password": GOOD, "new_password": "Another-Pass-8"})
@@ -179,7 +174,7 @@ def test_change_password_by_the_user_when_the_policy_allows_it(account):
 
 
 def test_change_password_refuses_a_wrong_old_password_and_policy_violations(account):
-    user = make_user(account)
+    user = factories.user(account)
     set_policy(account, allow_users_to_change_password=True, require_symbols=True)
     create_profile(account)
     with pytest.raises(AccessDenied, match="old password is incorrect"):
@@ -191,7 +186,7 @@ def test_change_password_refuses_a_wrong_old_password_and_policy_violations(acco
 
 
 def test_change_password_needs_permission_when_the_policy_does_not_allow_it(account):
-    user = make_user(account)
+    user = factories.user(account)
     create_profile(account)
     with pytest.raises(AccessDenied, match="iam:ChangePassword"):
         operations.run(user_actor(user), "ChangePassword", {"old_password": GOOD, "new_password": "Another-Pass-8"})
@@ -204,14 +199,14 @@ def test_change_password_is_for_iam_users_only(account):
 
 
 def test_change_password_without_a_profile(account):
-    user = make_user(account)
+    user = factories.user(account)
     set_policy(account, allow_users_to_change_password=True)
     with pytest.raises(NoSuchEntity, match=re.escape("Login Profile for User alice cannot be found.")):
         operations.run(user_actor(user), "ChangePassword", {"old_password": GOOD, "new_password": "Another-Pass-8"})
 
 
 def test_hard_expiry_leaves_the_reset_to_an_administrator(account):
-    user = make_user(account)
+    user = factories.user(account)
     set_policy(account, allow_users_to_change_password=True, max_password_age=30, hard_expiry=True)
     profile = create_profile(account)
     LoginProfile.objects.filter(pk=profile.pk).update(password_changed_at=timezone.now() - timedelta(days=31))
@@ -224,7 +219,7 @@ def test_hard_expiry_leaves_the_reset_to_an_administrator(account):
 
 
 def test_profiles_never_cross_accounts(account, other_account):
-    make_user(account)
+    factories.user(account)
     create_profile(account)
     with pytest.raises(NoSuchEntity):
         operations.run(other_account.root, "GetLoginProfile", {"user_name": "alice"})
@@ -232,7 +227,7 @@ def test_profiles_never_cross_accounts(account, other_account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creates_give_one_profile(account):
-    make_user(account)
+    factories.user(account)
     results = run_concurrently(4, lambda: create_profile(account))
     assert sum(isinstance(result, LoginProfile) for result in results) == 1
     assert all(isinstance(result, EntityAlreadyExists) for result in results if not isinstance(result, LoginProfile))

@@ -14,11 +14,10 @@ from typing import Any
 
 import pyotp
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import crypto, ids, operations
+from iamconsole import operations
 from iamconsole.authentication import user_actor
 from iamconsole.errors import (
     AccessDenied,
@@ -31,16 +30,12 @@ from iamconsole.errors import (
 )
 from identities import services
 from identities.awsapi import OUTPUTS
-from identities.models import MFADevice, User
+from identities.models import MFADevice
+from tests import factories
+from tests.checks import assert_stored_encrypted
 from tests.identities.concurrency import run_concurrently
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
-
-def make_user(account: Any, name: str = "alice", path: str = "/") -> User:
-    return User.objects.create(
-        account=account.model, user_id=ids.unique_id(ids.IdPrefix.USER), name=name, path=path, created_at=timezone.now()
-    )
 
 
 def create_device(account: Any, name: str = "phone", **params: Any) -> Any:
@@ -74,11 +69,7 @@ def test_create_returns_seed_and_qr_code_once_and_stores_the_seed_encrypted(acco
     assert len(new.base32_string_seed) == 64
     assert set(new.base32_string_seed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     assert new.qr_code_png.startswith(PNG_MAGIC)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT seed_encrypted FROM identities_mfadevice WHERE id = %s", [new.device.pk])
-        (stored,) = cursor.fetchone()
-    assert new.base32_string_seed not in stored
-    assert crypto.decrypt(stored) == new.base32_string_seed
+    assert_stored_encrypted("identities_mfadevice", "seed_encrypted", new.device.pk, new.base32_string_seed)
 
     output = OUTPUTS["CreateVirtualMFADevice"](new)["VirtualMFADevice"]
     assert output["Base32StringSeed"] == new.base32_string_seed.encode()
@@ -120,7 +111,7 @@ def test_create_records_tags_and_the_audit_event(account):
 
 
 def test_enable_with_two_consecutive_codes_assigns_the_device_to_the_user(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     new = create_device(account)
     enable(account, new, "alice")
 
@@ -145,7 +136,7 @@ def test_enable_with_two_consecutive_codes_assigns_the_device_to_the_user(accoun
     ids=["same-code-twice", "not-consecutive", "reversed", "too-old"],
 )
 def test_enable_refuses_codes_that_are_not_two_consecutive_current_ones(account, offset1, offset2):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     new = create_device(account)
     totp = pyotp.TOTP(new.base32_string_seed)
     now = time.time()
@@ -164,8 +155,8 @@ def test_enable_refuses_codes_that_are_not_two_consecutive_current_ones(account,
 
 
 def test_enable_refuses_a_device_in_use_an_unknown_device_and_an_unknown_user(account):
-    make_user(account, "alice")
-    make_user(account, "bob")
+    factories.user(account, "alice")
+    factories.user(account, "bob")
     new = create_device(account)
     enable(account, new, "alice")
     with pytest.raises(EntityAlreadyExists, match=re.escape("MFA Device is already in use.")):
@@ -187,14 +178,14 @@ def test_enable_refuses_a_device_in_use_an_unknown_device_and_an_unknown_user(ac
 
 
 def test_at_most_eight_devices_in_use_per_user(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     for index in range(8):
         enable(account, create_device(account, f"device{index}"), "alice")
     ninth = create_device(account, "device8")
     with pytest.raises(LimitExceeded, match="Cannot exceed quota for MFADevicesPerUser: 8"):
         enable(account, ninth, "alice")
     # Another user is not affected by alice's quota.
-    make_user(account, "bob")
+    factories.user(account, "bob")
     enable(account, ninth, "bob")
 
 
@@ -212,7 +203,7 @@ def test_the_root_user_enables_a_device_for_itself(account):
 
 
 def test_deactivate_then_delete(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     new = create_device(account)
     serial = new.device.serial_number
     enable(account, new, "alice")
@@ -244,7 +235,7 @@ def test_devices_never_cross_accounts(account, other_account):
 
 
 def test_list_virtual_devices_filters_and_rejects_unknown_status(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     assigned = create_device(account, "a")
     enable(account, assigned, "alice")
     free = create_device(account, "b")
@@ -261,7 +252,7 @@ def test_list_virtual_devices_filters_and_rejects_unknown_status(account):
 @pytest.mark.parametrize("count", [2, 20])
 def test_list_virtual_devices_uses_a_constant_number_of_queries(account, count, django_assert_max_num_queries):
     for index in range(count):
-        user = make_user(account, f"user{index}")
+        user = factories.user(account, f"user{index}")
         enable(account, create_device(account, f"d{index}"), user.name)
     with django_assert_max_num_queries(6):
         page = operations.run(account.root, "ListVirtualMFADevices", {"max_items": 100})
@@ -280,7 +271,7 @@ def test_list_pages_with_marker(account):
 
 
 def test_resync_accepts_codes_from_a_drifted_clock_and_refuses_wrong_ones(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     new = create_device(account)
     enable(account, new, "alice")
     totp = pyotp.TOTP(new.base32_string_seed)
@@ -302,7 +293,7 @@ def test_resync_accepts_codes_from_a_drifted_clock_and_refuses_wrong_ones(accoun
 
 
 def test_verify_accepts_a_code_once(account):
-    user = make_user(account, "alice")
+    user = factories.user(account, "alice")
     new = create_device(account)
     enable(account, new, "alice", start=-30)
     serial = new.device.serial_number
@@ -317,8 +308,8 @@ def test_verify_accepts_a_code_once(account):
 
 
 def test_verify_refuses_the_codes_spent_on_enable_a_wrong_owner_and_a_wrong_code(account):
-    alice = make_user(account, "alice")
-    bob = make_user(account, "bob")
+    alice = factories.user(account, "alice")
+    bob = factories.user(account, "bob")
     new = create_device(account)
     code1, code2 = consecutive_codes(new.base32_string_seed)
     operations.run(
@@ -343,7 +334,7 @@ def test_verify_refuses_the_codes_spent_on_enable_a_wrong_owner_and_a_wrong_code
 
 
 def test_an_iam_user_without_permission_is_denied_and_the_denial_is_audited(account):
-    user = make_user(account, "alice")
+    user = factories.user(account, "alice")
     with pytest.raises(AccessDenied, match="iam:CreateVirtualMFADevice"):
         operations.run(user_actor(user), "CreateVirtualMFADevice", {"virtual_mfa_device_name": "phone"})
     assert not MFADevice.objects.exists()
@@ -353,7 +344,7 @@ def test_an_iam_user_without_permission_is_denied_and_the_denial_is_audited(acco
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_verifications_of_one_code_accept_it_once(account):
-    user = make_user(account, "alice")
+    user = factories.user(account, "alice")
     new = create_device(account)
     enable(account, new, "alice", start=-30)
     code = pyotp.TOTP(new.base32_string_seed).at(time.time() + 30)
@@ -369,7 +360,7 @@ def test_concurrent_verifications_of_one_code_accept_it_once(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_enables_respect_the_quota(account):
-    make_user(account, "alice")
+    factories.user(account, "alice")
     for index in range(7):
         enable(account, create_device(account, f"device{index}"), "alice")
     contenders = [create_device(account, f"extra{index}") for index in range(3)]
@@ -388,7 +379,7 @@ def test_concurrent_enables_respect_the_quota(account):
 
 
 def test_get_mfa_device_answers_for_the_principal_it_is_enabled_for(account):
-    make_user(account)
+    factories.user(account)
     users_device = create_device(account, "alice-phone")
     enable(account, users_device, "alice")
     roots_device = create_device(account, "root-phone")
@@ -431,7 +422,7 @@ def test_device_tags_merge_ignoring_case_untag_and_stay_within_fifty(account):
 @pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345²", "１２３４５６"])
 def test_codes_are_ascii_digits_as_aws_reads_its_pattern(account, code):
     """``[\\d]+`` means 0-9: digits of other scripts are refused as the pattern's ValidationError, not compared."""
-    make_user(account)
+    factories.user(account)
     new = create_device(account)
     params = {
         "user_name": "alice",

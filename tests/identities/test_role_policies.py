@@ -15,8 +15,8 @@ from iamconsole import operations
 from iamconsole.errors import AccessDenied, InvalidInput, LimitExceeded, MalformedPolicyDocument, NoSuchEntity
 from identities.awsapi import OUTPUTS
 from identities.models import PolicyAttachment
+from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import run_concurrently
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
 from tests.identities.test_roles import QUOTAS, create
 
 
@@ -25,13 +25,13 @@ def run(account: Any, name: str, **params: Any) -> Any:
 
 
 def policies(account: Any, count: int, *, path: str = "/") -> list[Any]:
-    return [make_policy(account.model, f"P{i}", document(allow("s3:GetObject")), path=path) for i in range(count)]
+    return [make_policy(account, f"P{i}", document(allow("s3:GetObject")), path=path) for i in range(count)]
 
 
 def test_attach_list_and_detach(account):
     create(account, "app")
     first, second = policies(account, 2)
-    scoped = make_policy(account.model, "Scoped", document(allow("s3:*")), path="/team/")
+    scoped = make_policy(account, "Scoped", document(allow("s3:*")), path="/team/")
     for policy in (first, second, scoped, first):  # attaching twice changes nothing
         run(account, "AttachRolePolicy", role_name="app", policy_arn=policy.arn)
     page = run(account, "ListAttachedRolePolicies", role_name="app")
@@ -51,7 +51,7 @@ def test_attach_list_and_detach(account):
 
 def test_attach_unknown_or_invalid_policy(account, other_account):
     create(account, "app")
-    theirs = make_policy(other_account.model, "Theirs", document(allow("s3:*")))
+    theirs = make_policy(other_account, "Theirs", document(allow("s3:*")))
     with pytest.raises(NoSuchEntity) as exc:
         run(account, "AttachRolePolicy", role_name="app", policy_arn=theirs.arn)
     assert exc.value.message == f"Policy {theirs.arn} does not exist or is not attachable."

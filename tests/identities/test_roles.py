@@ -14,7 +14,6 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import (
     AccessDenied,
-    DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
     LimitExceeded,
@@ -25,8 +24,9 @@ from iamconsole.errors import (
 )
 from identities.awsapi import OUTPUTS
 from identities.models import Role
+from tests.checks import assert_delete_conflicts
+from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import run_concurrently
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
 
 QUOTAS = {
     "users": 5000,
@@ -199,7 +199,7 @@ def test_list_roles_path_prefix_and_pagination(account):
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_list_roles_runs_constant_queries(account, django_assert_max_num_queries, count):
-    boundary = make_policy(account.model, "Bound", document(allow("s3:*")))
+    boundary = make_policy(account, "Bound", document(allow("s3:*")))
     for i in range(count):
         create(account, f"r{i}", permissions_boundary=boundary.arn, tags=[{"key": "k", "value": str(i)}])
     with django_assert_max_num_queries(8):
@@ -234,7 +234,7 @@ def test_update_assume_role_policy(account):
 
 def test_delete_role_conflicts(account):
     create(account, "app")
-    policy = make_policy(account.model, "P", document(allow("s3:GetObject")))
+    policy = make_policy(account, "P", document(allow("s3:GetObject")))
     run(account, "AttachRolePolicy", role_name="app", policy_arn=policy.arn)
     run(account, "PutRolePolicy", role_name="app", policy_name="inline", policy_document=document(allow("s3:*")))
     run(account, "CreateInstanceProfile", instance_profile_name="web")
@@ -248,12 +248,7 @@ def test_delete_role_conflicts(account):
         ("Cannot delete entity, must detach all policies first.", "DetachRolePolicy", {"policy_arn": policy.arn}),
         ("Cannot delete entity, must delete policies first.", "DeleteRolePolicy", {"policy_name": "inline"}),
     ]
-    for message, fix, params in steps:
-        with pytest.raises(DeleteConflict) as exc:
-            run(account, "DeleteRole", role_name="app")
-        assert exc.value.message == message
-        run(account, fix, role_name="app", **params)
-    run(account, "DeleteRole", role_name="app")
+    assert_delete_conflicts(account, "DeleteRole", {"role_name": "app"}, steps)
     with pytest.raises(NoSuchEntity):
         run(account, "GetRole", role_name="app")
 
@@ -277,7 +272,7 @@ def test_tags(account):
 
 
 def test_permissions_boundary(account):
-    boundary = make_policy(account.model, "Bound", document(allow("s3:*")))
+    boundary = make_policy(account, "Bound", document(allow("s3:*")))
     create(account, "app", permissions_boundary=boundary.arn)
     shape = OUTPUTS["GetRole"](run(account, "GetRole", role_name="app"))["Role"]
     assert shape["PermissionsBoundary"] == {
@@ -300,7 +295,7 @@ def test_service_linked_roles_are_protected(account, aws_managed_policies):
     )
     name = role.name
     message = f"Cannot perform the operation on the protected role '{name}' - this role is only modifiable by AWS"
-    policy = make_policy(account.model, "P", document(allow("s3:GetObject")))
+    policy = make_policy(account, "P", document(allow("s3:GetObject")))
     attempts: list[tuple[str, dict[str, Any]]] = [
         ("UpdateAssumeRolePolicy", {"policy_document": EC2_TRUST}),
         ("AttachRolePolicy", {"policy_arn": policy.arn}),
@@ -352,7 +347,7 @@ def test_concurrent_creates_differing_in_case_give_one_role(account):
 
 def _user_with(account: Any, *statements: dict[str, Any]) -> Any:
     run(account, "CreateUser", user_name="dev")
-    policy = make_policy(account.model, "DevPolicy", document(*statements))
+    policy = make_policy(account, "DevPolicy", document(*statements))
     run(account, "AttachUserPolicy", user_name="dev", policy_arn=policy.arn)
     return actor_for(account, "dev")
 
@@ -367,7 +362,7 @@ def test_create_role_needs_the_permission(account):
 
 
 def test_create_role_condition_on_permissions_boundary(account):
-    boundary = make_policy(account.model, "Bound", document(allow("s3:*")))
+    boundary = make_policy(account, "Bound", document(allow("s3:*")))
     actor = _user_with(
         account,
         allow(

@@ -10,16 +10,16 @@ import threading
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import AuditEvent, OutboxTask
-from iamconsole import ids, operations
+from iamconsole import operations
 from iamconsole.actors import Actor
 from iamconsole.errors import AccessDenied, InvalidInput, NoSuchEntity, ValidationError
 from identities import service_linked_catalog
 from identities.awsapi import OUTPUTS
 from identities.models import PolicyAttachment, Role, ServiceLinkedRoleDeletion
 from identities.tasks import delete_service_linked_role_task
+from tests import factories
 
 BEANSTALK = "elasticbeanstalk.amazonaws.com"
 DELETION_TASK_RE = re.compile(
@@ -220,13 +220,7 @@ def test_a_deletion_under_way_is_returned_again(account):
 
 
 def test_only_service_linked_roles_can_be_deleted_that_way(account):
-    Role.objects.create(
-        account=account.model,
-        role_id=ids.unique_id(ids.IdPrefix.ROLE),
-        name="Plain",
-        assume_role_policy_document="{}",
-        created_at=timezone.now(),
-    )
+    factories.role(account, "Plain")
     with pytest.raises(InvalidInput):
         operations.run(account.root, "DeleteServiceLinkedRole", {"role_name": "Plain"})
     with pytest.raises(NoSuchEntity) as caught:

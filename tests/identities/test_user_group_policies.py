@@ -15,7 +15,7 @@ from iamconsole import operations
 from iamconsole.errors import LimitExceeded, MalformedPolicyDocument, NoSuchEntity, PolicyNotAttachable
 from identities.awsapi import OUTPUTS
 from identities.models import InlinePolicy, PolicyAttachment
-from tests.identities.policy_factory import allow, document, make_policy
+from tests.factories import allow, document, make_policy
 
 
 def run(account: Any, name: str, **params: Any) -> Any:
@@ -34,7 +34,7 @@ def devs(account):
 
 @pytest.mark.parametrize(("kind", "param", "name"), [("User", "user_name", "alice"), ("Group", "group_name", "devs")])
 def test_attach_list_detach(account, alice, devs, kind, param, name):
-    mine = make_policy(account.model, "Mine", document(allow("s3:*")), path="/team/")
+    mine = make_policy(account, "Mine", document(allow("s3:*")), path="/team/")
     aws = make_policy(None, "ReadOnlyAccess", document(allow("*:Get*")), aws_managed=True)
     run(account, f"Attach{kind}Policy", **{param: name}, policy_arn=mine.arn)
     run(account, f"Attach{kind}Policy", **{param: name}, policy_arn=aws.arn)
@@ -61,13 +61,13 @@ def test_attach_errors(account, other_account, alice):
     with pytest.raises(NoSuchEntity) as exc:
         run(account, "AttachUserPolicy", user_name="alice", policy_arn=missing)
     assert exc.value.message == f"Policy {missing} does not exist or is not attachable."
-    theirs = make_policy(other_account.model, "Theirs", document(allow("s3:*")))
+    theirs = make_policy(other_account, "Theirs", document(allow("s3:*")))
     with pytest.raises(NoSuchEntity):
         run(account, "AttachUserPolicy", user_name="alice", policy_arn=theirs.arn)
     service_role = make_policy(None, "X", document(allow("s3:*")), path="/aws-service-role/", aws_managed=True)
     with pytest.raises(PolicyNotAttachable):
         run(account, "AttachUserPolicy", user_name="alice", policy_arn=service_role.arn)
-    policy = make_policy(account.model, "Ok", document(allow("s3:*")))
+    policy = make_policy(account, "Ok", document(allow("s3:*")))
     with pytest.raises(NoSuchEntity) as exc:
         run(account, "AttachUserPolicy", user_name="ghost", policy_arn=policy.arn)
     assert exc.value.message == "The user with name ghost cannot be found."
@@ -78,7 +78,7 @@ def test_attach_errors(account, other_account, alice):
     [("User", "user_name", "alice", "PoliciesPerUser"), ("Group", "group_name", "devs", "PoliciesPerGroup")],
 )
 def test_managed_policies_quota(account, alice, devs, kind, param, name, quota):
-    policies = [make_policy(account.model, f"P{n}", document(allow("s3:*"))) for n in range(11)]
+    policies = [make_policy(account, f"P{n}", document(allow("s3:*"))) for n in range(11)]
     for policy in policies[:10]:
         run(account, f"Attach{kind}Policy", **{param: name}, policy_arn=policy.arn)
     with pytest.raises(LimitExceeded) as exc:
@@ -142,7 +142,7 @@ def test_list_attached_constant_queries(account, alice):
     for total in (2, 10):
         while PolicyAttachment.objects.count() < total:
             n = PolicyAttachment.objects.count()
-            policy = make_policy(account.model, f"P{n}", document(allow("s3:*")))
+            policy = make_policy(account, f"P{n}", document(allow("s3:*")))
             run(account, "AttachUserPolicy", user_name="alice", policy_arn=policy.arn)
         with CaptureQueriesContext(connection) as queries:
             shape = OUTPUTS["ListAttachedUserPolicies"](run(account, "ListAttachedUserPolicies", user_name="alice"))
@@ -154,7 +154,7 @@ def test_list_attached_constant_queries(account, alice):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_attachments_respect_the_quota(account):
     run(account, "CreateUser", user_name="alice")
-    policies = [make_policy(account.model, f"P{n}", document(allow("s3:*"))) for n in range(12)]
+    policies = [make_policy(account, f"P{n}", document(allow("s3:*"))) for n in range(12)]
     for policy in policies[:9]:
         run(account, "AttachUserPolicy", user_name="alice", policy_arn=policy.arn)
     barrier = threading.Barrier(3)

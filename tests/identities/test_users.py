@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import (
-    DeleteConflict,
     EntityAlreadyExists,
     InvalidInput,
     LimitExceeded,
@@ -22,9 +18,11 @@ from iamconsole.errors import (
     ValidationError,
 )
 from identities.awsapi import OUTPUTS
-from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, PolicyAttachment, User
+from identities.models import User
+from tests import factories
+from tests.checks import assert_constant_queries, assert_delete_conflicts
+from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import race
-from tests.identities.policy_factory import actor_for, allow, document, make_policy
 
 
 def run(account: Any, name: str, **params: Any) -> Any:
@@ -128,14 +126,11 @@ def test_list_users_path_prefix_and_pagination(account, other_account):
 
 
 def test_list_users_constant_queries(account):
-    counts = []
-    for total in (2, 20):
+    def fill(total: int) -> None:
         while User.objects.count() < total:
             run(account, "CreateUser", user_name=f"user{User.objects.count()}")
-        with CaptureQueriesContext(connection) as queries:
-            assert len(OUTPUTS["ListUsers"](run(account, "ListUsers"))["Users"]) == total
-        counts.append(len(queries.captured_queries))
-    assert counts[0] == counts[1]
+
+    assert_constant_queries(fill, lambda: len(OUTPUTS["ListUsers"](run(account, "ListUsers"))["Users"]))
 
 
 def test_update_user_renames_and_moves(account):
@@ -152,52 +147,22 @@ def test_update_user_renames_and_moves(account):
         run(account, "UpdateUser", user_name="nobody", new_path="/x/")
 
 
-def _add_dependents(user: User) -> list[tuple[Any, str]]:
-    now = timezone.now()
-    policy = make_policy(user.account, "p", document(allow("s3:*")))
-    group_id = operations.run(
-        __import__("iamconsole.actors", fromlist=["Actor"]).Actor.root(user.account.account_id),
-        "CreateGroup",
-        {"group_name": "g"},
-    ).pk
-    made = [
-        (
-            LoginProfile.objects.create(user=user, password="x", created_at=now, password_changed_at=now),
-            "login profile",
-        ),
-        (
-            AccessKey.objects.create(
-                access_key_id="AKIATESTTESTTESTTEST",
-                account=user.account,
-                user=user,
-                secret_encrypted="x",
-                created_at=now,
-            ),
-            "access keys",
-        ),
-        (InlinePolicy.objects.create(account=user.account, user=user, name="i", document="{}"), "policies"),
-        (PolicyAttachment.objects.create(account=user.account, user=user, policy=policy), "detach all policies"),
-        (GroupMembership.objects.create(group_id=group_id, user=user), "remove users from group"),
-    ]
-    return made
-
-
 def test_delete_user_conflicts_in_order(account):
     user = run(account, "CreateUser", user_name="alice")
-    dependents = _add_dependents(user)
-    messages = {
-        "login profile": "Cannot delete entity, must delete login profile first.",
-        "access keys": "Cannot delete entity, must delete access keys first.",
-        "policies": "Cannot delete entity, must delete policies first.",
-        "detach all policies": "Cannot delete entity, must detach all policies first.",
-        "remove users from group": "Cannot delete entity, must remove users from group first.",
-    }
-    for row, what in dependents:
-        with pytest.raises(DeleteConflict) as exc:
-            run(account, "DeleteUser", user_name="alice")
-        assert exc.value.message == messages[what]
-        row.delete()
-    run(account, "DeleteUser", user_name="alice")
+    policy = make_policy(account, "p", document(allow("s3:*")))
+    factories.group(account, "g", members=("alice",))
+    factories.attach(account, policy, user_name="alice")
+    factories.put_user_policy(account, "alice", document(allow("s3:*")), policy_name="i")
+    key_id, _ = factories.access_key(account, "alice")
+    run(account, "CreateLoginProfile", user_name="alice", password="Correct-Horse-7")
+    steps = [
+        ("Cannot delete entity, must delete login profile first.", "DeleteLoginProfile", {}),
+        ("Cannot delete entity, must delete access keys first.", "DeleteAccessKey", {"access_key_id": key_id}),
+        ("Cannot delete entity, must delete policies first.", "DeleteUserPolicy", {"policy_name": "i"}),
+        ("Cannot delete entity, must detach all policies first.", "DetachUserPolicy", {"policy_arn": policy.arn}),
+        ("Cannot delete entity, must remove users from group first.", "RemoveUserFromGroup", {"group_name": "g"}),
+    ]
+    assert_delete_conflicts(account, "DeleteUser", {"user_name": "alice"}, steps)
     assert not User.objects.filter(pk=user.pk).exists()
     with pytest.raises(NoSuchEntity):
         run(account, "DeleteUser", user_name="alice")
@@ -241,7 +206,7 @@ def test_tag_rules(account):
 
 
 def test_permissions_boundary(account):
-    boundary = make_policy(account.model, "Boundary", document(allow("s3:*")))
+    boundary = make_policy(account, "Boundary", document(allow("s3:*")))
     user = run(account, "CreateUser", user_name="alice", permissions_boundary=boundary.arn)
     assert OUTPUTS["GetUser"](run(account, "GetUser", user_name="alice"))["User"]["PermissionsBoundary"] == {
         "PermissionsBoundaryType": "Policy",
@@ -266,7 +231,7 @@ def test_permissions_boundary(account):
 
 
 def test_other_accounts_policy_is_not_visible_as_boundary(account, other_account):
-    theirs = make_policy(other_account.model, "Theirs", document(allow("s3:*")))
+    theirs = make_policy(other_account, "Theirs", document(allow("s3:*")))
     with pytest.raises(NoSuchEntity):
         run(account, "CreateUser", user_name="alice", permissions_boundary=theirs.arn)
     assert not User.objects.filter(name="alice").exists()

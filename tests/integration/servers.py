@@ -13,10 +13,29 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 START_TIMEOUT = 15.0
+
+
+def iam_client(
+    url: str, access_key_id: str, secret_access_key: str, *, connect_timeout: float = 60, read_timeout: float = 60
+) -> Any:
+    """A boto3 IAM client on the Query API at ``url`` that tries each call once: a fault test sees every failure.
+    The timeouts default to botocore's own."""
+    config = Config(retries={"max_attempts": 1}, connect_timeout=connect_timeout, read_timeout=read_timeout)
+    return boto3.client(
+        "iam",
+        endpoint_url=f"{url}/aws",
+        region_name="us-east-1",
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        config=config,
+    )
 
 
 def free_port() -> int:

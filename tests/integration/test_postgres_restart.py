@@ -19,14 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from cryptography.fernet import Fernet
 
-from tests.integration.servers import PostgresCluster, free_port, wait_until
+from tests.integration.servers import PostgresCluster, free_port, iam_client, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -133,14 +131,8 @@ def console_session(url: str) -> requests.Session:
 
 def test_requests_during_a_restart_get_503_and_nothing_acknowledged_is_lost(server):
     credentials = server.credentials
-    iam = boto3.client(
-        "iam",
-        endpoint_url=f"{server.url}/aws",
-        region_name="us-east-1",
-        aws_access_key_id=credentials["access_key_id"],
-        aws_secret_access_key=credentials["secret_access_key"],
-        config=Config(retries={"max_attempts": 1}, connect_timeout=5, read_timeout=30),
-    )
+    keys = (credentials["access_key_id"], credentials["secret_access_key"])
+    iam = iam_client(server.url, *keys, connect_timeout=5, read_timeout=30)
     console = console_session(server.url)
     load = Load(iam)
     worker = threading.Thread(target=load.run)

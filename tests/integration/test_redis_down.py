@@ -12,18 +12,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import redis
-from botocore.config import Config
 from django.test import Client
 
 from accounts.models import OutboxTask
 from iamconsole import outbox
 from identities.models import AccessKey
-from tests.conftest import make_account
+from tests.factories import make_account
 from tests.integration.conftest import publishing_to
-from tests.integration.servers import RedisServer
+from tests.integration.servers import RedisServer, iam_client
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -51,21 +49,14 @@ def redis_cache(settings: Any, redis_server: RedisServer) -> RedisServer:
     return redis_server
 
 
-def iam_client(live_server: Any, account: Any) -> Any:
-    return boto3.client(
-        "iam",
-        endpoint_url=f"{live_server.url}/aws",
-        region_name="us-east-1",
-        aws_access_key_id=account.access_key_id,
-        aws_secret_access_key=account.secret_access_key,
-        config=Config(retries={"max_attempts": 1}),
-    )
+def account_client(live_server: Any, account: Any) -> Any:
+    return iam_client(live_server.url, account.access_key_id, account.secret_access_key)
 
 
 @pytest.mark.usefixtures("aws_managed_policies")
 def test_requests_succeed_and_enqueued_work_waits_while_redis_is_down(live_server, redis_cache, caplog):
     account = make_account(email="owner@example.test", password="Correct-Horse-9")
-    iam = iam_client(live_server, account)
+    iam = account_client(live_server, account)
     with publishing_to(redis_cache.url, {}):
         # Up: the last-used debounce really is in Redis.
         assert iam.list_users()["Users"] == []

@@ -19,14 +19,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from cryptography.fernet import Fernet
 
-from tests.integration.servers import free_port, wait_until
+from tests.integration.servers import free_port, iam_client, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -120,14 +118,7 @@ def test_a_full_disk_answers_service_failure_and_logs_the_files_name(folder, tmp
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: _healthy(url), "gunicorn", timeout=60)
-        iam = boto3.client(
-            "iam",
-            endpoint_url=f"{url}/aws",
-            region_name="us-east-1",
-            aws_access_key_id=credentials["access_key_id"],
-            aws_secret_access_key=credentials["secret_access_key"],
-            config=Config(retries={"max_attempts": 1}),
-        )
+        iam = iam_client(url, credentials["access_key_id"], credentials["secret_access_key"])
         failure = None
         for number in range(300):
             try:

@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import ids, operations
+from iamconsole import operations
 from iamconsole.errors import AccessDenied, NoSuchEntity, ValidationError
-from identities.models import PolicyAttachment, User
 from policies import aws_managed, awsapi, services
 from policies.models import ManagedPolicy, PolicyVersion
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -98,13 +97,8 @@ def test_attachment_count_of_an_aws_policy_counts_the_callers_account_only(
     policy = run(account, "GetPolicy", policy_arn=READ_ONLY)
     for fixture, names in ((account, ["alice"]), (other_account, ["bob", "carol"])):
         for name in names:
-            user = User.objects.create(
-                account=fixture.model,
-                user_id=ids.unique_id(ids.IdPrefix.USER),
-                name=name,
-                created_at=timezone.now(),
-            )
-            PolicyAttachment.objects.create(policy=policy, account=fixture.model, user=user)
+            factories.user(fixture, name)
+            factories.attach(fixture, policy, user_name=name)
     assert run(account, "GetPolicy", policy_arn=READ_ONLY).attachment_count == 1
     assert run(other_account, "GetPolicy", policy_arn=READ_ONLY).attachment_count == 2
     attached = run(account, "ListPolicies", scope="AWS", only_attached=True)

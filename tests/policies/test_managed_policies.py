@@ -12,10 +12,9 @@ import botocore.session
 import pytest
 from botocore.model import StructureShape
 from django.db import connection
-from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import ids, operations
+from iamconsole import operations
 from iamconsole.errors import (
     AccessDenied,
     DeleteConflict,
@@ -26,10 +25,10 @@ from iamconsole.errors import (
     NoSuchEntity,
     ValidationError,
 )
-from identities.models import Group, PolicyAttachment, Role, User
 from identities.selectors import policy_usage as usage_selectors
 from policies import awsapi, selectors
 from policies.models import ManagedPolicy, PolicyVersion
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -44,33 +43,6 @@ def run(account: Any, name: str, **params: Any) -> Any:
 def create(account: Any, name: str = "ReadBuckets", **params: Any) -> ManagedPolicy:
     params.setdefault("policy_document", DOC)
     return run(account, "CreatePolicy", policy_name=name, **params)
-
-
-def make_user(account: Any, name: str, path: str = "/") -> User:
-    return User.objects.create(
-        account=account.model, user_id=ids.unique_id(ids.IdPrefix.USER), name=name, path=path, created_at=timezone.now()
-    )
-
-
-def make_group(account: Any, name: str) -> Group:
-    return Group.objects.create(
-        account=account.model, group_id=ids.unique_id(ids.IdPrefix.GROUP), name=name, created_at=timezone.now()
-    )
-
-
-def make_role(account: Any, name: str, path: str = "/") -> Role:
-    return Role.objects.create(
-        account=account.model,
-        role_id=ids.unique_id(ids.IdPrefix.ROLE),
-        name=name,
-        path=path,
-        assume_role_policy_document="{}",
-        created_at=timezone.now(),
-    )
-
-
-def attach(account: Any, policy: ManagedPolicy, **principal: Any) -> PolicyAttachment:
-    return PolicyAttachment.objects.create(policy=policy, account=account.model, **principal)
 
 
 def members(shape_name: str) -> set[str]:
@@ -260,15 +232,15 @@ def test_delete_policy_conflicts_while_it_holds_non_default_versions(account):
 def test_delete_policy_conflicts_while_attached_or_used_as_a_boundary(account, use):
     policy = create(account)
     if use == "user":
-        attach(account, policy, user=make_user(account, "alice"))
+        factories.attach(account, policy, user_name=factories.user(account, "alice").name)
     elif use == "group":
-        attach(account, policy, group=make_group(account, "admins"))
+        factories.attach(account, policy, group_name=factories.group(account, "admins").name)
     elif use == "role":
-        attach(account, policy, role=make_role(account, "app"))
+        factories.attach(account, policy, role_name=factories.role(account, "app").name)
     elif use == "user_boundary":
-        User.objects.filter(pk=make_user(account, "bob").pk).update(permissions_boundary=policy)
+        factories.user(account, "bob", boundary=policy.arn)
     else:
-        Role.objects.filter(pk=make_role(account, "bounded").pk).update(permissions_boundary=policy)
+        factories.role(account, "bounded", boundary=policy.arn)
     with pytest.raises(DeleteConflict) as exc:
         run(account, "DeletePolicy", policy_arn=policy.arn)
     assert exc.value.message == "Cannot delete a policy attached to entities."
@@ -277,7 +249,7 @@ def test_delete_policy_conflicts_while_attached_or_used_as_a_boundary(account, u
 
 def test_a_failed_delete_is_audited_as_failed(account):
     policy = create(account)
-    attach(account, policy, user=make_user(account, "alice"))
+    factories.attach(account, policy, user_name=factories.user(account, "alice").name)
     with pytest.raises(DeleteConflict):
         run(account, "DeletePolicy", policy_arn=policy.arn)
     event = AuditEvent.objects.get(account_id_value=account.account_id, event_name="DeletePolicy")
@@ -289,10 +261,10 @@ def test_a_failed_delete_is_audited_as_failed(account):
 
 def test_usage_counts_count_attachments_and_boundaries(account):
     policy = create(account)
-    attach(account, policy, user=make_user(account, "alice"))
-    attach(account, policy, group=make_group(account, "devs"))
-    attach(account, policy, role=make_role(account, "app"))
-    User.objects.filter(pk=make_user(account, "bob").pk).update(permissions_boundary=policy)
+    factories.attach(account, policy, user_name=factories.user(account, "alice").name)
+    factories.attach(account, policy, group_name=factories.group(account, "devs").name)
+    factories.attach(account, policy, role_name=factories.role(account, "app").name)
+    factories.user(account, "bob", boundary=policy.arn)
     shape = awsapi.OUTPUTS["GetPolicy"](run(account, "GetPolicy", policy_arn=policy.arn))["Policy"]
     assert (shape["AttachmentCount"], shape["PermissionsBoundaryUsageCount"]) == (3, 1)
 
@@ -302,8 +274,8 @@ def test_list_policies_local_scope_path_prefix_and_usage_filters(account, other_
     boundary = create(account, "Boundary", path="/team/")
     create(account, "Idle")
     create(other_account, "NotMine")
-    attach(account, attached, user=make_user(account, "alice"))
-    Role.objects.filter(pk=make_role(account, "app").pk).update(permissions_boundary=boundary)
+    factories.attach(account, attached, user_name=factories.user(account, "alice").name)
+    factories.role(account, "app", boundary=boundary.arn)
 
     def names(**params: Any) -> list[str]:
         return [p.name for p in run(account, "ListPolicies", scope="Local", **params)]
@@ -344,7 +316,7 @@ def test_list_policies_pages_in_name_order_ignoring_case(account):
 def test_list_policies_runs_one_query_whatever_the_page_size(account, count, django_assert_num_queries):
     for i in range(count):
         policy = create(account, f"P{i:02}")
-        attach(account, policy, user=make_user(account, f"u{i}"))
+        factories.attach(account, policy, user_name=factories.user(account, f"u{i}").name)
     # The page with its usage counts (subqueries) is one query; operations.run adds its own constant overhead.
     model = account.model
     with django_assert_num_queries(1):
@@ -358,14 +330,13 @@ def test_list_policies_runs_one_query_whatever_the_page_size(account, count, dja
 
 def test_list_entities_for_policy_by_kind_usage_and_path(account):
     policy = create(account)
-    alice = make_user(account, "alice", path="/eng/")
-    admins = make_group(account, "admins")
-    app = make_role(account, "app")
-    bounded = make_user(account, "bounded")
-    attach(account, policy, user=alice)
-    attach(account, policy, group=admins)
-    attach(account, policy, role=app)
-    User.objects.filter(pk=bounded.pk).update(permissions_boundary=policy)
+    alice = factories.user(account, "alice", path="/eng/")
+    admins = factories.group(account, "admins")
+    app = factories.role(account, "app")
+    factories.user(account, "bounded", boundary=policy.arn)
+    factories.attach(account, policy, user_name=alice.name)
+    factories.attach(account, policy, group_name=admins.name)
+    factories.attach(account, policy, role_name=app.name)
 
     def listed(**params: Any) -> dict[str, Any]:
         result = run(account, "ListEntitiesForPolicy", policy_arn=policy.arn, **params)
@@ -388,9 +359,9 @@ def test_list_entities_for_policy_by_kind_usage_and_path(account):
 def test_list_entities_for_policy_pages_across_kinds(account, django_assert_max_num_queries):
     policy = create(account)
     for i in range(3):
-        attach(account, policy, group=make_group(account, f"g{i}"))
-        attach(account, policy, user=make_user(account, f"u{i}"))
-        attach(account, policy, role=make_role(account, f"r{i}"))
+        factories.attach(account, policy, group_name=factories.group(account, f"g{i}").name)
+        factories.attach(account, policy, user_name=factories.user(account, f"u{i}").name)
+        factories.attach(account, policy, role_name=factories.role(account, f"r{i}").name)
     names: list[str] = []
     marker = None
     model = account.model

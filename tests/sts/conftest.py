@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import json
-from datetime import timedelta
 from typing import Any
 
 import pyotp
 import pytest
-from django.utils import timezone
 
-from iamconsole import authentication, crypto, ids, operations
+from iamconsole import authentication, operations
 from iamconsole.actors import Actor, RequestContext, Source
 from iamconsole.arn import iam_arn
-from identities.models import MFADevice, Role, User
-from identities.services import role_policies
+from tests import factories
+from tests.factories import allow, document, trust
+
+__all__ = ["allow", "policy", "trust"]  # the STS tests import them from here
 
 
 def policy(*statements: dict[str, Any]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
-
-
-def allow(action: str | list[str], resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {"Effect": "Allow", "Action": action, "Resource": resource, **extra}
-
-
-def trust(principal: str | list[str], action: str | list[str] = "sts:AssumeRole", **extra: Any) -> str:
-    return policy({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": action, **extra})
+    return document(*statements)
 
 
 class Env:
@@ -43,17 +34,10 @@ class Env:
         return self.fixture.account_id
 
     def user(self, name: str, *, policy_document: str | None = None, tags: dict[str, str] | None = None) -> Actor:
-        params: dict[str, Any] = {"user_name": name}
-        if tags:
-            params["tags"] = [{"key": k, "value": v} for k, v in tags.items()]
-        operations.run(self.root, "CreateUser", params)
+        factories.user(self.fixture, name, tags=tags)
         if policy_document:
-            operations.run(
-                self.root,
-                "PutUserPolicy",
-                {"user_name": name, "policy_name": "p", "policy_document": policy_document},
-            )
-        return authentication.user_actor(User.objects.select_related("account").get(account=self.account, name=name))
+            factories.put_user_policy(self.fixture, name, policy_document, policy_name="p")
+        return factories.actor_for(self.fixture, name)
 
     def role(
         self,
@@ -65,41 +49,23 @@ class Env:
         max_session_duration: int = 3600,
         tags: dict[str, str] | None = None,
     ) -> str:
-        Role.objects.create(
-            account=self.account,
-            role_id=ids.unique_id(ids.IdPrefix.ROLE),
-            name=name,
+        factories.role(
+            self.fixture,
+            name,
+            trust_policy,
             path=path,
-            assume_role_policy_document=trust_policy,
+            policy_document=policy_document,
             max_session_duration=max_session_duration,
-            tags=tags or {},
-            created_at=timezone.now(),
+            tags=tags,
         )
-        if policy_document:
-            self.put_role_policy(name, "p", policy_document)
         return iam_arn(self.account_id, "role", name, path)
 
     def put_role_policy(self, role_name: str, policy_name: str, document: str) -> None:
-        role_policies.put_role_policy(
-            account=self.account, role_name=role_name, policy_name=policy_name, policy_document=document
-        )
+        factories.put_role_policy(self.fixture, role_name, policy_name, document)
 
     def mfa_device(self, user_name: str | None) -> tuple[str, pyotp.TOTP]:
         """An enabled virtual MFA device of the user (root when None), and its TOTP to make codes."""
-        seed = pyotp.random_base32()
-        serial = f"arn:aws:iam::{self.account_id}:mfa/{user_name or 'root'}-device"
-        user = User.objects.get(account=self.account, name=user_name) if user_name else None
-        MFADevice.objects.create(
-            account=self.account,
-            serial_number=serial,
-            name=f"{user_name or 'root'}-device",
-            seed_encrypted=crypto.encrypt(seed),
-            user=user,
-            assigned_to_root=user is None,
-            enabled_at=timezone.now() - timedelta(minutes=5),
-            created_at=timezone.now() - timedelta(minutes=5),
-        )
-        return serial, pyotp.TOTP(seed)
+        return factories.mfa_device(self.fixture, user_name)
 
 
 def assume(actor: Actor, role_arn: str, session_name: str = "session", *, request: Any = None, **params: Any) -> Any:

@@ -150,6 +150,7 @@ def test_a_code_used_by_a_request_that_was_then_denied_cannot_be_used_again(env)
     alice = env.user("alice")
     serial, totp = env.mfa_device("alice")
     # The trust policy names someone else: the code is checked, then AssumeRole is denied and rolled back.
+    env.user("bob")
     role_arn = env.role("R", trust(f"arn:aws:iam::{env.account_id}:user/bob"))
     code = totp.now()
     with pytest.raises(AccessDenied, match="is not authorized to perform: sts:AssumeRole"):

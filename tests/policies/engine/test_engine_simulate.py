@@ -19,6 +19,7 @@ import botocore.session
 import pytest
 
 from policies.engine import (
+    ContextEntry,
     PolicyError,
     PolicyKind,
     PolicySource,
@@ -27,6 +28,7 @@ from policies.engine import (
     context_keys_for_policies,
     parse_policy,
     simulate,
+    simulate_custom,
     simulate_custom_policy,
 )
 
@@ -115,6 +117,24 @@ def test_most_restrictive_decision_over_resources_and_per_resource_details() -> 
         ("arn:aws:s3:::other/c", "implicitDeny"),
     ]
     assert result["MissingContextValues"] == []
+
+
+def test_typed_entries_and_aws_json_give_the_same_results() -> None:
+    # The selectors hand the engine ContextEntry values; the command line hands it AWS's JSON. Same answer, same error.
+    insecure = ContextEntry("aws:SecureTransport", ["false"], "boolean")
+    typed = simulate_custom(policy_input_list=[READ, GUARD], action_names=["s3:GetObject"], context_entries=[insecure])
+    wire = {"ContextKeyName": "aws:SecureTransport", "ContextKeyValues": ["false"], "ContextKeyType": "boolean"}
+    assert (
+        typed
+        == run(PolicyInputList=[READ, GUARD], ActionNames=["s3:GetObject"], ContextEntries=[wire])["EvaluationResults"]
+    )
+    assert typed[0]["EvalDecision"] == "explicitDeny"
+    with pytest.raises(SimulationInputError, match=r"^ContextEntries\.member\.2\.ContextKeyName is required\.$"):
+        simulate_custom(
+            policy_input_list=[READ],
+            action_names=["s3:GetObject"],
+            context_entries=[insecure, ContextEntry(None, ["x"], "string")],
+        )
 
 
 def test_missing_context_values() -> None:
