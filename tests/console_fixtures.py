@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from iamconsole import operations
-from tests.faces.conftest import console_session, iam_user
+from tests.factories import console_session, iam_user
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 HTMX = {"HTTP_HX_REQUEST": "true"}

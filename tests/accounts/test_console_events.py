@@ -19,7 +19,7 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied, EntityAlreadyExists, ValidationError
 from tests.console_fixtures import HTMX, signed_in
-from tests.faces.conftest import iam_user
+from tests.factories import iam_user
 
 
 def operations_shown(response: Any) -> list[str]:

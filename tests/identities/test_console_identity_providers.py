@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from iamconsole import operations
 from identities.models import OpenIDConnectProvider, SAMLProvider
 from tests.console_fixtures import HTMX, signed_in
-from tests.faces.conftest import iam_user
+from tests.factories import iam_user
 from tests.identities.test_identity_providers import metadata
 
 THUMB = "a" * 40

@@ -17,8 +17,7 @@ from iamconsole import operations
 from identities import tasks
 from identities.models import InlinePolicy, InstanceProfile, Role
 from tests.console_fixtures import HTMX, READ_ONLY, signed_in
-from tests.faces.conftest import iam_user
-from tests.identities.policy_factory import allow
+from tests.factories import allow, iam_user
 
 
 def trust(account_id: str, **condition: Any) -> str:

@@ -19,7 +19,7 @@ from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities import tasks
 from identities.models import Role
-from tests.conftest import make_account
+from tests.factories import make_account
 from tests.identities.test_identity_providers import metadata
 
 pytestmark = pytest.mark.django_db(transaction=True)
