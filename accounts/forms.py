@@ -25,11 +25,14 @@ class UserSignInForm(forms.Form):
     """An IAM user's sign-in on its account's page: user name and password."""
 
     user_name = forms.CharField(
-        max_length=64, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label="IAM user name",
+        max_length=64,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
         max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+    remember = forms.BooleanField(label="Remember this account", required=False)
 
 
 class ChangePasswordForm(forms.Form):
@@ -84,3 +87,102 @@ class MfaCodeForm(forms.Form):
         if not ascii_digits(code):
             raise forms.ValidationError("Enter the 6 digits your MFA device shows.")
         return code
+
+
+class SignInChoiceForm(forms.Form):
+    """The generic sign-in page's IAM-user branch: which account to sign in to (then its own page)."""
+
+    account = forms.CharField(
+        label="Account ID (12 digits) or account alias",
+        max_length=63,
+        widget=forms.TextInput(attrs={"autocomplete": "organization", "spellcheck": "false"}),
+    )
+
+    def clean_account(self) -> str:
+        value = str(self.cleaned_data["account"]).strip()
+        if not value or "/" in value:
+            raise forms.ValidationError("Enter an account ID or alias.")
+        return value
+
+
+class AccountAliasForm(forms.Form):
+    """The dashboard's alias dialog; CreateAccountAlias checks AWS's rules (3–63 characters, a-z, 0-9, hyphens)."""
+
+    account_alias = forms.CharField(
+        label="Account alias",
+        max_length=63,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": "[a-z0-9-]{3,63}"}),
+        help_text="3 to 63 lowercase letters, digits and hyphens; not starting or ending with a hyphen.",
+    )
+
+
+class PasswordPolicyForm(forms.Form):
+    """The custom password policy, with AWS's bounds (UpdateAccountPasswordPolicy checks them again)."""
+
+    POLICY_CHOICES = (("default", "IAM default"), ("custom", "Custom"))
+
+    policy = forms.ChoiceField(choices=POLICY_CHOICES, widget=forms.RadioSelect, initial="default")
+    minimum_password_length = forms.IntegerField(
+        label="Password minimum length", min_value=6, max_value=128, initial=8, required=False
+    )
+    require_uppercase_characters = forms.BooleanField(
+        label="Require at least one uppercase letter from the Latin alphabet (A–Z)", required=False
+    )
+    require_lowercase_characters = forms.BooleanField(
+        label="Require at least one lowercase letter from the Latin alphabet (a–z)", required=False
+    )
+    require_numbers = forms.BooleanField(label="Require at least one number", required=False)
+    require_symbols = forms.BooleanField(
+        label="Require at least one non-alphanumeric character ( ! @ # $ % ^ & * ( ) _ + - = [ ] { } | ' )",
+        required=False,
+    )
+    expire_passwords = forms.BooleanField(label="Turn on password expiration", required=False)
+    max_password_age = forms.IntegerField(
+        label="Expire passwords after (days)", min_value=1, max_value=1095, initial=90, required=False
+    )
+    hard_expiry = forms.BooleanField(label="Password expiration requires administrator reset", required=False)
+    allow_users_to_change_password = forms.BooleanField(
+        label="Allow users to change their own password", required=False
+    )
+    prevent_reuse = forms.BooleanField(label="Prevent password reuse", required=False)
+    password_reuse_prevention = forms.IntegerField(
+        label="Remember this many previous passwords", min_value=1, max_value=24, initial=5, required=False
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if not data or data.get("policy") != "custom":
+            return data
+        if data.get("minimum_password_length") is None and "minimum_password_length" not in self.errors:
+            self.add_error("minimum_password_length", "Enter a length from 6 to 128.")
+        if (
+            data.get("expire_passwords")
+            and data.get("max_password_age") is None
+            and "max_password_age" not in self.errors
+        ):
+            self.add_error("max_password_age", "Enter a number of days from 1 to 1095.")
+        if (
+            data.get("prevent_reuse")
+            and data.get("password_reuse_prevention") is None
+            and "password_reuse_prevention" not in self.errors
+        ):
+            self.add_error("password_reuse_prevention", "Enter a number of passwords from 1 to 24.")
+        return data
+
+    def operation_params(self) -> dict[str, Any]:
+        """UpdateAccountPasswordPolicy's parameters for the custom policy."""
+        data = self.cleaned_data
+        params: dict[str, Any] = {
+            "minimum_password_length": data["minimum_password_length"],
+            "require_symbols": data["require_symbols"],
+            "require_numbers": data["require_numbers"],
+            "require_uppercase_characters": data["require_uppercase_characters"],
+            "require_lowercase_characters": data["require_lowercase_characters"],
+            "allow_users_to_change_password": data["allow_users_to_change_password"],
+        }
+        if data["expire_passwords"]:
+            params["max_password_age"] = data["max_password_age"]
+            params["hard_expiry"] = data["hard_expiry"]
+        if data["prevent_reuse"]:
+            params["password_reuse_prevention"] = data["password_reuse_prevention"]
+        return params

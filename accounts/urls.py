@@ -5,6 +5,11 @@ from accounts import event_views, views
 app_name = "accounts"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("account-alias", views.account_alias, name="account-alias"),
+    path("search", views.search, name="search"),
+    path("account-settings", views.account_settings, name="account-settings"),
+    path("credential-report", views.credential_report, name="credential-report"),
+    path("credential-report/download", views.credential_report_download, name="credential-report-download"),
     path("signin", views.signin, name="signin"),
     # Before the account pattern: an account aliased "change-password" or "mfa" signs in by its id.
     path("signin/change-password", views.signin_change_password, name="signin-change-password"),

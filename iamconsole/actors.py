@@ -24,6 +24,11 @@ class ActorKind(StrEnum):
     USER = "user"
     ROLE_SESSION = "role_session"
     FEDERATED_USER = "federated_user"
+    #: A user of an identity provider (a web identity token or a SAML assertion) asking to assume a role: its ARN is
+    #: the provider's, which the role's trust policy names as ``Federated``.
+    FEDERATED = "federated"
+    #: An unsigned request (AssumeRoleWithWebIdentity and AssumeRoleWithSAML only), before its token is read.
+    ANONYMOUS = "anonymous"
     SYSTEM = "system"
 
 
@@ -80,7 +85,10 @@ class Actor:
 
     @property
     def principal_type(self) -> str:
-        """The ``aws:PrincipalType`` value (``Account``, ``User``, ``AssumedRole``, ``FederatedUser``)."""
+        """The ``aws:PrincipalType`` value (``Account``, ``User``, ``AssumedRole``, ``FederatedUser``), and CloudTrail's
+        ``WebIdentityUser`` or ``SAMLUser`` for an identity provider's user."""
+        if self.kind is ActorKind.FEDERATED:
+            return "SAMLUser" if ":saml-provider/" in self.arn else "WebIdentityUser"
         return PRINCIPAL_TYPES.get(self.kind, "")
 
     @property
@@ -101,6 +109,19 @@ class Actor:
             arn=root_arn(account_id),
             principal_id=account_id,
             access_key_id=access_key_id,
+        )
+
+    @classmethod
+    def anonymous(cls) -> Actor:
+        """The caller of an unsigned request, until the token it carries names a federated principal."""
+        return cls(kind=ActorKind.ANONYMOUS, account_id="", arn="anonymous", principal_id="anonymous")
+
+    @classmethod
+    def federated(cls, *, account_id: str, provider_arn: str, principal_id: str, subject: str) -> Actor:
+        """The user ``subject`` of the identity provider ``provider_arn`` (a role's trust policy names it as
+        ``"Federated": provider_arn``)."""
+        return cls(
+            kind=ActorKind.FEDERATED, account_id=account_id, arn=provider_arn, principal_id=principal_id, name=subject
         )
 
     @classmethod

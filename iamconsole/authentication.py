@@ -7,7 +7,9 @@ credentials are refused here, at the moment of the request, whatever the cleanup
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -22,12 +24,13 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from iamconsole import crypto
 from iamconsole.actors import Actor, ActorKind
-from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn
+from iamconsole.arn import assumed_role_arn, federated_user_arn, iam_arn, parse_arn
 from iamconsole.awsquery import sigv4
-from iamconsole.errors import ExpiredToken, IamError, InvalidClientTokenId
+from iamconsole.errors import ExpiredToken, IamError, IDPRejectedClaim, InvalidClientTokenId, InvalidIdentityToken
 from identities import selectors as identity_selectors
 from identities import services as identity_services
 from identities.models import User
+from sts import saml as sts_saml
 from sts import selectors as sts_selectors
 from sts import services as sts_services
 from sts.selectors import TemporaryKey
@@ -269,6 +272,9 @@ def console_session_data(actor: Actor) -> dict[str, Any]:
         data = {"kind": "root", "account_id": actor.account_id}
     elif actor.kind is ActorKind.USER:
         data = {"kind": "user", "account_id": actor.account_id, "user_id": actor.principal_id}
+    elif actor.kind in (ActorKind.ROLE_SESSION, ActorKind.FEDERATED_USER) and actor.access_key_id:
+        # A federated console session is its STS session: it ends when the credentials expire or are revoked.
+        data = {"kind": "session", "account_id": actor.account_id, "access_key_id": actor.access_key_id}
     else:
         raise InvalidClientTokenId("This principal cannot hold a console session.")
     if actor.mfa_authenticated and actor.mfa_authenticated_at is not None:
@@ -299,6 +305,9 @@ def actor_from_console_session(data: Mapping[str, Any] | None) -> Actor | None:
     if account is None:
         return None
     actor = None
+    if data.get("kind") == "session":
+        actor = _console_session_actor(str(data.get("access_key_id", "")), data.get("console_until"))
+        return replace(actor, console=True) if actor is not None and actor.account_id == account.account_id else None
     if data.get("kind") == "root":
         actor = Actor.root(account.account_id)
     elif data.get("kind") == "user":
@@ -308,6 +317,24 @@ def actor_from_console_session(data: Mapping[str, Any] | None) -> Actor | None:
         return None
     mfa_at = _mfa_moment(data)
     return replace(actor, console=True, mfa_authenticated=mfa_at is not None, mfa_authenticated_at=mfa_at)
+
+
+def account_alias(actor: Actor) -> str | None:
+    """The alias of the actor's account, for the console's identity menu (``name @ alias``): what the principal is
+    signed in to, shown to every principal as AWS's console does, whatever ``iam:ListAccountAliases`` allows."""
+    account = account_selectors.find_account(actor.account_id) if actor.account_id else None
+    return account.alias if account is not None and account.alias else None
+
+
+def _console_session_actor(access_key_id: str, console_until: Any) -> Actor | None:
+    """The actor of a federated console session's STS session, None once it expired or was revoked, or past the
+    console session's own end (the broker URL's ``SessionDuration``)."""
+    key = sts_selectors.find_temporary_key(access_key_id) if access_key_id.startswith("ASIA") else None
+    if key is None or key.revoked or key.owner_missing or timezone.now() > key.expires_at:
+        return None
+    if isinstance(console_until, (int, float)) and timezone.now().timestamp() > console_until:
+        return None
+    return session_actor(key)
 
 
 def console_mfa_devices(actor: Actor) -> list[str]:
@@ -344,6 +371,81 @@ def verify_console_mfa(actor: Actor, *, serial_number: str, token_code: str) -> 
 #: Failed sign-ins allowed per client address and email in one window, before sign-in is refused for a while.
 SIGNIN_FAILURES_ALLOWED = 5
 SIGNIN_WINDOW = timedelta(minutes=15)
+
+
+# --- federated console sign-in (custom identity broker) -------------------------------------------------------------
+
+#: How long a sign-in token of the federation endpoint may be redeemed, as AWS documents (15 minutes).
+SIGNIN_TOKEN_LIFETIME = timedelta(minutes=15)
+_SIGNIN_TOKEN_PREFIX = "iam:signin-token:"
+
+
+def federation_session_actor(*, access_key_id: str, secret_access_key: str, session_token: str) -> Actor:
+    """The actor of temporary credentials presented whole (key id, secret and token) to the federation endpoint.
+
+    ``InvalidClientTokenId`` for unknown, wrong, revoked or long-term credentials and for GetSessionToken's (which
+    AWS does not let into the console); ``ExpiredToken`` once expired.
+    """
+    if not access_key_id.startswith("ASIA"):
+        raise InvalidClientTokenId("Only temporary credentials (role or federated user sessions) can sign in.")
+    resolved = _resolve_temporary_key(access_key_id, session_token)
+    if not hmac.compare_digest(resolved.secret_access_key, secret_access_key) or resolved.actor.from_session_token:
+        raise InvalidClientTokenId(INVALID_KEY_MESSAGE)
+    return resolved.actor
+
+
+def issue_signin_token(actor: Actor, *, console_seconds: int | None = None) -> str:
+    """A single-use sign-in token for ``actor``'s session, redeemable for :data:`SIGNIN_TOKEN_LIFETIME`."""
+    token = secrets.token_urlsafe(48)
+    data = console_session_data(actor)
+    if console_seconds is not None:
+        data["console_until"] = timezone.now().timestamp() + console_seconds
+    cache.set(
+        _SIGNIN_TOKEN_PREFIX + hashlib.sha256(token.encode()).hexdigest(),
+        data,
+        timeout=int(SIGNIN_TOKEN_LIFETIME.total_seconds()),
+    )
+    return token
+
+
+def redeem_signin_token(token: str) -> dict[str, Any] | None:
+    """The console session data a sign-in token stands for, once: a second redemption (or a late one) gets None."""
+    key = _SIGNIN_TOKEN_PREFIX + hashlib.sha256(token.encode()).hexdigest()
+    data = cache.get(key)
+    # Of two concurrent redemptions only one deletes the key; the other is refused.
+    if not isinstance(data, dict) or not cache.delete(key):
+        return None
+    return data
+
+
+def saml_signin_roles(saml_response: str, *, now: datetime) -> list[sts_saml.RolePair]:
+    """The roles a SAML response offers for the console's role chooser, each from a provider whose certificate
+    signed it (the response is not marked used: the chosen role's AssumeRoleWithSAML does that).
+
+    The error of the first provider that refused it when none accepted it (``InvalidIdentityToken``…).
+    """
+    try:
+        pairs = sts_saml.unverified_roles(saml_response)
+    except SyntaxError:
+        raise InvalidIdentityToken("The SAML response is not well-formed XML.") from None
+    offered: list[sts_saml.RolePair] = []
+    refusal: IamError | None = None
+    for provider_arn in dict.fromkeys(pair.provider_arn for pair in pairs):
+        arn = parse_arn(provider_arn)
+        account = account_selectors.find_account(arn.account) if arn is not None else None
+        if account is None:
+            continue
+        try:
+            verified = sts_saml.verify_saml_response(
+                account=account, provider_arn=provider_arn, saml_response=saml_response, now=now
+            )
+        except IamError as error:
+            refusal = refusal or error
+            continue
+        offered.extend(pair for pair in verified.roles if pair.provider_arn == provider_arn)
+    if not offered:
+        raise refusal or IDPRejectedClaim("The SAML response names no role of a provider that signed it.")
+    return offered
 
 
 def _throttle_subject(client_ip: str | None, email: str) -> str:

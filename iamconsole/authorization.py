@@ -76,7 +76,11 @@ def denial_message(actor: Actor, action: str, resource: str, reason: str) -> str
 
 def _principal(actor: Actor) -> Principal:
     return Principal(
-        arn=actor.arn, account=actor.account_id, role_arn=actor.role_arn, principal_type=actor.principal_type
+        arn=actor.arn,
+        account=actor.account_id,
+        role_arn=actor.role_arn,
+        federated=actor.arn if actor.kind is ActorKind.FEDERATED else None,
+        principal_type=actor.principal_type,
     )
 
 
@@ -162,6 +166,12 @@ LONG_TERM_ONLY = {
 }
 
 
+#: What a web identity token or a SAML assertion may be used for: a role's session, with its tags and source identity.
+FEDERATED_PRINCIPAL_ACTIONS = frozenset(
+    {"sts:assumerolewithwebidentity", "sts:assumerolewithsaml", "sts:tagsession", "sts:setsourceidentity"}
+)
+
+
 #: The only STS action credentials from GetFederationToken may call.
 FEDERATED_USER_STS_ACTIONS = frozenset({"sts:getcalleridentity"})
 
@@ -176,6 +186,14 @@ def refuse_session_token_use(actor: Actor, action: str) -> None:
     session cannot call any IAM API (``InvalidClientTokenId``, as IAM refuses its token) nor any STS API but
     GetCallerIdentity (``AccessDenied``). No session credentials may call GetSessionToken or GetFederationToken.
     """
+    if actor.kind is ActorKind.ANONYMOUS:
+        raise AccessDenied(denial_message(actor, action, "*", "because the request is not signed"))
+    if actor.kind is ActorKind.FEDERATED:
+        if action.lower() not in FEDERATED_PRINCIPAL_ACTIONS:
+            raise AccessDenied(
+                denial_message(actor, action, "*", "because an identity provider's user may only assume a role")
+            )
+        return
     if action.lower() == "sts:assumerole" and actor.is_root:
         raise AccessDenied(ROOT_ASSUME_ROLE_REFUSAL)
     refusal = LONG_TERM_ONLY.get(action.lower())

@@ -5,8 +5,13 @@
 * :func:`render_error` is the one way a page shows an ``IamError``: ``AccessDenied`` as a panel naming the missing
   permission, any other error on the form (the field at fault, or the whole form) or, without a form, as a banner.
   The response carries the error's HTTP status, as the other faces do.
-* :func:`list_all` and :func:`listing` are the list component: every item of a List operation, followed through its
-  markers, then searched, sorted and cut into pages on the server, with the links of ``console/_listing.html``.
+* :func:`list_page` is the list component: the page of a List operation that the query string asks for (``q``,
+  ``sort``/``-sort``, ``page``), searched, sorted and cut by the database through the operation's ``window=``
+  parameter (one query for the page and one for the count, whatever the list's size), authorized as the operation
+  itself (``iam:ListUsers``). Its :class:`Listing` feeds ``console/_search.html``, ``console/_sort_header.html`` and
+  ``console/_pagination.html``.
+* :func:`list_all` and :func:`listing` do the same in Python for short lists whose operation takes no window (a
+  user's attached policies): they read every item first.
 """
 
 from __future__ import annotations
@@ -16,18 +21,22 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import operations, web
 from iamconsole.actors import Source
 from iamconsole.errors import AccessDenied, IamError
 from iamconsole.middleware import SignedInRequest
+from iamconsole.pagination import WINDOW_SIZE, Window
 
 T = TypeVar("T")
 
 #: Rows on one page of a console list.
-PER_PAGE = 25
+PER_PAGE = WINDOW_SIZE
+#: The longest search text a list takes (IAM names are at most 128 characters).
+MAX_SEARCH = 128
 #: The largest page a List operation returns (AWS's MaxItems bound): the fewest calls to read a whole list.
 LIST_BATCH = 1000
 
@@ -48,6 +57,12 @@ def page(
     """The whole page, or for an htmx request only its partial ``partial`` (also the id of the fragment)."""
     name = f"{template}#{partial}" if request.htmx and not request.htmx.boosted else template
     return render(request, name, dict(context), status=status)
+
+
+def redirect(request: SignedInRequest, url: str) -> HttpResponse:
+    """After a successful write: go to ``url`` (with the flash message the view added): a redirect, or for htmx a
+    full navigation (``HX-Redirect``), so the whole next page shows, its messages included."""
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 def render_error(
@@ -85,6 +100,73 @@ def list_all(request: SignedInRequest, name: str, params: Mapping[str, Any] | No
         if not batch.is_truncated:
             return items
         marker = batch.marker
+
+
+def window(request: SignedInRequest) -> Window:
+    """The :class:`Window` the query string asks for: ``q`` (name contains, ignoring case), ``sort`` (a column key,
+    ``-key`` for descending) and ``page``. Anything odd becomes the default rather than an error: the selector falls
+    back to its default order for an unknown column and to the last page for a page past the end."""
+    sort = request.GET.get("sort", "")
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        number = 1
+    # A NUL cannot be sent to PostgreSQL in a query; no name contains one anyway.
+    search = request.GET.get("q", "").replace("\x00", "").strip()[:MAX_SEARCH]
+    return Window(search=search, sort=sort.removeprefix("-"), descending=sort.startswith("-"), page=number)
+
+
+def list_page(
+    request: SignedInRequest,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    row: Callable[[Any], T] | None = None,
+) -> Listing[T]:
+    """The page of the List operation ``name`` that the query string asks for, run as the signed-in actor.
+
+    The operation's selector takes ``window=`` (see ``iamconsole.pagination.paginate_window``) and does the search,
+    the order and the cut in the database; ``row`` turns each item into what the template shows. Raises the
+    operation's ``IamError`` (``AccessDenied`` without ``iam:ListUsers``) for the view to pass to
+    :func:`render_error`.
+    """
+    result = run(request, name, {**(params or {}), "window": window(request)})
+    served: Window = result.window
+    items = list(result.items)
+    return Listing(
+        rows=[row(item) for item in items] if row else items,
+        query=served.search,
+        sort=served.sort,
+        descending=served.descending,
+        number=served.page,
+        pages=max(1, -(-result.total // served.size)),
+        total=result.total,
+        sort_keys=(),
+        params=request.GET.copy(),
+    )
+
+
+def first_matches(
+    request: SignedInRequest,
+    name: str,
+    query: str,
+    *,
+    limit: int,
+    text: Callable[[Any], str] = lambda item: str(item.name),
+    params: Mapping[str, Any] | None = None,
+) -> tuple[list[Any], int]:
+    """The first ``limit`` items of the List operation ``name`` whose name contains ``query`` (ignoring case), and how
+    many match in all: for search results and pickers. An operation that takes ``window=`` searches in the database;
+    the others are read whole and ``text`` of each item is searched."""
+    if "window" in operations.accepted_parameters(operations.get_operation(name)):
+        window = Window(search=query, size=limit, closest_first=True)
+        result = run(request, name, {**(params or {}), "window": window})
+        return list(result.items), int(result.total)
+    needle = query.lower()
+    items = [item for item in list_all(request, name, params) if needle in text(item).lower()]
+    # The exact name first, then names that start with the text: "ReadOnlyAccess" before "AmazonS3ReadOnlyAccess".
+    items.sort(key=lambda item: (text(item).lower() != needle, not text(item).lower().startswith(needle)))
+    return items[:limit], len(items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,18 +208,16 @@ class Listing(Generic[T]):
         return f"?{encoded}" if encoded else "?"
 
     @property
-    def sort_links(self) -> dict[str, SortLink]:
-        """Each sortable column's link: ascending, or the other way round when it is the current sort."""
-        links = {}
-        for key in self.sort_keys:
-            active = key == self.sort
-            flip = active and not self.descending
-            links[key] = SortLink(
-                url=self.url(sort=f"-{key}" if flip else key, page=None),
-                active=active,
-                descending=active and self.descending,
-            )
-        return links
+    def sort_links(self) -> SortLinks:
+        """Each column's link (``listing.sort_links.name`` in a template): ascending, or the other way round when it
+        is the current order."""
+        return SortLinks(self)
+
+    def sort_link(self, key: str) -> SortLink:
+        active = key == self.sort
+        flip = active and not self.descending
+        url = self.url(sort=f"-{key}" if flip else key, page=None)
+        return SortLink(url=url, active=active, descending=active and self.descending)
 
     @property
     def first_row(self) -> int:
@@ -154,6 +234,19 @@ class Listing(Generic[T]):
     @property
     def next_url(self) -> str | None:
         return self.url(page=self.number + 1) if self.number < self.pages else None
+
+
+class SortLinks:
+    """The sort links of a listing by column key, made when a template asks (``sort_links.created``): which columns
+    sort is the selector's business (its ``Sorts``), so the view does not repeat them."""
+
+    def __init__(self, listing: Listing[Any]) -> None:
+        self._listing = listing
+
+    def __getitem__(self, key: str) -> SortLink:
+        if self._listing.sort_keys and key not in self._listing.sort_keys:
+            raise KeyError(key)
+        return self._listing.sort_link(key)
 
 
 def _sort_key(value: Any) -> Any:

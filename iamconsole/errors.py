@@ -231,6 +231,34 @@ class ExpiredToken(IamError):
     http_status = 400
 
 
+class InvalidIdentityToken(IamError):
+    """A web identity token or SAML response that cannot be trusted: bad signature, unknown issuer, wrong audience."""
+
+    code = "InvalidIdentityToken"
+    http_status = 400
+
+
+class ExpiredTokenException(IamError):
+    """A web identity token or SAML assertion past its expiry (STS's code for federation, unlike ``ExpiredToken``)."""
+
+    code = "ExpiredTokenException"
+    http_status = 400
+
+
+class IDPRejectedClaim(IamError):
+    """The identity provider's token or assertion does not support the request (a role it does not name)."""
+
+    code = "IDPRejectedClaim"
+    http_status = 403
+
+
+class IDPCommunicationError(IamError):
+    """The identity provider's discovery document or keys could not be fetched."""
+
+    code = "IDPCommunicationError"
+    http_status = 400
+
+
 class PackedPolicyTooLarge(IamError):
     """Session policies and tags together exceed the packed size AWS allows."""
 

@@ -7,17 +7,19 @@ Views annotate their request as :class:`ConsoleRequest` (``actor`` may be None: 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec, cast
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
 from iamconsole import authentication, web
-from iamconsole.actors import Actor
+from iamconsole.actors import Actor, ActorKind
 
 P = ParamSpec("P")
 
@@ -88,7 +90,33 @@ def signin_required(
     return wrapper
 
 
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What the identity menu shows: ``name @ account alias or id``, and what the menu offers this principal."""
+
+    name: str
+    account_id: str
+    account_label: str
+    #: The root user cannot switch roles (AWS refuses root credentials for sts:AssumeRole).
+    can_switch_role: bool
+
+
+def identity(actor: Actor) -> Identity:
+    name = "root" if actor.kind is ActorKind.ROOT else actor.name or actor.arn
+    return Identity(
+        name=name,
+        account_id=actor.account_id,
+        account_label=authentication.account_alias(actor) or actor.account_id,
+        can_switch_role=actor.kind is ActorKind.USER,
+    )
+
+
 def console_context(request: HttpRequest) -> dict[str, Any]:
-    """The signed-in principal for the page header."""
+    """The signed-in principal for the page header, and its identity menu (computed only when a page shows it)."""
     actor: Actor | None = getattr(request, "actor", None)
-    return {"actor": actor}
+    return {
+        "actor": actor,
+        "identity": SimpleLazyObject(lambda: identity(actor)) if actor else None,
+        # The left navigation marks the section of the page: /groups/admins is in "groups".
+        "nav_section": request.path.strip("/").split("/")[0],
+    }

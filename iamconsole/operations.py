@@ -105,6 +105,11 @@ class Operation:
     customer_managed_only: bool = False
     #: Facts about the result worth keeping in the audit record (a sweep's count of deleted rows).
     audit_details: Callable[[Any], dict[str, Any]] | None = None
+    #: The caller is named by the request itself rather than by a signature (a web identity token, a SAML assertion):
+    #: called after ``target``, it verifies what the request carries and returns the principal that ``run``
+    #: authorizes, calls the handler as and audits. The call's account is then the target's (``target.account``), so
+    #: a refused token is recorded in the account it tried to enter.
+    principal: Callable[[Call], Actor] | None = None
     #: The snake_case parameters the operation implements, declared when its handler cannot say so itself (an
     #: adapter that forwards ``**params``). Any other member of AWS's input shape is refused with ``InvalidInput``.
     parameters: frozenset[str] | None = None
@@ -195,6 +200,11 @@ def run(
         with _transaction_for(operation):
             if operation.target is not None:
                 call = replace(call, target=operation.target(call))
+            if operation.principal is not None:
+                account = getattr(call.target, "account", None)
+                call = replace(call, account=account)
+                actor = operation.principal(call)
+                call = replace(call, actor=actor)
             resource = operation.resource(call) if operation.resource else "*"
             if operation.system_only and not actor.is_system:
                 raise AccessDenied(

@@ -299,6 +299,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- IAM behaviour ---------------------------------------------------------------------------------------------------
 IAM_AUDIT_READS = env_bool("IAM_AUDIT_READS", True)
+# Federation (docs/federation.md): the CA bundle (PEM file) that web identity issuers' https certificates are checked
+# against (unset: the system's), and how long an issuer's discovery document and keys are kept before refetching.
+IAM_OIDC_CA_BUNDLE = os.environ.get("IAM_OIDC_CA_BUNDLE") or None
+IAM_OIDC_KEYS_CACHE_SECONDS = env_int("IAM_OIDC_KEYS_CACHE_SECONDS", 3600, maximum=86_400)
 IAM_QUOTAS = {
     "users": env_int("IAM_QUOTA_USERS", 5000),
     "groups": env_int("IAM_QUOTA_GROUPS", 300),

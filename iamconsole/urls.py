@@ -19,5 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
     path("", include("identities.urls")),
+    path("", include("sts.urls")),
     path("api/", include("iamconsole.restapi.urls")),
 ]

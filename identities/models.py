@@ -278,6 +278,9 @@ class OpenIDConnectProvider(models.Model):
     arn = models.CharField(max_length=2048, unique=True)
     client_ids = models.JSONField(default=list, blank=True)
     thumbprints = models.JSONField(default=list, blank=True)
+    #: Keys uploaded for installations that cannot reach the issuer (iamconsole's own, a JWKS document); when set,
+    #: tokens are verified against them and the issuer is never contacted.
+    jwks = models.JSONField(null=True, blank=True)
     tags = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 

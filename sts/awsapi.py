@@ -7,7 +7,7 @@ from typing import Any
 
 from sts.models import StsSession
 from sts.selectors import CallerIdentity
-from sts.services import AssumedRole, Credentials, FederationToken, SessionToken
+from sts.services import AssumedRole, Credentials, FederationToken, SamlRole, SessionToken, WebIdentityRole
 
 
 def credentials_shape(credentials: Credentials) -> dict[str, Any]:
@@ -33,6 +33,28 @@ def assume_role_shape(result: AssumedRole) -> dict[str, Any]:
     return shape
 
 
+def web_identity_shape(result: WebIdentityRole) -> dict[str, Any]:
+    """AssumeRoleWithWebIdentity's output: AssumeRole's members and what the token said."""
+    return {
+        **assume_role_shape(result.assumed),
+        "SubjectFromWebIdentityToken": result.subject,
+        "Audience": result.audience,
+        "Provider": result.provider,
+    }
+
+
+def saml_shape(result: SamlRole) -> dict[str, Any]:
+    """AssumeRoleWithSAML's output: AssumeRole's members and what the assertion said."""
+    return {
+        **assume_role_shape(result.assumed),
+        "Subject": result.subject,
+        "SubjectType": result.subject_type,
+        "Issuer": result.issuer,
+        "Audience": result.audience,
+        "NameQualifier": result.name_qualifier,
+    }
+
+
 def federation_token_shape(result: FederationToken) -> dict[str, Any]:
     """GetFederationToken's output: ``PackedPolicySize`` only with session policies or tags."""
     shape: dict[str, Any] = {
@@ -53,6 +75,8 @@ def session_shape(session: StsSession) -> dict[str, Any]:
         "Expiration": session.expires_at,
         "MultiFactorAuthenticated": session.mfa_authenticated_at is not None,
     }
+    if session.federated_subject:
+        shape["FederatedSubject"] = session.federated_subject
     if session.role is not None:
         shape["RoleName"] = session.role.name
         shape["RoleSessionName"] = session.session_name
@@ -86,6 +110,8 @@ def _caller_identity_shape(identity: CallerIdentity) -> dict[str, Any]:
 
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "AssumeRole": assume_role_shape,
+    "AssumeRoleWithWebIdentity": web_identity_shape,
+    "AssumeRoleWithSAML": saml_shape,
     "GetSessionToken": _session_token_shape,
     "GetFederationToken": federation_token_shape,
     "GetCallerIdentity": _caller_identity_shape,

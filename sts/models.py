@@ -33,6 +33,10 @@ class StsSession(models.Model):
     session_name = models.CharField(max_length=64, blank=True)
     #: The ARN of the principal that asked for the credentials (who), kept as text: it may live in another account.
     issued_to_arn = models.CharField(max_length=2048)
+    #: For a session issued to an identity provider's user (AssumeRoleWithWebIdentity or AssumeRoleWithSAML), the
+    #: user as the provider named it (the token's ``sub``, the assertion's ``NameID``); ``issued_to_arn`` is then the
+    #: provider's ARN.
+    federated_subject = models.CharField(max_length=2048, blank=True)
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     #: When the caller authenticated with MFA (its MFA facts carry over into the session), or None.

@@ -24,7 +24,7 @@ from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
 from iamconsole.arn import federated_user_arn, iam_arn
-from iamconsole.errors import AccessDenied
+from iamconsole.errors import AccessDenied, IDPRejectedClaim, InvalidIdentityToken, constraint_error
 from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
 from identities import services as identity_services
@@ -32,7 +32,7 @@ from identities.models import Role
 from identities.operations.roles import on_role
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
 from policies.engine import PolicyKind
-from sts import domain, selectors, services
+from sts import domain, saml, selectors, services, webidentity
 
 
 def _federated_user_resource(call: Call) -> str:
@@ -205,6 +205,231 @@ def _get_federation_token(
     return services.get_federation_token(account=account, caller=actor, data=data)
 
 
+# --- AssumeRoleWithWebIdentity and AssumeRoleWithSAML ---------------------------------------------------------------
+# Unsigned requests: the token or assertion names the caller. ``principal`` verifies it and returns the provider's
+# user, which the role's trust policy must name as ``"Federated": PROVIDER_ARN`` (iamconsole.authorization gives such
+# a principal no identity-based policies, so the trust policy alone decides).
+
+
+@dataclass(slots=True)
+class FederatedRoleRequest:
+    """AssumeRoleWithWebIdentity or AssumeRoleWithSAML checked for shape, with the role it names (None when none);
+    ``data`` and ``verified`` are filled once the token or assertion is verified."""
+
+    params: Mapping[str, Any]
+    role: Role | None
+    account: Account | None
+    data: domain.AssumeRoleInput | None = None
+    verified: Any = None
+
+
+def _federated_target(call: Call) -> FederatedRoleRequest:
+    role_arn = call.params.get("role_arn")
+    role = selectors.find_role_by_arn(role_arn) if isinstance(role_arn, str) else None
+    return FederatedRoleRequest(params=call.params, role=role, account=role.account if role is not None else None)
+
+
+def _federated_input(
+    params: Mapping[str, Any],
+    *,
+    session_name: Any,
+    duration: Any,
+    tags: Mapping[str, str],
+    transitive: tuple[str, ...],
+    source_identity: str | None,
+) -> domain.AssumeRoleInput:
+    """The session's request, as AssumeRole's: the caller's parameters and what the provider said."""
+    return domain.assume_role_input(
+        role_arn=params.get("role_arn"),
+        role_session_name=session_name,
+        duration_seconds=duration,
+        policy=params.get("policy"),
+        policy_arns=params.get("policy_arns"),
+        tags=[{"key": key, "value": value} for key, value in tags.items()] or None,
+        transitive_tag_keys=list(transitive) or None,
+        source_identity=source_identity,
+    )
+
+
+def _not_authorized(action: str) -> AccessDenied:
+    return AccessDenied(f"Not authorized to perform {action}", action=action)
+
+
+def _check_arn(value: Any, member: str, field: str) -> str:
+    """``RoleArn``/``PrincipalArn``: 20–2,048 characters (botocore's model), checked before any lookup's answer."""
+    if not isinstance(value, str) or len(value) < 20:
+        raise constraint_error(member, None, "Member must have length greater than or equal to 20", field=field)
+    if len(value) > 2048:
+        raise constraint_error(member, "…", "Member must have length less than or equal to 2048", field=field)
+    return value
+
+
+def _web_identity_principal(call: Call) -> Actor:
+    target: FederatedRoleRequest = call.target
+    _check_arn(target.params.get("role_arn"), "RoleArn", "role_arn")
+    token = webidentity.validate_token_text(target.params.get("web_identity_token"))
+    if target.role is None or target.account is None:
+        raise _not_authorized("sts:AssumeRoleWithWebIdentity")
+    verified = webidentity.verify_web_identity_token(account=target.account, token=token, now=call.request.time)
+    target.verified = verified
+    target.data = _federated_input(
+        target.params,
+        session_name=target.params.get("role_session_name"),
+        duration=target.params.get("duration_seconds"),
+        tags=verified.tags,
+        transitive=verified.transitive_tag_keys,
+        source_identity=verified.source_identity,
+    )
+    return Actor.federated(
+        account_id=target.account.account_id,
+        provider_arn=verified.provider_arn,
+        principal_id=f"{verified.provider_url}:{verified.audience}:{verified.subject}",
+        subject=verified.subject,
+    )
+
+
+def _saml_principal(call: Call) -> Actor:
+    target: FederatedRoleRequest = call.target
+    _check_arn(target.params.get("role_arn"), "RoleArn", "role_arn")
+    principal_arn = _check_arn(target.params.get("principal_arn"), "PrincipalArn", "principal_arn")
+    assertion = saml.validate_assertion_text(target.params.get("saml_assertion"))
+    if target.role is None or target.account is None:
+        raise _not_authorized("sts:AssumeRoleWithSAML")
+    verified = saml.verify_saml_response(
+        account=target.account, provider_arn=principal_arn, saml_response=assertion, now=call.request.time
+    )
+    role_arn = iam_arn(target.account.account_id, "role", target.role.name, target.role.path)
+    if not any(
+        pair.provider_arn == principal_arn and pair.role_arn.lower() == role_arn.lower() for pair in verified.roles
+    ):
+        raise IDPRejectedClaim(
+            "The SAML assertion's Role attribute does not name this role and provider.", field="role_arn"
+        )
+    if not verified.session_name:
+        raise _invalid_assertion("The SAML assertion has no RoleSessionName attribute.")
+    target.data = _federated_input(
+        target.params,
+        session_name=verified.session_name,
+        duration=target.params.get("duration_seconds") or verified.session_duration,
+        tags=verified.tags,
+        transitive=verified.transitive_tag_keys,
+        source_identity=verified.source_identity,
+    )
+    # Marked used last, once every check of its content held.
+    saml.consume_assertion(verified, call.request.time)
+    target.verified = verified
+    return Actor.federated(
+        account_id=target.account.account_id,
+        provider_arn=principal_arn,
+        principal_id=f"{verified.name_qualifier}:{verified.subject}",
+        subject=verified.subject,
+    )
+
+
+def _invalid_assertion(message: str) -> InvalidIdentityToken:
+    return InvalidIdentityToken(message, field="saml_assertion")
+
+
+def _federated_role_resource(call: Call) -> str:
+    """The role's ARN with its path (the requested ARN when it names no role)."""
+    target: FederatedRoleRequest = call.target
+    if target.role is None:
+        return str(target.params.get("role_arn") or "*")
+    return iam_arn(target.role.account.account_id, "role", target.role.name, target.role.path)
+
+
+def _federated_trust_policy(call: Call) -> authorization.ResourcePolicy:
+    role = call.target.role
+    return authorization.ResourcePolicy(
+        role.assume_role_policy_document if role is not None else None, PolicyKind.TRUST, required=True
+    )
+
+
+def _session_request_keys(data: domain.AssumeRoleInput) -> dict[str, Any]:
+    """``sts:RoleSessionName``, ``sts:SourceIdentity``, the session tags (``aws:RequestTag/*``, ``aws:TagKeys``) and
+    ``sts:TransitiveTagKeys`` of a role session request."""
+    keys: dict[str, Any] = {"sts:RoleSessionName": data.role_session_name}
+    if data.source_identity is not None:
+        keys["sts:SourceIdentity"] = data.source_identity
+    if data.transitive_tag_keys:
+        keys["sts:TransitiveTagKeys"] = list(data.transitive_tag_keys)
+    if data.tags:
+        keys.update({f"aws:RequestTag/{key}": value for key, value in data.tags.items()})
+        keys["aws:TagKeys"] = list(data.tags)
+    return keys
+
+
+def _federated_context(call: Call) -> Mapping[str, Any]:
+    """The token's or assertion's keys (``HOST/PATH:sub``…, ``SAML:sub``…) and the session request's."""
+    target: FederatedRoleRequest = call.target
+    if target.data is None or target.verified is None:
+        return {}
+    return {**target.verified.condition_keys(), **_session_request_keys(target.data)}
+
+
+def _federated_session_actions(call: Call) -> list[str]:
+    target: FederatedRoleRequest = call.target
+    actions = []
+    if target.data is not None and target.data.tags:
+        actions.append("sts:TagSession")
+    if target.data is not None and target.data.source_identity is not None:
+        actions.append("sts:SetSourceIdentity")
+    return actions
+
+
+def _checked_target(target: FederatedRoleRequest) -> tuple[Role, domain.AssumeRoleInput]:
+    if target.role is None or target.data is None:  # never: the principal step refuses both
+        raise RuntimeError("a federated AssumeRole reached its handler unverified")
+    return target.role, target.data
+
+
+def _assume_role_with_web_identity(
+    *, actor: Actor, request: RequestContext, target: FederatedRoleRequest, **checked: Any
+) -> services.WebIdentityRole:
+    role, data = _checked_target(target)
+    return services.assume_role_with_web_identity(
+        role=role, caller=actor, data=data, token=target.verified, region=request.region
+    )
+
+
+def _assume_role_with_saml(
+    *, actor: Actor, request: RequestContext, target: FederatedRoleRequest, **checked: Any
+) -> services.SamlRole:
+    role, data = _checked_target(target)
+    return services.assume_role_with_saml(
+        role=role, caller=actor, data=data, assertion=target.verified, region=request.region
+    )
+
+
+def _web_identity_audit(result: services.WebIdentityRole) -> dict[str, Any]:
+    """CloudTrail's ``userIdentity`` of a web identity user, and the session it received."""
+    return {
+        "userIdentity": {"type": "WebIdentityUser", "userName": result.subject, "identityProvider": result.provider},
+        "assumedRoleArn": result.assumed.arn,
+    }
+
+
+def _saml_audit(result: services.SamlRole) -> dict[str, Any]:
+    return {
+        "userIdentity": {"type": "SAMLUser", "userName": result.subject, "identityProvider": result.issuer},
+        "assumedRoleArn": result.assumed.arn,
+    }
+
+
+_FEDERATED_COMMON: dict[str, Any] = {
+    "service": "sts",
+    "target": _federated_target,
+    "takes_target": True,
+    "resource": _federated_role_resource,
+    "resource_policy": _federated_trust_policy,
+    "context": _federated_context,
+    "further_actions": _federated_session_actions,
+    "takes_actor": True,
+    "takes_request": True,
+    "account_scoped": False,
+}
+
+
 OPERATIONS = (
     Operation(
         "AssumeRole",
@@ -220,6 +445,42 @@ OPERATIONS = (
         takes_request=True,
         account_scoped=False,
         parameters=parameters_of(domain.assume_role_input, also=("provided_contexts", "minimum_session_token_size")),
+    ),
+    Operation(
+        "AssumeRoleWithWebIdentity",
+        _assume_role_with_web_identity,
+        principal=_web_identity_principal,
+        audit_details=_web_identity_audit,
+        parameters=frozenset(
+            {
+                "role_arn",
+                "role_session_name",
+                "web_identity_token",
+                "policy_arns",
+                "policy",
+                "duration_seconds",
+                "minimum_session_token_size",
+            }
+        ),
+        **_FEDERATED_COMMON,
+    ),
+    Operation(
+        "AssumeRoleWithSAML",
+        _assume_role_with_saml,
+        principal=_saml_principal,
+        audit_details=_saml_audit,
+        parameters=frozenset(
+            {
+                "role_arn",
+                "principal_arn",
+                "saml_assertion",
+                "policy_arns",
+                "policy",
+                "duration_seconds",
+                "minimum_session_token_size",
+            }
+        ),
+        **_FEDERATED_COMMON,
     ),
     Operation(
         "GetSessionToken",

@@ -40,6 +40,8 @@ from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
 from sts.models import StsSession
+from sts.saml import VerifiedAssertion
+from sts.webidentity import VerifiedToken
 
 #: Random bytes in a session token (before the key id is mixed in): far beyond guessing, and tokens stay long as
 #: AWS's are.
@@ -258,6 +260,7 @@ def assume_role(
         user=None,
         session_name=data.role_session_name,
         issued_to_arn=caller.arn,
+        federated_subject=caller.name if caller.kind is ActorKind.FEDERATED else "",
         mfa_authenticated_at=mfa_authenticated_at,
         source_identity=attributes.source_identity or "",
         session_policy_document=data.policy or "",
@@ -275,6 +278,66 @@ def assume_role(
         arn=assumed_role_arn(role.account.account_id, role.name, data.role_session_name),
         packed_policy_size=packed,
         source_identity=attributes.source_identity,
+    )
+
+
+# --- AssumeRoleWithWebIdentity and AssumeRoleWithSAML ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WebIdentityRole:
+    """AssumeRoleWithWebIdentity's answer: the session, and what the token said."""
+
+    assumed: AssumedRole
+    subject: str
+    audience: str
+    provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class SamlRole:
+    """AssumeRoleWithSAML's answer: the session, and what the assertion said."""
+
+    assumed: AssumedRole
+    subject: str
+    subject_type: str
+    issuer: str
+    audience: str
+    name_qualifier: str
+
+
+@transaction.atomic
+def assume_role_with_web_identity(
+    *, role: Role, caller: Actor, data: domain.AssumeRoleInput, token: VerifiedToken, region: str = "us-east-1"
+) -> WebIdentityRole:
+    """Issue a session of ``role`` to the user of a verified web identity token, once the trust policy allowed it.
+
+    The session follows AssumeRole's rules (durations, session policies, tags and source identity, here from the
+    token's claims); it is issued to the provider's ARN, the principal the trust policy named.
+    """
+    assumed = assume_role(role=role, caller=caller, data=data, region=region)
+    # ``Provider`` is the token's ``iss``, as AWS answers it for OpenID Connect tokens.
+    return WebIdentityRole(
+        assumed=assumed, subject=token.subject, audience=token.audience, provider=str(token.claims["iss"])
+    )
+
+
+@transaction.atomic
+def assume_role_with_saml(
+    *, role: Role, caller: Actor, data: domain.AssumeRoleInput, assertion: VerifiedAssertion, region: str = "us-east-1"
+) -> SamlRole:
+    """Issue a session of ``role`` to the subject of a verified SAML assertion, once the trust policy allowed it.
+
+    The assertion's id was marked used when it was verified, so the same response never opens a second session.
+    """
+    assumed = assume_role(role=role, caller=caller, data=data, region=region)
+    return SamlRole(
+        assumed=assumed,
+        subject=assertion.subject,
+        subject_type=assertion.subject_type,
+        issuer=assertion.issuer,
+        audience=assertion.audience,
+        name_qualifier=assertion.name_qualifier,
     )
 
 

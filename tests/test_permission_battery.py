@@ -39,6 +39,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "description": "battery",
     "group_name": "team",
     "instance_profile_name": "profile",
+    "keys": '{"keys": [{"kty": "RSA", "n": "AQAB", "e": "AQAB"}]}',
     "name": "federated",
     "new_password": "New-Battery-Passw0rd!",
     "old_password": "Old-Battery-Passw0rd!",
@@ -93,7 +94,9 @@ def required_parameters(operation: operations.Operation) -> list[str]:
 
 
 def needs_permission(operation: operations.Operation) -> bool:
-    return operation.iam_action is not None and not operation.system_only
+    """Operations whose caller is a signed principal; those whose caller is named by a token they carry
+    (AssumeRoleWithWebIdentity, AssumeRoleWithSAML) are only ever allowed by a trust policy (tests/sts)."""
+    return operation.iam_action is not None and not operation.system_only and operation.principal is None
 
 
 GUARDED = sorted(name for name, operation in operations.operations().items() if needs_permission(operation))

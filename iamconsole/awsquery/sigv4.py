@@ -121,6 +121,14 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def is_unsigned(request: ReceivedRequest) -> bool:
+    """True when the request carries no SigV4 authorization at all (neither the header nor presigned parameters)."""
+    if request.headers.get("authorization") is not None:
+        return False
+    query = dict(query_pairs(request.query)) if request.query else {}
+    return not any(name in query for name in _PRESIGN_PARAMS)
+
+
 def parse_authorization(request: ReceivedRequest) -> Authorization:
     """Read the SigV4 authorization from the ``Authorization`` header or the presigned query parameters.
 

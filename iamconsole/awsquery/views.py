@@ -28,7 +28,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from iamconsole import authentication, operations, outages, web
-from iamconsole.actors import Source
+from iamconsole.actors import Actor, Source
 from iamconsole.awsquery import params, render, sigv4
 from iamconsole.errors import (
     IamError,
@@ -38,6 +38,8 @@ from iamconsole.errors import (
     ServiceUnavailable,
 )
 
+#: The STS actions AWS accepts without a signature (their ``auth`` is ``smithy.api#noAuth`` in botocore's model).
+UNSIGNED_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
 #: The largest request body accepted. SAML metadata documents may be 10 MB, and form encoding can triple them.
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
 #: An oversized body is read and discarded up to this size so the client sees the 413 rather than a reset.
@@ -73,16 +75,21 @@ def endpoint(request: HttpRequest) -> HttpResponse:
             raise MethodNotAllowed(f"The HTTP method {request.method} is not allowed; use GET or POST.")
         now = datetime.now(UTC)
         received = web.signed_request(request, _read_body(request))
-        auth = sigv4.parse_authorization(received)
-        service = auth.service
-        actor = authentication.authenticate_signature(received, auth, now=now)
         form = _form(received, request.content_type)
         action = form.get("Action")
+        region: str | None = None
+        if action in UNSIGNED_ACTIONS and sigv4.is_unsigned(received):
+            # AWS serves these two unsigned: the token or assertion they carry names the caller.
+            service, actor = "sts", Actor.anonymous()
+        else:
+            auth = sigv4.parse_authorization(received)
+            service, region = auth.service, auth.region
+            actor = authentication.authenticate_signature(received, auth, now=now)
         model = params.operation_model(service, action, form.get("Version"))
         operation = operations.operations().get(model.name)
         if operation is None or operation.service != service:
             raise InvalidAction(f"Could not find operation {model.name} for version {model.metadata['apiVersion']}")
-        context = web.request_context(request, Source.QUERY, time=now, region=auth.region)
+        context = web.request_context(request, Source.QUERY, time=now, region=region)
         result = operations.run(actor, model.name, params.decode(model, form), request=context)
         body = render.render_result(model, _shape(model.name, model.output_shape is not None, result), request_id)
         return _xml(body, 200, request_id)

@@ -62,6 +62,14 @@ OPERATIONS = (
         services.update_open_id_connect_provider_thumbprint,
         resource=_oidc_resource,
     ),
+    # iamconsole's own: keys for issuers iamconsole cannot reach; a change of whom the provider trusts, as a
+    # thumbprint change is, so it needs the same permission.
+    Operation(
+        "SetOpenIDConnectProviderKeys",
+        services.set_open_id_connect_provider_keys,
+        action="iam:UpdateOpenIDConnectProviderThumbprint",
+        resource=_oidc_resource,
+    ),
     Operation("DeleteOpenIDConnectProvider", services.delete_open_id_connect_provider, resource=_oidc_resource),
     Operation(
         "TagOpenIDConnectProvider",

@@ -85,7 +85,8 @@ def compiled_policies_for(actor: Actor) -> CompiledPolicies:
 
     A constant number of queries whatever the number of policies.
     """
-    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM):
+    if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM, ActorKind.FEDERATED, ActorKind.ANONYMOUS):
+        # An identity provider's user has no identity-based policies: only the role's trust policy can allow it.
         return CompiledPolicies()
     if actor.kind is ActorKind.ROLE_SESSION:
         gathered = gather_principal_policies(

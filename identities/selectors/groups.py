@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+
 from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
-from iamconsole.pagination import Page, paginate
-from identities.models import Group, User
+from iamconsole.pagination import Page, Sorts, Window, paginate, paginate_window
+from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment, User
 from identities.selectors.named import get_named
 from identities.selectors.users import filter_path_prefix, get_user_by_name
 
@@ -45,12 +48,34 @@ def get_group(
     return GroupWithUsers(group=group, users=paginate(members, key="name", marker=marker, max_items=max_items))
 
 
+#: The console's orders of the User groups list (``window=``).
+GROUP_SORTS: Sorts = {"name": Lower("name"), "users": "user_count", "created": "created_at"}
+
+
 def list_groups(
-    *, account: Account, path_prefix: str | None = None, marker: str | None = None, max_items: int | None = None
+    *,
+    account: Account,
+    path_prefix: str | None = None,
+    marker: str | None = None,
+    max_items: int | None = None,
+    window: Window | None = None,
 ) -> Page[Group]:
-    """ListGroups: the account's groups whose path starts with ``path_prefix``, by name."""
+    """ListGroups: the account's groups whose path starts with ``path_prefix``, by name.
+
+    ``window`` (console only) asks for the groups whose name contains a text, in a column's order
+    (:data:`GROUP_SORTS`), one page of them, each with ``user_count`` and ``has_permissions`` (an attached or inline
+    policy) computed in the same query.
+    """
     groups = filter_path_prefix(Group.objects.filter(account=account).select_related("account"), path_prefix)
-    return paginate(groups, key="name", marker=marker, max_items=max_items)
+    if window is None:
+        return paginate(groups, key="name", marker=marker, max_items=max_items)
+    members = GroupMembership.objects.filter(group=OuterRef("pk")).order_by().values("group").annotate(n=Count("*"))
+    groups = groups.annotate(
+        user_count=Coalesce(Subquery(members.values("n"), output_field=IntegerField()), Value(0)),
+        has_permissions=Exists(PolicyAttachment.objects.filter(group=OuterRef("pk")))
+        | Exists(InlinePolicy.objects.filter(group=OuterRef("pk"))),
+    )
+    return paginate_window(groups, window, search=("name",), sorts=GROUP_SORTS, default_sort="name")
 
 
 def list_groups_for_user(

@@ -15,6 +15,8 @@ from identities.models import OpenIDConnectProvider, SAMLProvider
 from identities.selectors.users import TagPage, page_tags
 
 __all__ = [
+    "find_open_id_connect_provider",
+    "find_saml_provider",
     "get_open_id_connect_provider",
     "get_saml_provider",
     "list_open_id_connect_provider_tags",
@@ -63,6 +65,16 @@ def get_open_id_connect_provider(*, account: Account, open_id_connect_provider_a
     if provider is None:
         raise no_such_oidc_provider(open_id_connect_provider_arn)
     return provider
+
+
+def find_open_id_connect_provider(*, account: Account, arn: str) -> OpenIDConnectProvider | None:
+    """The account's OIDC provider with that ARN, or None (AssumeRoleWithWebIdentity looks up a token's issuer)."""
+    return OpenIDConnectProvider.objects.filter(account=account, arn=arn).first()
+
+
+def find_saml_provider(*, account: Account, arn: str) -> SAMLProvider | None:
+    """The account's SAML provider with that ARN, or None (AssumeRoleWithSAML's ``PrincipalArn``)."""
+    return SAMLProvider.objects.filter(account=account, arn=arn).first()
 
 
 def list_open_id_connect_providers(*, account: Account) -> Sequence[OpenIDConnectProvider]:

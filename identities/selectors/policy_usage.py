@@ -13,12 +13,21 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import Account
 from iamconsole import domain
 from iamconsole.errors import ValidationError, constraint_error
-from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
+from iamconsole.pagination import (
+    Page,
+    Sorts,
+    Window,
+    check_max_items,
+    decode_marker,
+    encode_marker,
+    paginate,
+    paginate_window,
+)
 from identities.models import Group, PolicyAttachment, Role, User
 from policies import selectors as policy_selectors
 from policies.models import ManagedPolicy
@@ -92,6 +101,10 @@ def _check_usage(value: str | None, member: str = "PolicyUsageFilter") -> Policy
     return PolicyUsage(value)
 
 
+#: The console's orders of a policies list (``window=``).
+POLICY_SORTS: Sorts = {"name": Lower("name"), "attachments": "attachment_count", "created": "created_at"}
+
+
 def list_policies(
     *,
     account: Account,
@@ -101,8 +114,12 @@ def list_policies(
     policy_usage_filter: str | None = None,
     marker: str | None = None,
     max_items: int | None = None,
+    window: Window | None = None,
 ) -> Page[ManagedPolicy]:
     """ListPolicies: the account's and AWS's managed policies with their usage counts, sorted by name.
+
+    ``window`` (console only) asks instead for the policies whose name contains a text, in a column's order
+    (:data:`POLICY_SORTS`), one page of them: a query for the page and one for the count.
 
     ``OnlyAttached`` keeps the policies attached to a user, group or role of the account; ``PolicyUsageFilter``
     ``PermissionsBoundary`` keeps those used as a permissions boundary there, ``PermissionsPolicy`` those attached
@@ -117,6 +134,8 @@ def list_policies(
         policies = policies.filter(Q(permissions_boundary_usage_count__gt=0))
     elif only_attached:
         policies = policies.filter(Q(attachment_count__gt=0))
+    if window is not None:
+        return paginate_window(policies, window, search=("name",), sorts=POLICY_SORTS, default_sort="name")
     return paginate(policies, key=policy_selectors.LIST_KEY, marker=marker, max_items=max_items)
 
 

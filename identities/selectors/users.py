@@ -7,13 +7,22 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.functions import Left
+from django.db.models.functions import Left, Lower
 
 from accounts.models import Account
 from iamconsole.arn import root_arn
 from iamconsole.domain import tag_list, validate_path_prefix
 from iamconsole.errors import NoSuchEntity, ValidationError
-from iamconsole.pagination import Page, check_max_items, decode_marker, encode_marker, paginate
+from iamconsole.pagination import (
+    Page,
+    Sorts,
+    Window,
+    check_max_items,
+    decode_marker,
+    encode_marker,
+    paginate,
+    paginate_window,
+)
 from identities.models import User
 
 
@@ -83,11 +92,31 @@ def filter_path_prefix(queryset: QuerySet[Any], path_prefix: str | None) -> Quer
     return filtered
 
 
+#: The console's orders of the Users list (``window=``): names and paths ignoring case, as people read them.
+USER_SORTS: Sorts = {
+    "name": Lower("name"),
+    "path": Lower("path"),
+    "created": "created_at",
+    "last_sign_in": "password_last_used",
+}
+
+
 def list_users(
-    *, account: Account, path_prefix: str | None = None, marker: str | None = None, max_items: int | None = None
+    *,
+    account: Account,
+    path_prefix: str | None = None,
+    marker: str | None = None,
+    max_items: int | None = None,
+    window: Window | None = None,
 ) -> Page[User]:
-    """ListUsers: the account's users whose path starts with ``path_prefix``, by name, one query per page."""
+    """ListUsers: the account's users whose path starts with ``path_prefix``, by name, one query per page.
+
+    ``window`` (console only) asks instead for the users whose name or path contains a text, in a column's order
+    (:data:`USER_SORTS`), one page of them: a query for the page and one for the count.
+    """
     users = filter_path_prefix(User.objects.filter(account=account).select_related("account"), path_prefix)
+    if window is not None:
+        return paginate_window(users, window, search=("name", "path"), sorts=USER_SORTS, default_sort="name")
     return paginate(users, key="name", marker=marker, max_items=max_items)
 
 

@@ -12,6 +12,7 @@ Mirrors the IAM API Reference and "IAM and AWS STS quotas": SAML metadata is an 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -41,6 +42,7 @@ __all__ = [
     "oidc_url",
     "parse_saml_metadata",
     "remove_client_id_from_open_id_connect_provider",
+    "set_open_id_connect_provider_keys",
     "tag_open_id_connect_provider",
     "tag_saml_provider",
     "untag_open_id_connect_provider",
@@ -381,6 +383,37 @@ def update_open_id_connect_provider_thumbprint(
     provider = _lock_oidc(account, open_id_connect_provider_arn)
     provider.thumbprints = thumbprints
     provider.save(update_fields=["thumbprints"])
+
+
+#: Largest uploaded key set accepted (characters); a real JWKS is a few kilobytes.
+JWKS_MAX = 100_000
+
+
+@transaction.atomic
+def set_open_id_connect_provider_keys(*, account: Account, open_id_connect_provider_arn: str, keys: Any) -> None:
+    """Give the provider the issuer's signing keys (a JWKS document), or take them back with an empty ``keys``.
+
+    iamconsole's own, for installations that cannot reach the issuer: tokens are then verified against these keys
+    and the issuer is never contacted. ``InvalidInput`` unless ``keys`` is a JSON object whose ``keys`` is a list of
+    JWKs, each with a ``kty``.
+    """
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    if keys in (None, ""):
+        provider.jwks = None
+    else:
+        if not isinstance(keys, str) or len(keys) > JWKS_MAX:
+            raise InvalidInput(f"Keys must be a JWKS document of at most {JWKS_MAX} characters.", field="keys")
+        try:
+            document = json.loads(keys)
+        except ValueError:
+            raise InvalidInput("Keys must be a JSON document (a JWKS).", field="keys") from None
+        entries = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(entries, list) or not entries:
+            raise InvalidInput('Keys must be a JWKS: an object whose "keys" is a list of keys.', field="keys")
+        if not all(isinstance(entry, dict) and isinstance(entry.get("kty"), str) for entry in entries):
+            raise InvalidInput('Each key of a JWKS must be an object with a "kty".', field="keys")
+        provider.jwks = {"keys": entries}
+    provider.save(update_fields=["jwks"])
 
 
 @transaction.atomic

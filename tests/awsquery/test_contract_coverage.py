@@ -114,6 +114,8 @@ def test_the_simulator_and_sts_operations_are_served() -> None:
         "GenerateCredentialReport",
         "GetCredentialReport",
         "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "AssumeRoleWithSAML",
         "GetSessionToken",
         "GetCallerIdentity",
         "GetAccessKeyInfo",

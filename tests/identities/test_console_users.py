@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import console, operations
+from iamconsole import operations
 from identities.models import User
 from tests.faces.conftest import console_session, iam_user
 from tests.identities.policy_factory import allow
@@ -85,9 +87,7 @@ def test_sorts_by_each_column_both_ways(root_client, account):
     assert names(root_client.get("/users?sort=bogus")) == ["a-user", "b-user", "c-user"]
 
 
-def test_pages_follow_every_listusers_marker(root_client, account, monkeypatch):
-    # Read ListUsers seven users at a time: the list must follow the markers to the end.
-    monkeypatch.setattr(console, "LIST_BATCH", 7)
+def test_pages_are_cut_by_the_database_and_each_is_one_listusers_call(root_client, account):
     user_names = [f"user{index:02d}" for index in range(30)]
     create_users(account, *user_names)
     first = root_client.get("/users")
@@ -97,12 +97,57 @@ def test_pages_follow_every_listusers_marker(root_client, account, monkeypatch):
     assert 'href="?page=2"' in body
     second = root_client.get("/users?page=2")
     assert names(second) == user_names[25:]
+    assert "26–30 of 30" in second.content.decode()
     assert 'href="?" hx-get="?" rel="prev"' in second.content.decode()
     # A page past the end shows the last one; a bad page number the first.
     assert names(root_client.get("/users?page=99")) == user_names[25:]
     assert names(root_client.get("/users?page=x")) == user_names[:25]
-    # Each batch was one ListUsers call, audited as a read.
-    assert AuditEvent.objects.filter(event_name="ListUsers", outcome="success").count() == 5 * 2 + 5 + 5
+    assert names(root_client.get("/users?page=-3")) == user_names[:25]
+    # Each page view was one ListUsers call, audited as a read.
+    assert AuditEvent.objects.filter(event_name="ListUsers", outcome="success").count() == 5
+
+
+def _queries_for_a_page(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_a_page_is_a_bounded_number_of_queries_whatever_the_size_of_the_list(
+    root_client, account, django_assert_max_num_queries
+):
+    create_users(account, *[f"small{index}" for index in range(3)])
+    small = _queries_for_a_page(root_client, "/users?sort=-created&q=a")
+    # Many more users, stored directly: only the size of the list changes.
+    now = timezone.now()
+    template = User.objects.get(name="small0")
+    User.objects.bulk_create(
+        User(
+            account_id=template.account_id,
+            user_id=f"AIDABULK{index:012d}",
+            name=f"bulk{index:04d}",
+            path="/",
+            created_at=now,
+        )
+        for index in range(2000)
+    )
+    large = _queries_for_a_page(root_client, "/users?sort=-created&q=a&page=7")
+    assert large == small
+    with django_assert_max_num_queries(small):
+        response = root_client.get("/users?q=BULK01&sort=-name&page=2")
+    assert names(response) == [f"bulk01{index:02d}" for index in range(74, 49, -1)]
+    assert "26–50 of 100" in response.content.decode()
+
+
+def test_search_ignores_odd_characters_rather_than_failing(root_client, account):
+    create_users(account, "a_b", "axb")
+    create_users(account, "percent", path="/100%/")
+    # LIKE's wildcards are plain characters in a search.
+    assert names(root_client.get("/users?q=a_b")) == ["a_b"]
+    assert names(root_client.get("/users?q=%25")) == ["percent"]
+    assert names(root_client.get("/users?q=%00")) == ["a_b", "axb", "percent"]
+    assert root_client.get("/users?q=" + "x" * 5000).status_code == 200
 
 
 def test_search_sort_and_page_combine_in_the_links(root_client, account):
@@ -148,3 +193,13 @@ def test_a_principal_allowed_listusers_sees_the_list(client, account):
     response = signed_in(client, reader).get("/users")
     assert response.status_code == 200
     assert names(response) == ["reader"]
+
+
+def test_only_internal_faces_can_ask_for_a_window():
+    """``window=`` is not a member of botocore's ListUsers input: the Query API drops it like any unknown field."""
+    from iamconsole.awsquery import params as query_params
+
+    model = query_params.service_model("iam").operation_model("ListUsers")
+    decoded = query_params.decode(model, {"Window": "x", "window": "x", "MaxItems": "5"})
+    assert "window" not in decoded
+    assert decoded["max_items"] == 5

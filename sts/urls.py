@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sts import views
+
+app_name = "sts"
+urlpatterns = [
+    path("saml", views.saml_signin, name="saml"),
+    path("federation", views.federation, name="federation"),
+]
