@@ -128,23 +128,13 @@ def _row(role: Any, account_id: str) -> RoleRow:
 @require_GET
 @signin_required
 def role_list(request: SignedInRequest) -> HttpResponse:
-    """Roles: every role of the account through ListRoles, searched by name, ARN, trusted entity or description."""
+    """Roles: one page of ListRoles, searched by name, description or trusted entity, sorted and cut by the
+    database."""
+    account_id = request.actor.account_id
     try:
-        rows = [_row(role, request.actor.account_id) for role in console.list_all(request, "ListRoles")]
+        listing = console.list_page(request, "ListRoles", row=lambda role: _row(role, account_id))
     except IamError as error:
         return console.render_error(request, error, LIST_TEMPLATE, "role-table", {})
-    listing = console.listing(
-        request,
-        rows,
-        search=lambda row: (row.name, row.arn, row.description, *row.trusted),
-        sorts={
-            "name": lambda row: row.name,
-            "trusted": lambda row: ", ".join(row.trusted),
-            "last_activity": lambda row: row.last_activity,
-            "created": lambda row: row.created,
-        },
-        default_sort="name",
-    )
     return console.page(request, LIST_TEMPLATE, "role-table", {"roles": listing})
 
 

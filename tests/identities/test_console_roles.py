@@ -121,7 +121,8 @@ def test_the_summary_shows_arn_duration_switch_role_link_and_description(root_cl
     assert f"/switchrole?roleName=ci%2Fdeployer&amp;account={account.account_id}" in body
     assert "Deploys &lt;things&gt;" in body  # escaped
     assert "in eu-west-1" in body
-    assert 'data-copy="#switch-role-link"' in body
+    link = f"http://127.0.0.1:8000/switchrole?roleName=ci%2Fdeployer&amp;account={account.account_id}"
+    assert f'data-copy="{link}"' in body  # the copy button copies the link
 
 
 def test_a_role_only_services_assume_has_no_switch_role_link(root_client: Any, account: Any) -> None:

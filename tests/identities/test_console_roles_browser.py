@@ -121,7 +121,7 @@ def test_attach_and_detach_a_policy(page: Page, live_server: Any, aws_managed_po
     page.locator("#policy-picker tbody tr").first.locator("input[type=checkbox]").check()
     page.click("#policy-picker button:has-text('Attach policies')")
     expect(page.locator("#role-policies")).to_contain_text("AmazonS3ReadOnlyAccess")
-    expect(page.locator(".flash")).to_contain_text("1 policy attached to web-server.")
+    expect(page.locator("#messages")).to_contain_text("1 policy attached to web-server.")
     page.locator("#role-policies button.detach").click()
     expect(page.locator("#role-policies")).to_contain_text("No policies")
 
