@@ -81,6 +81,13 @@ def _filter_form(request: SignedInRequest) -> EventFilterForm:
     return EventFilterForm(request.GET)
 
 
+def short_arn(arn: str, account_id: str) -> str:
+    """An ARN of the signed-in account without its repeated prefix (``user/alice``, ``root``), as a table shows it;
+    ARNs of other accounts and services whole."""
+    prefix = f"arn:aws:iam::{account_id}:"
+    return arn.removeprefix(prefix) if arn.startswith(prefix) and account_id else arn
+
+
 def _context(request: SignedInRequest, form: EventFilterForm) -> dict[str, Any]:
     query = request.GET.copy()
     query.pop("marker", None)
@@ -115,6 +122,10 @@ def event_list(request: SignedInRequest) -> HttpResponse:
         query["marker"] = page.marker
         older = f"?{query.urlencode()}"
     newest = f"?{context['query']}" if marker else None
+    account_id = request.actor.account_id
+    for event in page.items:
+        event.principal_short = short_arn(event.actor_arn, account_id)
+        event.resource_short = short_arn(event.resource_arn, account_id)
     return console.page(
         request, TEMPLATE, "event-table", {**context, "events": page.items, "older_url": older, "newest_url": newest}
     )

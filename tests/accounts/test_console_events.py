@@ -89,7 +89,7 @@ def test_pages_follow_the_keyset_marker(root_client: Any, account: Any, monkeypa
     url = "/events?event_name=CreateUser"
     while url:
         body = root_client.get(url).content.decode()
-        seen += re.findall(r">arn:aws:iam::\d+:user/(user\d)</a>", body)
+        seen += re.findall(r">user/(user\d)</a>", body)
         older = re.search(r'href="(\?[^"]*marker=[^"]+)" hx-get="[^"]+" rel="next"', body)
         url = "/events" + older.group(1).replace("&amp;", "&") if older else ""
     assert seen == [f"user{index}" for index in reversed(range(7))]
