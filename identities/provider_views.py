@@ -236,6 +236,9 @@ def provider_edit(request: SignedInRequest) -> HttpResponse:
             console.run(request, "AddClientIDToOpenIDConnectProvider", params)
             messages.success(request, "Audience added.")
         elif change == "remove_client":
+            if request.POST.get("confirm", "").strip().lower() != "remove":
+                # As AWS's console asks: the word typed, so one audience is not removed by a slip.
+                raise ValidationError("Type remove to confirm removing the audience.", field="confirm")
             params = {"open_id_connect_provider_arn": arn, "client_id": request.POST.get("client_id", "")}
             console.run(request, "RemoveClientIDFromOpenIDConnectProvider", params)
             messages.success(request, "Audience removed.")

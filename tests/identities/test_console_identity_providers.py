@@ -88,7 +88,11 @@ def test_oidc_detail_adds_and_removes_audiences_and_updates_thumbprints(root_cli
     assert "app-2" in root_client.get(f"/identity-providers/{arn}").content.decode()
     edit = "/identity-providers/edit"
     assert root_client.post(edit, {"arn": arn, "change": "add_client", "client_id": "app-3"}).status_code == 303
-    assert root_client.post(edit, {"arn": arn, "change": "remove_client", "client_id": "app-1"}).status_code == 303
+    unconfirmed = root_client.post(edit, {"arn": arn, "change": "remove_client", "client_id": "app-1"})
+    assert unconfirmed.status_code == 400
+    assert "Type remove to confirm" in unconfirmed.content.decode()
+    remove = {"arn": arn, "change": "remove_client", "client_id": "app-1", "confirm": "remove"}
+    assert root_client.post(edit, remove).status_code == 303
     assert OpenIDConnectProvider.objects.get().client_ids == ["app-2", "app-3"]
     new = "b" * 40
     assert (
