@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from iamconsole import console, operations
+from iamconsole import console, operations, quotas
 from iamconsole.errors import DeleteConflict, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
@@ -411,11 +411,15 @@ def _picker(request: SignedInRequest, context: dict[str, Any]) -> dict[str, Any]
     ]
     # The policy named exactly as searched first, then names starting with it, then the other matches.
     matches.sort(key=lambda policy: (policy.name.lower() != needle, not policy.name.lower().startswith(needle)))
+    # The quota is checked by AttachRolePolicy; the picker says it before the actor tries (CONSOLE.md §14).
+    quota = quotas.limit("managed_policies_per_role")
     return {
         **context,
         "policies": matches[:PICKER_ROWS],
         "more": max(0, len(matches) - PICKER_ROWS),
         "attached": attached,
+        "quota": quota,
+        "room": max(0, quota - len(attached)),
     }
 
 

@@ -173,6 +173,22 @@ def test_the_permissions_tab_attaches_and_detaches_a_managed_policy(
     assert not Role.objects.get(name="deployer").attachments.exists()
 
 
+def test_the_picker_says_when_the_managed_policy_quota_is_reached(
+    root_client: Any, account: Any, aws_managed_policies: None, settings: Any
+) -> None:
+    create_role(account, "deployer")
+    settings.IAM_QUOTAS = {**settings.IAM_QUOTAS, "managed_policies_per_role": 1}
+    picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
+    assert "0 of 1 managed policies attached: up to 1 more may be chosen." in picker
+    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY})
+    full = root_client.get("/roles/deployer/attach?q=Power").content.decode()
+    assert 'disabled title="The role already has its 1 managed policies."' in full
+    # The operation refuses it all the same: LimitExceeded shown as a banner.
+    refused = root_client.post("/roles/deployer/attach", {"policy_arn": ["arn:aws:iam::aws:policy/PowerUserAccess"]})
+    assert refused.status_code == 409
+    assert "LimitExceeded" in refused.content.decode()
+
+
 def test_attaching_nothing_or_a_missing_policy_shows_the_error(root_client: Any, account: Any) -> None:
     create_role(account, "deployer")
     response = root_client.post("/roles/deployer/attach", {})
