@@ -76,10 +76,21 @@ class AuditEvent(models.Model):
     read_only = models.BooleanField(default=False)
     #: What the operation reports about its effect (e.g. how many expired sessions a sweep deleted).
     details = models.JSONField(default=dict, blank=True)
+    #: The call's parameters, secrets redacted and long texts cut (``iamconsole.operations.redacted_parameters``).
+    parameters = models.JSONField(default=dict, blank=True)
     time = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["account_id_value", "-time"], name="audit_account_time")]
+        # The event history reads an account's trail newest first, filtered by one of these columns, a page at a time
+        # (keyset on time and id): each index answers one filter with an index scan that stops after the page.
+        indexes = [
+            models.Index(fields=["account_id_value", "-time", "-id"], name="audit_account_time"),
+            models.Index(fields=["account_id_value", "actor_arn", "-time", "-id"], name="audit_account_actor"),
+            models.Index(fields=["account_id_value", "event_name", "-time", "-id"], name="audit_account_event"),
+            models.Index(fields=["account_id_value", "resource_arn", "-time", "-id"], name="audit_account_resource"),
+            models.Index(fields=["account_id_value", "outcome", "-time", "-id"], name="audit_account_outcome"),
+            models.Index(fields=["account_id_value", "read_only", "-time", "-id"], name="audit_account_read_only"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_name} by {self.actor_arn}: {self.outcome}"

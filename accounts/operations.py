@@ -1,4 +1,4 @@
-"""The accounts app's operations: account aliases, the password policy, and account creation."""
+"""The accounts app's operations: account aliases, the password policy, account creation, and the audit trail."""
 
 from __future__ import annotations
 
@@ -13,4 +13,6 @@ OPERATIONS = (
     Operation("UpdateAccountPasswordPolicy", services.update_account_password_policy),
     Operation("GetAccountPasswordPolicy", selectors.get_account_password_policy, read_only=True),
     Operation("DeleteAccountPasswordPolicy", services.delete_account_password_policy),
+    # iamconsole's own read of the audit trail, authorized as CloudTrail names its own (ReadOnlyAccess grants it).
+    Operation("LookupEvents", selectors.lookup_events, service="cloudtrail", read_only=True),
 )

@@ -210,6 +210,7 @@ def record_audit_event(
     error_message: str = "",
     read_only: bool = False,
     details: dict[str, Any] | None = None,
+    parameters: dict[str, Any] | None = None,
 ) -> None:
     """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction).
 
@@ -236,6 +237,7 @@ def record_audit_event(
         error_message=error_message,
         read_only=read_only,
         details=details or {},
+        parameters=parameters or {},
     )
     sql, fields = _audit_insert()
     values = [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in fields]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import event_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,4 +16,7 @@ urlpatterns = [
     path("signin/mfa", views.signin_mfa, name="signin-mfa"),
     path("signin/<str:account>", views.user_signin, name="user-signin"),
     path("signout", views.signout, name="signout"),
+    path("events", event_views.event_list, name="event-list"),
+    path("events/export", event_views.event_export, name="event-export"),
+    path("events/<int:event_id>", event_views.event_detail, name="event-detail"),
 ]

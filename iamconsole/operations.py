@@ -310,6 +310,41 @@ def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None
         )
 
 
+#: Parameter names holding secrets: the audit trail keeps that they were sent, never their value.
+SECRET_PARAMETER_WORDS = (
+    "password",
+    "secret",
+    "token_code",
+    "authentication_code",
+    "private_key",
+    "saml_assertion",
+    "web_identity_token",
+    "session_token",
+    "saml_response",
+)
+REDACTED = "***"
+#: Longer texts (a SAML metadata document may hold 10 MB) are cut in the audit record.
+AUDIT_TEXT_LIMIT = 2048
+
+
+def redacted_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` as the audit record keeps them: secrets replaced by ``***``, long texts cut, values made JSON."""
+
+    def clean(key: str, value: Any) -> Any:
+        if any(word in key.lower() for word in SECRET_PARAMETER_WORDS):
+            return REDACTED
+        if isinstance(value, Mapping):
+            return {str(k): clean(str(k), v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(key, item) for item in value]
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+        return text if len(text) <= AUDIT_TEXT_LIMIT else f"{text[:AUDIT_TEXT_LIMIT]}… ({len(text)} characters)"
+
+    return {key: clean(key, value) for key, value in params.items()}
+
+
 def _record(
     operation: Operation,
     call: Call,
@@ -336,6 +371,7 @@ def _record(
         error_message=error.message if error else "",
         read_only=operation.read_only,
         details=details,
+        parameters=redacted_parameters(call.params),
     )
 
 

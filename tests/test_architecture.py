@@ -22,6 +22,7 @@ FACE_GLOBS = (
     "*/views.py",
     "*/views/*.py",
     "*/pages/*.py",
+    "*/*_views.py",
     "*/api/*.py",
     "*/api/**/*.py",
     "iamconsole/awsquery/*.py",

@@ -72,7 +72,7 @@ def test_every_operation_is_declared_once_with_a_callable_handler():
     for name, operation in table.items():
         assert operation.name == name
         assert callable(operation.handler)
-        assert operation.service in {"iam", "sts", "access-analyzer"}
+        assert operation.service in {"iam", "sts", "access-analyzer", "cloudtrail"}
 
 
 def test_a_parameter_the_handler_does_not_take_is_refused_clearly(account):

@@ -5,12 +5,14 @@ Role names compare ignoring case, as IAM's do; a role outside the account is ``N
 
 from __future__ import annotations
 
+from django.db.models.functions import Lower
+
 from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
-from iamconsole.pagination import Page
+from iamconsole.pagination import Page, Sorts, Window, paginate_window
 from identities.models import Role
 from identities.selectors.named import get_named, list_named_tags, list_under_path
-from identities.selectors.users import TagPage
+from identities.selectors.users import TagPage, filter_path_prefix
 
 __all__ = [
     "get_role",
@@ -32,10 +34,35 @@ def get_role(*, account: Account, role_name: str) -> Role:
     )
 
 
+#: The console's orders of the Roles list (``window=``).
+ROLE_SORTS: Sorts = {"name": Lower("name"), "last_activity": "last_used_at", "created": "created_at"}
+
+
 def list_roles(
-    *, account: Account, path_prefix: str = "/", marker: str | None = None, max_items: int | None = None
+    *,
+    account: Account,
+    path_prefix: str = "/",
+    marker: str | None = None,
+    max_items: int | None = None,
+    window: Window | None = None,
 ) -> Page[Role]:
-    """ListRoles: the roles whose path starts with ``path_prefix``, oldest first, one query per page."""
+    """ListRoles: the roles whose path starts with ``path_prefix``, oldest first, one query per page.
+
+    ``window`` (console only) asks instead for the roles whose name, description or trust policy contains a text (the
+    trust policy names the trusted entities: ``ec2`` finds the roles EC2 assumes), in a column's order
+    (:data:`ROLE_SORTS`), one page of them: a query for the page and one for the count.
+    """
+    if window is not None:
+        roles = filter_path_prefix(
+            Role.objects.filter(account=account).select_related("account", "permissions_boundary"), path_prefix
+        )
+        return paginate_window(
+            roles,
+            window,
+            search=("name", "description", "assume_role_policy_document"),
+            sorts=ROLE_SORTS,
+            default_sort="name",
+        )
     return list_under_path(
         Role,
         account=account,

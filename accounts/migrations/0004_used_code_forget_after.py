@@ -11,7 +11,7 @@ def keep_existing_a_day(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_attempt_limits")]
+    dependencies = [("accounts", "0003_event_history")]
 
     operations = [
         migrations.RenameField(model_name="usedcode", old_name="time", new_name="forget_after"),

@@ -1,0 +1,199 @@
+"""Roles, identity providers and the event history in a real headless browser: editing a trust policy (refused with
+the validator's message, then saved), attaching and detaching a policy, deleting a service-linked role while its
+status moves to SUCCEEDED, filtering the event history; and the screenshots of these pages in docs/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from iamconsole import operations
+from iamconsole.errors import EntityAlreadyExists
+from identities import tasks
+from identities.models import Role
+from tests.factories import make_account
+from tests.identities.test_identity_providers import metadata
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+EMAIL, PASSWORD = "owner@example.test", "Correct-Horse-9"
+
+
+def trust(principal: dict[str, Any], **extra: Any) -> str:
+    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def sign_in(page: Page, live_server: Any) -> Any:
+    account = make_account(alias="example-corp", email=EMAIL, password=PASSWORD)
+    page.goto(f"{live_server.url}/signin")
+    page.fill("#id_email", EMAIL)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    return account
+
+
+def seed_roles(account: Any) -> None:
+    root = account.root
+    roles = [
+        ("deploy-pipeline", trust({"AWS": f"arn:aws:iam::{account.account_id}:root"}), "Deploys from CI"),
+        ("web-server", trust({"Service": "ec2.amazonaws.com"}), "EC2 instances of the web tier"),
+        (
+            "okta-admins",
+            trust(
+                {"Federated": f"arn:aws:iam::{account.account_id}:saml-provider/Okta"},
+                Action="sts:AssumeRoleWithSAML",
+                Condition={"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
+            ),
+            "Administrators signing in through Okta",
+        ),
+    ]
+    operations.run(root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
+    for name, document, description in roles:
+        operations.run(
+            root,
+            "CreateRole",
+            {"role_name": name, "assume_role_policy_document": document, "description": description},
+        )
+
+
+def test_roles_list_and_trust_policy_edit(page: Page, live_server: Any, aws_managed_policies: None) -> None:
+    account = sign_in(page, live_server)
+    seed_roles(account)
+    operations.run(account.root, "CreateServiceLinkedRole", {"aws_service_name": "elasticbeanstalk.amazonaws.com"})
+    params = {"role_name": "deploy-pipeline", "policy_arn": "arn:aws:iam::aws:policy/PowerUserAccess"}
+    operations.run(account.root, "AttachRolePolicy", params)
+    inline = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}
+    operations.run(
+        account.root,
+        "PutRolePolicy",
+        {"role_name": "deploy-pipeline", "policy_name": "no-iam", "policy_document": json.dumps(inline)},
+    )
+    # Last used two days ago, as STS records it when the role is assumed.
+    Role.objects.filter(name="deploy-pipeline").update(
+        last_used_at=timezone.now() - timedelta(days=2), last_used_region="eu-west-1"
+    )
+    page.goto(f"{live_server.url}/roles")
+    rows = page.locator("table.list tbody tr")
+    expect(rows).to_have_count(4)
+    expect(page.locator("nav.sidenav a[aria-current=page]")).to_have_text("Roles")
+    page.screenshot(path=str(SCREENSHOTS / "roles.png"), full_page=True)
+    page.fill("form.search input[type=search]", "ec2")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("web-server")
+
+    page.goto(f"{live_server.url}/roles/deploy-pipeline")
+    expect(page.locator("#switch-role-link")).to_contain_text(f"roleName=deploy-pipeline&account={account.account_id}")
+    page.screenshot(path=str(SCREENSHOTS / "role-detail.png"), full_page=True)
+
+    page.locator("nav.tabs a", has_text="Trust relationships").click()
+    expect(page.locator("#trust-words")).to_contain_text(f"principals of account {account.account_id}")
+    page.click("#edit-trust")
+    # A trust policy may not name a Resource: refused with the validator's message, the text kept.
+    invalid = json.dumps(json.loads(trust({"Service": "lambda.amazonaws.com"}, Resource="*")), indent=2)
+    page.fill("#id_policy_document", invalid)
+    page.click("button[type=submit]:has-text('Update policy')")
+    expect(page.locator("#policy-errors")).to_contain_text("Resource")
+    expect(page.locator("#id_policy_document")).to_have_value(invalid)
+    page.screenshot(path=str(SCREENSHOTS / "role-trust.png"), full_page=True)
+    page.fill("#id_policy_document", trust({"Service": "lambda.amazonaws.com"}))
+    page.click("button[type=submit]:has-text('Update policy')")
+    expect(page.locator("#trust-words")).to_contain_text("the AWS service lambda.amazonaws.com")
+
+
+def test_attach_and_detach_a_policy(page: Page, live_server: Any, aws_managed_policies: None) -> None:
+    account = sign_in(page, live_server)
+    seed_roles(account)
+    page.goto(f"{live_server.url}/roles/web-server")
+    expect(page.locator("#role-policies")).to_contain_text("No policies")
+    page.click("a.button:has-text('Attach policies')")
+    page.fill("form.search input[type=search]", "AmazonS3ReadOnlyAccess")
+    expect(page.locator("#policy-picker tbody tr").first).to_contain_text("AmazonS3ReadOnlyAccess")
+    page.locator("#policy-picker tbody tr").first.locator("input[type=checkbox]").check()
+    page.click("#policy-picker button:has-text('Attach policies')")
+    expect(page.locator("#role-policies")).to_contain_text("AmazonS3ReadOnlyAccess")
+    expect(page.locator("#messages")).to_contain_text("1 policy attached to web-server.")
+    page.locator("#role-policies button.detach").click()
+    expect(page.locator("#role-policies")).to_contain_text("No policies")
+
+
+def _run_deletion_task(account_id: str, task_id: str) -> None:
+    """The Celery task's body, run eagerly in the background while the page polls: each step a second apart."""
+    for _ in range(2):
+        time.sleep(1.5)
+        tasks.delete_service_linked_role_task(account_id, task_id)
+
+
+def test_deleting_a_service_linked_role_shows_its_status_until_succeeded(
+    page: Page, live_server: Any, aws_managed_policies: None
+) -> None:
+    account = sign_in(page, live_server)
+    role = operations.run(
+        account.root, "CreateServiceLinkedRole", {"aws_service_name": "elasticbeanstalk.amazonaws.com"}
+    )
+    page.goto(f"{live_server.url}/roles/{role.name}")
+    expect(page.locator("#service-linked-note")).to_be_visible()
+    page.click("a.button.danger:has-text('Delete')")
+    page.fill("#id_confirm", role.name)
+    page.click("button.danger:has-text('Delete')")
+    expect(page.locator("#deletion-state")).to_have_text("NOT_STARTED")
+    task_id = page.locator("#deletion-status .hint").inner_text().removeprefix("Deletion task: ").strip()
+    worker = threading.Thread(target=_run_deletion_task, args=(account.account_id, task_id))
+    worker.start()
+    try:
+        expect(page.locator("#deletion-state")).to_have_text("IN_PROGRESS", timeout=10_000)
+        expect(page.locator("#deletion-state")).to_have_text("SUCCEEDED", timeout=10_000)
+    finally:
+        worker.join()
+    page.goto(f"{live_server.url}/roles")
+    expect(page.locator("table.list")).not_to_contain_text(role.name)
+
+
+def test_identity_providers_and_event_history(page: Page, live_server: Any) -> None:
+    account = sign_in(page, live_server)
+    root = account.root
+    operations.run(root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
+    operations.run(
+        root,
+        "CreateOpenIDConnectProvider",
+        {"url": "https://token.actions.githubusercontent.com", "client_id_list": ["sts.amazonaws.com"]},
+    )
+    page.goto(f"{live_server.url}/identity-providers")
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
+    page.screenshot(path=str(SCREENSHOTS / "identity-providers.png"), full_page=True)
+
+    operations.run(root, "CreateUser", {"user_name": "alice"})
+    operations.run(
+        root, "CreateRole", {"role_name": "ci", "assume_role_policy_document": trust({"Service": "ec2.amazonaws.com"})}
+    )
+    with pytest.raises(EntityAlreadyExists):  # a failed event to filter on
+        operations.run(root, "CreateUser", {"user_name": "alice"})
+    page.goto(f"{live_server.url}/events")
+    expect(page.locator("table.events tbody tr").first).to_be_visible()
+    page.select_option("#id_outcome", "failed")
+    page.click("button:has-text('Apply filters')")
+    rows = page.locator("table.events tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("CreateUser")
+    expect(rows.first).to_contain_text("EntityAlreadyExists")
+    assert "outcome=failed" in page.url  # the filters are in the address, so the view can be shared
+    page.select_option("#id_outcome", "")
+    page.fill("#id_event_name", "CreateRole")
+    page.click("button:has-text('Apply filters')")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("role/ci")
+    page.fill("#id_event_name", "")
+    page.click("button:has-text('Apply filters')")
+    expect(rows).to_have_count(6)  # the five calls above and the root access key the account was made with
+    page.screenshot(path=str(SCREENSHOTS / "events.png"), full_page=True)
+    rows.first.locator("td").first.locator("a").click()
+    expect(page.locator("#event-parameters")).to_be_visible()
