@@ -30,6 +30,7 @@ from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_arn
+from policies.views.editor import editor_state
 
 LIST_TEMPLATE = "identities/role_list.html"
 DETAIL_TEMPLATE = "identities/role_detail.html"
@@ -345,18 +346,26 @@ def role_edit(request: SignedInRequest, role_name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @signin_required
 def role_trust_edit(request: SignedInRequest, role_name: str) -> HttpResponse:
-    """Edit trust policy: the whole document, saved by UpdateAssumeRolePolicy (which validates it)."""
+    """Edit trust policy: the policy editor in trust mode (Principal required, Resource refused), saved by
+    UpdateAssumeRolePolicy. The validator's errors block saving, as in AWS's console."""
     try:
         role = console.run(request, "GetRole", {"role_name": role_name})
     except IamError as error:
         return console.render_error(request, error, TRUST_TEMPLATE, "trust-form", {"role": None})
     context: dict[str, Any] = {"role": role, "service_linked_note": SERVICE_LINKED_NOTE}
     if request.method == "GET":
-        form = TrustPolicyForm(initial={"policy_document": _pretty(role.assume_role_policy_document)})
-        return console.page(request, TRUST_TEMPLATE, "trust-form", {**context, "form": form})
+        document = _pretty(role.assume_role_policy_document)
+        form = TrustPolicyForm(initial={"policy_document": document})
+        editor = editor_state(request, document, "trust", validate=False)
+        return console.page(request, TRUST_TEMPLATE, "trust-form", {**context, "form": form, "editor": editor})
     form = TrustPolicyForm(request.POST)
+    editor = editor_state(request, request.POST.get("policy_document", ""), "trust")
+    context.update(form=form, editor=editor)
     if not form.is_valid():
-        return console.page(request, TRUST_TEMPLATE, "trust-form", {**context, "form": form}, status=400)
+        return console.page(request, TRUST_TEMPLATE, "trust-form", context, status=400)
+    if editor.blocking:
+        form.add_error(None, "The trust policy has errors: fix them before saving.")
+        return console.page(request, TRUST_TEMPLATE, "trust-form", context, status=400)
     try:
         console.run(
             request,
@@ -364,7 +373,7 @@ def role_trust_edit(request: SignedInRequest, role_name: str) -> HttpResponse:
             {"role_name": role.name, "policy_document": form.cleaned_data["policy_document"]},
         )
     except IamError as error:
-        return console.render_error(request, error, TRUST_TEMPLATE, "trust-form", {**context, "form": form}, form=form)
+        return console.render_error(request, error, TRUST_TEMPLATE, "trust-form", context, form=form)
     messages.success(request, f"Trust policy of {role.name} updated.")
     return _back_to(request, _detail_url(role.name, "trust"))
 
@@ -439,7 +448,8 @@ def role_detach(request: SignedInRequest, role_name: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @signin_required
 def role_inline_policy(request: SignedInRequest, role_name: str) -> HttpResponse:
-    """Create or edit an inline policy (``?policy_name=`` edits that one): PutRolePolicy."""
+    """Create or edit an inline policy (``?policy_name=`` edits that one) in the policy editor: PutRolePolicy. The
+    validator's errors block saving."""
     context: dict[str, Any] = {"role_name": role_name}
     editing = request.GET.get("policy_name", "")
     if request.method == "GET":
@@ -451,10 +461,16 @@ def role_inline_policy(request: SignedInRequest, role_name: str) -> HttpResponse
                 return console.render_error(request, error, INLINE_TEMPLATE, "inline-form", context)
             initial = {"policy_name": policy.name, "policy_document": _pretty(policy.document)}
         form = InlinePolicyForm(initial=initial)
-        return console.page(request, INLINE_TEMPLATE, "inline-form", {**context, "form": form, "editing": editing})
+        editor = editor_state(request, initial["policy_document"], "inline-role", validate=False)
+        context.update(form=form, editing=editing, editor=editor)
+        return console.page(request, INLINE_TEMPLATE, "inline-form", context)
     form = InlinePolicyForm(request.POST)
-    context.update(form=form, editing=request.POST.get("editing", ""))
+    editor = editor_state(request, request.POST.get("policy_document", ""), "inline-role")
+    context.update(form=form, editing=request.POST.get("editing", ""), editor=editor)
     if not form.is_valid():
+        return console.page(request, INLINE_TEMPLATE, "inline-form", context, status=400)
+    if editor.blocking:
+        form.add_error(None, "The policy has errors: fix them before saving.")
         return console.page(request, INLINE_TEMPLATE, "inline-form", context, status=400)
     try:
         console.run(request, "PutRolePolicy", {"role_name": role_name, **form.cleaned_data})

@@ -98,16 +98,28 @@ def test_roles_list_and_trust_policy_edit(page: Page, live_server: Any, aws_mana
     page.locator("nav.tabs a", has_text="Trust relationships").click()
     expect(page.locator("#trust-words")).to_contain_text(f"principals of account {account.account_id}")
     page.click("#edit-trust")
-    # A trust policy may not name a Resource: refused with the validator's message, the text kept.
+    # The policy editor in trust mode: a Resource is refused with the validator's finding, and saving is blocked.
+    expect(page.locator(".CodeMirror-linenumber", has_text="1").first).to_be_visible()
+    save = page.locator("button[data-policy-save]")
     invalid = json.dumps(json.loads(trust({"Service": "lambda.amazonaws.com"}, Resource="*")), indent=2)
-    page.fill("#id_policy_document", invalid)
-    page.click("button[type=submit]:has-text('Update policy')")
-    expect(page.locator("#policy-errors")).to_contain_text("Resource")
-    expect(page.locator("#id_policy_document")).to_have_value(invalid)
+    replace_text(page, invalid)
+    finding = page.locator(".finding-error")
+    expect(finding).to_have_count(1)
+    expect(finding).to_contain_text("Resource")
+    expect(save).to_be_disabled()
     page.screenshot(path=str(SCREENSHOTS / "role-trust.png"), full_page=True)
-    page.fill("#id_policy_document", trust({"Service": "lambda.amazonaws.com"}))
-    page.click("button[type=submit]:has-text('Update policy')")
+    replace_text(page, json.dumps(json.loads(trust({"Service": "lambda.amazonaws.com"})), indent=2))
+    expect(page.locator(".finding-error")).to_have_count(0)
+    expect(save).to_be_enabled()
+    save.click()
     expect(page.locator("#trust-words")).to_contain_text("the AWS service lambda.amazonaws.com")
+
+
+def replace_text(page: Page, text: str) -> None:
+    """Select everything in the policy editor and type ``text`` over it (as a paste: no auto-closed brackets)."""
+    page.locator(".CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
 
 
 def test_attach_and_detach_a_policy(page: Page, live_server: Any, aws_managed_policies: None) -> None:
