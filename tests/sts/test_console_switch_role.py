@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -43,7 +44,7 @@ def switch(client: Client, account: str, role_name: str, **extra: str):
     return client.post("/switchrole", {"account": account, "roleName": role_name, **extra})
 
 
-def switched(client: Client) -> dict:
+def switched(client: Client) -> dict[str, Any]:
     return dict(client.session.get(authentication.SWITCHED_KEY) or {})
 
 
