@@ -1,9 +1,14 @@
 from django.urls import path
 
-from identities import views
+from identities import role_create_views, views
 
 app_name = "identities"
 urlpatterns = [
+    # Before any roles/<role_name> route: "create" is also a valid role name.
+    path("roles/create", role_create_views.role_create, name="role-create"),
+    path("roles/create/preview", role_create_views.role_create_preview, name="role-create-preview"),
+    path("roles/create/check", role_create_views.role_create_check, name="role-create-check"),
+    path("roles/create/cancel", role_create_views.role_create_cancel, name="role-create-cancel"),
     path("users", views.user_list, name="user-list"),
     path("groups", views.group_list, name="group-list"),
     # Before the group pattern: a group named "create" or "delete" is reached through search or the list.

@@ -21,6 +21,9 @@ LAYERS = ("services", "selectors", "models")
 FACE_GLOBS = (
     "*/views.py",
     "*/views/*.py",
+    "*/*_views.py",
+    "*/*_forms.py",
+    "*/forms.py",
     "*/api/*.py",
     "*/api/**/*.py",
     "iamconsole/awsquery/*.py",
