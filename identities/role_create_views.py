@@ -99,6 +99,7 @@ def _base_context(request: SignedInRequest, step: int) -> dict[str, Any]:
         "step": step,
         "state": state,
         "trust_policy": state.get("trust_policy", ""),
+        "trust_lines": str(state.get("trust_policy", "")).splitlines(),
         "policy_arns": state.get("policy_arns", []),
         "boundary_arn": state.get("boundary_arn", ""),
         "policy_limit": _limit(),
@@ -202,7 +203,7 @@ def _step_permissions(request: SignedInRequest) -> HttpResponse:
             ("job", "AWS managed – job function"),
         ],
         policies=[item for item in items if item.arn not in selected],
-        matches=total,
+        truncated=total > len(items),
         policies_denied=denied,
         selected_policies=[{"arn": arn, "name": arn.rpartition("/")[2]} for arn in context["policy_arns"]],
     )
