@@ -186,6 +186,83 @@ class InvalidUserType(IamError):
     http_status = 400
 
 
+class InvalidPublicKey(IamError):
+    """An SSH public key that parses but is not acceptable (too short)."""
+
+    code = "InvalidPublicKey"
+    http_status = 400
+
+
+class DuplicateSSHPublicKey(IamError):
+    """The SSH public key is already associated with the user."""
+
+    code = "DuplicateSSHPublicKey"
+    http_status = 400
+
+
+class UnrecognizedPublicKeyEncoding(IamError):
+    """An SSH public key in neither of the encodings IAM reads (OpenSSH ``ssh-rsa``, PEM)."""
+
+    code = "UnrecognizedPublicKeyEncoding"
+    http_status = 400
+
+
+class MalformedCertificate(IamError):
+    """A certificate (or private key) that cannot be read."""
+
+    code = "MalformedCertificate"
+    http_status = 400
+
+
+class InvalidCertificate(IamError):
+    """A certificate that reads but cannot be used (expired, not yet valid)."""
+
+    code = "InvalidCertificate"
+    http_status = 400
+
+
+class DuplicateCertificate(IamError):
+    """The same signing certificate is already uploaded in the account."""
+
+    code = "DuplicateCertificate"
+    http_status = 409
+
+
+class KeyPairMismatch(IamError):
+    """The server certificate's public key and the private key are not a pair."""
+
+    code = "KeyPairMismatch"
+    http_status = 400
+
+
+class FeatureEnabled(IamError):
+    """The account feature is already enabled (EnableOutboundWebIdentityFederation)."""
+
+    code = "FeatureEnabled"
+    http_status = 409
+
+
+class FeatureDisabled(IamError):
+    """The account feature is not enabled (outbound web identity federation)."""
+
+    code = "FeatureDisabled"
+    http_status = 404
+
+
+class OrganizationNotFoundException(IamError):
+    """No AWS Organizations organization is associated with the account: iamconsole accounts are never in one."""
+
+    code = "OrganizationNotFoundException"
+    http_status = 400
+
+
+class AWSOrganizationsNotInUseException(IamError):
+    """The account is not a member of an organization (Organizations' own code, which IAM passes on)."""
+
+    code = "AWSOrganizationsNotInUseException"
+    http_status = 400
+
+
 # --- protocol and STS errors -------------------------------------------------------------------------------------
 
 

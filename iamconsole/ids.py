@@ -25,6 +25,9 @@ class IdPrefix(StrEnum):
     INSTANCE_PROFILE = "AIPA"
     ACCESS_KEY = "AKIA"
     TEMPORARY_ACCESS_KEY = "ASIA"
+    SSH_PUBLIC_KEY = "APKA"
+    SERVER_CERTIFICATE = "ASCA"
+    SERVICE_SPECIFIC_CREDENTIAL = "ACCA"
 
 
 def _base32(length: int) -> str:
@@ -39,6 +42,11 @@ def unique_id(prefix: IdPrefix) -> str:
 def access_key_id(prefix: IdPrefix = IdPrefix.ACCESS_KEY) -> str:
     """A new access key id such as ``AKIAIOSFODNN7EXAMPLE`` (20 characters)."""
     return prefix + _base32(16)
+
+
+def signing_certificate_id() -> str:
+    """A new signing certificate id: 32 characters of base32, as AWS's ``certificateIdType`` (24–128 ``\\w``)."""
+    return _base32(32)
 
 
 def secret_access_key() -> str:

@@ -283,6 +283,10 @@ class OpenIDConnectProvider(models.Model):
     jwks = models.JSONField(null=True, blank=True)
     tags = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
+    #: The trusted identity propagation context provider (UpdateOpenIDConnectProvider), as AWS's ``ContextProvider``.
+    context_provider = models.JSONField(null=True, blank=True)
+    #: The IAM Identity Center instance associated with the provider (it needs a context provider).
+    identity_center_instance_arn = models.CharField(max_length=1224, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "url"], name="oidc_provider_unique")]
@@ -370,3 +374,143 @@ class CredentialReport(models.Model):
 
     def __str__(self) -> str:
         return f"credential report of {self.account}"
+
+
+class CredentialStatus(models.TextChoices):
+    """The status of SSH public keys, signing certificates and service-specific credentials."""
+
+    ACTIVE = "Active"
+    INACTIVE = "Inactive"
+
+
+class SSHPublicKey(models.Model):
+    """An IAM user's SSH public key (for CodeCommit), kept in OpenSSH form; PEM is derived when asked for."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="ssh_public_keys")
+    ssh_public_key_id = models.CharField(max_length=32, unique=True)
+    #: MD5 of the key's OpenSSH wire form, as colon-separated hex (what ``ssh-keygen -E md5 -l`` prints).
+    fingerprint = models.CharField(max_length=64)
+    #: ``ssh-rsa AAAA…``, without a comment.
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="ssh_public_key_unique_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return self.ssh_public_key_id
+
+
+class SigningCertificate(models.Model):
+    """An X.509 signing certificate of an IAM user, or of the root user when ``user`` is empty."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="signing_certificates")
+    certificate_id = models.CharField(max_length=128, unique=True)
+    #: SHA-256 of the certificate's DER form: the same certificate may be uploaded once per account.
+    fingerprint = models.CharField(max_length=64)
+    body = models.TextField()
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "fingerprint"], name="signing_certificate_unique_in_account"),
+        ]
+
+    def __str__(self) -> str:
+        return self.certificate_id
+
+
+class ServerCertificate(models.Model):
+    """A TLS server certificate with its chain and private key (Fernet-encrypted, never returned)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="server_certificates")
+    server_certificate_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=128)
+    path = models.CharField(max_length=512, default="/")
+    body = models.TextField()
+    chain = models.TextField(blank=True)
+    private_key_encrypted = models.TextField()
+    expiration = models.DateTimeField()
+    tags = models.JSONField(default=dict, blank=True)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "account", name="server_certificate_name_unique_in_account")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: Services whose service-specific credentials are a generated user name and password.
+PASSWORD_CREDENTIAL_SERVICES = ("codecommit.amazonaws.com", "cassandra.amazonaws.com")
+#: Services whose service-specific credentials are long-term API keys (an alias and a secret, optionally expiring).
+API_KEY_CREDENTIAL_SERVICES = ("bedrock.amazonaws.com", "logs.amazonaws.com")
+
+
+class ServiceSpecificCredential(models.Model):
+    """A user name and password (or alias and secret) for one AWS service; the secret is kept only as a digest."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="service_specific_credentials")
+    service_specific_credential_id = models.CharField(max_length=32, unique=True)
+    service_name = models.CharField(max_length=128)
+    #: ``ServiceUserName`` (CodeCommit, Keyspaces) or ``ServiceCredentialAlias`` (Bedrock).
+    service_user_name = models.CharField(max_length=200)
+    #: A keyed digest of the generated password: enough to verify it, useless to a database reader.
+    secret_digest = models.CharField(max_length=128)
+    status = models.CharField(max_length=8, choices=CredentialStatus.choices, default=CredentialStatus.ACTIVE)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.service_specific_credential_id
+
+
+class ServiceLastAccessedJob(models.Model):
+    """A GenerateServiceLastAccessedDetails job: computed by a Celery task from the audit trail."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "IN_PROGRESS"
+        COMPLETED = "COMPLETED"
+        FAILED = "FAILED"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    job_id = models.CharField(max_length=36, unique=True)
+    #: The user, group, role or policy the report is about.
+    arn = models.CharField(max_length=2048)
+    granularity = models.CharField(max_length=16, default="SERVICE_LEVEL")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    #: The report: one entry per service the entity is allowed, with its last access and, per entity, who accessed.
+    result = models.JSONField(default=list, blank=True)
+    error = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.job_id
+
+
+class AccountIamSettings(models.Model):
+    """Account-wide IAM settings that have no entity of their own: STS's global endpoint token version
+    (SetSecurityTokenServicePreferences) and outbound web identity federation. One row, created on first change."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="iam_settings")
+    #: 1 (tokens valid only in regions enabled by default) or 2 (valid in all regions).
+    global_endpoint_token_version = models.PositiveSmallIntegerField(default=1)
+    outbound_federation_enabled = models.BooleanField(default=False)
+    #: The issuer URL of the account's outbound tokens; kept when the feature is disabled and enabled again.
+    outbound_issuer = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account IAM settings"
+
+    def __str__(self) -> str:
+        return f"IAM settings of {self.account}"

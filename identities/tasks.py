@@ -31,3 +31,10 @@ def resume_stalled_tasks_task() -> dict[str, int]:
     """Beat's sweep: send again the deletion and report tasks that a killed worker lost (ResumeStalledTasks)."""
     resent: dict[str, int] = run_as_system("ResumeStalledTasks", {})
     return resent
+
+
+@retried_task("identities.tasks.complete_service_last_accessed_details_task", retry_backoff_max=120, max_retries=8)
+def complete_service_last_accessed_details_task(account_id: str, job_id: str) -> str:
+    """Compute a GenerateServiceLastAccessedDetails report from the audit trail."""
+    job = run_as_system("CompleteServiceLastAccessedDetails", {"job_id": job_id}, account_id=account_id)
+    return str(job.status) if job is not None else ""

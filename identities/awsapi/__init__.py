@@ -8,18 +8,24 @@ from collections.abc import Callable
 from typing import Any
 
 from identities.awsapi import (
+    absent_features,
     access_keys,
     account,
+    account_settings,
     credential_report,
     groups,
     identity_providers,
     instance_profiles,
+    last_accessed,
     login_profiles,
     mfa,
     principal_policies,
     role_policies,
     roles,
+    server_certificates,
     service_linked_roles,
+    service_specific_credentials,
+    user_credentials,
     users,
 )
 
@@ -37,4 +43,10 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     **instance_profiles.OUTPUTS,
     **identity_providers.OUTPUTS,
     **account.OUTPUTS,
+    **user_credentials.OUTPUTS,
+    **server_certificates.OUTPUTS,
+    **service_specific_credentials.OUTPUTS,
+    **last_accessed.OUTPUTS,
+    **account_settings.OUTPUTS,
+    **absent_features.OUTPUTS,
 }

@@ -43,6 +43,10 @@ def oidc_provider_shape(provider: OpenIDConnectProvider) -> dict[str, Any]:
         "ThumbprintList": list(provider.thumbprints),
         "CreateDate": provider.created_at,
     }
+    if provider.context_provider is not None:
+        shape["ContextProvider"] = dict(provider.context_provider)
+    if provider.identity_center_instance_arn:
+        shape["IdentityCenterInstanceArn"] = provider.identity_center_instance_arn
     return _with_tags(shape, provider.tags)
 
 

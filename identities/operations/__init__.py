@@ -1,20 +1,27 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
 from identities.operations import (
+    absent_features,
     access_keys,
     account,
+    account_settings,
     credential_report,
     groups,
     identity_providers,
     instance_profiles,
+    last_accessed,
     login_profiles,
     mfa,
     principal_policies,
     role_policies,
     roles,
+    server_certificates,
     service_linked_roles,
+    service_specific_credentials,
     simulation,
+    user_credentials,
     users,
+    who_can,
 )
 
 OPERATIONS = (
@@ -32,4 +39,11 @@ OPERATIONS = (
     *identity_providers.OPERATIONS,
     *account.OPERATIONS,
     *simulation.OPERATIONS,
+    *user_credentials.OPERATIONS,
+    *server_certificates.OPERATIONS,
+    *service_specific_credentials.OPERATIONS,
+    *last_accessed.OPERATIONS,
+    *account_settings.OPERATIONS,
+    *who_can.OPERATIONS,
+    *absent_features.OPERATIONS,
 )

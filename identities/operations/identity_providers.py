@@ -62,6 +62,7 @@ OPERATIONS = (
         services.update_open_id_connect_provider_thumbprint,
         resource=_oidc_resource,
     ),
+    Operation("UpdateOpenIDConnectProvider", services.update_open_id_connect_provider, resource=_oidc_resource),
     # iamconsole's own: keys for issuers iamconsole cannot reach; a change of whom the provider trusts, as a
     # thumbprint change is, so it needs the same permission.
     Operation(

@@ -47,10 +47,12 @@ def _deletion_resource(call: Call) -> str:
 
 
 def _resume_stalled_tasks() -> dict[str, int]:
-    """Beat's sweep of background work whose task was lost: deletions and credential reports sent again."""
+    """Beat's sweep of background work whose task was lost: deletions, credential reports and last accessed reports
+    sent again."""
     return {
         "service_linked_role_deletions": services.resume_stalled_service_linked_role_deletions(),
         "credential_reports": services.resume_stalled_credential_reports(),
+        "service_last_accessed_jobs": services.resume_stalled_service_last_accessed_jobs(),
     }
 
 

@@ -22,6 +22,7 @@ from iamconsole.errors import ValidationError, constraint_error
 from iamconsole.pagination import check_max_items, decode_marker, encode_marker
 from identities.models import (
     AccessKey,
+    AccountIamSettings,
     Group,
     InlinePolicy,
     InstanceProfile,
@@ -30,6 +31,8 @@ from identities.models import (
     PolicyAttachment,
     Role,
     SAMLProvider,
+    ServerCertificate,
+    SigningCertificate,
     User,
 )
 from identities.selectors.policy_usage import with_usage_counts
@@ -79,6 +82,9 @@ _SUMMARY_COUNTS = (
     "root_mfa",
     "root_keys",
     "attachments",
+    "server_certificates",
+    "root_signing_certificates",
+    "token_version",
 )
 
 
@@ -150,6 +156,14 @@ def get_account_summary(*, account: Account) -> AccountSummary:
             ),
             n_root_keys=Exists(AccessKey.objects.filter(account=account, user__isnull=True)),
             n_attachments=Coalesce(_count(PolicyAttachment.objects.filter(account=account)), 0),
+            n_server_certificates=Coalesce(_count(ServerCertificate.objects.filter(account=account)), 0),
+            n_root_signing_certificates=Exists(SigningCertificate.objects.filter(account=account, user__isnull=True)),
+            n_token_version=Coalesce(
+                Subquery(
+                    AccountIamSettings.objects.filter(account=account).values("global_endpoint_token_version")[:1]
+                ),
+                1,
+            ),
         )
         .values(*(f"n_{name}" for name in _SUMMARY_COUNTS))
         .get()
@@ -159,7 +173,7 @@ def get_account_summary(*, account: Account) -> AccountSummary:
         users_quota=quotas.limit("users"),
         groups=counts["n_groups"],
         groups_quota=quotas.limit("groups"),
-        server_certificates=0,
+        server_certificates=counts["n_server_certificates"],
         server_certificates_quota=SERVER_CERTIFICATES,
         user_policy_size_quota=USER_POLICY_SIZE,
         group_policy_size_quota=GROUP_POLICY_SIZE,
@@ -171,7 +185,7 @@ def get_account_summary(*, account: Account) -> AccountSummary:
         account_mfa_enabled=bool(counts["n_root_mfa"]),
         account_access_keys_present=bool(counts["n_root_keys"]),
         account_password_present=True,
-        account_signing_certificates_present=False,
+        account_signing_certificates_present=bool(counts["n_root_signing_certificates"]),
         attached_policies_per_group_quota=ATTACHED_POLICIES_PER_GROUP,
         attached_policies_per_role_quota=quotas.limit("managed_policies_per_role"),
         attached_policies_per_user_quota=quotas.limit("managed_policies_per_user"),
@@ -181,7 +195,7 @@ def get_account_summary(*, account: Account) -> AccountSummary:
         policy_versions_in_use=counts["n_attachments"],
         policy_versions_in_use_quota=POLICY_VERSIONS_IN_USE,
         versions_per_policy_quota=VERSIONS_PER_POLICY,
-        global_endpoint_token_version=1,
+        global_endpoint_token_version=counts["n_token_version"],
         assume_role_policy_size_quota=quotas.limit("role_trust_policy_size"),
         instance_profiles=counts["n_instance_profiles"],
         instance_profiles_quota=quotas.limit("instance_profiles"),

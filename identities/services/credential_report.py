@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Account, PasswordPolicy
 from iamconsole import outbox
 from iamconsole.arn import iam_arn, root_arn
-from identities.models import AccessKey, CredentialReport, MFADevice, User
+from identities.models import AccessKey, CredentialReport, CredentialStatus, MFADevice, SigningCertificate, User
 
 __all__ = [
     "COLUMNS",
@@ -149,7 +149,19 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _key_columns(keys: Sequence[AccessKey]) -> list[str]:
+def _certificate_columns(certificates: Sequence[SigningCertificate]) -> list[str]:
+    """``cert_N_active`` and ``cert_N_last_rotated`` (the upload time) of the first two signing certificates."""
+    columns: list[str] = []
+    for index in range(2):
+        certificate = certificates[index] if index < len(certificates) else None
+        if certificate is None:
+            columns += [_flag(False), NOT_APPLICABLE]
+        else:
+            columns += [_flag(certificate.status == CredentialStatus.ACTIVE), _time(certificate.uploaded_at)]
+    return columns
+
+
+def _key_columns(keys: Sequence[AccessKey], certificates: Sequence[SigningCertificate]) -> list[str]:
     columns: list[str] = []
     for index in range(2):
         key = keys[index] if index < len(keys) else None
@@ -164,8 +176,7 @@ def _key_columns(keys: Sequence[AccessKey]) -> list[str]:
             key.last_used_region if used and key.last_used_region else NOT_APPLICABLE,
             key.last_used_service if used and key.last_used_service else NOT_APPLICABLE,
         ]
-    # Signing certificates are not supported by iamconsole: never active.
-    return [*columns, _flag(False), NOT_APPLICABLE, _flag(False), NOT_APPLICABLE]
+    return [*columns, *_certificate_columns(certificates)]
 
 
 def _user_row(user: User, policy: PasswordPolicy | None) -> list[str]:
@@ -190,11 +201,13 @@ def _user_row(user: User, policy: PasswordPolicy | None) -> list[str]:
         _time(user.created_at),
         *password,
         _flag(mfa_active),
-        *_key_columns(keys),
+        *_key_columns(keys, user.report_certificates),  # type: ignore[attr-defined]
     ]
 
 
-def _root_row(account: Account, keys: Sequence[AccessKey], mfa_active: bool) -> list[str]:
+def _root_row(
+    account: Account, keys: Sequence[AccessKey], certificates: Sequence[SigningCertificate], mfa_active: bool
+) -> list[str]:
     # The root user's password is not an IAM password: AWS reports its rotation fields as not_supported.
     return [
         "<root_account>",
@@ -205,7 +218,7 @@ def _root_row(account: Account, keys: Sequence[AccessKey], mfa_active: bool) -> 
         NOT_SUPPORTED,
         NOT_SUPPORTED,
         _flag(mfa_active),
-        *_key_columns(keys),
+        *_key_columns(keys, certificates),
     ]
 
 
@@ -220,6 +233,7 @@ def _csv(rows: Iterable[Sequence[str]]) -> str:
 def render_credential_report(*, account: Account, now: datetime) -> str:
     """The CSV text of the account's credential report, in a constant number of queries whatever the user count."""
     ordered_keys = AccessKey.objects.order_by("created_at", "pk")
+    ordered_certificates = SigningCertificate.objects.order_by("uploaded_at", "pk")
     enabled_mfa = MFADevice.objects.filter(enabled_at__isnull=False)
     users = (
         User.objects.filter(account=account, created_at__lte=now)
@@ -227,10 +241,13 @@ def render_credential_report(*, account: Account, now: datetime) -> str:
         .prefetch_related(
             Prefetch("access_keys", queryset=ordered_keys, to_attr="report_keys"),
             Prefetch("mfa_devices", queryset=enabled_mfa, to_attr="enabled_mfa_devices"),
+            Prefetch("signing_certificates", queryset=ordered_certificates, to_attr="report_certificates"),
         )
         .order_by("created_at", "pk")
     )
     policy = PasswordPolicy.objects.filter(account=account).first()
     root_keys = list(ordered_keys.filter(account=account, user__isnull=True))
+    root_certificates = list(ordered_certificates.filter(account=account, user__isnull=True))
     root_mfa = enabled_mfa.filter(account=account, assigned_to_root=True).exists()
-    return _csv([_root_row(account, root_keys, root_mfa), *(_user_row(user, policy) for user in users)])
+    root = _root_row(account, root_keys, root_certificates, root_mfa)
+    return _csv([root, *(_user_row(user, policy) for user in users)])

@@ -47,6 +47,7 @@ __all__ = [
     "tag_saml_provider",
     "untag_open_id_connect_provider",
     "untag_saml_provider",
+    "update_open_id_connect_provider",
     "update_open_id_connect_provider_thumbprint",
     "update_saml_provider",
 ]
@@ -383,6 +384,111 @@ def update_open_id_connect_provider_thumbprint(
     provider = _lock_oidc(account, open_id_connect_provider_arn)
     provider.thumbprints = thumbprints
     provider.save(update_fields=["thumbprints"])
+
+
+#: ContextProvider's members, as botocore names them in snake_case, and AWS's names in the stored shape.
+_CONTEXT_MEMBERS = {
+    "subject_source_key": "SubjectSourceKey",
+    "subject_type_value": "SubjectTypeValue",
+    "subject_type_source_key": "SubjectTypeSourceKey",
+}
+MAX_KEY_DEFINITIONS = 10
+
+
+def _context_provider(value: Any) -> dict[str, Any]:
+    """The ``ContextProvider`` structure in AWS's member names (``InvalidInput`` for what AWS refuses)."""
+    if not isinstance(value, dict) or not value.get("subject_source_key"):
+        raise InvalidInput("ContextProvider must have a SubjectSourceKey.", field="context_provider")
+    if value.get("subject_type_value") is not None and value.get("subject_type_source_key") is not None:
+        raise InvalidInput(
+            "Specify either SubjectTypeValue or SubjectTypeSourceKey in ContextProvider, not both.",
+            field="context_provider",
+        )
+    shaped: dict[str, Any] = {
+        aws: str(value[ours]) for ours, aws in _CONTEXT_MEMBERS.items() if value.get(ours) is not None
+    }
+    definitions = value.get("key_definition_list")
+    if definitions is not None:
+        if len(definitions) > MAX_KEY_DEFINITIONS:
+            raise constraint_error(
+                "ContextProvider.KeyDefinitionList",
+                len(definitions),
+                f"Member must have length less than or equal to {MAX_KEY_DEFINITIONS}",
+                field="context_provider",
+            )
+        shaped["KeyDefinitionList"] = [
+            {
+                "SourceKey": str(item["source_key"]),
+                **({"TargetKey": str(item["target_key"])} if item.get("target_key") else {}),
+            }
+            for item in definitions
+        ]
+    return shaped
+
+
+@transaction.atomic
+def update_open_id_connect_provider(
+    *,
+    account: Account,
+    open_id_connect_provider_arn: str,
+    context_provider: Any = None,
+    identity_center_instance_arn: str | None = None,
+    remove_context_provider: bool | None = None,
+    remove_identity_center_instance: bool | None = None,
+) -> None:
+    """UpdateOpenIDConnectProvider: set or remove the trusted identity propagation context provider, or associate or
+    disassociate an IAM Identity Center instance; one of the two per request, a value or its Remove flag, not both.
+
+    The context provider cannot be removed while an instance is associated, and an instance needs a context provider.
+    """
+    context_change = context_provider is not None or bool(remove_context_provider)
+    instance_change = identity_center_instance_arn is not None or bool(remove_identity_center_instance)
+    if not context_change and not instance_change:
+        raise InvalidInput(
+            "Specify a ContextProvider, IdentityCenterInstanceArn, RemoveContextProvider or "
+            "RemoveIdentityCenterInstance to update."
+        )
+    if context_change and instance_change:
+        raise InvalidInput(
+            "A request can change either the context provider or the IAM Identity Center association, not both."
+        )
+    if context_provider is not None and remove_context_provider:
+        raise InvalidInput(
+            "Specify either ContextProvider or RemoveContextProvider, not both.", field="context_provider"
+        )
+    if identity_center_instance_arn is not None and remove_identity_center_instance:
+        raise InvalidInput(
+            "Specify either IdentityCenterInstanceArn or RemoveIdentityCenterInstance, not both.",
+            field="identity_center_instance_arn",
+        )
+    shaped = _context_provider(context_provider) if context_provider is not None else None
+    if identity_center_instance_arn is not None and not re.fullmatch(
+        r"arn:aws[\w-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}", identity_center_instance_arn
+    ):
+        raise InvalidInput(
+            f"Invalid IAM Identity Center instance ARN {identity_center_instance_arn}.",
+            field="identity_center_instance_arn",
+        )
+    provider = _lock_oidc(account, open_id_connect_provider_arn)
+    if shaped is not None:
+        provider.context_provider = shaped
+    elif remove_context_provider:
+        if provider.identity_center_instance_arn:
+            raise InvalidInput(
+                "Remove the IAM Identity Center association before the context provider.",
+                field="remove_context_provider",
+            )
+        provider.context_provider = None
+    elif identity_center_instance_arn is not None:
+        if provider.context_provider is None:
+            raise InvalidInput(
+                "Set a context provider before associating an IAM Identity Center instance.",
+                field="identity_center_instance_arn",
+            )
+        provider.identity_center_instance_arn = identity_center_instance_arn
+    else:
+        provider.identity_center_instance_arn = ""
+    provider.save(update_fields=["context_provider", "identity_center_instance_arn"])
 
 
 #: Largest uploaded key set accepted (characters); a real JWKS is a few kilobytes.

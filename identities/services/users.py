@@ -16,7 +16,18 @@ from django.utils import timezone
 from accounts.models import Account
 from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists
-from identities.models import AccessKey, GroupMembership, InlinePolicy, LoginProfile, MFADevice, PolicyAttachment, User
+from identities.models import (
+    AccessKey,
+    GroupMembership,
+    InlinePolicy,
+    LoginProfile,
+    MFADevice,
+    PolicyAttachment,
+    ServiceSpecificCredential,
+    SigningCertificate,
+    SSHPublicKey,
+    User,
+)
 from identities.selectors.users import user_not_found
 from identities.services.named import lock_named, rename_and_move
 from identities.services.policy_arns import resolve_boundary
@@ -106,6 +117,9 @@ def update_user(
 _DELETE_CONFLICTS: tuple[tuple[type[Any], str], ...] = (
     (LoginProfile, "Cannot delete entity, must delete login profile first."),
     (AccessKey, "Cannot delete entity, must delete access keys first."),
+    (SigningCertificate, "Cannot delete entity, must delete signing certificates first."),
+    (SSHPublicKey, "Cannot delete entity, must delete SSH public keys first."),
+    (ServiceSpecificCredential, "Cannot delete entity, must delete service specific credentials first."),
     (MFADevice, "Cannot delete entity, must delete MFA device first."),
     (InlinePolicy, "Cannot delete entity, must delete policies first."),
     (PolicyAttachment, "Cannot delete entity, must detach all policies first."),

@@ -5,6 +5,10 @@ Each ``test_contract_*.py`` module declares the operations it drives in a module
 default session every test client comes from), that each declared operation got at least one 2xx answer while that
 module ran. So a declaration cannot outlive its test, and an operation added to the catalogue without a contract test
 fails :func:`test_every_served_operation_has_a_contract_test`.
+
+A few operations can never succeed on iamconsole because they need a service it does not have (AWS Organizations):
+a module declares those in ``REFUSES`` (operation → AWS error code), and its end checks that each was answered with
+exactly that code, from what boto3 saw as well.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import importlib
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +29,20 @@ from iamconsole.awsquery import params
 
 #: Module file name → operations that answered 2xx to a boto3 client during that module's tests.
 SUCCEEDED: defaultdict[str, set[str]] = defaultdict(set)
+#: Module file name → (operation, error code) pairs boto3 received during that module's tests.
+REFUSED: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
 
 
-def _record(model: Any, http_response: Any, **_: Any) -> None:
+def _record(model: Any, http_response: Any, parsed: Any = None, **_: Any) -> None:
     # PYTEST_CURRENT_TEST is "tests/awsquery/test_contract_x.py::test_y (call)": the module of the running test.
     current = os.environ.get("PYTEST_CURRENT_TEST", "")
-    if http_response.status_code < 300 and current:
-        SUCCEEDED[Path(current.split("::", 1)[0]).name].add(model.name)
+    if not current:
+        return
+    module = Path(current.split("::", 1)[0]).name
+    if http_response.status_code < 300:
+        SUCCEEDED[module].add(model.name)
+    elif isinstance(parsed, dict) and parsed.get("Error", {}).get("Code"):
+        REFUSED[module].add((model.name, str(parsed["Error"]["Code"])))
 
 
 if boto3.DEFAULT_SESSION is None:
@@ -55,9 +66,10 @@ def code_of(call: Any, *args: Any, **kwargs: Any) -> str:
 
 
 def check_declared_operations_succeeded(
-    request: pytest.FixtureRequest, module_file: str, covers: Iterable[str]
+    request: pytest.FixtureRequest, module_file: str, covers: Iterable[str], refuses: Mapping[str, str] | None = None
 ) -> None:
-    """The end of a contract module: each operation in ``covers`` answered 2xx at least once in this module.
+    """The end of a contract module: each operation in ``covers`` answered 2xx at least once in this module, and
+    each of ``refuses`` answered its error code.
 
     Skipped when only part of the module was selected (``-k``, a single node id): the check needs the whole module.
     """
@@ -69,6 +81,8 @@ def check_declared_operations_succeeded(
         pytest.skip("only part of the module ran; the coverage check needs all of it")
     never = sorted(set(covers) - SUCCEEDED[Path(module_file).name])
     assert not never, f"declared in COVERS but never answered 2xx: {never}"
+    unrefused = sorted(set((refuses or {}).items()) - REFUSED[Path(module_file).name])
+    assert not unrefused, f"declared in REFUSES but never answered that error: {unrefused}"
 
 
 def served_operations() -> set[str]:
@@ -81,11 +95,13 @@ def served_operations() -> set[str]:
 
 
 def declared_operations() -> dict[str, frozenset[str]]:
-    """Each contract module's ``COVERS``."""
+    """Each contract module's ``COVERS`` and the operations of its ``REFUSES``."""
     declared = {}
     for path in sorted(Path(__file__).parent.glob("test_contract_*.py")):
         module = importlib.import_module(f"tests.awsquery.{path.stem}")
-        declared[path.stem] = frozenset(getattr(module, "COVERS", frozenset()))
+        declared[path.stem] = frozenset(getattr(module, "COVERS", frozenset())) | frozenset(
+            getattr(module, "REFUSES", {})
+        )
     return declared
 
 

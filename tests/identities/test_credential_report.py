@@ -192,3 +192,30 @@ def test_rendering_takes_the_same_queries_for_2_and_20_users(account):
     with CaptureQueriesContext(connection) as twenty:
         assert render_credential_report(account=account.model, now=timezone.now()).count("\n") == 22
     assert len(two) == len(twenty)
+
+
+def test_signing_certificates_fill_the_cert_columns(account):
+    from tests.identities import pki_factory
+
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "signer"})
+    for index in (30, 31):
+        body = pki_factory.certificate(pki_factory.rsa_key(index), common_name=f"signer-{index}")
+        operations.run(root, "UploadSigningCertificate", {"user_name": "signer", "certificate_body": body})
+    listed = operations.run(root, "ListSigningCertificates", {"user_name": "signer"})
+    second_id = listed.items[1].certificate_id
+    operations.run(
+        root,
+        "UpdateSigningCertificate",
+        {"user_name": "signer", "certificate_id": second_id, "status": "Inactive"},
+    )
+    root_body = pki_factory.certificate(pki_factory.rsa_key(32), common_name="root")
+    operations.run(root, "UploadSigningCertificate", {"certificate_body": root_body})
+
+    content = render_credential_report(account=account.model, now=timezone.now())
+    report_root, signer = rows(content.encode())
+    assert signer["cert_1_active"] == "true"
+    assert signer["cert_1_last_rotated"] == listed.items[0].uploaded_at.astimezone(UTC).isoformat(timespec="seconds")
+    assert signer["cert_2_active"] == "false"
+    assert signer["cert_2_last_rotated"] != "N/A"
+    assert (report_root["cert_1_active"], report_root["cert_2_active"]) == ("true", "false")

@@ -87,6 +87,20 @@ def test_credential_report_is_generated_by_the_worker(celery_worker, account):
     assert lines[1][:2] == ["<root_account>", f"arn:aws:iam::{account.account_id}:root"]
 
 
+def test_service_last_accessed_report_is_computed_by_the_worker(celery_worker, account):
+    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    arn = f"arn:aws:iam::{account.account_id}:user/dev"
+    job = operations.run(account.root, "GenerateServiceLastAccessedDetails", {"arn": arn})
+
+    def completed():
+        page = operations.run(account.root, "GetServiceLastAccessedDetails", {"job_id": job.job_id})
+        return page if page.job.status == "COMPLETED" else None
+
+    page = celery_worker.wait_for(completed, what="the last accessed report")
+    assert page.job.completed_at is not None
+    assert list(page.items) == []  # dev has no policy: no service is allowed, so none is reported
+
+
 def test_beat_sweeps_expired_sessions(celery_worker, account):
     from sts.models import StsSession
 

@@ -5,6 +5,7 @@ role chooser), and a custom identity broker's sign-in URL (``/federation``); bot
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -80,8 +81,9 @@ def test_saml_sign_in_with_the_role_chooser(page: Page, live_server: Any) -> Non
     page.locator("label.choice", has_text="ReadOnly").click()
     page.click("button[type=submit]")
 
-    expect(page.locator("header .principal")).to_have_text(
-        f"arn:aws:sts::{account.account_id}:assumed-role/ReadOnly/alice@example.test"
+    # The identity menu names the session; its title is the assumed-role ARN.
+    expect(page.locator("#identity-menu summary")).to_have_attribute(
+        "title", f"arn:aws:sts::{account.account_id}:assumed-role/ReadOnly/alice@example.test"
     )
     page.goto(f"{live_server.url}/users")
     expect(page.locator("main")).not_to_contain_text("not authorized")
@@ -93,7 +95,7 @@ def test_saml_one_role_and_the_broker_url(page: Page, live_server: Any) -> None:
     _, readonly, provider_arn = _roles(account, idp)
     _idp_post(page, live_server.url, idp.response([(readonly, provider_arn)]))
     expect(page.locator("#account-id")).to_have_text(account.account_id)
-    expect(page.locator("header .principal")).to_contain_text("assumed-role/ReadOnly/")
+    expect(page.locator("#identity-menu summary")).to_have_attribute("title", re.compile("assumed-role/ReadOnly/"))
 
     # A broker: AssumeRoleWithSAML's credentials from a fresh response, turned into a console URL.
     credentials = operations.run(
@@ -124,7 +126,9 @@ def test_saml_one_role_and_the_broker_url(page: Page, live_server: Any) -> None:
         "SigninToken": token,
     }
     broker.goto(f"{live_server.url}/federation?" + urlencode(login))
-    expect(broker.locator("header .principal")).to_contain_text("assumed-role/ReadOnly/broker-user")
+    expect(broker.locator("#identity-menu summary")).to_have_attribute(
+        "title", re.compile("assumed-role/ReadOnly/broker-user$")
+    )
     expect(broker.locator("nav.sidenav a[aria-current=page]")).to_have_text("Users")
     expect(broker.locator("main")).not_to_contain_text("not authorized")
     broker.screenshot(path=str(SCREENSHOTS / "federated-console.png"), full_page=True)

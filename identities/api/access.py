@@ -1,0 +1,96 @@
+"""iamconsole's own access analysis over REST, each an explicit method calling ``operations.run``:
+``/api/v1/unused-permissions/`` (GetUnusedPermissions) and ``/api/v1/allowed-principals/`` (ListAllowedPrincipals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from iamconsole.restapi import views as api
+
+
+class UnusedPermissionsInputSerializer(serializers.Serializer[Any]):
+    """Query parameters: the user or role, and the period in days (the operation checks 1–400)."""
+
+    arn = serializers.CharField(help_text="The ARN of an IAM user or role.")
+    days = serializers.IntegerField(required=False, help_text="The period, in days (default 90, at most 400).")
+
+
+class FindingSerializer(serializers.Serializer[Any]):
+    """One validation finding of the suggested policy."""
+
+    type = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class UnusedPermissionsSerializer(serializers.Serializer[Any]):
+    """What a user or role is granted and has not used, and its policies narrowed to what it used."""
+
+    arn = serializers.CharField()
+    days = serializers.IntegerField()
+    unused_services = serializers.ListField(child=serializers.CharField())
+    unused_actions = serializers.ListField(child=serializers.CharField())
+    used_actions = serializers.ListField(child=serializers.CharField())
+    suggested_policy = serializers.CharField(allow_null=True)
+    findings = FindingSerializer(many=True)
+
+
+class UnusedPermissionsViewSet(viewsets.GenericViewSet[Any]):
+    """Unused permissions of a user or role, from the audit trail."""
+
+    serializer_class = UnusedPermissionsSerializer
+
+    @extend_schema(parameters=[UnusedPermissionsInputSerializer], responses=UnusedPermissionsSerializer)
+    def list(self, request: Request) -> Response:
+        """GetUnusedPermissions: granted services and actions not used in the period, and a least-privilege policy."""
+        query = UnusedPermissionsInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unused = api.run(request, "GetUnusedPermissions", query.validated_data)
+        return Response(UnusedPermissionsSerializer(unused).data)
+
+
+class AllowedPrincipalsInputSerializer(serializers.Serializer[Any]):
+    """Query parameters of who can: one action, a resource, and condition keys as a JSON object."""
+
+    action_name = serializers.CharField(help_text="One action, such as s3:GetObject.")
+    resource_arn = serializers.CharField(required=False, help_text="The resource's ARN (default *).")
+    context_keys = serializers.JSONField(
+        required=False, help_text='Condition keys and values, as a JSON object: {"aws:SourceIp": "203.0.113.7"}.'
+    )
+
+
+class AllowedPrincipalSerializer(serializers.Serializer[Any]):
+    """A user or role allowed the action, with the policies that allow it."""
+
+    type = serializers.CharField()
+    name = serializers.CharField()
+    arn = serializers.CharField()
+    allowed_by = serializers.ListField(child=serializers.CharField())
+
+
+class WhoCanSerializer(serializers.Serializer[Any]):
+    """The question and its answer."""
+
+    action_name = serializers.CharField()
+    resource_arn = serializers.CharField()
+    evaluated = serializers.IntegerField()
+    principals = AllowedPrincipalSerializer(many=True)
+
+
+class AllowedPrincipalsViewSet(viewsets.GenericViewSet[Any]):
+    """Who can: the users and roles of the account allowed an action on a resource."""
+
+    serializer_class = WhoCanSerializer
+
+    @extend_schema(parameters=[AllowedPrincipalsInputSerializer], responses=WhoCanSerializer)
+    def list(self, request: Request) -> Response:
+        """ListAllowedPrincipals: every user and role allowed the action on the resource under the context."""
+        query = AllowedPrincipalsInputSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = api.run(request, "ListAllowedPrincipals", query.validated_data)
+        return Response(WhoCanSerializer(answer).data)

@@ -1,0 +1,159 @@
+"""Server certificates: UploadServerCertificate, UpdateServerCertificate, DeleteServerCertificate, Tag/Untag.
+
+The certificate, its chain and its private key are read with ``cryptography``; the key must be the certificate's
+pair (``KeyPairMismatch``). The private key is encrypted at rest with ``IAM_ENCRYPTION_KEY`` and no operation ever
+returns it. At most 20 server certificates per account ("IAM and AWS STS quotas"), counted under a lock on the
+account row; names are unique per account ignoring case (a database constraint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Account
+from iamconsole import crypto, domain, ids
+from iamconsole.arn import iam_arn
+from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
+from identities import pki
+from identities.models import ServerCertificate
+
+MAX_SERVER_CERTIFICATES_PER_ACCOUNT = 20
+SERVER_CERTIFICATE_NAME_MAX = 128
+
+
+def server_certificate_arn(account_id: str, name: str, path: str = "/") -> str:
+    """``arn:aws:iam::ACCOUNT:server-certificate/PATH/NAME``."""
+    return iam_arn(account_id, "server-certificate", name, path)
+
+
+def server_certificate_not_found(name: str) -> NoSuchEntity:
+    return NoSuchEntity(f"The Server Certificate with name {name} cannot be found.", field="server_certificate_name")
+
+
+def _exists(name: str, field: str) -> EntityAlreadyExists:
+    return EntityAlreadyExists(f"The Server Certificate with name {name} already exists.", field=field)
+
+
+def _validate_name(name: Any, *, member: str = "ServerCertificateName", field: str = "server_certificate_name") -> str:
+    return domain.validate_name(name, member=member, field=field, max_length=SERVER_CERTIFICATE_NAME_MAX)
+
+
+def lock_server_certificate(account: Account, name: str) -> ServerCertificate:
+    found = ServerCertificate.objects.select_for_update().filter(account=account, name__iexact=name).first()
+    if found is None:
+        raise server_certificate_not_found(name)
+    return found
+
+
+@transaction.atomic
+def upload_server_certificate(
+    *,
+    account: Account,
+    server_certificate_name: str,
+    certificate_body: str,
+    private_key: str,
+    path: str = "/",
+    certificate_chain: str | None = None,
+    tags: Sequence[Any] | None = None,
+) -> ServerCertificate:
+    """UploadServerCertificate: a PEM certificate with its private key (and optionally its chain).
+
+    ``MalformedCertificate`` when the certificate, chain or key cannot be read, ``KeyPairMismatch`` when the key is
+    not the certificate's, ``EntityAlreadyExists`` for a taken name, ``LimitExceeded`` past 20 per account.
+    """
+    _validate_name(server_certificate_name)
+    domain.validate_path(path)
+    tag_map = domain.validate_tags(tags or [])
+    certificate = pki.read_certificate(certificate_body)
+    key = pki.check_key_pair(certificate, private_key)
+    chain = pki.read_chain(certificate_chain) if certificate_chain else ""
+    Account.objects.select_for_update().filter(pk=account.pk).first()
+    certificates = ServerCertificate.objects.filter(account=account)
+    if certificates.filter(name__iexact=server_certificate_name).exists():
+        raise _exists(server_certificate_name, "server_certificate_name")
+    if certificates.count() >= MAX_SERVER_CERTIFICATES_PER_ACCOUNT:
+        raise LimitExceeded(
+            f"Cannot exceed quota for ServerCertificatesPerAccount: {MAX_SERVER_CERTIFICATES_PER_ACCOUNT}"
+        )
+    try:
+        with transaction.atomic():
+            return ServerCertificate.objects.create(
+                account=account,
+                server_certificate_id=ids.unique_id(ids.IdPrefix.SERVER_CERTIFICATE),
+                name=server_certificate_name,
+                path=path,
+                body=certificate.pem,
+                chain=chain,
+                private_key_encrypted=crypto.encrypt(key),
+                expiration=certificate.not_after,
+                tags=tag_map,
+                uploaded_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise _exists(server_certificate_name, "server_certificate_name") from None
+
+
+@transaction.atomic
+def update_server_certificate(
+    *,
+    account: Account,
+    server_certificate_name: str,
+    new_path: str | None = None,
+    new_server_certificate_name: str | None = None,
+) -> None:
+    """UpdateServerCertificate: rename or move the certificate (``EntityAlreadyExists`` when the name is taken)."""
+    if new_server_certificate_name is not None:
+        _validate_name(
+            new_server_certificate_name, member="NewServerCertificateName", field="new_server_certificate_name"
+        )
+    if new_path is not None:
+        domain.validate_path(new_path, member="NewPath", field="new_path")
+    certificate = lock_server_certificate(account, server_certificate_name)
+    if new_server_certificate_name is not None:
+        certificate.name = new_server_certificate_name
+    if new_path is not None:
+        certificate.path = new_path
+    try:
+        with transaction.atomic():
+            certificate.save(update_fields=["name", "path"])
+    except IntegrityError:
+        raise _exists(str(new_server_certificate_name), "new_server_certificate_name") from None
+
+
+@transaction.atomic
+def delete_server_certificate(*, account: Account, server_certificate_name: str) -> None:
+    """DeleteServerCertificate: remove the certificate and its private key for good."""
+    lock_server_certificate(account, server_certificate_name).delete()
+
+
+@transaction.atomic
+def tag_server_certificate(*, account: Account, server_certificate_name: str, tags: Sequence[Any]) -> None:
+    """TagServerCertificate: add tags or overwrite existing keys' values (at most 50 tags)."""
+    tag_map = domain.validate_tags(tags)
+    certificate = lock_server_certificate(account, server_certificate_name)
+    certificate.tags = domain.merge_tags(certificate.tags, tag_map, quota_name="TagsPerServerCertificate")
+    certificate.save(update_fields=["tags"])
+
+
+@transaction.atomic
+def untag_server_certificate(*, account: Account, server_certificate_name: str, tag_keys: Sequence[str]) -> None:
+    """UntagServerCertificate: remove the tags with those keys (keys it does not have are ignored)."""
+    keys = domain.validate_tag_keys(tag_keys)
+    certificate = lock_server_certificate(account, server_certificate_name)
+    certificate.tags = domain.remove_tags(certificate.tags, keys)
+    certificate.save(update_fields=["tags"])
+
+
+__all__ = [
+    "delete_server_certificate",
+    "server_certificate_arn",
+    "server_certificate_not_found",
+    "tag_server_certificate",
+    "untag_server_certificate",
+    "update_server_certificate",
+    "upload_server_certificate",
+]

@@ -1,0 +1,196 @@
+"""Service last accessed reports below the faces: role sessions, managed policy reports, the tracking period, a job
+whose entity is gone, and beat's sweep of stalled jobs."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import OutboxTask
+from iamconsole import operations
+from iamconsole.actors import Actor
+from identities.models import ServiceLastAccessedJob
+
+pytestmark = pytest.mark.django_db
+
+
+def _document(*actions: str) -> str:
+    return json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
+    )
+
+
+def _event(account, actor_arn: str, name: str, *, source: str = "iam.amazonaws.com", days_ago: int = 0) -> None:
+    account_services.record_audit_event(
+        account_id=account.account_id,
+        actor_arn=actor_arn,
+        event_name=name,
+        event_source=source,
+        source="api",
+        request_id="test",
+        time=timezone.now() - timedelta(days=days_ago),
+        outcome="success",
+    )
+
+
+def _report(account, arn: str, granularity: str = "SERVICE_LEVEL") -> ServiceLastAccessedJob:
+    job = operations.run(account.root, "GenerateServiceLastAccessedDetails", {"arn": arn, "granularity": granularity})
+    operations.run(Actor.system(account.account_id), "CompleteServiceLastAccessedDetails", {"job_id": job.job_id})
+    job.refresh_from_db()
+    return job
+
+
+def _trust(account) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+
+
+def test_a_role_report_counts_its_sessions_within_400_days(account):
+    root = account.root
+    operations.run(root, "CreateRole", {"role_name": "deploy", "assume_role_policy_document": _trust(account)})
+    operations.run(
+        root,
+        "PutRolePolicy",
+        {
+            "role_name": "deploy",
+            "policy_name": "p",
+            "policy_document": _document("iam:GetRole", "sts:GetCallerIdentity"),
+        },
+    )
+    session = f"arn:aws:sts::{account.account_id}:assumed-role/deploy/ci-run"
+    _event(account, session, "GetRole", days_ago=3)
+    _event(account, session, "GetCallerIdentity", source="sts.amazonaws.com", days_ago=500)  # outside the period
+    _event(account, f"arn:aws:sts::{account.account_id}:assumed-role/deployer/x", "GetRole")  # another role
+
+    job = _report(account, f"arn:aws:iam::{account.account_id}:role/deploy", "ACTION_LEVEL")
+    assert job.status == "COMPLETED"
+    services = {entry["namespace"]: entry for entry in job.result}
+    assert set(services) == {"iam", "sts"}
+    role_arn = f"arn:aws:iam::{account.account_id}:role/deploy"
+    assert services["iam"]["entity"] == role_arn  # the role, not its session
+    assert services["iam"]["total"] == 1
+    assert services["sts"]["last"] is None
+    assert [(a["action"], a["entity"]) for a in services["iam"]["actions"]] == [("GetRole", role_arn)]
+
+
+def test_a_managed_policy_report_names_every_entity_it_is_attached_to(account):
+    root = account.root
+    policy = operations.run(root, "CreatePolicy", {"policy_name": "Reader", "policy_document": _document("iam:List*")})
+    for name in ("ann", "bob"):
+        operations.run(root, "CreateUser", {"user_name": name})
+        operations.run(root, "AttachUserPolicy", {"user_name": name, "policy_arn": policy.arn})
+    _event(account, f"arn:aws:iam::{account.account_id}:user/bob", "ListUsers")
+
+    job = _report(account, policy.arn)
+    (iam,) = job.result
+    assert iam["entity"] == f"arn:aws:iam::{account.account_id}:user/bob"
+    assert [(entity["info"]["Name"], entity["last"] is not None) for entity in iam["entities"]] == [
+        ("ann", False),
+        ("bob", True),
+    ]
+
+
+def test_a_job_whose_entity_was_deleted_fails_with_the_reason(account):
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "temp"})
+    job = operations.run(
+        root, "GenerateServiceLastAccessedDetails", {"arn": f"arn:aws:iam::{account.account_id}:user/temp"}
+    )
+    operations.run(root, "DeleteUser", {"user_name": "temp"})
+    operations.run(Actor.system(account.account_id), "CompleteServiceLastAccessedDetails", {"job_id": job.job_id})
+    page = operations.run(root, "GetServiceLastAccessedDetails", {"job_id": job.job_id})
+    assert page.job.status == "FAILED"
+    assert page.job.error["Code"] == "NoSuchEntity"
+    assert list(page.items) == []
+
+
+def test_beat_sweep_sends_a_stalled_job_again(account):
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "dev"})
+    job = operations.run(
+        root, "GenerateServiceLastAccessedDetails", {"arn": f"arn:aws:iam::{account.account_id}:user/dev"}
+    )
+    OutboxTask.objects.all().delete()
+    resent = operations.run(Actor.system(), "ResumeStalledTasks", {})
+    assert resent["service_last_accessed_jobs"] == 0
+    ServiceLastAccessedJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    resent = operations.run(Actor.system(), "ResumeStalledTasks", {})
+    assert resent["service_last_accessed_jobs"] == 1
+    assert OutboxTask.objects.filter(args=[account.account_id, job.job_id]).exists()
+
+
+def test_unused_permissions_and_a_least_privilege_policy_that_validates(account):
+    from policies.engine.validation import has_errors, validate_policy
+
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "dev"})
+    user_arn = f"arn:aws:iam::{account.account_id}:user/dev"
+    broad = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "Iam", "Effect": "Allow", "Action": ["iam:List*", "iam:GetUser"], "Resource": "*"},
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::logs/*",
+                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+                },
+                {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+            ],
+        }
+    )
+    operations.run(root, "PutUserPolicy", {"user_name": "dev", "policy_name": "broad", "policy_document": broad})
+    _event(account, user_arn, "ListUsers", days_ago=10)
+    _event(account, user_arn, "GetUser", days_ago=120)  # used, but before the 90 days
+    _event(account, user_arn, "CreateUser", days_ago=1)  # not granted: ignored
+
+    unused = operations.run(root, "GetUnusedPermissions", {"arn": user_arn})
+    assert unused.days == 90
+    assert unused.used_actions == ["iam:ListUsers"]
+    assert "iam:GetUser" in unused.unused_actions and "iam:ListRoles" in unused.unused_actions
+    assert "iam:ListUsers" not in unused.unused_actions
+    assert unused.unused_services == ["s3"]
+    suggested = json.loads(unused.suggested_policy)
+    assert suggested["Statement"] == [
+        {"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"},
+        {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+    ]
+    assert not has_errors(validate_policy(unused.suggested_policy))
+    assert not [finding for finding in unused.findings if finding["type"] == "ERROR"]
+
+    wider = operations.run(root, "GetUnusedPermissions", {"arn": user_arn, "days": 400})
+    assert wider.used_actions == ["iam:GetUser", "iam:ListUsers"]
+
+    operations.run(root, "CreateUser", {"user_name": "idle"})
+    operations.run(root, "PutUserPolicy", {"user_name": "idle", "policy_name": "p", "policy_document": broad})
+    idle = operations.run(root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/idle"})
+    assert idle.suggested_policy is None  # nothing used: nothing to keep
+    assert idle.unused_services == ["iam", "s3"]
+
+
+def test_unused_permissions_refuse_groups_and_out_of_range_days(account):
+    from iamconsole.errors import InvalidInput, ValidationError
+
+    operations.run(account.root, "CreateGroup", {"group_name": "eng"})
+    with pytest.raises(InvalidInput):
+        operations.run(account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:group/eng"})
+    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    with pytest.raises(ValidationError):
+        operations.run(
+            account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/dev", "days": 0}
+        )
