@@ -216,3 +216,24 @@ def test_an_expired_role_session_falls_back_to_the_user(setup, account):
     StsSession.objects.update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
     assert "missing-action" in text(setup.get("/groups"))
     assert not switched(setup)
+
+
+def test_a_role_that_requires_mfa_needs_an_mfa_sign_in(account):
+    from dataclasses import replace
+
+    role(account, "guarded", trust(account.account_id, Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}}))
+    user = iam_user(account, "deployer", allow("sts:AssumeRole", "*"))
+    without = signed_in(Client(), user)
+    assert switch(without, account.account_id, "guarded").status_code == 403
+    with_mfa = signed_in(Client(), replace(user, mfa_authenticated=True, mfa_authenticated_at=datetime.now(UTC)))
+    assert switch(with_mfa, account.account_id, "guarded").status_code == 302
+    assert switched(with_mfa)["role_name"] == "guarded"
+
+
+def test_switch_back_and_switch_need_csrf(account):
+    role(account, "ops")
+    user = iam_user(account, "deployer", allow("sts:AssumeRole", "*"))
+    client = signed_in(Client(enforce_csrf_checks=True), user)
+    assert switch(client, account.account_id, "ops").status_code == 403
+    assert not switched(client)
+    assert client.post("/switchrole/back").status_code == 403
