@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from iamconsole import console, domain, quotas
 from iamconsole.errors import AccessDenied, IamError, NoSuchEntity
 from iamconsole.middleware import SignedInRequest, signin_required
-from identities import service_linked_catalog
+from identities import service_linked_catalog, trust_templates
 from identities.role_create_forms import PermissionsForm, RoleDetailsForm, TrustedEntityForm
 
 TEMPLATE = "identities/role_create.html"
@@ -32,24 +32,19 @@ POLICY_TYPES = {
     "customer": {"scope": "Local"},
     "job": {"scope": "AWS", "path_prefix": "/job-function/"},
 }
-#: Services commonly trusted by roles, beside every service the service-linked role catalogue knows.
-COMMON_SERVICES = (
-    "ec2.amazonaws.com",
-    "lambda.amazonaws.com",
-    "ecs-tasks.amazonaws.com",
-    "eks.amazonaws.com",
-    "states.amazonaws.com",
-    "glue.amazonaws.com",
-    "sagemaker.amazonaws.com",
-    "codebuild.amazonaws.com",
-    "cloudformation.amazonaws.com",
-    "events.amazonaws.com",
-)
 
 
-def _services() -> list[str]:
-    known = {spec.service_principal for spec in service_linked_catalog.all_specs()}
-    return sorted(known | set(COMMON_SERVICES))
+def _services() -> list[tuple[str, str]]:
+    """The service list of step 1: the named use cases, then every other service the service-linked role catalogue
+    knows (by principal), as ``(principal, label)``."""
+    named = [(case.principal, f"{case.service}: {case.use_case}") for case in trust_templates.SERVICE_USE_CASES]
+    seen = {principal for principal, _ in named}
+    others = sorted(
+        spec.service_principal
+        for spec in service_linked_catalog.all_specs()
+        if spec.service_principal not in seen and not spec.service_principal.startswith("custom-resource")
+    )
+    return named + [(principal, principal.removesuffix(".amazonaws.com")) for principal in others]
 
 
 def _state(request: SignedInRequest) -> dict[str, Any]:

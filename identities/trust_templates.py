@@ -105,6 +105,30 @@ def saml_trust(provider_arn: str, *, console: bool, attribute: str = "", value: 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceUseCase:
+    """A service and one of its use cases, and the service principal the role then trusts."""
+
+    service: str
+    use_case: str
+    principal: str
+
+
+#: The use cases the wizard offers by name; any other ``*.amazonaws.com`` principal may be typed.
+SERVICE_USE_CASES = (
+    ServiceUseCase("EC2", "Allows EC2 instances to call AWS services", "ec2.amazonaws.com"),
+    ServiceUseCase("EC2", "Spot Fleet requests instances and tags them", "spotfleet.amazonaws.com"),
+    ServiceUseCase("Lambda", "Allows Lambda functions to call AWS services", "lambda.amazonaws.com"),
+    ServiceUseCase("Elastic Container Service", "Tasks call AWS services", "ecs-tasks.amazonaws.com"),
+    ServiceUseCase("EKS", "Clusters manage resources for you", "eks.amazonaws.com"),
+    ServiceUseCase("Step Functions", "State machines call AWS services", "states.amazonaws.com"),
+    ServiceUseCase("Glue", "Jobs and crawlers call AWS services", "glue.amazonaws.com"),
+    ServiceUseCase("SageMaker", "Notebooks, training and hosting call AWS services", "sagemaker.amazonaws.com"),
+    ServiceUseCase("CodeBuild", "Builds call AWS services", "codebuild.amazonaws.com"),
+    ServiceUseCase("CloudFormation", "Stacks create resources for you", "cloudformation.amazonaws.com"),
+    ServiceUseCase("EventBridge", "Rules invoke targets", "events.amazonaws.com"),
+)
+
 #: Where the custom trust policy starts: an empty principal, which the author must fill in.
 CUSTOM_SKELETON = _document({"Sid": "Statement1", "Effect": "Allow", "Principal": {}, "Action": "sts:AssumeRole"})
 

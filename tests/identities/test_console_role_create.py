@@ -296,3 +296,12 @@ def test_a_user_without_permissions_sees_what_is_missing(account):
 def test_signed_out_goes_to_sign_in(client):
     response = client.get("/roles/create")
     assert response.status_code == 302 and response["Location"].startswith("/signin")
+
+
+def test_the_service_list_names_use_cases_and_the_catalogues_services(root_client):
+    page = text(root_client.get("/roles/create"))
+    assert '<option value="lambda.amazonaws.com" label="Lambda: Allows Lambda functions to call AWS services">' in page
+    assert '<option value="spotfleet.amazonaws.com" label="EC2: Spot Fleet requests instances and tags them">' in page
+    assert 'value="elasticbeanstalk.amazonaws.com"' in page  # from the service-linked role catalogue
+    response = step1(root_client, entity="service", service="not a service")
+    assert response.status_code == 400 and "Choose a service principal" in text(response)
