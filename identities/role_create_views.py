@@ -9,12 +9,13 @@ own; when a later call fails the role stays, and the page says what was attached
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console, domain, quotas
 from iamconsole.errors import AccessDenied, IamError, NoSuchEntity
@@ -309,6 +310,28 @@ def role_create_check(request: SignedInRequest) -> HttpResponse:
         except IamError as error:
             checks.append(error.message)
     return console.page(request, TEMPLATE, "detail-checks", {"checks": checks, "checked": True})
+
+
+@require_GET
+@signin_required
+def role_create_policy_json(request: SignedInRequest) -> HttpResponse:
+    """A picker row's policy document (its default version), opened on demand: GetPolicy then GetPolicyVersion."""
+    arn = request.GET.get("arn", "")[:2048]
+    context: dict[str, Any] = {"document": "", "denied": None}
+    try:
+        policy = console.run(request, "GetPolicy", {"policy_arn": arn})
+        version = console.run(request, "GetPolicyVersion", {"policy_arn": arn, "version_id": policy.default_version_id})
+        context["document"] = _pretty_json(version.document)
+    except IamError as error:
+        context["error"] = error
+    return console.page(request, TEMPLATE, "policy-json", context)
+
+
+def _pretty_json(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=4)
+    except ValueError:
+        return text
 
 
 @require_POST

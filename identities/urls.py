@@ -8,6 +8,7 @@ urlpatterns = [
     path("roles/create", role_create_views.role_create, name="role-create"),
     path("roles/create/preview", role_create_views.role_create_preview, name="role-create-preview"),
     path("roles/create/check", role_create_views.role_create_check, name="role-create-check"),
+    path("roles/create/policy", role_create_views.role_create_policy_json, name="role-create-policy-json"),
     path("roles/create/cancel", role_create_views.role_create_cancel, name="role-create-cancel"),
     path("users", views.user_list, name="user-list"),
     path("groups", views.group_list, name="group-list"),

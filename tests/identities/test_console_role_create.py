@@ -305,3 +305,14 @@ def test_the_service_list_names_use_cases_and_the_catalogues_services(root_clien
     assert 'value="elasticbeanstalk.amazonaws.com"' in page  # from the service-linked role catalogue
     response = step1(root_client, entity="service", service="not a service")
     assert response.status_code == 400 and "Choose a service principal" in text(response)
+
+
+def test_a_picker_row_previews_its_policy_json(root_client, account, other_account):
+    policy = managed_policy(account, "Preview", document(allow("s3:GetObject", "arn:aws:s3:::a/*")))
+    step1(root_client, entity="service", service="lambda.amazonaws.com")
+    page = text(root_client.get("/roles/create?step=2&policy_q=Preview"))
+    assert 'hx-get="/roles/create/policy?arn=arn%3Aaws%3Aiam%3A%3A' in page
+    body = text(root_client.get(f"/roles/create/policy?arn={policy.arn}", **HTMX))
+    assert "&quot;s3:GetObject&quot;" in body and "<html" not in body
+    foreign = managed_policy(other_account, "Theirs", document(allow("s3:*")))
+    assert "AccessDenied" in text(root_client.get(f"/roles/create/policy?arn={foreign.arn}", **HTMX))
