@@ -69,6 +69,7 @@ class TrustedEntityForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.home_account_id = account_id
+        self.oidc_providers = list(oidc_providers)
         well_known = [(provider.key, provider.label) for provider in templates.WELL_KNOWN_PROVIDERS]
         web_field = cast(forms.ChoiceField, self.fields["web_provider"])
         saml_field = cast(forms.ChoiceField, self.fields["saml_provider"])

@@ -76,6 +76,23 @@ def _providers(request: SignedInRequest, operation: str) -> list[str]:
         return []
 
 
+#: How many OIDC providers step 1 reads the audiences of (GetOpenIDConnectProvider each).
+AUDIENCE_PROVIDERS = 20
+
+
+def _audiences(request: SignedInRequest, arns: list[str]) -> list[str]:
+    """The client IDs (audiences) registered on the account's OIDC providers, for the audience field's suggestions;
+    each provider is read with GetOpenIDConnectProvider, so one the actor may not read suggests nothing."""
+    found: dict[str, None] = {}
+    for arn in arns[:AUDIENCE_PROVIDERS]:
+        try:
+            provider = console.run(request, "GetOpenIDConnectProvider", {"open_id_connect_provider_arn": arn})
+        except IamError:
+            continue
+        found.update(dict.fromkeys(provider.client_ids))
+    return list(found)
+
+
 def _trust_form(request: SignedInRequest, data: QueryDict | None) -> TrustedEntityForm:
     return TrustedEntityForm(
         data,
@@ -125,7 +142,9 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
         form = _trust_form(request, _query(context["state"].get("trust")))
         if form.is_bound:
             form.is_valid()
-        context.update(form=form, services=_services(), preview=_preview_text(form))
+        context.update(
+            form=form, services=_services(), preview=_preview_text(form), audiences=_audiences(request, oidc)
+        )
         return console.page(request, TEMPLATE, "wizard", context)
     form = _trust_form(request, request.POST)
     if not form.is_valid():

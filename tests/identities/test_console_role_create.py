@@ -316,3 +316,13 @@ def test_a_picker_row_previews_its_policy_json(root_client, account, other_accou
     assert "&quot;s3:GetObject&quot;" in body and "<html" not in body
     foreign = managed_policy(other_account, "Theirs", document(allow("s3:*")))
     assert "AccessDenied" in text(root_client.get(f"/roles/create/policy?arn={foreign.arn}", **HTMX))
+
+
+def test_the_audience_field_suggests_the_providers_client_ids(root_client, account):
+    operations.run(
+        account.root,
+        "CreateOpenIDConnectProvider",
+        {"url": "https://login.example.com", "client_id_list": ["app-one", "app-two"], "thumbprint_list": [THUMB]},
+    )
+    page = text(root_client.get("/roles/create"))
+    assert '<option value="app-one">' in page and '<option value="app-two">' in page
