@@ -143,7 +143,10 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
         if form.is_bound:
             form.is_valid()
         context.update(
-            form=form, services=_services(), preview=_preview_text(form), audiences=_audiences(request, oidc)
+            form=form,
+            services=_services(),
+            preview=_preview_text(form),
+            audiences=_audiences(request, form.oidc_providers),
         )
         return console.page(request, TEMPLATE, "wizard", context)
     form = _trust_form(request, request.POST)
