@@ -326,3 +326,45 @@ def test_the_audience_field_suggests_the_providers_client_ids(root_client, accou
     )
     page = text(root_client.get("/roles/create"))
     assert '<option value="app-one">' in page and '<option value="app-two">' in page
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/roles/create/policy?arn=not-an-arn", {}),
+        ("get", "/roles/create/policy", {}),
+        ("get", "/roles/create?step=9", {}),
+        ("post", "/roles/create", {"entity": "nonsense"}),
+        ("post", "/roles/create/preview", {"entity": "web", "web_provider": "arn:aws:iam::1:oidc-provider/x"}),
+        ("post", "/roles/create/check", {"role_name": "x" * 500, "description": "\x00", "tag_key": ["a"] * 60}),
+        ("post", "/roles/create?step=2", {"policy_arns": ["arn:nonsense"], "action": "next"}),
+        ("post", "/roles/create?step=3", {"role_name": "r", "max_session_duration": "99", "action": "create"}),
+        (
+            "post",
+            "/roles/create?step=3",
+            {
+                "role_name": "r",
+                "max_session_duration": "3600",
+                "tag_key": ["aws:x"],
+                "tag_value": ["v"],
+                "action": "create",
+            },
+        ),
+    ],
+)
+def test_bad_input_is_answered_in_the_page_never_a_500(root_client, method, url, data):
+    step1(root_client, entity="service", service="lambda.amazonaws.com")
+    response = getattr(root_client, method)(url, data)
+    assert response.status_code < 500
+
+
+def test_a_policy_that_cannot_be_attached_leaves_the_role_and_says_so(root_client, account):
+    step1(root_client, entity="service", service="lambda.amazonaws.com")
+    missing = f"arn:aws:iam::{account.account_id}:policy/Gone"
+    root_client.post("/roles/create?step=2", {"policy_arns": [missing], "action": "next"})
+    response = root_client.post(
+        "/roles/create?step=3", {"role_name": "left", "max_session_duration": "3600", "action": "create"}
+    )
+    assert response.status_code == 302 and Role.objects.filter(name="left").exists()
+    page = text(root_client.get("/roles"))
+    assert "Attached: none" in page and "Gone (NoSuchEntity" in page
