@@ -150,8 +150,13 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
         )
         return console.page(request, TEMPLATE, "wizard", context)
     form = _trust_form(request, request.POST)
+    if form.is_valid() and form.cleaned_data["entity"] == "custom":
+        # Next is blocked while the policy has errors; warnings and suggestions do not block.
+        for finding in _trust_findings(request, form.cleaned_data["trust_policy"]):
+            if finding.type == "ERROR":
+                form.add_error("custom_policy", f"Line {finding.line}: {finding.message}")
     if not form.is_valid():
-        context.update(form=form, services=_services(), preview="")
+        context.update(form=form, services=_services(), preview="", audiences=[])
         return console.page(request, TEMPLATE, "wizard", context, status=400)
     _save(
         request,
@@ -160,6 +165,20 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
         trust_policy=form.cleaned_data["trust_policy"],
     )
     return console.redirect(request, "/roles/create?step=2")
+
+
+def _trust_findings(request: SignedInRequest, text: str) -> list[Any]:
+    """Access Analyzer's checks of a typed trust policy (ValidatePolicy in trust mode), as the signed-in actor; none
+    when it may not run them (CreateRole still checks the grammar)."""
+    params = {
+        "policy_document": text,
+        "policy_type": "RESOURCE_POLICY",
+        "validate_policy_resource_type": "AWS::IAM::AssumeRolePolicyDocument",
+    }
+    try:
+        return list(console.run(request, "ValidatePolicy", params))
+    except IamError:
+        return []
 
 
 def _preview_text(form: TrustedEntityForm) -> str:
@@ -174,7 +193,9 @@ def role_create_preview(request: SignedInRequest) -> HttpResponse:
     """The trust policy step 1's current choices produce, or what is missing: htmx refreshes it on every change."""
     form = _trust_form(request, request.POST)
     valid = form.is_valid()
-    context = {"form": form, "preview": form.cleaned_data.get("trust_policy", "") if valid else ""}
+    context: dict[str, Any] = {"form": form, "preview": form.cleaned_data.get("trust_policy", "") if valid else ""}
+    if valid and form.cleaned_data["entity"] == "custom":
+        context["findings"] = _trust_findings(request, form.cleaned_data["trust_policy"])
     return console.page(request, TEMPLATE, "trust-preview", context)
 
 

@@ -368,3 +368,21 @@ def test_a_policy_that_cannot_be_attached_leaves_the_role_and_says_so(root_clien
     assert response.status_code == 302 and Role.objects.filter(name="left").exists()
     page = text(root_client.get("/roles"))
     assert "Attached: none" in page and "Gone (NoSuchEntity" in page
+
+
+def test_custom_trust_policy_errors_block_next_and_show_in_the_preview(root_client):
+    statement = {"Effect": "Permit", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+    bad = json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+    preview = text(root_client.post("/roles/create/preview", {"entity": "custom", "custom_policy": bad}, **HTMX))
+    assert 'id="trust-findings"' in preview and "ERROR" in preview
+    response = step1(root_client, entity="custom", custom_policy=bad)
+    assert response.status_code == 400 and "Line " in text(response)
+    good = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+    assert step1(root_client, entity="custom", custom_policy=good).status_code == 302
