@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec, cast
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -109,6 +110,7 @@ class ConsoleActorMiddleware:
             if switched is None:
                 # The role session ended (its hour, the user's sign-in, or a revocation): back to the user's own.
                 del request.session[authentication.SWITCHED_KEY]
+                messages.info(request, f"Your role session has ended: you are back to {actor.name}.")
             else:
                 actor, request.switched_role = switched  # type: ignore[attr-defined]
         request.actor = actor  # type: ignore[attr-defined]

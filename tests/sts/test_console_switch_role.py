@@ -214,7 +214,8 @@ def test_switching_into_another_account_shows_its_pages(account):
 def test_an_expired_role_session_falls_back_to_the_user(setup, account):
     switch(setup, account.account_id, "ops")
     StsSession.objects.update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
-    assert "missing-action" in text(setup.get("/groups"))
+    page = text(setup.get("/groups"))
+    assert "missing-action" in page and "Your role session has ended: you are back to deployer." in page
     assert not switched(setup)
 
 
