@@ -42,6 +42,11 @@ class TrustedEntityForm(forms.Form):
     require_mfa = forms.BooleanField(required=False, label="Require MFA")
     web_provider = forms.ChoiceField(required=False, choices=[], label="Identity provider")
     audience = forms.CharField(required=False, max_length=255, label="Audience or application ID")
+    cognito_amr = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any identity"), ("authenticated", "Authenticated identities"), ("unauthenticated", "Guests")],
+        label="Amazon Cognito identities",
+    )
     github_org = forms.CharField(required=False, max_length=39, label="GitHub organization")
     github_repo = forms.CharField(required=False, max_length=100, label="GitHub repository (optional)")
     github_branch = forms.CharField(required=False, max_length=255, label="GitHub branch (optional)")
@@ -131,7 +136,9 @@ class TrustedEntityForm(forms.Form):
             return None
         known = next((p for p in templates.WELL_KNOWN_PROVIDERS if p.key == provider), None)
         if known is not None:
-            return templates.pretty(templates.web_identity_trust(known.principal, known.audience_key, audience))
+            amr = str(data.get("cognito_amr") or "") if known.key == "cognito" else ""
+            document = templates.web_identity_trust(known.principal, known.audience_key, audience, cognito_amr=amr)
+            return templates.pretty(document)
         host = _oidc_host(provider)
         sub = None
         if host == templates.GITHUB_HOST:

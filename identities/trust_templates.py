@@ -68,9 +68,12 @@ def account_trust(account_id: str, *, external_id: str | None = None, require_mf
 
 
 def web_identity_trust(
-    principal: str, audience_key: str, audience: str, *, github_sub: str | None = None
+    principal: str, audience_key: str, audience: str, *, github_sub: str | None = None, cognito_amr: str = ""
 ) -> dict[str, Any]:
     condition: dict[str, Any] = {"StringEquals": {audience_key: audience}}
+    if cognito_amr:
+        # Cognito says in ``amr`` whether the identity signed in: a role for one kind of identity checks it.
+        condition["ForAnyValue:StringLike"] = {"cognito-identity.amazonaws.com:amr": cognito_amr}
     if github_sub:
         condition["StringLike"] = {f"{GITHUB_HOST}:sub": github_sub}
     return _document(

@@ -386,3 +386,18 @@ def test_custom_trust_policy_errors_block_next_and_show_in_the_preview(root_clie
         }
     )
     assert step1(root_client, entity="custom", custom_policy=good).status_code == 302
+
+
+def test_cognito_identity_pool_with_authenticated_identities(root_client):
+    walk(
+        root_client,
+        "pool",
+        entity="web",
+        web_provider="cognito",
+        audience="us-east-2:pool-id",
+        cognito_amr="authenticated",
+    )
+    assert trust_of("pool")["Statement"][0]["Condition"] == {
+        "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-2:pool-id"},
+        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+    }
