@@ -1,15 +1,9 @@
 from django.urls import path
 
-from identities import role_create_views, views
+from identities import views
 
 app_name = "identities"
 urlpatterns = [
-    # Before any roles/<role_name> route: "create" is also a valid role name.
-    path("roles/create", role_create_views.role_create, name="role-create"),
-    path("roles/create/preview", role_create_views.role_create_preview, name="role-create-preview"),
-    path("roles/create/check", role_create_views.role_create_check, name="role-create-check"),
-    path("roles/create/policy", role_create_views.role_create_policy_json, name="role-create-policy-json"),
-    path("roles/create/cancel", role_create_views.role_create_cancel, name="role-create-cancel"),
     path("users", views.user_list, name="user-list"),
     path("groups", views.group_list, name="group-list"),
     # Before the group pattern: a group named "create" or "delete" is reached through search or the list.
