@@ -193,6 +193,8 @@ def test_redirect_uri_is_followed_only_within_the_console(setup, account):
         ("/users?q=a", "/users?q=a"),
         ("https://evil.example/steal", "/"),
         ("//evil.example/x", "/"),
+        ("/\\evil.example/x", "/"),
+        ("http://testserver/users", "/users"),
         ("javascript:alert(1)", "/"),
         ("/aws?Action=x", "/"),
     ]:
