@@ -295,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Operations are grouped by resource (users, roles, policies, ...), the first path segment after this prefix.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 # --- IAM behaviour ---------------------------------------------------------------------------------------------------

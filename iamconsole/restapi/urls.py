@@ -27,7 +27,10 @@ def not_found(request: Request) -> Response:
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/", include("accounts.api.urls")),
     path("v1/", include("identities.api.urls")),
+    path("v1/", include("policies.api.urls")),
+    path("v1/", include("sts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^.*$", not_found),

@@ -1,0 +1,1 @@
+"""The REST API of the accounts app (``/api/v1/account/``)."""

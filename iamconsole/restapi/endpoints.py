@@ -1,0 +1,290 @@
+"""Endpoints declared as the catalogue's operations: one line per HTTP method, no per-endpoint code.
+
+An :func:`endpoint` is a viewset method that reads the request (URL names, then the query string for GET and DELETE
+or the JSON body otherwise, through an input serializer built from the operation's input shape), calls
+:func:`iamconsole.restapi.views.run`, and answers with the result in snake_case (one member of the output, a page of
+rows for a List operation, or 204 when the operation returns nothing). :func:`route` binds several endpoints to one
+sub-resource of a viewset (``users/{user_name}/tags/``: GET, POST, DELETE). Each endpoint carries its OpenAPI
+description, read from the same shapes.
+
+Policy documents carry an ``ETag`` (a hash of the document's text); a write sent with ``If-Match`` first reads the
+current document through the catalogue and answers ``PreconditionFailed`` (412) when it has changed, so two
+automations cannot overwrite each other's edits unknowingly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from iamconsole import operations
+from iamconsole.errors import IamError, NoSuchEntity, ValidationError
+from iamconsole.restapi import shapes
+from iamconsole.restapi import views as api
+from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPagination
+
+#: Anything up to the next slash: every legal IAM name (``[\w+=,.@-]+``) and more, so the operation, not the router,
+#: answers for a name it refuses.
+NAME = r"[^/]+"
+
+Handler = Callable[..., Response]
+
+
+class PreconditionFailed(IamError):
+    """``If-Match`` names another version of the document than the current one."""
+
+    code = "PreconditionFailed"
+    http_status = 412
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "message", "field"],
+    "properties": {
+        "code": {"type": "string", "description": "AWS's error code (NoSuchEntity, AccessDenied, ...)."},
+        "message": {"type": "string"},
+        "field": {"type": "string", "nullable": True, "description": "The snake_case field at fault, if any."},
+    },
+}
+_ERRORS = {
+    400: "ValidationError, InvalidInput, MalformedPolicyDocument",
+    403: "AccessDenied, or a missing or bad signature",
+    404: "NoSuchEntity",
+    409: "EntityAlreadyExists, DeleteConflict",
+}
+
+
+def etag_of(document: str) -> str:
+    """The entity tag of a policy document's text (strong, quoted)."""
+    return '"' + hashlib.sha256(document.encode()).hexdigest()[:32] + '"'
+
+
+def _dig(shaped: Mapping[str, Any], path: str) -> Any:
+    value: Any = shaped
+    for key in path.split("."):
+        value = value[key]
+    return value
+
+
+class Precondition:
+    """What a write's ``If-Match`` header is compared with: the ETag of the document the write replaces, read through
+    the catalogue (so reading it needs the read permission, as a client's own read would)."""
+
+    def current(self, request: Request, params: Mapping[str, Any]) -> str:
+        raise NotImplementedError
+
+    def check(self, request: Request, params: Mapping[str, Any]) -> None:
+        expected = request.headers.get("If-Match")
+        if expected is None:
+            return
+        current = etag_of(self.current(request, params))
+        if expected.strip() != "*" and current not in {tag.strip() for tag in expected.split(",")}:
+            raise PreconditionFailed(
+                f"The document has changed since you read it (its ETag is now {current}); read it again and retry."
+            )
+
+
+@dataclass(frozen=True)
+class DocumentOf(Precondition):
+    """The document in the output of a read ``operation`` (at ``document``, e.g. ``"Role.AssumeRolePolicyDocument"``)
+    called with the URL names it ``takes``."""
+
+    operation: str
+    document: str
+    takes: Sequence[str]
+
+    def current(self, request: Request, params: Mapping[str, Any]) -> str:
+        read = {name: params[name] for name in self.takes if name in params}
+        return str(_dig(shapes.shaped(self.operation, api.run(request, self.operation, read)), self.document))
+
+
+@dataclass(frozen=True)
+class UrlNames:
+    """The members of an operation's input shape, to hold the names a URL gives (``role_name``) to the same
+    constraints as a body's: lengths, and no NUL character (which no IAM name has, and the database refuses)."""
+
+    serializer: type[serializers.Serializer[Any]]
+
+    def check(self, params: Mapping[str, Any]) -> None:
+        names = self.serializer(data=dict(params), partial=True)
+        names.is_valid(raise_exception=True)
+
+
+def url_names(operation: str) -> UrlNames:
+    """The checker of the URL names of endpoints running ``operation``."""
+    return UrlNames(shapes.input_serializer(operation, class_name=f"{operation}UrlNames", paged=False))
+
+
+class EndpointSchema(AutoSchema):
+    """drf-spectacular's schema of an endpoint whose bodies are given as raw schemas: a ``list`` method's answer is
+    described as it is (a page, or one object), not wrapped in an array as a serializer's list would be."""
+
+    def _is_list_view(self, serializer: Any = None) -> bool:
+        if serializer is None:
+            return False
+        return bool(super()._is_list_view(serializer))
+
+
+class OperationViewSet(viewsets.GenericViewSet[Any]):
+    """A resource whose methods are :func:`endpoint`s; ``path_params`` turns the URL's names into parameters."""
+
+    schema = EndpointSchema()
+    lookup_value_regex = NAME
+    #: Every method describes its own bodies (``extend_schema``); this only stops DRF asking for a model serializer.
+    serializer_class = serializers.Serializer
+
+    def path_params(self, request: Request, kwargs: Mapping[str, str]) -> dict[str, Any]:
+        return dict(kwargs)
+
+
+def endpoint(
+    operation: str,
+    *,
+    member: str | None = None,
+    rows: str | None = None,
+    status: int = 200,
+    path: Sequence[str] = (),
+    fixed: Mapping[str, Any] | None = None,
+    etag: str | None = None,
+    if_match: Precondition | None = None,
+    method: str = "get",
+    summary: str | None = None,
+    only: Sequence[str] | None = None,
+    operation_id: str | None = None,
+) -> Handler:
+    """A viewset method running ``operation``.
+
+    ``path``: the parameters the URL names (kept out of the body). ``member``: the output member answered (the whole
+    output when None); ``rows``: the member holding a List operation's rows, answered a page at a time. ``status``:
+    201 for creations; 204 answers no body. ``fixed``: parameters the endpoint always passes. ``etag``: where the
+    policy document is in the output, to send its ``ETag``; ``if_match``: the precondition a write honours.
+    ``method``: the HTTP method, which decides whether input is read from the query string or the body.
+    ``operation_id``: the OpenAPI operation id, the operation's name unless two endpoints run the same operation.
+    """
+    reads_query = method in ("get", "delete")
+    exclude = set(path) | set(fixed or ())
+    serializer = shapes.input_serializer(
+        operation, exclude=exclude, only=only, class_name=f"{operation_id or operation}Request", paged=bool(rows)
+    )
+    has_input = bool(serializer().fields)
+    names = url_names(operation)
+
+    declared = operations.get_operation(operation)
+    accepted = operations.accepted_parameters(declared)
+    if set(path) - accepted and not declared.read_only:
+        # Checked after the call: only a read may be answered for a URL that turns out to name something else.
+        raise RuntimeError(f"{operation} does not take {sorted(set(path) - accepted)}: it cannot be a write's URL name")
+
+    def handler(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
+        params = self.path_params(request, kwargs)
+        # A URL name the operation does not take (the user of /users/{user_name}/access-keys/{id}/ for
+        # GetAccessKeyLastUsed) must match what the answer says, or the resource is not under that URL.
+        unchecked = {name: params.pop(name) for name in list(params) if name not in accepted}
+        names.check(params)
+        if has_input:
+            data = request.query_params if reads_query else request.data
+            if not isinstance(data, Mapping):
+                raise ValidationError("The request body must be a JSON object.")
+            given = serializer(data=data)
+            given.is_valid(raise_exception=True)
+            params.update(given.validated_data)
+        params.update(fixed or {})
+        paginator = MarkerCursorPagination() if rows else None
+        if paginator is not None:
+            params.update(paginator.params(request))
+        if if_match is not None:
+            if_match.check(request, params)
+        result = api.run(request, operation, params)
+        if status == 204:
+            return Response(status=204)
+        body = shapes.shaped(operation, result)
+        if paginator is not None and rows is not None:
+            page = _Page(bool(body.get("IsTruncated")), body.get("Marker"))
+            return paginator.response(page, shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, [])))
+        data_out = shapes.to_json(shapes.output_shape(operation, member), body[member] if member else body)
+        for name, value in unchecked.items():
+            if not isinstance(data_out, Mapping) or data_out.get(name) != value:
+                raise NoSuchEntity(f"{request.path} names no resource.", field=name)
+        response = Response(data_out, status=status)
+        if etag is not None:
+            response["ETag"] = etag_of(_dig(body, etag))
+        return response
+
+    handler.__doc__ = f"{operation}."
+    responses: dict[int, Any] = {
+        status: (
+            OpenApiResponse(description="No content.")
+            if status == 204
+            else OpenApiResponse(response=shapes.response_schema(operation, rows or member, paged=bool(rows)))
+        )
+    }
+    for code, words in _ERRORS.items():
+        responses[code] = OpenApiResponse(response=ERROR_SCHEMA, description=words)
+    if if_match is not None:
+        responses[412] = OpenApiResponse(response=ERROR_SCHEMA, description="PreconditionFailed: If-Match differs.")
+    parameters: list[Any] = []
+    if reads_query and has_input:
+        parameters.append(serializer)
+    if rows:
+        parameters.extend(_PAGING)
+    if if_match is not None:
+        parameters.append(
+            OpenApiParameter(
+                "If-Match", str, OpenApiParameter.HEADER, description="The ETag of the document this write replaces."
+            )
+        )
+    schema: dict[str, Any] = {
+        "operation_id": operation_id or operation,
+        "summary": summary or _words(operation),
+        "description": f"Runs the operation `{operation}` as the authenticated principal.",
+        "parameters": parameters,
+        "request": None if reads_query or not has_input else serializer,
+        "responses": responses,
+    }
+    handler.schema = schema  # type: ignore[attr-defined]
+    return extend_schema(**schema)(handler)
+
+
+_PAGING = [
+    OpenApiParameter(
+        CURSOR, str, OpenApiParameter.QUERY, description="The page to read, from a previous answer's next or previous."
+    ),
+    OpenApiParameter(PAGE_SIZE, int, OpenApiParameter.QUERY, description="Results per page, 1 to 1000 (100 if unset)."),
+]
+
+
+@dataclass(frozen=True)
+class _Page:
+    is_truncated: bool
+    marker: str | None
+
+
+def _words(operation: str) -> str:
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", operation)
+
+
+def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) -> Handler:
+    """One sub-resource of a viewset (``url_path``, a regex with named groups for the names it adds), each HTTP
+    method served by its endpoint. ``name`` must be the attribute the viewset binds it to."""
+
+    def view(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
+        method = str(request.method).lower()
+        # DRF answers HEAD with the GET handler (no body is sent back).
+        return methods["get" if method == "head" else method](self, request, **kwargs)
+
+    view.__name__ = name
+    allowed: list[Any] = list(methods)
+    view = action(detail=detail, methods=allowed, url_path=url_path, url_name=name.replace("_", "-"))(view)
+    for method, handler in methods.items():
+        view = extend_schema(methods=[method.upper()], **handler.schema)(view)  # type: ignore[attr-defined]
+    return view

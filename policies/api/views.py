@@ -1,0 +1,198 @@
+"""``/api/v1/policies/`` (managed policies, customer and AWS managed, with their versions, entities and tags),
+``/api/v1/policies/validate/`` (Access Analyzer's findings) and ``/api/v1/simulate/`` (the policy simulator).
+
+A policy is addressed by its policy id (``ANPA…``), as the console addresses it; the operations take its ARN, which
+the id is resolved to through ListPolicies (the face never builds an ARN). The default version's document carries
+an ``ETag``, and a new version sent with ``If-Match`` is refused with 412 when the default changed meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from iamconsole.errors import NoSuchEntity
+from iamconsole.restapi import shapes
+from iamconsole.restapi import views as api
+from iamconsole.restapi.endpoints import (
+    ERROR_SCHEMA,
+    OperationViewSet,
+    Precondition,
+    endpoint,
+    etag_of,
+    route,
+)
+
+ARN = ("policy_arn",)
+#: ListPolicies pages read to find a policy by id: IAM's largest page.
+_PAGE = 1000
+
+
+def policy_arn(request: Request, policy_id: str) -> str:
+    """The ARN of the policy (customer or AWS managed) with that id, found through ListPolicies: the account's own
+    first (few, and the ones automation edits), then AWS's."""
+    for scope in ("Local", "AWS"):
+        params: dict[str, Any] = {"scope": scope, "max_items": _PAGE}
+        while True:
+            page = api.run(request, "ListPolicies", params)
+            for policy in page.items:
+                if policy.policy_id == policy_id:
+                    return str(shapes.shaped("GetPolicy", policy)["Policy"]["Arn"])
+            if not page.is_truncated:
+                break
+            params["marker"] = page.marker
+    raise NoSuchEntity(f"Policy {policy_id} was not found.", field="policy_id")
+
+
+def _default_version(request: Request, arn: str) -> dict[str, Any]:
+    """The default version of a policy, shaped as GetPolicyVersion's ``PolicyVersion``."""
+    policy = shapes.shaped("GetPolicy", api.run(request, "GetPolicy", {"policy_arn": arn}))["Policy"]
+    version = api.run(request, "GetPolicyVersion", {"policy_arn": arn, "version_id": policy["DefaultVersionId"]})
+    shaped: dict[str, Any] = shapes.shaped("GetPolicyVersion", version)["PolicyVersion"]
+    return shaped
+
+
+VALIDATE = shapes.input_serializer(
+    "ValidatePolicy", only=("policy_document", "policy_type", "validate_policy_resource_type")
+)
+FINDINGS_SCHEMA = {
+    "type": "object",
+    "required": ["findings"],
+    "properties": {
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "code", "message", "path", "line", "column", "end_line", "end_column"],
+                "properties": {
+                    "type": {"type": "string", "enum": ["ERROR", "SECURITY_WARNING", "WARNING", "SUGGESTION"]},
+                    "code": {"type": "string", "description": "Access Analyzer's issue code."},
+                    "message": {"type": "string"},
+                    "path": {"type": "string", "description": "A JSON path such as $.Statement[0].Action[1]."},
+                    "line": {"type": "integer"},
+                    "column": {"type": "integer"},
+                    "end_line": {"type": "integer"},
+                    "end_column": {"type": "integer"},
+                },
+            },
+        }
+    },
+}
+
+
+class DefaultDocument(Precondition):
+    """The document of the policy's default version: what a new default version replaces."""
+
+    def current(self, request: Request, params: Mapping[str, Any]) -> str:
+        return str(_default_version(request, params["policy_arn"])["Document"])
+
+
+class PolicyViewSet(OperationViewSet):
+    """Managed policies visible to the caller's account: its own and AWS's (``scope``: All, AWS, Local)."""
+
+    lookup_field = "policy_id"
+
+    def path_params(self, request: Request, kwargs: Mapping[str, str]) -> dict[str, Any]:
+        params = dict(kwargs)
+        policy_id = params.pop("policy_id", None)
+        if policy_id is not None:
+            params["policy_arn"] = policy_arn(request, policy_id)
+        return params
+
+    list = endpoint("ListPolicies", rows="Policies")
+    create = endpoint("CreatePolicy", member="Policy", status=201, method="post")
+    retrieve = endpoint("GetPolicy", member="Policy", path=ARN)
+    destroy = endpoint("DeletePolicy", status=204, path=ARN, method="delete")
+    versions = route(
+        "versions",
+        "versions",
+        get=endpoint("ListPolicyVersions", rows="Versions", path=ARN),
+        post=endpoint(
+            "CreatePolicyVersion",
+            member="PolicyVersion",
+            status=201,
+            path=ARN,
+            method="post",
+            if_match=DefaultDocument(),
+        ),
+    )
+    version = route(
+        "version",
+        r"versions/(?P<version_id>[^/]+)",
+        get=endpoint(
+            "GetPolicyVersion", member="PolicyVersion", path=(*ARN, "version_id"), etag="PolicyVersion.Document"
+        ),
+        delete=endpoint("DeletePolicyVersion", status=204, path=(*ARN, "version_id"), method="delete"),
+    )
+    entities = route("entities", "entities", get=endpoint("ListEntitiesForPolicy", path=ARN))
+    tags = route(
+        "tags",
+        "tags",
+        get=endpoint("ListPolicyTags", rows="Tags", path=ARN),
+        post=endpoint("TagPolicy", status=204, path=ARN, method="post"),
+        delete=endpoint("UntagPolicy", status=204, path=ARN, method="delete"),
+    )
+    default_version_update = endpoint("SetDefaultPolicyVersion", status=204, path=ARN, method="put")
+
+    @extend_schema(
+        methods=["GET"],
+        operation_id="GetDefaultPolicyVersion",
+        summary="Get the default version",
+        description="The policy's default version: its document, with an `ETag` for a later `If-Match`.",
+        responses={
+            200: OpenApiResponse(response=shapes.response_schema("GetPolicyVersion", "PolicyVersion")),
+            403: OpenApiResponse(response=ERROR_SCHEMA, description="AccessDenied"),
+            404: OpenApiResponse(response=ERROR_SCHEMA, description="NoSuchEntity"),
+        },
+    )
+    @extend_schema(methods=["PUT"], **default_version_update.schema)  # type: ignore[attr-defined]
+    @action(detail=True, methods=["get", "put"], url_path="default-version", url_name="default-version")
+    def default_version(self, request: Request, policy_id: str) -> Response:
+        """GET: the default version (GetPolicy, then GetPolicyVersion); PUT: SetDefaultPolicyVersion."""
+        if request.method == "PUT":
+            return self.default_version_update(request, policy_id=policy_id)
+        version = _default_version(request, policy_arn(request, policy_id))
+        response = Response(shapes.to_json(shapes.output_shape("GetPolicyVersion", "PolicyVersion"), version))
+        response["ETag"] = etag_of(version["Document"])
+        return response
+
+    @extend_schema(
+        operation_id="ValidatePolicy",
+        summary="Validate a policy",
+        description="Access Analyzer's policy checks (ValidatePolicy): the findings for a document; nothing is saved.",
+        request=VALIDATE,
+        responses={
+            200: OpenApiResponse(response=FINDINGS_SCHEMA),
+            400: OpenApiResponse(response=ERROR_SCHEMA, description="ValidationError"),
+            403: OpenApiResponse(response=ERROR_SCHEMA, description="AccessDenied"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="validate")
+    def validate(self, request: Request) -> Response:
+        """ValidatePolicy: ``{"findings": [...]}``, each finding with its type, issue code, message and location."""
+        given = VALIDATE(data=request.data if isinstance(request.data, Mapping) else {})
+        given.is_valid(raise_exception=True)
+        findings = api.run(request, "ValidatePolicy", given.validated_data)
+        return Response({"findings": [finding.to_dict() for finding in findings]})
+
+
+class SimulateViewSet(OperationViewSet):
+    """The policy simulator: policies given in the request (custom) or a principal's own (principal)."""
+
+    custom = route(
+        "custom",
+        "custom",
+        detail=False,
+        post=endpoint("SimulateCustomPolicy", rows="EvaluationResults", method="post"),
+    )
+    principal = route(
+        "principal",
+        "principal",
+        detail=False,
+        post=endpoint("SimulatePrincipalPolicy", rows="EvaluationResults", method="post"),
+    )

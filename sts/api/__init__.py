@@ -1,0 +1,1 @@
+"""The REST API of the sts app (``/api/v1/sts/``)."""

@@ -1,0 +1,87 @@
+"""The OpenAPI schema at /api/schema/: every resource of the REST API, SigV4 as its security scheme, request and
+response bodies read from botocore's shapes (snake_case), the error body on every operation, If-Match on writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api_client import Api
+
+
+@pytest.fixture
+def schema(live_server):
+    status, body, _ = Api(live_server.url).get("/api/schema/?format=json")
+    assert status == 200
+    return body
+
+
+def test_every_resource_is_described(schema):
+    expected = {
+        "/api/v1/account/alias/",
+        "/api/v1/account/password-policy/",
+        "/api/v1/account/summary/",
+        "/api/v1/users/{user_name}/access-keys/",
+        "/api/v1/users/{user_name}/login-profile/",
+        "/api/v1/users/{user_name}/mfa-devices/",
+        "/api/v1/users/{user_name}/inline-policies/{policy_name}/",
+        "/api/v1/groups/{group_name}/users/",
+        "/api/v1/roles/{role_name}/trust-policy/",
+        "/api/v1/roles/{role_name}/sessions/",
+        "/api/v1/roles/{role_name}/instance-profiles/",
+        "/api/v1/policies/{policy_id}/versions/",
+        "/api/v1/policies/{policy_id}/entities/",
+        "/api/v1/policies/validate/",
+        "/api/v1/simulate/custom/",
+        "/api/v1/simulate/principal/",
+        "/api/v1/instance-profiles/",
+        "/api/v1/service-linked-roles/",
+        "/api/v1/identity-providers/saml/",
+        "/api/v1/identity-providers/oidc/",
+        "/api/v1/credential-report/",
+        "/api/v1/sts/assume-role/",
+        "/api/v1/sts/session-token/",
+        "/api/v1/sts/caller-identity/",
+    }
+    assert expected <= set(schema["paths"])
+    ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert {"CreateRole", "ListRoles", "GetRoleTrustPolicy", "UpdateAssumeRolePolicy", "AssumeRole"} <= set(ids)
+
+
+def test_sigv4_is_the_security_scheme(schema):
+    sigv4 = schema["components"]["securitySchemes"]["sigv4"]
+    assert (sigv4["type"], sigv4["in"], sigv4["name"]) == ("apiKey", "header", "Authorization")
+    create = schema["paths"]["/api/v1/roles/"]["post"]
+    assert {"sigv4": []} in create["security"]
+
+
+def test_bodies_are_botocore_shapes_in_snake_case(schema):
+    create = schema["paths"]["/api/v1/roles/"]["post"]
+    request = create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    fields = schema["components"]["schemas"][request]
+    assert {"role_name", "assume_role_policy_document"} <= set(fields["required"])
+    assert fields["properties"]["max_session_duration"]["minimum"] == 3600
+    role = create["responses"]["201"]["content"]["application/json"]["schema"]
+    assert {"role_name", "role_id", "arn", "create_date"} <= set(role["required"])
+    listed = schema["paths"]["/api/v1/roles/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["required"] == ["results", "next", "previous"]
+    assert listed["properties"]["results"]["type"] == "array"
+    parameters = {parameter["name"] for parameter in schema["paths"]["/api/v1/roles/"]["get"]["parameters"]}
+    assert parameters == {"cursor", "page_size", "path_prefix"}
+
+
+def test_errors_and_preconditions_are_described(schema):
+    put = schema["paths"]["/api/v1/roles/{role_name}/trust-policy/"]["put"]
+    error = put["responses"]["404"]["content"]["application/json"]["schema"]
+    assert error["required"] == ["code", "message", "field"]
+    assert "412" in put["responses"]
+    assert "If-Match" in {parameter["name"] for parameter in put["parameters"]}
+    assert {"403", "404"} <= set(schema["paths"]["/api/v1/users/{user_name}/tags/"]["get"]["responses"])
+
+
+def test_iamconsole_own_operations_have_exact_schemas(schema):
+    sessions = schema["paths"]["/api/v1/roles/{role_name}/sessions/"]["get"]["responses"]["200"]
+    rows = sessions["content"]["application/json"]["schema"]["properties"]["results"]
+    assert rows["type"] == "array"
+    assert "access_key_id" in rows["items"]["required"]
+    assert "secret_access_key" not in rows["items"]["properties"]

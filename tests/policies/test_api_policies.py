@@ -1,0 +1,179 @@
+"""The managed policies endpoints, ``policies/validate/`` and ``simulate/`` over real HTTP with SigV4: policies
+addressed by id (customer and AWS managed, ``scope`` filter), versions with ETag and If-Match, entities, tags."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from iamconsole import operations
+from tests.api_client import ALLOW_S3, Api, names, policy, signed
+from tests.faces.conftest import access_key, iam_user
+from tests.identities.policy_factory import allow
+
+WRITE_S3 = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})
+
+
+@pytest.fixture
+def api(live_server, account):
+    return signed(live_server.url, account)
+
+
+@pytest.fixture
+def reader(api):
+    status, created, _ = api.post(
+        "/api/v1/policies/", {"policy_name": "reader", "policy_document": ALLOW_S3, "description": "reads"}
+    )
+    assert status == 201
+    return created
+
+
+def test_creates_gets_and_deletes_a_policy_by_id(api, account, reader):
+    assert reader["arn"] == f"arn:aws:iam::{account.account_id}:policy/reader"
+    assert reader["policy_id"].startswith("ANPA")
+    assert reader["default_version_id"] == "v1"
+    status, fetched, _ = api.get(f"/api/v1/policies/{reader['policy_id']}/")
+    assert (status, fetched["policy_name"], fetched["description"]) == (200, "reader", "reads")
+    assert api.delete(f"/api/v1/policies/{reader['policy_id']}/")[0] == 204
+    status, body, _ = api.get(f"/api/v1/policies/{reader['policy_id']}/")
+    assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "policy_id")
+
+
+def test_a_bad_policy_is_refused_with_its_field(api):
+    status, body, _ = api.post("/api/v1/policies/", {"policy_document": ALLOW_S3})
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "policy_name")
+    status, body, _ = api.post("/api/v1/policies/", {"policy_name": "p", "policy_document": {"Statement": "x"}})
+    assert (status, body["code"], body["field"]) == (400, "MalformedPolicyDocument", "policy_document")
+    status, body, _ = api.get("/api/v1/policies/?scope=Everything")
+    assert (status, body["field"]) == (400, "scope")
+
+
+def test_lists_filter_by_scope_and_page(api, account, aws_managed_policies, reader):
+    _, local, _ = api.get("/api/v1/policies/?scope=Local")
+    assert names(local, "policy_name") == ["reader"]
+    _, aws, _ = api.get("/api/v1/policies/?scope=AWS&page_size=5")
+    assert len(aws["results"]) == 5
+    assert all(row["arn"].startswith("arn:aws:iam::aws:policy/") for row in aws["results"])
+    assert aws["next"]
+    _, following, _ = api.get(aws["next"])
+    assert not set(names(following, "arn")) & set(names(aws, "arn"))
+    _, attached, _ = api.get("/api/v1/policies/?only_attached=true")
+    assert attached["results"] == []
+    aws_policy = aws["results"][0]
+    status, fetched, _ = api.get(f"/api/v1/policies/{aws_policy['policy_id']}/")
+    assert (status, fetched["arn"]) == (200, aws_policy["arn"])
+    status, body, _ = api.delete(f"/api/v1/policies/{aws_policy['policy_id']}/")
+    assert (status, body["code"]) == (403, "AccessDenied")
+
+
+def test_versions_with_etag_and_if_match(api, reader):
+    base = f"/api/v1/policies/{reader['policy_id']}"
+    status, default, response = api.get(f"{base}/default-version/")
+    assert (status, default["version_id"], default["is_default_version"]) == (200, "v1", True)
+    etag = response.headers["ETag"]
+    assert json.loads(default["document"]) == ALLOW_S3
+    assert api.get(f"{base}/versions/v1/")[2].headers["ETag"] == etag
+    status, created, _ = api.post(
+        f"{base}/versions/", {"policy_document": WRITE_S3, "set_as_default": True}, headers={"If-Match": etag}
+    )
+    assert (status, created["version_id"], created["is_default_version"]) == (201, "v2", True)
+    # The default changed: a writer still holding v1's ETag is refused rather than silently replacing v2.
+    status, body, _ = api.post(
+        f"{base}/versions/", {"policy_document": ALLOW_S3, "set_as_default": True}, headers={"If-Match": etag}
+    )
+    assert (status, body["code"]) == (412, "PreconditionFailed")
+    assert names(api.get(f"{base}/versions/")[1], "version_id") == ["v2", "v1"]
+    assert api.put(f"{base}/default-version/", {"version_id": "v1"})[0] == 204
+    assert api.get(f"{base}/default-version/")[1]["version_id"] == "v1"
+    assert api.delete(f"{base}/versions/v2/")[0] == 204
+    status, body, _ = api.get(f"{base}/versions/v2/")
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+    status, body, _ = api.put(f"{base}/default-version/", {})
+    assert (status, body["field"]) == (400, "version_id")
+
+
+def test_entities_and_tags(api, account, reader):
+    base = f"/api/v1/policies/{reader['policy_id']}"
+    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": reader["arn"]})
+    status, entities, _ = api.get(f"{base}/entities/")
+    assert status == 200
+    assert [user["user_name"] for user in entities["policy_users"]] == ["bob"]
+    assert entities["policy_groups"] == entities["policy_roles"] == []
+    assert api.get(f"{base}/entities/?entity_filter=Role")[1]["policy_users"] == []
+    assert api.post(f"{base}/tags/", {"tags": [{"key": "owner", "value": "sec"}]})[0] == 204
+    assert api.get(f"{base}/tags/")[1]["results"] == [{"key": "owner", "value": "sec"}]
+    assert api.delete(f"{base}/tags/?tag_keys=owner")[0] == 204
+    assert api.get(f"{base}/tags/")[1]["results"] == []
+
+
+def test_validate_returns_findings(api):
+    status, body, _ = api.post(
+        "/api/v1/policies/validate/",
+        {
+            "policy_document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*"}]},
+            "policy_type": "IDENTITY_POLICY",
+        },
+    )
+    assert status == 200
+    assert "MISSING_RESOURCE" in {finding["code"] for finding in body["findings"]}
+    finding = body["findings"][0]
+    assert set(finding) == {"type", "code", "message", "path", "line", "column", "end_line", "end_column"}
+    status, clean, _ = api.post(
+        "/api/v1/policies/validate/", {"policy_document": ALLOW_S3, "policy_type": "IDENTITY_POLICY"}
+    )
+    assert (status, clean["findings"]) == (200, [])
+    status, body, _ = api.post("/api/v1/policies/validate/", {"policy_document": ALLOW_S3, "policy_type": "WHATEVER"})
+    assert (status, body["field"]) == (400, "policy_type")
+
+
+def test_simulates_custom_and_principal_policies(api, account):
+    status, body, _ = api.post(
+        "/api/v1/simulate/custom/",
+        {"policy_input_list": [ALLOW_S3], "action_names": ["s3:GetObject", "s3:PutObject"]},
+    )
+    assert status == 200
+    decisions = {row["eval_action_name"]: row["eval_decision"] for row in body["results"]}
+    assert decisions == {"s3:GetObject": "allowed", "s3:PutObject": "implicitDeny"}
+    iam_user(account, "bob", allow("s3:PutObject"))
+    status, body, _ = api.post(
+        "/api/v1/simulate/principal/",
+        {"policy_source_arn": f"arn:aws:iam::{account.account_id}:user/bob", "action_names": ["s3:PutObject"]},
+    )
+    assert (status, body["results"][0]["eval_decision"]) == (200, "allowed")
+    status, body, _ = api.post("/api/v1/simulate/custom/", {"action_names": ["s3:GetObject"]})
+    assert (status, body["field"]) == (400, "policy_input_list")
+    status, body, _ = api.post(
+        "/api/v1/simulate/principal/",
+        {"policy_source_arn": f"arn:aws:iam::{account.account_id}:user/ghost", "action_names": ["s3:PutObject"]},
+    )
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/api/v1/policies/", None),
+        ("post", "/api/v1/policies/", {"policy_name": "p", "policy_document": ALLOW_S3}),
+        (
+            "post",
+            "/api/v1/simulate/principal/",
+            {"policy_source_arn": "arn:aws:iam::123456789012:user/x", "action_names": ["s3:GetObject"]},
+        ),
+    ],
+)
+def test_a_principal_without_permission_is_denied(live_server, account, method, path, body):
+    iam_user(account, "nobody")
+    api = Api(live_server.url, key=access_key(account, "nobody"))
+    status, answer, _ = getattr(api, method)(path, *(() if body is None else (body,)))
+    assert (status, answer["code"]) == (403, "AccessDenied")
+
+
+def test_a_principal_who_may_list_but_not_get_is_denied_the_policy(live_server, account, reader):
+    iam_user(account, "lister", allow("iam:ListPolicies"))
+    api = Api(live_server.url, key=access_key(account, "lister"))
+    assert names(api.get("/api/v1/policies/?scope=Local")[1], "policy_name") == ["reader"]
+    status, body, _ = api.get(f"/api/v1/policies/{reader['policy_id']}/")
+    assert (status, body["code"]) == (403, "AccessDenied")
+    assert "iam:GetPolicy" in body["message"]
