@@ -401,3 +401,11 @@ def test_cognito_identity_pool_with_authenticated_identities(root_client):
         "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-2:pool-id"},
         "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
     }
+
+
+def test_htmx_gets_only_the_steps_partial(root_client):
+    step1(root_client, entity="service", service="lambda.amazonaws.com")
+    body = text(root_client.get("/roles/create?step=2&policy_q=x", **HTMX))
+    assert body.lstrip().startswith('<form method="post" action="/roles/create?step=2" id="permissions-form"')
+    body = text(root_client.get("/roles/create", **HTMX))
+    assert body.lstrip().startswith('<div id="wizard" class="wizard">') and "<html" not in body
