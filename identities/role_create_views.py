@@ -22,6 +22,7 @@ from iamconsole.errors import AccessDenied, IamError, NoSuchEntity
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities import service_linked_catalog, trust_templates
 from identities.role_create_forms import PermissionsForm, RoleDetailsForm, TrustedEntityForm
+from policies.views.editor import EditorState, editor_state
 
 TEMPLATE = "identities/role_create.html"
 STATE_KEY = "iam_role_create"
@@ -147,6 +148,7 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
             services=_services(),
             preview=_preview_text(form),
             audiences=_audiences(request, form.oidc_providers),
+            editor=_custom_editor(request, form),
         )
         return console.page(request, TEMPLATE, "wizard", context)
     form = _trust_form(request, request.POST)
@@ -156,7 +158,7 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
             if finding.type == "ERROR":
                 form.add_error("custom_policy", f"Line {finding.line}: {finding.message}")
     if not form.is_valid():
-        context.update(form=form, services=_services(), preview="", audiences=[])
+        context.update(form=form, services=_services(), preview="", audiences=[], editor=_custom_editor(request, form))
         return console.page(request, TEMPLATE, "wizard", context, status=400)
     _save(
         request,
@@ -165,6 +167,15 @@ def _step_trust(request: SignedInRequest) -> HttpResponse:
         trust_policy=form.cleaned_data["trust_policy"],
     )
     return console.redirect(request, "/roles/create?step=2")
+
+
+def _custom_editor(request: SignedInRequest, form: TrustedEntityForm) -> EditorState:
+    """The policy editor in trust mode for the custom trust policy, with what was typed or the starting template; its
+    findings come live from the editor (the view checks the document again on Next)."""
+    text = form.data.get("custom_policy") if form.is_bound else None
+    if text is None:
+        text = str(form.fields["custom_policy"].initial or "")
+    return editor_state(request, str(text), "trust", field_name="custom_policy", validate=False)
 
 
 def _trust_findings(request: SignedInRequest, text: str) -> list[Any]:

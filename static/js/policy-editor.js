@@ -105,6 +105,15 @@
     });
     root.policyEditor = cm;
     root.classList.add("enhanced");
+    // An editor made while hidden (a wizard's section not chosen yet) draws nothing until refreshed once shown.
+    if (root.offsetParent === null && "IntersectionObserver" in window) {
+      var shown = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        shown.disconnect();
+        cm.refresh();
+      });
+      shown.observe(root);
+    }
     cm.on("change", function () {
       cm.save();
       updateCount(root, cm.getValue());

@@ -409,3 +409,10 @@ def test_htmx_gets_only_the_steps_partial(root_client):
     assert body.lstrip().startswith('<form method="post" action="/roles/create?step=2" id="permissions-form"')
     body = text(root_client.get("/roles/create", **HTMX))
     assert body.lstrip().startswith('<div id="wizard" class="wizard">') and "<html" not in body
+
+
+def test_the_custom_trust_policy_is_edited_in_the_policy_editor(root_client):
+    page = text(root_client.get("/roles/create"))
+    assert "data-policy-editor" in page
+    assert 'name="custom_policy"' in page
+    assert "Statement1" in page

@@ -133,15 +133,24 @@ def test_walk_the_wizard_for_every_trusted_entity_type(page: Page, live_server: 
     page.goto(f"{base}/roles/create")
     page.locator(".tile", has_text="Custom trust policy").click()
     expect(page.locator("#id_custom_policy")).to_contain_text("Statement1")
-    page.fill("#id_custom_policy", "{oops")
+    # The policy editor in trust mode (CodeMirror over the textarea).
+    expect(page.locator(".entity-custom .CodeMirror-linenumber", has_text="1").first).to_be_visible()
+    type_over_custom_policy(page, "{oops")
     page.click("#wizard-next")
-    expect(page.locator(".entity-custom .field-error")).to_contain_text("not valid JSON")
+    expect(page.locator(".entity-custom > p.field-error")).to_contain_text("not valid JSON")
     custom = {
         "Version": "2012-10-17",
         "Statement": [
             {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
         ],
     }
-    page.fill("#id_custom_policy", json.dumps(custom, indent=2))
+    type_over_custom_policy(page, json.dumps(custom, indent=2))
     finish(page, base, "step-functions")
     assert trust_of("step-functions") == custom
+
+
+def type_over_custom_policy(page: Page, text: str) -> None:
+    """Select everything in the custom trust policy's editor and type ``text`` over it (as a paste)."""
+    page.locator(".entity-custom .CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(text)
