@@ -308,6 +308,13 @@ class ExpiredToken(IamError):
     http_status = 400
 
 
+class InvalidAuthorizationMessageException(IamError):
+    """DecodeAuthorizationMessage got a message it cannot decode (STS's code)."""
+
+    code = "InvalidAuthorizationMessageException"
+    http_status = 400
+
+
 class InvalidIdentityToken(IamError):
     """A web identity token or SAML response that cannot be trusted: bad signature, unknown issuer, wrong audience."""
 

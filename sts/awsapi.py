@@ -116,6 +116,7 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "GetFederationToken": federation_token_shape,
     "GetCallerIdentity": _caller_identity_shape,
     "GetAccessKeyInfo": lambda account_id: {"Account": account_id},
+    "DecodeAuthorizationMessage": lambda message: {"DecodedMessage": message},
     "ListRoleSessions": _sessions_page,
     "ListAccountSessions": _sessions_page,
     "RevokeRoleSession": lambda session: {"Session": session_shape(session)},

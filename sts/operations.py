@@ -509,6 +509,13 @@ OPERATIONS = (
         account_scoped=False,
     ),
     Operation("GetAccessKeyInfo", selectors.get_access_key_info, service="sts", read_only=True, account_scoped=False),
+    Operation(
+        "DecodeAuthorizationMessage",
+        selectors.decode_authorization_message,
+        service="sts",
+        read_only=True,
+        account_scoped=False,
+    ),
     # iamconsole's own: who holds credentials for a role or an account, and revoking them.
     on_role("ListRoleSessions", selectors.list_role_sessions, action="iam:GetRole", read_only=True),
     Operation("ListAccountSessions", selectors.list_account_sessions, action="iam:ListRoles", read_only=True),

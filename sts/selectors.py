@@ -20,7 +20,7 @@ from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.arn import parse_arn
 from iamconsole.dbvalues import aware_datetime, json_value
-from iamconsole.errors import NoSuchEntity, ValidationError
+from iamconsole.errors import InvalidAuthorizationMessageException, NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, paginate
 from identities import selectors as identity_selectors
 from identities.models import Role, User
@@ -60,6 +60,17 @@ def get_caller_identity(*, actor: Actor) -> CallerIdentity:
     for a federated user session. Credentials from GetSessionToken answer as the user (or root) that obtained them.
     Never denied."""
     return CallerIdentity(user_id=actor.principal_id, account=actor.account_id, arn=actor.arn)
+
+
+def decode_authorization_message(*, encoded_message: str) -> str:
+    """DecodeAuthorizationMessage: STS decodes the encoded failure messages that some AWS services (EC2, for one)
+    return with a denial. IAM and STS answer their denials in plain text, and so does iamconsole everywhere, so no
+    message handed to it was encoded by it: each is refused with STS's error, as AWS refuses one it cannot read."""
+    raise InvalidAuthorizationMessageException(
+        "The encoded message is not an authorization message this service issued: iamconsole states its denials in "
+        "plain text and encodes none.",
+        field="encoded_message",
+    )
 
 
 def get_access_key_info(*, access_key_id: str) -> str:

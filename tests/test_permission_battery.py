@@ -37,6 +37,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "authentication_code2": "654321",
     "certificate_body": "-----BEGIN CERTIFICATE-----",
     "certificate_id": "A" * 32,
+    "encoded_message": "an-encoded-authorization-message",
     "encoding": "SSH",
     "aws_service_name": "elasticbeanstalk.amazonaws.com",
     "client_id": "battery-client",
