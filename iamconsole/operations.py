@@ -328,21 +328,28 @@ AUDIT_TEXT_LIMIT = 2048
 
 
 def redacted_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
-    """``params`` as the audit record keeps them: secrets replaced by ``***``, long texts cut, values made JSON."""
+    """``params`` as the audit record keeps them: secrets replaced by ``***``, long texts cut, values made JSON.
+
+    A NUL character, which a refused request may carry, becomes U+FFFD: PostgreSQL's JSON cannot hold it, and the
+    denial must still be recorded."""
+
+    def text_of(value: Any) -> str:
+        text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+        return text.replace("\x00", "\ufffd")
 
     def clean(key: str, value: Any) -> Any:
         if any(word in key.lower() for word in SECRET_PARAMETER_WORDS):
             return REDACTED
         if isinstance(value, Mapping):
-            return {str(k): clean(str(k), v) for k, v in value.items()}
+            return {text_of(k): clean(str(k), v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [clean(key, item) for item in value]
         if value is None or isinstance(value, bool | int | float):
             return value
-        text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+        text = text_of(value)
         return text if len(text) <= AUDIT_TEXT_LIMIT else f"{text[:AUDIT_TEXT_LIMIT]}… ({len(text)} characters)"
 
-    return {key: clean(key, value) for key, value in params.items()}
+    return {text_of(key): clean(key, value) for key, value in params.items()}
 
 
 def _record(

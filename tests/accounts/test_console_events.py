@@ -181,3 +181,9 @@ def test_audit_parameters_redact_every_secret_and_cut_long_texts() -> None:
     assert {redacted[k] for k in ("new_password", "old_password", "authentication_code1", "token_code")} == {"***"}
     assert redacted["saml_metadata_document"].endswith("(5000 characters)")
     assert redacted["tags"] == [{"key": "k", "value": "v"}]
+
+
+def test_audit_parameters_never_hold_a_nul_character() -> None:
+    # PostgreSQL's JSON cannot store U+0000: a request refused for carrying one must still be recorded.
+    redacted = operations.redacted_parameters({"policy_document": "a\x00b", "tags": [{"key\x00": "v\x00"}]})
+    assert redacted == {"policy_document": "a\ufffdb", "tags": [{"key\ufffd": "v\ufffd"}]}
