@@ -5,22 +5,24 @@ the filter; and the screenshot docs/screenshots/access-advisor.png."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
-from django.utils import timezone
+from botocore.config import Config
 from playwright.sync_api import Page, expect
 
-from accounts import services as account_services
 from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
-from tests.factories import make_account
+from tests.factories import access_key, allow, iam_user, make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+#: boto3.client, typed loosely: the service name is a parameter here, not a literal.
+_boto3_client: Callable[..., Any] = boto3.client
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 EMAIL, PASSWORD = "owner@example.test", "Correct-Horse-9"
 
@@ -46,19 +48,26 @@ def test_the_access_advisor_tab_of_a_used_role(page: Page, live_server: Any) -> 
         "PutRolePolicy",
         {"role_name": "deploy-pipeline", "policy_name": "deploy", "policy_document": json.dumps(document)},
     )
-    # The role's sessions called iam:GetRole (3 days ago) and sts:GetCallerIdentity (yesterday).
-    session = f"arn:aws:sts::{account.account_id}:assumed-role/deploy-pipeline/build-42"
-    for name, source, days in (("GetRole", "iam", 3), ("GetCallerIdentity", "sts", 1)):
-        account_services.record_audit_event(
-            account_id=account.account_id,
-            actor_arn=session,
-            event_name=name,
-            event_source=f"{source}.amazonaws.com",
-            source="api",
-            request_id="browser-test",
-            time=timezone.now() - timedelta(days=days),
-            outcome="success",
+
+    # The role is used for real through the Query API: a user assumes it, and the session reads the role.
+    def aws(service: str, key: str, secret: str, token: str | None = None) -> Any:
+        return _boto3_client(
+            service,
+            endpoint_url=f"{live_server.url}/aws",
+            region_name="us-east-1",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            aws_session_token=token,
+            config=Config(retries={"max_attempts": 1}),
         )
+
+    role_arn = f"arn:aws:iam::{account.account_id}:role/deploy-pipeline"
+    # (AWS refuses AssumeRole to a root user: a CI user with sts:AssumeRole does it.)
+    iam_user(account, "ci", allow("sts:AssumeRole", role_arn))
+    sts = aws("sts", *access_key(account, "ci"))
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="build-42")["Credentials"]
+    session = (credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
+    assert aws("iam", *session).get_role(RoleName="deploy-pipeline")["Role"]["Arn"] == role_arn
 
     page.goto(f"{live_server.url}/signin")
     page.fill("#id_email", EMAIL)
@@ -75,6 +84,7 @@ def test_the_access_advisor_tab_of_a_used_role(page: Page, live_server: Any) -> 
     expect(iam_row).to_contain_text("deploy-pipeline", timeout=10_000)
     expect(iam_row).to_contain_text("us-east-1")
     expect(page.locator(".advisor-progress")).to_have_count(0)
+    expect(page.locator("#advisor-services")).to_contain_text("iam:GetRole")
     expect(page.locator('#advisor-services tr[data-namespace="s3"]')).to_contain_text(
         "Not accessed in the tracking period"
     )
