@@ -101,6 +101,8 @@ def test_each_filter(api, account, trail):
         ("outcome=maybe", "outcome"),
         ("start_time=yesterday", "start_time"),
         ("end_time=2026-13-45", "end_time"),
+        ("start_time=2026-02-30T00:00:00", "start_time"),
+        ("end_time=2026-01-01T00:00:00%2B99:00", "end_time"),
         ("start_time=2026-12-02T10:00:00&end_time=2026-12-01T10:00:00", "start_time"),
         ("read_only=perhaps", "read_only"),
         ("page_size=0", "max_items"),
