@@ -269,9 +269,15 @@ def console_session_data(actor: Actor) -> dict[str, Any]:
     """What the console keeps in its session to find the actor again on the next request (with the moment of the
     sign-in's MFA code, when one was asked)."""
     if actor.kind is ActorKind.ROOT:
-        data = {"kind": "root", "account_id": actor.account_id}
+        data = {"kind": "root", "account_id": actor.account_id, "signed_in_at": timezone.now().timestamp()}
     elif actor.kind is ActorKind.USER:
-        data = {"kind": "user", "account_id": actor.account_id, "user_id": actor.principal_id}
+        data = {
+            "kind": "user",
+            "account_id": actor.account_id,
+            "user_id": actor.principal_id,
+            # A role the user switches to may not outlive the user's own console sign-in.
+            "signed_in_at": timezone.now().timestamp(),
+        }
     elif actor.kind in (ActorKind.ROLE_SESSION, ActorKind.FEDERATED_USER) and actor.access_key_id:
         # A federated console session is its STS session: it ends when the credentials expire or are revoked.
         data = {"kind": "session", "account_id": actor.account_id, "access_key_id": actor.access_key_id}
@@ -520,3 +526,97 @@ def authenticate_user_password(
         return UserSignIn(actor=actor, must_change_password=True, hard_expired=True)
     identity_services.record_password_use(user_pk=check.user.pk)
     return UserSignIn(actor=actor, must_change_password=check.must_change_password)
+
+
+# --- switch role in the console ------------------------------------------------------------------------------------
+
+#: The session key of the role an IAM user switched to: its STS session, and how the top bar shows it. The user's
+#: own sign-in stays under :data:`SESSION_KEY`, so Switch back is only forgetting this key.
+SWITCHED_KEY = "iam_switched_role"
+#: A console role session lasts one hour, as AWS's console grants (the role's MaxSessionDuration is at least that).
+SWITCH_ROLE_SECONDS = 3600
+#: AssumeRole's shortest session: a sign-in with less time left still gets it, cut at the sign-in's end.
+MIN_ROLE_SECONDS = 900
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchedRole:
+    """The role a console session switched to, as the identity menu shows it."""
+
+    account: str
+    role_name: str
+    display_name: str
+    color: str
+
+
+def switch_role_arn(account: str, role_name: str) -> str | None:
+    """The ARN of the role the Switch role form names: an account id or alias, and a role name that may carry its
+    path (``team/deploy``). None when no such account exists (the form then fails like any other refusal)."""
+    found = account_selectors.find_account_by_id_or_alias(account.strip())
+    if found is None:
+        return None
+    path, _, name = role_name.strip("/").rpartition("/")
+    return iam_arn(found.account_id, "role", name, f"/{path}/" if path else "/")
+
+
+def signin_seconds_left(data: Mapping[str, Any], *, lifetime: int) -> int:
+    """Seconds left of a console sign-in that lasts ``lifetime`` seconds (the session cookie's age)."""
+    started = data.get("signed_in_at")
+    if not isinstance(started, (int, float)):
+        return lifetime
+    return max(0, int(started + lifetime - timezone.now().timestamp()))
+
+
+def switched_session_data(
+    *, access_key_id: str, secret_access_key: str, session_token: str, console_until: float, shown: SwitchedRole
+) -> dict[str, Any]:
+    """What the console keeps while switched: the role session AssumeRole issued (checked whole, as the federation
+    endpoint checks credentials), the moment it ends for the console, and the display name and colour."""
+    actor = federation_session_actor(
+        access_key_id=access_key_id, secret_access_key=secret_access_key, session_token=session_token
+    )
+    return {
+        "session": {**console_session_data(actor), "console_until": console_until},
+        "account": shown.account,
+        "role_name": shown.role_name,
+        "display_name": shown.display_name,
+        "color": shown.color,
+    }
+
+
+def switched_role(data: Any) -> tuple[Actor, SwitchedRole] | None:
+    """The role session of switched-role data, and how it is shown; None once it expired or was revoked."""
+    if not isinstance(data, dict):
+        return None
+    actor = actor_from_console_session(data.get("session"))
+    if actor is None:
+        return None
+    shown = SwitchedRole(
+        account=str(data.get("account", "")),
+        role_name=str(data.get("role_name", "")),
+        display_name=str(data.get("display_name", "")),
+        color=str(data.get("color", "")),
+    )
+    return actor, shown
+
+
+def remember_switched_role(user: Actor, shown: SwitchedRole) -> None:
+    """Put the role first in the user's recent roles (the identity menu's last five)."""
+    if user.kind is ActorKind.USER and user.user_pk is not None:
+        sts_services.record_switch_role(
+            user_pk=user.user_pk,
+            account=shown.account,
+            role_name=shown.role_name,
+            display_name=shown.display_name,
+            color=shown.color,
+        )
+
+
+def switch_role_history(user: Actor) -> list[SwitchedRole]:
+    """The user's recent roles, most recent first."""
+    if user.kind is not ActorKind.USER or user.user_pk is None:
+        return []
+    return [
+        SwitchedRole(account=row.account, role_name=row.role_name, display_name=row.display_name, color=row.color)
+        for row in sts_selectors.list_switch_role_history(user_pk=user.user_pk)
+    ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import update_wrapper
 from typing import Any, Concatenate, ParamSpec, cast
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -32,9 +33,46 @@ class ConsoleRequest(HttpRequest):
 
 
 class SignedInRequest(ConsoleRequest):
-    """A console request that :func:`signin_required` let through: its actor is set."""
+    """A console request that :func:`signin_required` let through: its actor is set.
+
+    ``signed_in_actor`` is who signed in; ``actor`` is the same principal, or the role session while the user has
+    switched to a role (``switched_role`` then says how the top bar shows it).
+    """
 
     actor: Actor
+    signed_in_actor: Actor
+    switched_role: authentication.SwitchedRole | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleColor:
+    """A colour of the Switch role palette: its name (the CSS class ``role-color-NAME``) and the hex it is stored as."""
+
+    name: str
+    hex: str
+
+
+#: The Switch role palette. A custom URL's ``color`` is matched against these (and the hex AWS's older console used
+#: for the same five), any other value is ignored: the CSP allows no inline style, so only palette colours can show.
+ROLE_COLORS = (
+    RoleColor("red", "f2b0a9"),
+    RoleColor("orange", "fbc8aa"),
+    RoleColor("yellow", "efda95"),
+    RoleColor("green", "b7ca9d"),
+    RoleColor("blue", "83d4e8"),
+)
+_OLDER_HEX = {"fbbf93": "fbc8aa", "fad791": "efda95", "99bce3": "83d4e8"}
+
+
+def palette_hex(value: str | None) -> str:
+    """The palette hex a ``color`` value stands for (case-insensitive), or "" for anything else."""
+    text = (value or "").strip().lower().removeprefix("#")
+    text = _OLDER_HEX.get(text, text)
+    return text if any(color.hex == text for color in ROLE_COLORS) else ""
+
+
+def color_name(hex_value: str) -> str:
+    return next((color.name for color in ROLE_COLORS if color.hex == hex_value), "")
 
 
 class TrustedProxyMiddleware:
@@ -64,6 +102,17 @@ class ConsoleActorMiddleware:
         actor = authentication.actor_from_console_session(data) if data else None
         if data and actor is None:
             request.session.flush()  # the account or user is gone: the session no longer stands
+        # The signed-in principal itself; ``actor`` becomes the role session while the user has switched to a role.
+        request.signed_in_actor = actor  # type: ignore[attr-defined]
+        request.switched_role = None  # type: ignore[attr-defined]
+        if actor is not None and actor.kind is ActorKind.USER and authentication.SWITCHED_KEY in request.session:
+            switched = authentication.switched_role(request.session[authentication.SWITCHED_KEY])
+            if switched is None:
+                # The role session ended (its hour, the user's sign-in, or a revocation): back to the user's own.
+                del request.session[authentication.SWITCHED_KEY]
+                messages.info(request, f"Your role session has ended: you are back to {actor.name}.")
+            else:
+                actor, request.switched_role = switched  # type: ignore[attr-defined]
         request.actor = actor  # type: ignore[attr-defined]
         response = self.get_response(request)
         if actor is not None:
@@ -91,6 +140,17 @@ def signin_required(
 
 
 @dataclass(frozen=True, slots=True)
+class RecentRole:
+    """A role of the identity menu's history, with its colour's CSS name."""
+
+    account: str
+    role_name: str
+    display_name: str
+    color: str
+    color_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Identity:
     """What the identity menu shows: ``name @ account alias or id``, and what the menu offers this principal."""
 
@@ -99,24 +159,44 @@ class Identity:
     account_label: str
     #: The root user cannot switch roles (AWS refuses root credentials for sts:AssumeRole).
     can_switch_role: bool
+    #: While switched: the display name shown in the top bar, on the colour ``color_name`` (may be empty).
+    switched: bool = False
+    color_name: str = ""
+    #: The signed-in user's own name, for Switch back.
+    user_name: str = ""
+    recent_roles: tuple[RecentRole, ...] = ()
 
 
-def identity(actor: Actor) -> Identity:
+def identity(
+    actor: Actor, signed_in: Actor | None = None, switched: authentication.SwitchedRole | None = None
+) -> Identity:
+    signed_in = signed_in or actor
     name = "root" if actor.kind is ActorKind.ROOT else actor.name or actor.arn
+    can_switch = signed_in.kind is ActorKind.USER
+    recent = tuple(
+        RecentRole(entry.account, entry.role_name, entry.display_name, entry.color, color_name(entry.color))
+        for entry in (authentication.switch_role_history(signed_in) if can_switch else [])
+    )
     return Identity(
-        name=name,
+        name=switched.display_name if switched else name,
         account_id=actor.account_id,
         account_label=authentication.account_alias(actor) or actor.account_id,
-        can_switch_role=actor.kind is ActorKind.USER,
+        can_switch_role=can_switch,
+        switched=switched is not None,
+        color_name=color_name(switched.color) if switched else "",
+        user_name=signed_in.name,
+        recent_roles=recent,
     )
 
 
 def console_context(request: HttpRequest) -> dict[str, Any]:
     """The signed-in principal for the page header, and its identity menu (computed only when a page shows it)."""
     actor: Actor | None = getattr(request, "actor", None)
+    signed_in: Actor | None = getattr(request, "signed_in_actor", None)
+    switched: authentication.SwitchedRole | None = getattr(request, "switched_role", None)
     return {
         "actor": actor,
-        "identity": SimpleLazyObject(lambda: identity(actor)) if actor else None,
+        "identity": SimpleLazyObject(lambda: identity(actor, signed_in, switched)) if actor else None,
         # The left navigation marks the section of the page: /groups/admins is in "groups".
         "nav_section": request.path.strip("/").split("/")[0],
     }

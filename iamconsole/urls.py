@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", healthz, name="healthz"),
     path("", include("iamconsole.awsquery.urls")),
     path("", include("accounts.urls")),
+    path("", include("identities.role_create_urls")),
     path("", include("identities.urls")),
     path("", include("policies.urls")),
     path("", include("sts.urls")),

@@ -66,3 +66,29 @@ class StsSession(models.Model):
     @property
     def is_role_session(self) -> bool:
         return self.role_id is not None
+
+
+class SwitchRoleHistory(models.Model):
+    """A role an IAM user switched to in the console, for the identity menu's recent roles (the last five).
+
+    Kept on the server per user, so the list follows the user from one browser to the next. ``account`` and
+    ``role_name`` are what the user typed (an alias stays an alias, a path stays in the name): switching again from
+    the menu repeats the same request, authorized anew.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    account = models.CharField(max_length=64)
+    role_name = models.CharField(max_length=64)
+    display_name = models.CharField(max_length=64)
+    #: Six hex digits from the console's palette, or empty for no colour.
+    color = models.CharField(max_length=6, blank=True)
+    used_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account", "role_name"], name="sts_switch_role_history_unique"),
+        ]
+        indexes = [models.Index(fields=["user", "-used_at"], name="sts_switch_role_history_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.role_name} @ {self.account}"

@@ -24,7 +24,7 @@ from iamconsole.errors import NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, paginate
 from identities import selectors as identity_selectors
 from identities.models import Role, User
-from sts.models import StsSession
+from sts.models import StsSession, SwitchRoleHistory
 
 
 def find_role_by_arn(role_arn: str) -> Role | None:
@@ -197,3 +197,8 @@ def _required(value: datetime | None) -> datetime:
     if value is None:
         raise ValueError("a required timestamp is missing")
     return value
+
+
+def list_switch_role_history(*, user_pk: int) -> list[SwitchRoleHistory]:
+    """The roles the user last switched to in the console, most recent first."""
+    return list(SwitchRoleHistory.objects.filter(user_id=user_pk).order_by("-used_at", "-pk")[:5])

@@ -40,7 +40,7 @@ from identities.services import role_policies as role_policy_services
 from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
-from sts.models import StsSession
+from sts.models import StsSession, SwitchRoleHistory
 from sts.saml import VerifiedAssertion
 from sts.webidentity import VerifiedToken
 
@@ -508,3 +508,25 @@ def purge_expired_sessions(*, batch_size: int = PURGE_BATCH_SIZE, now: datetime 
             deleted += max(cursor.rowcount, 0)
             start = end + 1
     return deleted
+
+
+# --- the console's recently used roles ------------------------------------------------------------------------------
+
+#: How many roles the console's identity menu remembers per user (AWS's console keeps five).
+SWITCH_ROLE_HISTORY_SIZE = 5
+
+
+@transaction.atomic
+def record_switch_role(
+    *, user_pk: int, account: str, role_name: str, display_name: str, color: str
+) -> SwitchRoleHistory:
+    """Remember a role the user switched to in the console, as the most recent; only the last five are kept."""
+    entry, _ = SwitchRoleHistory.objects.update_or_create(
+        user_id=user_pk,
+        account=account,
+        role_name=role_name,
+        defaults={"display_name": display_name, "color": color, "used_at": _now()},
+    )
+    stale = SwitchRoleHistory.objects.filter(user_id=user_pk).order_by("-used_at", "-pk")[SWITCH_ROLE_HISTORY_SIZE:]
+    SwitchRoleHistory.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    return entry

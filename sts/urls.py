@@ -6,4 +6,6 @@ app_name = "sts"
 urlpatterns = [
     path("saml", views.saml_signin, name="saml"),
     path("federation", views.federation, name="federation"),
+    path("switchrole", views.switch_role, name="switchrole"),
+    path("switchrole/back", views.switch_back, name="switchrole-back"),
 ]

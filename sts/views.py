@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,8 +30,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from iamconsole import authentication, operations, web
-from iamconsole.actors import Actor, Source
+from iamconsole.actors import Actor, ActorKind, Source
 from iamconsole.errors import IamError
+from iamconsole.middleware import SignedInRequest, signin_required
+from sts.forms import SwitchRoleForm
 
 #: Longest ``SAMLResponse`` accepted (botocore's limit for ``SAMLAssertion``).
 MAX_SAML_RESPONSE = 100_000
@@ -153,3 +156,99 @@ def _login(request: HttpRequest) -> HttpResponse:
     # ``Issuer`` (the broker's own URL) is accepted as AWS's clients send it; iamconsole does not link back to it.
     _open_console_session(request, data)
     return HttpResponseRedirect(destination)
+
+
+# --- switch role ---------------------------------------------------------------------------------------------------
+
+#: One message for every refusal (unknown account or role, no permission, a trust policy that says no, an external
+#: ID the console cannot give): it never says which. The audit trail records the real reason.
+SWITCH_ROLE_FAILED = (
+    "The role could not be switched to. Check the account, the role name and your permissions, "
+    "or ask your administrator."
+)
+
+
+def _redirect_target(request: HttpRequest, uri: str) -> str:
+    """``redirect_uri`` when it is a path of this console, else the dashboard: never another host."""
+    default = reverse("accounts:dashboard")
+    if not uri or not url_has_allowed_host_and_scheme(uri, allowed_hosts={request.get_host()}):
+        return default
+    parts = urlsplit(uri)
+    if not parts.path.startswith("/") or parts.path.startswith(("//", "/aws", "/api/", "/federation", "/saml")):
+        return default
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _session_name(user: Actor) -> str:
+    # AWS's console names the session after the user; RoleSessionName needs at least two characters.
+    return user.name if len(user.name) >= 2 else f"{user.name}-console"
+
+
+def _assume(request: SignedInRequest, form: SwitchRoleForm) -> dict[str, Any] | None:
+    """Assume the role as the signed-in user (never as a role already switched to): the switched-session data, or
+    None on any refusal."""
+    user = request.signed_in_actor
+    data = form.cleaned_data
+    role_arn = authentication.switch_role_arn(data["account"], data["roleName"])
+    signed_in = request.session.get(authentication.SESSION_KEY) or {}
+    left = authentication.signin_seconds_left(signed_in, lifetime=settings.SESSION_COOKIE_AGE)
+    if role_arn is None or left <= 0:
+        return None
+    duration = max(authentication.MIN_ROLE_SECONDS, min(authentication.SWITCH_ROLE_SECONDS, left))
+    params = {"role_arn": role_arn, "role_session_name": _session_name(user), "duration_seconds": duration}
+    shown = authentication.SwitchedRole(
+        account=data["account"],
+        role_name=data["roleName"],
+        display_name=data["displayName"] or data["roleName"].rpartition("/")[2],
+        color=data["color"],
+    )
+    try:
+        result = operations.run(user, "AssumeRole", params, request=web.request_context(request, Source.CONSOLE))
+        credentials = result.credentials
+        switched = authentication.switched_session_data(
+            access_key_id=credentials.access_key_id,
+            secret_access_key=credentials.secret_access_key,
+            session_token=credentials.session_token,
+            # The console session ends with the user's sign-in, even when AssumeRole's shortest session is longer.
+            console_until=datetime.now(UTC).timestamp() + min(duration, left),
+            shown=shown,
+        )
+    except IamError:
+        return None
+    authentication.remember_switched_role(user, shown)
+    return switched
+
+
+@require_http_methods(["GET", "POST"])
+@signin_required
+def switch_role(request: SignedInRequest) -> HttpResponse:
+    """``/switchrole``: the form, prefilled from a custom switch-role URL; POST switches and goes to ``redirect_uri``
+    when it is a page of this console."""
+    user = request.signed_in_actor
+    template = "sts/switchrole.html"
+    if user.kind is not ActorKind.USER:
+        # Only IAM users switch: AWS refuses the root user, and a federated session would be chaining.
+        status = 403 if request.method == "POST" else 200
+        return render(request, template, {"form": None, "can_switch": False}, status=status)
+    if request.method == "GET":
+        form = SwitchRoleForm(initial=SwitchRoleForm.initial_from(request.GET))
+        return render(request, template, {"form": form, "can_switch": True})
+    form = SwitchRoleForm(request.POST)
+    if not form.is_valid():
+        return render(request, template, {"form": form, "can_switch": True}, status=400)
+    switched = _assume(request, form)
+    if switched is None:
+        form.add_error(None, SWITCH_ROLE_FAILED)
+        return render(request, template, {"form": form, "can_switch": True}, status=403)
+    request.session[authentication.SWITCHED_KEY] = switched
+    request.session.cycle_key()
+    return HttpResponseRedirect(_redirect_target(request, form.cleaned_data["redirect_uri"]))
+
+
+@require_POST
+@signin_required
+def switch_back(request: SignedInRequest) -> HttpResponse:
+    """Leave the role: the console acts as the signed-in user again."""
+    if request.session.pop(authentication.SWITCHED_KEY, None) is not None:
+        messages.success(request, f"You are back to {request.signed_in_actor.name}.")
+    return HttpResponseRedirect(reverse("accounts:dashboard"))

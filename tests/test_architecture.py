@@ -32,6 +32,9 @@ FACE_GLOBS = (
     "iamconsole/middleware.py",
     "*/tasks.py",
     "*/management/commands/*.py",
+    # Console forms are faces too: shape checks only, never a service, selector or model.
+    "*/forms.py",
+    "*/*_forms.py",
 )
 
 
