@@ -4,11 +4,12 @@ identities app's operation, served here because it describes the account)."""
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
+from iamconsole.errors import NoSuchEntity
 from iamconsole.restapi import views as api
 from iamconsole.restapi.endpoints import ERROR_SCHEMA, OperationViewSet, endpoint, route
 from iamconsole.restapi.pagination import MarkerCursorPagination
@@ -73,3 +74,16 @@ class AuditEventViewSet(OperationViewSet):
         params = {name: value for name, value in query.validated_data.items() if value is not None}
         page = api.run(request, "LookupEvents", {**params, **paginator.params(request)})
         return paginator.response(page, AuditEventSerializer(page.items, many=True).data)
+
+    @extend_schema(
+        operation_id="LookupEvent",
+        summary="Lookup Event",
+        description="Runs the operation `LookupEvents` for one event id (authorized as `cloudtrail:LookupEvents`).",
+        parameters=[OpenApiParameter("event_id", str, OpenApiParameter.PATH, description="The event's id.")],
+        responses={200: AuditEventSerializer, **{code: ERROR for code in (400, 403, 404)}},
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        page = api.run(request, "LookupEvents", {"event_id": pk, "max_items": 1})
+        if not page.items:
+            raise NoSuchEntity(f"The event with id {pk} cannot be found.", field="event_id")
+        return Response(AuditEventSerializer(page.items[0]).data)

@@ -163,3 +163,22 @@ def test_the_schema_describes_the_endpoint(api):
     page = get["responses"]["200"]["content"]["application/json"]["schema"]
     assert set(page.get("required", [])) >= {"results"} or "$ref" in page
     assert "403" in get["responses"] and "400" in get["responses"]
+
+
+def test_one_event_by_id(api, account, trail):
+    _, listed, _ = api.get(URL + "?event_name=CreateAccessKey")
+    event = listed["results"][0]
+    status, body, _ = api.get(f"{URL}{event['event_id']}/")
+    assert (status, body) == (200, event)
+    status, body, _ = api.get(f"{URL}999999999/")
+    assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "event_id")
+    assert api.get(f"{URL}99999999999999999999999/")[0] == 404  # beyond bigint: still no such event
+    status, body, _ = api.get(f"{URL}not-a-number/")
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "event_id")
+
+
+def test_an_event_of_another_account_is_not_found(api, other_account):
+    operations.run(other_account.root, "CreateUser", {"user_name": "elsewhere"})
+    theirs = AuditEvent.objects.filter(account_id_value=other_account.account_id, event_name="CreateUser").latest("id")
+    status, body, _ = api.get(f"{URL}{theirs.pk}/")
+    assert (status, body["code"]) == (404, "NoSuchEntity")

@@ -196,3 +196,18 @@ def test_a_user_who_may_read_but_not_generate_sees_the_denied_panel_in_the_tab(
 
 def test_the_tab_takes_no_writes(root_client: Any, deployer: str) -> None:
     assert root_client.post(f"/users/{deployer}/access_advisor", {}).status_code == 404
+
+
+def test_the_role_tab_shows_the_denied_panel_without_generate(client: Any, account: Any) -> None:
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": account.root.arn}, "Action": "sts:AssumeRole"}],
+    }
+    operations.run(account.root, "CreateRole", {"role_name": "ci", "assume_role_policy_document": json.dumps(trust)})
+    signed_in(client, iam_user(account, "viewer", allow(["iam:GetRole", "iam:List*"])))
+    response = client.get("/roles/ci", {"tab": "access_advisor"}, **HTMX)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<code class="missing-action">iam:GenerateServiceLastAccessedDetails</code>' in html
+    assert 'aria-current="page">Access advisor</a>' in html
+    assert ServiceLastAccessedJob.objects.count() == 0
