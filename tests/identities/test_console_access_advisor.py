@@ -89,7 +89,11 @@ def test_opening_the_tab_starts_a_report_and_polls_until_it_is_complete(
     s3_row = re.search(r'<tr data-namespace="s3">(.*?)</tr>', html, re.S)
     assert s3_row is not None and "Not accessed in the tracking period" in s3_row.group(1)
     # IAM is tracked at action level: ListUsers used, GetUser not.
-    assert re.search(r"iam:ListUsers</td>\s*<td class=\"nowrap\">", html)
+    assert re.search(
+        r"iam:ListUsers</td>\s*<td class=\"nowrap\"><time datetime=\"[^\"]+\">[^<]+ UTC</time> "
+        r"<span class=\"muted\">\(2\xa0days ago\)",
+        html,
+    )
     assert re.search(r"iam:GetUser</td>\s*<td colspan=\"3\" class=\"not-accessed\">", html)
     assert ServiceLastAccessedJob.objects.count() == 1
 
