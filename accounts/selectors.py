@@ -102,7 +102,10 @@ def _moment(value: Any, field: str) -> datetime | None:
     """A time filter: a datetime or an ISO-8601 text (UTC when it names no zone); None when left out."""
     if value in (None, ""):
         return None
-    moment = value if isinstance(value, datetime) else parse_datetime(str(value)) if isinstance(value, str) else None
+    try:
+        moment = value if isinstance(value, datetime) else parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:  # well formed but impossible (February 30th, hour 25, an offset of 99 hours)
+        moment = None
     if moment is None:
         raise ValidationError(f"Invalid {field}: expected an ISO-8601 date and time, got '{value}'.", field=field)
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)

@@ -30,6 +30,7 @@ from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
 from identities.awsapi.instance_profiles import instance_profile_shape
 from identities.awsapi.roles import role_arn
+from identities.pages import access_advisor
 from policies.views.editor import editor_state
 
 LIST_TEMPLATE = "identities/role_list.html"
@@ -42,7 +43,7 @@ DELETION_TEMPLATE = "identities/role_deletion_status.html"
 DELETE_SELECTED_TEMPLATE = "identities/role_delete_selected.html"
 #: The most roles one Delete of the list removes (one page of the list).
 MAX_SELECTED = 25
-TABS = ("permissions", "trust", "tags", "sessions")
+TABS = ("permissions", "trust", "tags", "sessions", access_advisor.TAB)
 #: AWS tracks a role's last activity over the last 400 days.
 TRACKING_WINDOW = timedelta(days=400)
 SERVICE_LINKED_NOTE = "Service-linked roles are managed by their AWS service: only the service may change them."
@@ -275,6 +276,11 @@ def _detail(
         page = _role_page(request, role_name, tab)
     except IamError as error:
         return console.render_error(request, error, DETAIL_TEMPLATE, "role-tab", {"page": None, "tab": tab})
+    if tab == access_advisor.TAB:
+        extra = {**access_advisor.context(request, page.arn, _detail_url(page.role.name)), **extra}
+        extra["advisor_target"] = "#role-tab"
+        if status == 200:
+            status = extra["advisor_status"]  # a denied or failed read shows in the tab with its status
     context = {
         "page": page,
         "tab": tab,
@@ -296,6 +302,7 @@ _TAB_LABELS = (
     ("trust", "Trust relationships"),
     ("tags", "Tags"),
     ("sessions", "Sessions"),
+    (access_advisor.TAB, access_advisor.LABEL),
 )
 
 

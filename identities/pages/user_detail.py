@@ -1,5 +1,6 @@
-"""The user detail page (``/users/<name>``): summary, and the tabs Permissions, Groups, Tags and Security
-credentials, each an htmx partial with its own row actions; and deleting the user.
+"""The user detail page (``/users/<name>``): summary, and the tabs Permissions, Groups, Tags, Security
+credentials and Access advisor (``identities.pages.access_advisor``), each an htmx partial with its own row actions;
+and deleting the user.
 
 A tab's writes post to ``/users/<name>/<tab>`` and answer with the tab again (with a notice, or the error where it
 happened). Every read and write is an operation run as the signed-in actor, and each button is enabled only when
@@ -20,7 +21,7 @@ from iamconsole import console
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.users import user_arn
-from identities.pages import credentials
+from identities.pages import access_advisor, credentials
 from identities.pages.common import delete_user_and_credentials, gate
 from identities.pages.forms import MAX_GROUPS_PER_USER, InlinePolicyForm, max_managed_policies_per_user, tags_from_post
 
@@ -32,7 +33,10 @@ TABS = {
     "groups": "Groups",
     "tags": "Tags",
     "security_credentials": "Security credentials",
+    access_advisor.TAB: access_advisor.LABEL,
 }
+#: Tabs that only show: ``user_tab`` takes no write for them.
+READ_ONLY_TABS = {access_advisor.TAB}
 
 
 def _tab(request: SignedInRequest) -> str:
@@ -182,6 +186,9 @@ def _tab_context(request: SignedInRequest, user: Any, tab: str, **extra: Any) ->
     if tab == "security_credentials":
         subject = credentials.Subject(user_name=user.name, post_url=_tab_url(user.name, tab), target="#user-tab")
         return credentials.section_context(request, subject, **extra)
+    if tab == access_advisor.TAB:
+        detail_url = reverse("identities:user-detail", args=[user.name])
+        return {**access_advisor.context(request, user_arn(user), detail_url), "advisor_target": "#user-tab", **extra}
     builders: dict[str, Callable[..., dict[str, Any]]] = {
         "permissions": _permissions,
         "groups": _groups,
@@ -213,6 +220,8 @@ def _page(request: SignedInRequest, user: Any, tab: str, extra: dict[str, Any], 
     }
     if not (request.htmx and not request.htmx.boosted):
         context["summary"] = _summary(request, user)
+    if status == 200 and context.get("advisor_status"):
+        status = context["advisor_status"]  # a denied or failed read of the Access advisor tab
     return console.page(request, TEMPLATE, "user-tab", context, status=status)
 
 
@@ -319,7 +328,7 @@ def _tags_action(request: SignedInRequest, user: Any) -> dict[str, Any]:
 @signin_required
 def user_tab(request: SignedInRequest, user_name: str, tab: str) -> HttpResponse:
     """A write on one tab, then the tab again (a notice, or the error in place)."""
-    if tab not in TABS:
+    if tab not in TABS or tab in READ_ONLY_TABS:
         raise Http404
     try:
         user = _get_user(request, user_name)

@@ -52,7 +52,7 @@ class SigV4(requests.auth.AuthBase):
 
 
 def _admin_session(account: Any) -> requests.Session:
-    iam_user(account, "fuzzer", allow(["iam:*", "sts:*", "access-analyzer:*"]))
+    iam_user(account, "fuzzer", allow(["iam:*", "sts:*", "access-analyzer:*", "cloudtrail:LookupEvents"]))
     session = requests.Session()
     session.auth = SigV4(access_key(account, "fuzzer"))
     return session
