@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -76,12 +77,13 @@ def _dig(shaped: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-class Precondition:
+class Precondition(ABC):
     """What a write's ``If-Match`` header is compared with: the ETag of the document the write replaces, read through
     the catalogue (so reading it needs the read permission, as a client's own read would)."""
 
+    @abstractmethod
     def current(self, request: Request, params: Mapping[str, Any]) -> str:
-        raise NotImplementedError
+        """The document the write would replace, as it is now."""
 
     def check(self, request: Request, params: Mapping[str, Any]) -> None:
         expected = request.headers.get("If-Match")
