@@ -7,14 +7,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 
 @contextmanager
 def throwaway_database() -> Iterator[None]:
-    settings.DATABASES["default"].setdefault("TEST", {})["MIGRATE"] = False
+    """Also the ``attempts`` connection's: on PostgreSQL it is the same database (pointed at the throwaway one, as the
+    test runner mirrors it); on SQLite its own file, created and dropped alike."""
+    attempts = connections["attempts"]
+    shared = attempts.settings_dict["NAME"] == connection.settings_dict["NAME"]
+    for alias in ("default",) if shared else ("default", "attempts"):
+        settings.DATABASES[alias].setdefault("TEST", {})["MIGRATE"] = False
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_attempts = attempts.settings_dict["NAME"]
+    if shared:
+        attempts.close()
+        attempts.settings_dict["NAME"] = connection.settings_dict["NAME"]
+    else:
+        attempts.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield
     finally:
+        if shared:
+            attempts.close()
+            attempts.settings_dict["NAME"] = old_attempts
+        else:
+            attempts.creation.destroy_test_db(old_attempts, verbosity=0)
         connection.creation.destroy_test_db(old_name, verbosity=0)
