@@ -61,6 +61,11 @@ GOAL_SWEEP_SECONDS = 30.0
 HOST = "testserver"
 ADMIN_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
 VERSIONS = {"iam": "2010-05-08", "sts": "2011-06-15"}
+#: Every seeded role's trust policy (``%`` the account id): the account's principals may assume it.
+TRUST = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},'
+    '"Action":"sts:AssumeRole"}]}'
+)
 
 
 def _insert_named(table: str, account_pk: int, first: int, count: int, *, trust: str | None) -> None:
@@ -242,14 +247,10 @@ def main() -> int:
 
     setup_test_environment()
     settings.DEBUG = False
-    trust_template = (
-        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},'
-        '"Action":"sts:AssumeRole"}]}'
-    )
     with throwaway_database():
         client = Client()
         account, user, account_id = _setup(client)
-        trust = trust_template % account_id
+        trust = TRUST % account_id
         print(
             f"{connection.vendor} {connection.cursor().connection.info.server_version // 10000}, {os.cpu_count()} cores"
         )
