@@ -12,10 +12,10 @@ set-based ``INSERT … SELECT … FROM generate_series`` per table, in two steps
 After each step, every call is sent through Django's whole WSGI stack (test client, every middleware, the audit
 record), SigV4-signed by botocore with an IAM user's key (GetCallerIdentity with temporary credentials AssumeRole
 issued): GetRole, ListRoles (the first page and a page in the middle of the list, by ``Marker``), AssumeRole and
-GetCallerIdentity, naming the newest role (the last one a scan in key order reaches). Printed: each call's median
-latency at both sizes and the ratio (goal: at most 1.2x), with the ``EXPLAIN ANALYZE`` of the slowest read of a call
-that misses it. Then ``sts.services.purge_expired_sessions``
-(the sweep the beat runs) deletes every expired session (goal: a million in under 30 s).
+GetCallerIdentity, naming the newest role (the last one a scan in key order reaches). Printed: each call's fastest
+and median latency at both sizes and the ratio of the fastest (goal: at most 1.2x), with the ``EXPLAIN ANALYZE`` of
+the slowest read of a call that misses it. Then ``sts.services.purge_expired_sessions`` (the sweep the beat runs)
+deletes every expired session (goal: a million in under 30 s).
 
     .venv/bin/python benchmarks/bench_scale.py [--roles 100000] [--sessions 1000000] [--runs 40] [--max-seconds 900]
 
@@ -156,9 +156,10 @@ def _calls(
     }
 
 
-def _measure(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, float]:
-    """The median wall time of each call in ms over ``runs`` rounds, the calls interleaved so that the shared
-    machine's load falls on all of them alike; one warm-up round first."""
+def _measure(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, tuple[float, float]]:
+    """The fastest and the median wall time of each call in ms over ``runs`` rounds, the calls interleaved so that
+    the shared machine's load falls on all of them alike; one warm-up round first. The goal is judged on the fastest:
+    other engineers' load only ever adds time, and it moved the medians of one run by 3x between the two sizes."""
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for round_ in range(runs + 1):
         for name, prepare in calls.items():
@@ -167,7 +168,7 @@ def _measure(calls: dict[str, Callable[[], Any]], runs: int) -> dict[str, float]
             send()
             if round_:
                 samples[name].append((time.perf_counter() - started) * 1000)
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return {name: (min(values), statistics.median(values)) for name, values in samples.items()}
 
 
 def _explain_slowest(prepare: Callable[[], Any]) -> None:
@@ -259,7 +260,7 @@ def main() -> int:
         session = _session(user, client, account_id, target)
         small = _measure(_calls(user, session, account_id, target, _middle_marker(account.pk)), options.runs)
 
-        large: dict[str, float] = {}
+        large: dict[str, tuple[float, float]] = {}
         if time.monotonic() < deadline:
             more = options.roles - BASELINE
             grown = _seed(
@@ -277,15 +278,20 @@ def main() -> int:
         else:
             print("scale step skipped: --max-seconds passed")
 
-        print(f"{'call':28} {f'{BASELINE:,} roles':>12} {f'{options.roles:,} roles':>14} {'ratio':>7}")
+        print(
+            f"{'call':28} {f'{BASELINE:,} roles':>18} {f'{options.roles:,} roles':>18} {'ratio':>7}  (fastest/median)"
+        )
         missed = []
-        for name, baseline_ms in small.items():
+        for name, (fastest, median) in small.items():
             if name not in large:
-                print(f"{name:28} {baseline_ms:9.2f} ms {'—':>14}")
+                print(f"{name:28} {fastest:7.2f}/{median:7.2f} ms {'—':>18}")
                 continue
-            ratio = large[name] / baseline_ms
+            ratio = large[name][0] / fastest
             verdict = "goal met" if ratio <= GOAL_RATIO else "GOAL NOT MET"
-            print(f"{name:28} {baseline_ms:9.2f} ms {large[name]:11.2f} ms {ratio:6.2f}x  {verdict}")
+            print(
+                f"{name:28} {fastest:7.2f}/{median:7.2f} ms {large[name][0]:7.2f}/{large[name][1]:7.2f} ms "
+                f"{ratio:6.2f}x  {verdict} (medians: {large[name][1] / median:.2f}x)"
+            )
             if ratio > GOAL_RATIO:
                 missed.append(name)
         for name in missed:
