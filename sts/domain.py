@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iamconsole import domain as value_rules
-from iamconsole.arn import parse_arn
+from iamconsole.arn import aws_managed_policy_arn, parse_arn
 from iamconsole.errors import InvalidInput, MalformedPolicyDocument, ValidationError, constraint_error
 from policies.engine import PolicyError, PolicyKind, parse_policy
 
@@ -256,3 +256,66 @@ def federation_token_input(
         policy_arns=validate_policy_arns(policy_arns),
         tags=value_rules.validate_tags(tags),
     )
+
+
+# --- AssumeRoot ----------------------------------------------------------------------------------------------------
+
+#: The AWS managed policies AssumeRoot accepts as ``TaskPolicyArn`` (its documentation lists them).
+ROOT_TASK_POLICIES = frozenset(
+    aws_managed_policy_arn(name, "/root-task/")
+    for name in (
+        "IAMAuditRootUserCredentials",
+        "IAMCreateRootUserPassword",
+        "IAMDeleteRootUserCredentials",
+        "S3UnlockBucketPolicy",
+        "SQSUnlockQueuePolicy",
+    )
+)
+ROOT_MAX_DURATION = 900
+_ACCOUNT_ID_RE = re.compile(r"\d{12}", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class AssumeRootInput:
+    """AssumeRoot's parameters, checked: the member account, the task policy and the duration."""
+
+    target_account: str
+    task_policy_arn: str
+    duration_seconds: int
+
+
+def assume_root_input(
+    *, target_principal: Any, task_policy_arn: Any, duration_seconds: Any = None, minimum_session_token_size: Any = None
+) -> AssumeRootInput:
+    """Check AssumeRoot's parameters: an account id (or an ARN in it), a root task policy, 0–900 seconds."""
+    if not isinstance(target_principal, str) or len(target_principal) < 12:
+        raise constraint_error(
+            "TargetPrincipal", target_principal, "Member must have length greater than or equal to 12",
+            field="target_principal",
+        )  # fmt: skip
+    if len(target_principal) > 2048:
+        raise constraint_error(
+            "TargetPrincipal", "…", "Member must have length less than or equal to 2048", field="target_principal"
+        )
+    parsed = parse_arn(target_principal)
+    account = parsed.account if parsed is not None else target_principal
+    if not _ACCOUNT_ID_RE.fullmatch(account):
+        raise ValidationError(
+            f"TargetPrincipal {target_principal} is not an account id or a principal ARN of a member account.",
+            field="target_principal",
+        )
+    arn = task_policy_arn.get("arn") if isinstance(task_policy_arn, Mapping) else None
+    if arn not in ROOT_TASK_POLICIES:
+        raise ValidationError(
+            f"TaskPolicyArn {arn} is not one of the root task policies: "
+            + ", ".join(sorted(name.rsplit("/", 1)[1] for name in ROOT_TASK_POLICIES))
+            + ".",
+            field="task_policy_arn",
+        )
+    duration = ROOT_MAX_DURATION if duration_seconds is None else duration_seconds
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise ValidationError("DurationSeconds must be an integer.", field="duration_seconds")
+    if duration < 0 or duration > ROOT_MAX_DURATION:
+        bound = "greater than or equal to 0" if duration < 0 else f"less than or equal to {ROOT_MAX_DURATION}"
+        raise constraint_error("DurationSeconds", duration, f"Member must have value {bound}", field="duration_seconds")
+    return AssumeRootInput(target_account=account, task_policy_arn=str(arn), duration_seconds=duration)
