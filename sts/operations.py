@@ -264,8 +264,8 @@ def _root_resource(call: Call) -> str:
     return root_arn(call.target.target_account)
 
 
-def _assume_root(*, actor: Actor, target: domain.AssumeRootInput, **checked: Any) -> Any:
-    return services.assume_root(caller=actor, data=target, resource=root_arn(target.target_account))
+def _assume_root(*, target: domain.AssumeRootInput, **checked: Any) -> Any:
+    return services.assume_root(data=target)
 
 
 # --- AssumeRoleWithWebIdentity and AssumeRoleWithSAML ---------------------------------------------------------------
@@ -608,7 +608,6 @@ OPERATIONS = (
         takes_target=True,
         resource=_root_resource,
         context=lambda call: {"sts:TaskPolicyArn": call.target.task_policy_arn},
-        takes_actor=True,
         account_scoped=False,
         parameters=parameters_of(domain.assume_root_input),
     ),

@@ -36,13 +36,14 @@ from iamconsole.errors import (
     InsufficientSessionLifetime,
     InvalidSubjectCredentials,
     NoSuchEntity,
+    OrganizationNotFoundException,
     PackedPolicyTooLarge,
     ValidationError,
-    access_denied_message,
     constraint_error,
 )
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
+from identities.services.organizations import NO_ORGANIZATION
 from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
@@ -571,18 +572,14 @@ def _joined(layers: list[str], document: str) -> str:
 
 # --- AssumeRoot and GetDelegatedAccessToken --------------------------------------------------------------------------
 
-NO_CENTRALIZED_ROOT_ACCESS = (
-    "because centralized root access is not enabled: AssumeRoot needs an AWS Organizations organization with root "
-    "sessions enabled, and this account is not in one"
-)
 TRADE_IN_TOKEN_REFUSED = "The trade-in token is expired or not valid; request a new token and retry."
 
 
-def assume_root(*, caller: Actor, data: domain.AssumeRootInput, resource: str) -> NoReturn:
-    """AssumeRoot: privileged sessions on member accounts need Organizations' centralized root access, which an
-    iamconsole account never has, so an authorized request is refused as AWS refuses one from an account outside an
-    organization (``AccessDenied``)."""
-    raise AccessDenied(access_denied_message(caller.arn, "sts:AssumeRoot", resource, NO_CENTRALIZED_ROOT_ACCESS))
+def assume_root(*, data: domain.AssumeRootInput) -> NoReturn:
+    """AssumeRoot: privileged sessions on member accounts need an AWS Organizations organization with centralized
+    root access, which an iamconsole account is never in; an authorized request gets the answer IAM's centralized
+    root access operations give such an account (``OrganizationNotFoundException``)."""
+    raise OrganizationNotFoundException(NO_ORGANIZATION)
 
 
 def get_delegated_access_token(*, trade_in_token: object) -> NoReturn:

@@ -20,7 +20,7 @@ from tests.factories import AccountFixture, allow, document, trust
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COVERS = frozenset({"GetWebIdentityToken", "GetScopedCredentials"})
-REFUSES = {"AssumeRoot": "AccessDenied", "GetDelegatedAccessToken": "ExpiredTradeInTokenException"}
+REFUSES = {"AssumeRoot": "OrganizationNotFoundException", "GetDelegatedAccessToken": "ExpiredTradeInTokenException"}
 AWS_CLAIMS = "https://sts.amazonaws.com/"
 
 
@@ -241,20 +241,28 @@ def test_revoking_the_parent_session_ends_the_scoped_one(
 
 
 def test_assume_root_checks_its_parameters_then_answers_as_outside_an_organization(
-    client: ClientFactory, account: AccountFixture
+    iam: Any, client: ClientFactory, account: AccountFixture
 ) -> None:
-    sts = client("sts", validate=False)
+    iam.create_user(UserName="admin")
+    iam.put_user_policy(UserName="admin", PolicyName="root", PolicyDocument=document(allow("sts:AssumeRoot")))
+    key = iam.create_access_key(UserName="admin")["AccessKey"]
+    sts = client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"], validate=False)
     task = {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}
-    bad_policy = error_of(
-        sts.assume_root, TargetPrincipal="111122223333", TaskPolicyArn={"arn": "arn:aws:iam::aws:policy/Admin"}
-    )
+    own = account.account_id
+    bad_policy = error_of(sts.assume_root, TargetPrincipal=own, TaskPolicyArn={"arn": "arn:aws:iam::aws:policy/Admin"})
     assert bad_policy["Code"] == "ValidationError"
-    too_long = error_of(sts.assume_root, TargetPrincipal="111122223333", TaskPolicyArn=task, DurationSeconds=901)
+    too_long = error_of(sts.assume_root, TargetPrincipal=own, TaskPolicyArn=task, DurationSeconds=901)
     assert too_long["Code"] == "ValidationError" and "900" in too_long["Message"]
     assert code_of(sts.assume_root, TargetPrincipal="not-an-account", TaskPolicyArn=task) == "ValidationError"
-    refused = error_of(sts.assume_root, TargetPrincipal="111122223333", TaskPolicyArn=task, DurationSeconds=900)
-    assert (refused["Code"], refused["Status"]) == ("AccessDenied", 403)
-    assert "arn:aws:iam::111122223333:root" in refused["Message"]
+    refused = error_of(sts.assume_root, TargetPrincipal=own, TaskPolicyArn=task, DurationSeconds=900)
+    assert (refused["Code"], refused["Status"]) == ("OrganizationNotFoundException", 400)
+    # Another account's root user is out of reach: nothing (no organization) lets this account act on it.
+    elsewhere = error_of(sts.assume_root, TargetPrincipal="111122223333", TaskPolicyArn=task)
+    assert elsewhere["Code"] == "AccessDenied" and "arn:aws:iam::111122223333:root" in elsewhere["Message"]
+    # The permission is checked before the organization: a principal without it is denied.
+    assert code_of(client("sts", validate=False).assume_root, TargetPrincipal="111122223333", TaskPolicyArn=task) == (
+        "AccessDenied"
+    )
 
 
 def test_delegated_access_token_is_refused_as_expired(client: ClientFactory) -> None:
