@@ -93,7 +93,7 @@ def test_scoped_credentials_refusals(env):
     later = timezone.now() + timedelta(seconds=600)
     with mock.patch("django.utils.timezone.now", return_value=later), pytest.raises(InsufficientSessionLifetime):
         _scoped(parent, duration_seconds=301)
-    event = AuditEvent.objects.filter(event_name="GetScopedCredentials").order_by("-pk").first()
+    event = AuditEvent.objects.filter(event_name="GetScopedCredentials").order_by("-pk")[0]
     assert (event.outcome, event.error_code) == ("failed", "InsufficientSessionLifetime")
 
 
