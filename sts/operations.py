@@ -216,6 +216,8 @@ def _token_request(call: Call) -> outbound.TokenRequest:
         signing_algorithm=params.get("signing_algorithm"),
         duration_seconds=params.get("duration_seconds"),
         tags=params.get("tags"),
+        subject_mode=params.get("subject_mode"),
+        scope=params.get("scope"),
     )
 
 
@@ -589,7 +591,7 @@ OPERATIONS = (
         further_actions=lambda call: ["sts:TagGetWebIdentityToken"] if call.target.tags else [],
         takes_actor=True,
         takes_request=True,
-        parameters=frozenset({"audience", "signing_algorithm", "duration_seconds", "tags"}),
+        parameters=parameters_of(outbound.token_request),
     ),
     Operation(
         "GetScopedCredentials",

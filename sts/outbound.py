@@ -75,10 +75,35 @@ class TokenRequest:
     tags: dict[str, str]
 
 
+def _check_subject_mode(subject_mode: Any, scope: Any) -> None:
+    """``SubjectMode=OriginIdentity`` needs a trusted identity propagation context, which no iamconsole session
+    carries: AWS rejects such a request with a validation error, and ``Scope`` is only allowed with it."""
+    if subject_mode not in (None, "AWSIdentity", "OriginIdentity"):
+        raise constraint_error(
+            "SubjectMode", subject_mode, "Member must satisfy enum value set: [AWSIdentity, OriginIdentity]",
+            field="subject_mode",
+        )  # fmt: skip
+    if subject_mode == "OriginIdentity":
+        raise ValidationError(
+            "SubjectMode OriginIdentity requires the calling session's trusted identity propagation context to contain "
+            "aws:OriginIdentity/Subject; this session has none.",
+            field="subject_mode",
+        )
+    if scope is not None:
+        raise ValidationError("Scope may be specified only when SubjectMode is OriginIdentity.", field="scope")
+
+
 def token_request(
-    *, audience: Any, signing_algorithm: Any, duration_seconds: Any = None, tags: Any = None
+    *,
+    audience: Any,
+    signing_algorithm: Any,
+    duration_seconds: Any = None,
+    tags: Any = None,
+    subject_mode: Any = None,
+    scope: Any = None,
 ) -> TokenRequest:
     """Check GetWebIdentityToken's parameters against botocore's model (``ValidationError``)."""
+    _check_subject_mode(subject_mode, scope)
     if not isinstance(audience, Sequence) or isinstance(audience, str) or not audience:
         raise constraint_error("Audience", None, "Member must have length greater than or equal to 1", field="audience")
     if len(audience) > MAX_AUDIENCES:

@@ -186,6 +186,11 @@ def test_token_lifetime_and_payload_bounds(env):
             _token(env.root, duration_seconds=bad)
     with pytest.raises(ValidationError):
         _token(env.root, audience=[])
+    with pytest.raises(ValidationError, match="trusted identity propagation"):
+        _token(env.root, subject_mode="OriginIdentity", scope="read")
+    with pytest.raises(ValidationError, match="Scope"):
+        _token(env.root, subject_mode="AWSIdentity", scope="read")
+    assert _token(env.root, subject_mode="AWSIdentity").token
     tags = [{"key": f"key-{n:02d}", "value": "v" * 256} for n in range(40)]
     with pytest.raises(JWTPayloadSizeExceededException):
         _token(session, tags=tags)
