@@ -44,16 +44,22 @@ MAX_POLICY_ARNS = 10
 SESSION_POLICY_MAX_LENGTH = 2_048
 
 
-def _bounded(value: Any, *, member: str, field: str, low: int, high: int, pattern: str, regex: re.Pattern[str]) -> str:
+def validate_length(value: Any, *, member: str, field: str, low: int, high: int) -> str:
+    """A string member of ``low``–``high`` characters, in botocore's wording when it is not."""
     if not isinstance(value, str):
         raise constraint_error(member, None, "Member must not be null", field=field)
     if len(value) < low:
         raise constraint_error(member, value, f"Member must have length greater than or equal to {low}", field=field)
     if len(value) > high:
         raise constraint_error(member, value, f"Member must have length less than or equal to {high}", field=field)
-    if not regex.fullmatch(value):
-        raise constraint_error(member, value, f"Member must satisfy regular expression pattern: {pattern}", field=field)
     return value
+
+
+def _bounded(value: Any, *, member: str, field: str, low: int, high: int, pattern: str, regex: re.Pattern[str]) -> str:
+    text = validate_length(value, member=member, field=field, low=low, high=high)
+    if not regex.fullmatch(text):
+        raise constraint_error(member, text, f"Member must satisfy regular expression pattern: {pattern}", field=field)
+    return text
 
 
 def validate_session_name(value: Any, *, member: str = "RoleSessionName", field: str = "role_session_name") -> str:
@@ -107,15 +113,15 @@ def validate_mfa(serial_number: Any, token_code: Any) -> tuple[str, str] | None:
     return serial, token_code
 
 
-def validate_duration(value: Any, *, high: int, field: str = "duration_seconds") -> int | None:
+def validate_duration(value: Any, *, high: int, low: int = MIN_DURATION, field: str = "duration_seconds") -> int | None:
     """``DurationSeconds`` within the action's model bounds; None when left out."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError("DurationSeconds must be an integer.", field=field)
-    if value < MIN_DURATION:
+    if value < low:
         raise constraint_error(
-            "DurationSeconds", value, f"Member must have value greater than or equal to {MIN_DURATION}", field=field
+            "DurationSeconds", value, f"Member must have value greater than or equal to {low}", field=field
         )
     if value > high:
         raise constraint_error(
@@ -288,15 +294,7 @@ def assume_root_input(
     *, target_principal: Any, task_policy_arn: Any, duration_seconds: Any = None, minimum_session_token_size: Any = None
 ) -> AssumeRootInput:
     """Check AssumeRoot's parameters: an account id (or an ARN in it), a root task policy, 0–900 seconds."""
-    if not isinstance(target_principal, str) or len(target_principal) < 12:
-        raise constraint_error(
-            "TargetPrincipal", target_principal, "Member must have length greater than or equal to 12",
-            field="target_principal",
-        )  # fmt: skip
-    if len(target_principal) > 2048:
-        raise constraint_error(
-            "TargetPrincipal", "…", "Member must have length less than or equal to 2048", field="target_principal"
-        )
+    validate_length(target_principal, member="TargetPrincipal", field="target_principal", low=12, high=2048)
     parsed = parse_arn(target_principal)
     account = parsed.account if parsed is not None else target_principal
     if not _ACCOUNT_ID_RE.fullmatch(account):
@@ -312,10 +310,9 @@ def assume_root_input(
             + ".",
             field="task_policy_arn",
         )
-    duration = ROOT_MAX_DURATION if duration_seconds is None else duration_seconds
-    if isinstance(duration, bool) or not isinstance(duration, int):
-        raise ValidationError("DurationSeconds must be an integer.", field="duration_seconds")
-    if duration < 0 or duration > ROOT_MAX_DURATION:
-        bound = "greater than or equal to 0" if duration < 0 else f"less than or equal to {ROOT_MAX_DURATION}"
-        raise constraint_error("DurationSeconds", duration, f"Member must have value {bound}", field="duration_seconds")
-    return AssumeRootInput(target_account=account, task_policy_arn=str(arn), duration_seconds=duration)
+    duration = validate_duration(duration_seconds, low=0, high=ROOT_MAX_DURATION)
+    return AssumeRootInput(
+        target_account=account,
+        task_policy_arn=str(arn),
+        duration_seconds=ROOT_MAX_DURATION if duration is None else duration,
+    )

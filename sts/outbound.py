@@ -38,6 +38,7 @@ from iamconsole.errors import (
     constraint_error,
 )
 from identities.models import AccountIamSettings
+from sts.domain import validate_duration, validate_length
 from sts.models import OutboundSigningKey
 
 #: AWS's namespace for its own claims.
@@ -111,39 +112,17 @@ def token_request(
             "Audience", "[…]", f"Member must have length less than or equal to {MAX_AUDIENCES}", field="audience"
         )
     for value in audience:
-        if not isinstance(value, str) or not value:
-            raise constraint_error(
-                "Audience", None, "Member must have length greater than or equal to 1", field="audience"
-            )
-        if len(value) > AUDIENCE_MAX_LENGTH:
-            raise constraint_error(
-                "Audience",
-                value,
-                f"Member must have length less than or equal to {AUDIENCE_MAX_LENGTH}",
-                field="audience",
-            )
+        validate_length(value, member="Audience", field="audience", low=1, high=AUDIENCE_MAX_LENGTH)
     if signing_algorithm not in ALGORITHMS:
         raise ValidationError(
             f"Unsupported signing algorithm {signing_algorithm}: use one of {', '.join(ALGORITHMS)}.",
             field="signing_algorithm",
         )
-    duration = DEFAULT_DURATION if duration_seconds is None else duration_seconds
-    if isinstance(duration, bool) or not isinstance(duration, int):
-        raise ValidationError("DurationSeconds must be an integer.", field="duration_seconds")
-    if duration < MIN_DURATION:
-        raise constraint_error(
-            "DurationSeconds", duration, f"Member must have value greater than or equal to {MIN_DURATION}",
-            field="duration_seconds",
-        )  # fmt: skip
-    if duration > MAX_DURATION:
-        raise constraint_error(
-            "DurationSeconds", duration, f"Member must have value less than or equal to {MAX_DURATION}",
-            field="duration_seconds",
-        )  # fmt: skip
+    duration = validate_duration(duration_seconds, low=MIN_DURATION, high=MAX_DURATION)
     return TokenRequest(
         audiences=tuple(dict.fromkeys(audience)),
         algorithm=str(signing_algorithm),
-        duration=duration,
+        duration=DEFAULT_DURATION if duration is None else duration,
         tags=validate_tags(tags),
     )
 

@@ -448,41 +448,6 @@ class ScopedCredentials:
     source_identity: str | None
 
 
-def _scoped_duration(value: object) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError("DurationSeconds must be an integer.", field="duration_seconds")
-    if value < 1:
-        raise constraint_error(
-            "DurationSeconds", value, "Member must have value greater than or equal to 1", field="duration_seconds"
-        )
-    if value > SCOPED_MAX_DURATION:
-        raise constraint_error(
-            "DurationSeconds",
-            value,
-            f"Member must have value less than or equal to {SCOPED_MAX_DURATION}",
-            field="duration_seconds",
-        )
-    return value
-
-
-def _scoped_description(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) < 2:
-        raise constraint_error(
-            "ScopedSessionDescription", value, "Member must have length greater than or equal to 2",
-            field="scoped_session_description",
-        )  # fmt: skip
-    if len(value) > 256:
-        raise constraint_error(
-            "ScopedSessionDescription", value, "Member must have length less than or equal to 256",
-            field="scoped_session_description",
-        )  # fmt: skip
-    return value
-
-
 @transaction.atomic
 def get_scoped_credentials(
     *,
@@ -507,8 +472,15 @@ def get_scoped_credentials(
             "IAM user and root user credentials cannot be scoped down.",
         )
     document = domain.validate_session_policy(policy)
-    duration = _scoped_duration(duration_seconds)
-    _scoped_description(scoped_session_description)
+    duration = domain.validate_duration(duration_seconds, low=1, high=SCOPED_MAX_DURATION)
+    if scoped_session_description is not None:
+        domain.validate_length(
+            scoped_session_description,
+            member="ScopedSessionDescription",
+            field="scoped_session_description",
+            low=2,
+            high=256,
+        )
     if document is None and duration is None:
         raise ValidationError("A request must provide at least one of Policy or DurationSeconds.", field="policy")
     layers = list(parent.scope_policy_documents)
