@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from iamconsole import authentication, authorization, operations
+from iamconsole.actors import Actor
 from iamconsole.errors import (
     AccessDenied,
     ExpiredTradeInTokenException,
@@ -223,3 +224,13 @@ def test_assume_root_and_delegated_access_token(env):
         operations.run(env.root, "GetDelegatedAccessToken", {"trade_in_token": "token"})
     event = AuditEvent.objects.filter(event_name="GetDelegatedAccessToken").get()
     assert (event.outcome, event.error_code) == ("failed", "ExpiredTradeInTokenException")
+
+
+def test_the_expiry_sweep_deletes_scoped_sessions_with_their_parent(env):
+    parent = _role_session(env, "iam:ListUsers")
+    _scoped(session_of(_scoped(parent, duration_seconds=300)), duration_seconds=60)
+    assert StsSession.objects.filter(account=env.account).count() == 3
+    later = timezone.now() + timedelta(seconds=901)
+    # Batches of one row: the parent goes in an earlier statement than the sessions scoped from it.
+    deleted = operations.run(Actor.system(), "PurgeExpiredSessions", {"batch_size": 1, "now": later})
+    assert deleted == 3 and not StsSession.objects.filter(account=env.account).exists()
