@@ -70,6 +70,10 @@ class Actor:
     session_policy_documents: tuple[str, ...] = ()
     session_policy_arns: tuple[str, ...] = ()
     source_identity: str | None = None
+    #: When the temporary credentials of the request expire (None for long-term keys and console sessions).
+    session_expires_at: datetime | None = None
+    #: GetScopedCredentials' scope-down policies, each a further layer that must allow the request.
+    scope_policy_documents: tuple[str, ...] = ()
     #: Credentials from GetSessionToken: AWS restricts what they may call (see sts).
     from_session_token: bool = False
     #: A console session (the console works with temporary credentials, as AWS's does).

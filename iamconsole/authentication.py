@@ -157,6 +157,8 @@ def session_actor(key: TemporaryKey) -> Actor:
         "mfa_authenticated": mfa is not None,
         "mfa_authenticated_at": mfa,
         "token_issued_at": key.issued_at,
+        "session_expires_at": key.expires_at,
+        "scope_policy_documents": key.scope_policy_documents,
     }
     if key.federated:
         return Actor(

@@ -122,6 +122,7 @@ def decide(
         identity_policies=compiled.identity,
         permissions_boundary=compiled.boundary,
         session_policies=compiled.session,
+        scope_policies=compiled.scopes,
         resource_policy=resource_policy,
         resource_account=_resource_account(resource),
     )

@@ -350,6 +350,48 @@ class PackedPolicyTooLarge(IamError):
     http_status = 400
 
 
+class OutboundWebIdentityFederationDisabledException(IamError):
+    """GetWebIdentityToken in an account whose outbound web identity federation is not enabled."""
+
+    code = "OutboundWebIdentityFederationDisabledException"
+    http_status = 403
+
+
+class SessionDurationEscalationException(IamError):
+    """A web identity token asked to outlive the temporary credentials that request it."""
+
+    code = "SessionDurationEscalationException"
+    http_status = 403
+
+
+class JWTPayloadSizeExceededException(IamError):
+    """The claims of a requested web identity token (mostly its request tags) are larger than allowed."""
+
+    code = "JWTPayloadSizeExceededException"
+    http_status = 400
+
+
+class InsufficientSessionLifetime(IamError):
+    """GetScopedCredentials asked for longer than the calling session has left."""
+
+    code = "InsufficientSessionLifetime"
+    http_status = 400
+
+
+class InvalidSubjectCredentials(IamError):
+    """GetScopedCredentials called with credentials that are not a session's (an IAM user's or the root user's keys)."""
+
+    code = "InvalidSubjectCredentials"
+    http_status = 400
+
+
+class ExpiredTradeInTokenException(IamError):
+    """GetDelegatedAccessToken with a trade-in token that is unknown, spent or expired."""
+
+    code = "ExpiredTradeInTokenException"
+    http_status = 400
+
+
 class MalformedQueryString(IamError):
     """The request's query string or body cannot be decoded."""
 

@@ -6,8 +6,17 @@ from collections.abc import Callable
 from typing import Any
 
 from sts.models import StsSession
+from sts.outbound import IssuerDocuments, WebIdentityToken
 from sts.selectors import CallerIdentity
-from sts.services import AssumedRole, Credentials, FederationToken, SamlRole, SessionToken, WebIdentityRole
+from sts.services import (
+    AssumedRole,
+    Credentials,
+    FederationToken,
+    SamlRole,
+    ScopedCredentials,
+    SessionToken,
+    WebIdentityRole,
+)
 
 
 def credentials_shape(credentials: Credentials) -> dict[str, Any]:
@@ -108,6 +117,26 @@ def _caller_identity_shape(identity: CallerIdentity) -> dict[str, Any]:
     return {"UserId": identity.user_id, "Account": identity.account, "Arn": identity.arn}
 
 
+def _scoped_credentials_shape(result: ScopedCredentials) -> dict[str, Any]:
+    """GetScopedCredentials' output: ``SourceIdentity`` only when the session has one."""
+    shape: dict[str, Any] = {
+        "Credentials": credentials_shape(result.credentials),
+        "SessionInfo": {"ScopedSessionId": result.scoped_session_id, "Arn": result.arn},
+        "ScopedPoliciesCount": result.scope_policies_count,
+    }
+    if result.source_identity:
+        shape["SourceIdentity"] = result.source_identity
+    return shape
+
+
+def _web_identity_token_shape(result: WebIdentityToken) -> dict[str, Any]:
+    return {"WebIdentityToken": result.token, "Expiration": result.expiration}
+
+
+def _issuer_documents_shape(result: IssuerDocuments) -> dict[str, Any]:
+    return {"Configuration": result.configuration, "Jwks": result.jwks}
+
+
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "AssumeRole": assume_role_shape,
     "AssumeRoleWithWebIdentity": web_identity_shape,
@@ -117,6 +146,9 @@ OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "GetCallerIdentity": _caller_identity_shape,
     "GetAccessKeyInfo": lambda account_id: {"Account": account_id},
     "DecodeAuthorizationMessage": lambda message: {"DecodedMessage": message},
+    "GetWebIdentityToken": _web_identity_token_shape,
+    "GetScopedCredentials": _scoped_credentials_shape,
+    "GetOutboundIssuerDocuments": _issuer_documents_shape,
     "ListRoleSessions": _sessions_page,
     "ListAccountSessions": _sessions_page,
     "RevokeRoleSession": lambda session: {"Session": session_shape(session)},

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iamconsole import domain as value_rules
-from iamconsole.arn import parse_arn
+from iamconsole.arn import aws_managed_policy_arn, parse_arn
 from iamconsole.errors import InvalidInput, MalformedPolicyDocument, ValidationError, constraint_error
 from policies.engine import PolicyError, PolicyKind, parse_policy
 
@@ -44,16 +44,22 @@ MAX_POLICY_ARNS = 10
 SESSION_POLICY_MAX_LENGTH = 2_048
 
 
-def _bounded(value: Any, *, member: str, field: str, low: int, high: int, pattern: str, regex: re.Pattern[str]) -> str:
+def validate_length(value: Any, *, member: str, field: str, low: int, high: int) -> str:
+    """A string member of ``low``–``high`` characters, in botocore's wording when it is not."""
     if not isinstance(value, str):
         raise constraint_error(member, None, "Member must not be null", field=field)
     if len(value) < low:
         raise constraint_error(member, value, f"Member must have length greater than or equal to {low}", field=field)
     if len(value) > high:
         raise constraint_error(member, value, f"Member must have length less than or equal to {high}", field=field)
-    if not regex.fullmatch(value):
-        raise constraint_error(member, value, f"Member must satisfy regular expression pattern: {pattern}", field=field)
     return value
+
+
+def _bounded(value: Any, *, member: str, field: str, low: int, high: int, pattern: str, regex: re.Pattern[str]) -> str:
+    text = validate_length(value, member=member, field=field, low=low, high=high)
+    if not regex.fullmatch(text):
+        raise constraint_error(member, text, f"Member must satisfy regular expression pattern: {pattern}", field=field)
+    return text
 
 
 def validate_session_name(value: Any, *, member: str = "RoleSessionName", field: str = "role_session_name") -> str:
@@ -107,15 +113,15 @@ def validate_mfa(serial_number: Any, token_code: Any) -> tuple[str, str] | None:
     return serial, token_code
 
 
-def validate_duration(value: Any, *, high: int, field: str = "duration_seconds") -> int | None:
+def validate_duration(value: Any, *, high: int, low: int = MIN_DURATION, field: str = "duration_seconds") -> int | None:
     """``DurationSeconds`` within the action's model bounds; None when left out."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError("DurationSeconds must be an integer.", field=field)
-    if value < MIN_DURATION:
+    if value < low:
         raise constraint_error(
-            "DurationSeconds", value, f"Member must have value greater than or equal to {MIN_DURATION}", field=field
+            "DurationSeconds", value, f"Member must have value greater than or equal to {low}", field=field
         )
     if value > high:
         raise constraint_error(
@@ -255,4 +261,58 @@ def federation_token_input(
         policy=validate_session_policy(policy),
         policy_arns=validate_policy_arns(policy_arns),
         tags=value_rules.validate_tags(tags),
+    )
+
+
+# --- AssumeRoot ----------------------------------------------------------------------------------------------------
+
+#: The AWS managed policies AssumeRoot accepts as ``TaskPolicyArn`` (its documentation lists them).
+ROOT_TASK_POLICIES = frozenset(
+    aws_managed_policy_arn(name, "/root-task/")
+    for name in (
+        "IAMAuditRootUserCredentials",
+        "IAMCreateRootUserPassword",
+        "IAMDeleteRootUserCredentials",
+        "S3UnlockBucketPolicy",
+        "SQSUnlockQueuePolicy",
+    )
+)
+ROOT_MAX_DURATION = 900
+_ACCOUNT_ID_RE = re.compile(r"\d{12}", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class AssumeRootInput:
+    """AssumeRoot's parameters, checked: the member account, the task policy and the duration."""
+
+    target_account: str
+    task_policy_arn: str
+    duration_seconds: int
+
+
+def assume_root_input(
+    *, target_principal: Any, task_policy_arn: Any, duration_seconds: Any = None, minimum_session_token_size: Any = None
+) -> AssumeRootInput:
+    """Check AssumeRoot's parameters: an account id (or an ARN in it), a root task policy, 0–900 seconds."""
+    validate_length(target_principal, member="TargetPrincipal", field="target_principal", low=12, high=2048)
+    parsed = parse_arn(target_principal)
+    account = parsed.account if parsed is not None else target_principal
+    if not _ACCOUNT_ID_RE.fullmatch(account):
+        raise ValidationError(
+            f"TargetPrincipal {target_principal} is not an account id or a principal ARN of a member account.",
+            field="target_principal",
+        )
+    arn = task_policy_arn.get("arn") if isinstance(task_policy_arn, Mapping) else None
+    if arn not in ROOT_TASK_POLICIES:
+        raise ValidationError(
+            f"TaskPolicyArn {arn} is not one of the root task policies: "
+            + ", ".join(sorted(name.rsplit("/", 1)[1] for name in ROOT_TASK_POLICIES))
+            + ".",
+            field="task_policy_arn",
+        )
+    duration = validate_duration(duration_seconds, low=0, high=ROOT_MAX_DURATION)
+    return AssumeRootInput(
+        target_account=account,
+        task_policy_arn=str(arn),
+        duration_seconds=ROOT_MAX_DURATION if duration is None else duration,
     )

@@ -52,6 +52,13 @@ class StsSession(models.Model):
     #: Issued by GetFederationToken: the credentials act as ``federated-user/<session_name>``.
     federated = models.BooleanField(default=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    #: GetScopedCredentials: the scope-down policies of each call, oldest first; every one must allow a request too.
+    scope_policy_documents = models.JSONField(default=list, blank=True)
+    #: GetScopedCredentials: the session the credentials were scoped down from, first of the chain; revoking or
+    #: deleting it ends them too.
+    scoped_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="scoped_sessions"
+    )
 
     class Meta:
         indexes = [
@@ -92,3 +99,26 @@ class SwitchRoleHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role_name} @ {self.account}"
+
+
+class OutboundSigningKey(models.Model):
+    """A key an account signs GetWebIdentityToken's JWTs with, one per algorithm, made on first use.
+
+    The private key is PEM, Fernet-encrypted with IAM_ENCRYPTION_KEY; the public half is published in the issuer's
+    JWKS under ``kid``.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    #: ``RS256`` or ``ES384``.
+    algorithm = models.CharField(max_length=5)
+    kid = models.CharField(max_length=64, unique=True)
+    private_key_encrypted = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "algorithm"], name="sts_outbound_key_one_per_algorithm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kid

@@ -23,7 +23,7 @@ from typing import Any
 from accounts.models import Account
 from iamconsole import authorization
 from iamconsole.actors import Actor, ActorKind, RequestContext
-from iamconsole.arn import federated_user_arn, iam_arn
+from iamconsole.arn import federated_user_arn, iam_arn, root_arn
 from iamconsole.errors import AccessDenied, IDPRejectedClaim, InvalidIdentityToken, constraint_error
 from iamconsole.operations import Call, Operation, parameters_of
 from identities import selectors as identity_selectors
@@ -32,7 +32,7 @@ from identities.models import Role
 from identities.operations.roles import on_role
 from identities.services.mfa import STS_UNKNOWN_DEVICE_MESSAGE
 from policies.engine import PolicyKind
-from sts import domain, saml, selectors, services, webidentity
+from sts import domain, outbound, saml, selectors, services, webidentity
 
 
 def _federated_user_resource(call: Call) -> str:
@@ -203,6 +203,71 @@ def _get_federation_token(
         name=name, duration_seconds=duration_seconds, policy=policy, policy_arns=policy_arns, tags=tags
     )
     return services.get_federation_token(account=account, caller=actor, data=data)
+
+
+# --- GetWebIdentityToken, GetScopedCredentials, AssumeRoot ------------------------------------------------------------
+
+
+def _token_request(call: Call) -> outbound.TokenRequest:
+    """GetWebIdentityToken's parameters, checked before the permission (its condition keys read them)."""
+    params = call.params
+    return outbound.token_request(
+        audience=params.get("audience"),
+        signing_algorithm=params.get("signing_algorithm"),
+        duration_seconds=params.get("duration_seconds"),
+        tags=params.get("tags"),
+        subject_mode=params.get("subject_mode"),
+        scope=params.get("scope"),
+    )
+
+
+def _token_context(call: Call) -> dict[str, Any]:
+    """``sts:IdentityTokenAudience``, ``sts:DurationSeconds``, ``sts:SigningAlgorithm`` and the request tags."""
+    data: outbound.TokenRequest = call.target
+    return {
+        "sts:IdentityTokenAudience": list(data.audiences),
+        "sts:DurationSeconds": str(data.duration),
+        "sts:SigningAlgorithm": data.algorithm,
+        **_request_tags(call),
+    }
+
+
+def _get_web_identity_token(
+    *, account: Account, actor: Actor, request: RequestContext, target: outbound.TokenRequest, **checked: Any
+) -> outbound.WebIdentityToken:
+    return outbound.get_web_identity_token(
+        account=account, actor=actor, data=target, now=request.time, region=request.region
+    )
+
+
+def _get_scoped_credentials(
+    *,
+    actor: Actor,
+    policy: Any = None,
+    duration_seconds: Any = None,
+    scoped_session_description: Any = None,
+    minimum_session_token_size: Any = None,
+) -> services.ScopedCredentials:
+    return services.get_scoped_credentials(
+        caller=actor,
+        policy=policy,
+        duration_seconds=duration_seconds,
+        scoped_session_description=scoped_session_description,
+    )
+
+
+def _root_request(call: Call) -> domain.AssumeRootInput:
+    """AssumeRoot's parameters, checked before the permission."""
+    return domain.assume_root_input(**call.params)
+
+
+def _root_resource(call: Call) -> str:
+    """The member account's root user, ``arn:aws:iam::ACCOUNT:root``, which AWS authorizes AssumeRoot against."""
+    return root_arn(call.target.target_account)
+
+
+def _assume_root(*, target: domain.AssumeRootInput, **checked: Any) -> Any:
+    return services.assume_root(data=target)
 
 
 # --- AssumeRoleWithWebIdentity and AssumeRoleWithSAML ---------------------------------------------------------------
@@ -513,6 +578,49 @@ OPERATIONS = (
         "DecodeAuthorizationMessage",
         selectors.decode_authorization_message,
         service="sts",
+        read_only=True,
+        account_scoped=False,
+    ),
+    Operation(
+        "GetWebIdentityToken",
+        _get_web_identity_token,
+        service="sts",
+        target=_token_request,
+        takes_target=True,
+        context=_token_context,
+        further_actions=lambda call: ["sts:TagGetWebIdentityToken"] if call.target.tags else [],
+        takes_actor=True,
+        takes_request=True,
+        parameters=parameters_of(outbound.token_request),
+    ),
+    Operation(
+        "GetScopedCredentials",
+        _get_scoped_credentials,
+        service="sts",
+        action=None,
+        no_permission="it only narrows the caller's own session (AWS defines no sts:GetScopedCredentials action)",
+        takes_actor=True,
+        account_scoped=False,
+    ),
+    Operation(
+        "AssumeRoot",
+        _assume_root,
+        service="sts",
+        target=_root_request,
+        takes_target=True,
+        resource=_root_resource,
+        context=lambda call: {"sts:TaskPolicyArn": call.target.task_policy_arn},
+        account_scoped=False,
+        parameters=parameters_of(domain.assume_root_input),
+    ),
+    Operation("GetDelegatedAccessToken", services.get_delegated_access_token, service="sts", account_scoped=False),
+    # iamconsole's own: the outbound federation issuer's public documents, served unsigned to relying parties.
+    Operation(
+        "GetOutboundIssuerDocuments",
+        outbound.get_outbound_issuer_documents,
+        service="sts",
+        action=None,
+        no_permission="an issuer's discovery document and public keys are public, as AWS publishes them",
         read_only=True,
         account_scoped=False,
     ),

@@ -118,6 +118,7 @@ class TemporaryKey:
     ``role_*`` are set for role sessions; ``user_*`` for GetSessionToken and federated user sessions of an IAM user;
     neither for the root user's. ``federated`` marks GetFederationToken's sessions (``session_name`` is the federated
     user's name). ``owner_missing`` says the session named a role or user that no longer exists.
+    ``scope_policy_documents`` are GetScopedCredentials' scope-down layers.
     """
 
     pk: int
@@ -146,6 +147,7 @@ class TemporaryKey:
     user_tags: dict[str, str]
     owner_missing: bool
     federated: bool
+    scope_policy_documents: tuple[str, ...] = ()
 
 
 @cache
@@ -156,9 +158,10 @@ def _temporary_key_sql() -> str:
         "SELECT s.id, s.secret_encrypted, s.session_token_digest, s.revoked_at, s.issued_at, s.expires_at, "  # noqa: S608
         "s.mfa_authenticated_at, s.session_name, s.source_identity, s.session_policy_document, "
         "s.session_policy_arns, s.session_tags, a.account_id, s.role_id, r.role_id, r.name, r.path, r.tags, "
-        "s.user_id, u.user_id, u.name, u.path, u.tags, s.federated "
+        "s.user_id, u.user_id, u.name, u.path, u.tags, s.federated, s.scope_policy_documents, p.revoked_at "
         f"FROM {session} s JOIN {account} a ON a.id = s.account_id "
         f"LEFT JOIN {role} r ON r.id = s.role_id LEFT JOIN {user} u ON u.id = s.user_id "
+        f"LEFT JOIN {session} p ON p.id = s.scoped_from_id "
         "WHERE s.access_key_id = %s"
     )
 
@@ -172,13 +175,15 @@ def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
         return None
     (pk, secret, digest, revoked_at, issued_at, expires_at, mfa_at, session_name, source_identity, policy_document,
      policy_arns, session_tags, account_id, role_fk, role_id, role_name, role_path, role_tags,
-     user_fk, user_id, user_name, user_path, user_tags, federated) = row  # fmt: skip
+     user_fk, user_id, user_name, user_path, user_tags, federated,
+     scope_documents, parent_revoked_at) = row  # fmt: skip
     return TemporaryKey(
         pk=pk,
         access_key_id=access_key_id,
         secret_encrypted=secret,
         session_token_digest=digest,
-        revoked=revoked_at is not None,
+        # Scoped-down credentials end with the session they were scoped from.
+        revoked=revoked_at is not None or parent_revoked_at is not None,
         issued_at=_required(aware_datetime(issued_at)),
         expires_at=_required(aware_datetime(expires_at)),
         mfa_authenticated_at=aware_datetime(mfa_at),
@@ -201,6 +206,7 @@ def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
         # The foreign keys cascade, so a dangling one only shows inside a concurrent delete: refuse it all the same.
         owner_missing=(role_fk is not None and role_id is None) or (user_fk is not None and user_id is None),
         federated=bool(federated),
+        scope_policy_documents=tuple(json_value(scope_documents) or ()),
     )
 
 

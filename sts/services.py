@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -30,13 +31,19 @@ from iamconsole.actors import Actor, ActorKind
 from iamconsole.arn import assumed_role_arn, federated_user_arn
 from iamconsole.domain import MAX_TAGS
 from iamconsole.errors import (
+    AccessDenied,
+    ExpiredTradeInTokenException,
+    InsufficientSessionLifetime,
+    InvalidSubjectCredentials,
     NoSuchEntity,
+    OrganizationNotFoundException,
     PackedPolicyTooLarge,
     ValidationError,
     constraint_error,
 )
 from identities.models import InlinePolicy, Role
 from identities.services import role_policies as role_policy_services
+from identities.services.organizations import NO_ORGANIZATION
 from identities.services.roles import lock_role
 from policies.engine import iso_precise
 from sts import domain
@@ -420,6 +427,142 @@ def get_federation_token(*, account: Account, caller: Actor, data: domain.Federa
         arn=federated_user_arn(account.account_id, data.name),
         packed_policy_size=packed,
     )
+
+
+# --- GetScopedCredentials -----------------------------------------------------------------------------------------
+
+#: GetScopedCredentials may stack at most this many scope-down policies on one session.
+MAX_SCOPE_LAYERS = 3
+SCOPED_MAX_DURATION = 129_600
+
+
+@dataclass(frozen=True, slots=True)
+class ScopedCredentials:
+    """GetScopedCredentials' answer: new credentials for the same identity, narrower and no longer lived."""
+
+    credentials: Credentials
+    session: StsSession
+    scoped_session_id: str
+    arn: str
+    scope_policies_count: int
+    source_identity: str | None
+
+
+@transaction.atomic
+def get_scoped_credentials(
+    *,
+    caller: Actor,
+    policy: object = None,
+    duration_seconds: object = None,
+    scoped_session_description: object = None,
+) -> ScopedCredentials:
+    """Issue credentials scoped down from the caller's own session credentials (GetScopedCredentials).
+
+    The identity stays the caller's (same ARN, same session name, tags, source identity and session policies);
+    ``Policy`` adds a scope-down layer that every later request must also satisfy (at most three layers), and the
+    credentials expire with the caller's or sooner. Only session credentials may call it
+    (``InvalidSubjectCredentials``); at least one of ``Policy`` and ``DurationSeconds`` is needed; a duration past the
+    caller's remaining lifetime is ``InsufficientSessionLifetime``. The new session keeps the caller's token issue
+    time and ends when the session it was scoped from is revoked, so scoping down never escapes a revocation.
+    """
+    parent = StsSession.objects.filter(pk=caller.session_pk).first() if caller.session_pk is not None else None
+    if parent is None:
+        raise InvalidSubjectCredentials(
+            "GetScopedCredentials must be called with temporary security credentials; "
+            "IAM user and root user credentials cannot be scoped down.",
+        )
+    document = domain.validate_session_policy(policy)
+    duration = domain.validate_duration(duration_seconds, low=1, high=SCOPED_MAX_DURATION)
+    if scoped_session_description is not None:
+        domain.validate_length(
+            scoped_session_description,
+            member="ScopedSessionDescription",
+            field="scoped_session_description",
+            low=2,
+            high=256,
+        )
+    if document is None and duration is None:
+        raise ValidationError("A request must provide at least one of Policy or DurationSeconds.", field="policy")
+    layers = list(parent.scope_policy_documents)
+    if document is not None:
+        if len(layers) >= MAX_SCOPE_LAYERS:
+            raise AccessDenied(
+                f"The session already has {MAX_SCOPE_LAYERS} scope-down policies; no further one can be added.",
+                field="policy",
+            )
+        packed_policy_size(_joined(layers, document), (), {})
+        layers.append(document)
+    now = _now()
+    expiration = parent.expires_at
+    if duration is not None:
+        remaining = (parent.expires_at - now).total_seconds()
+        if duration > remaining:
+            raise InsufficientSessionLifetime(
+                f"The requested DurationSeconds ({duration}) exceeds the remaining lifetime of the calling session "
+                f"({max(int(remaining), 0)} seconds).",
+                field="duration_seconds",
+            )
+        expiration = min(parent.expires_at, (now + timedelta(seconds=duration)).replace(microsecond=0))
+    credentials, digest = _new_credentials(expiration)
+    session = _create_session(
+        credentials,
+        digest,
+        account_id=parent.account_id,
+        role_id=parent.role_id,
+        user_id=parent.user_id,
+        session_name=parent.session_name,
+        issued_to_arn=parent.issued_to_arn,
+        federated_subject=parent.federated_subject,
+        issued_at=parent.issued_at,
+        expires_at=expiration,
+        mfa_authenticated_at=parent.mfa_authenticated_at,
+        source_identity=parent.source_identity,
+        session_policy_document=parent.session_policy_document,
+        session_policy_arns=parent.session_policy_arns,
+        session_tags=parent.session_tags,
+        transitive_tag_keys=parent.transitive_tag_keys,
+        packed_policy_size=parent.packed_policy_size,
+        chained=parent.chained,
+        federated=parent.federated,
+        scope_policy_documents=layers,
+        scoped_from_id=parent.scoped_from_id or parent.pk,
+    )
+    return ScopedCredentials(
+        credentials=credentials,
+        session=session,
+        scoped_session_id=caller.principal_id,
+        arn=caller.arn,
+        scope_policies_count=len(layers),
+        source_identity=caller.source_identity,
+    )
+
+
+def _joined(layers: list[str], document: str) -> str:
+    """Every scope-down layer as one JSON array, for the packed size of the whole stack."""
+    return json.dumps([json.loads(text) for text in (*layers, document)])
+
+
+# --- AssumeRoot and GetDelegatedAccessToken --------------------------------------------------------------------------
+
+TRADE_IN_TOKEN_REFUSED = "The trade-in token is expired or not valid; request a new token and retry."
+
+
+def assume_root(*, data: domain.AssumeRootInput) -> NoReturn:
+    """AssumeRoot: privileged sessions on member accounts need an AWS Organizations organization with centralized
+    root access, which an iamconsole account is never in; an authorized request gets the answer IAM's centralized
+    root access operations give such an account (``OrganizationNotFoundException``)."""
+    raise OrganizationNotFoundException(NO_ORGANIZATION)
+
+
+def get_delegated_access_token(*, trade_in_token: object) -> NoReturn:
+    """GetDelegatedAccessToken: trade-in tokens come from IAM's delegation requests, which only onboarded AWS
+    partners create and an installation never holds (see ``identities.services.absent_features``); every token is
+    therefore unknown, answered as AWS answers a spent or expired one (``ExpiredTradeInTokenException``)."""
+    if not isinstance(trade_in_token, str) or not trade_in_token:
+        raise constraint_error(
+            "TradeInToken", None, "Member must have length greater than or equal to 1", field="trade_in_token"
+        )
+    raise ExpiredTradeInTokenException(TRADE_IN_TOKEN_REFUSED, field="trade_in_token")
 
 
 # --- revocation ----------------------------------------------------------------------------------------------------

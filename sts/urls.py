@@ -8,4 +8,10 @@ urlpatterns = [
     path("federation", views.federation, name="federation"),
     path("switchrole", views.switch_role, name="switchrole"),
     path("switchrole/back", views.switch_back, name="switchrole-back"),
+    path(
+        "outbound/<uuid:issuer_id>/.well-known/openid-configuration",
+        views.outbound_openid_configuration,
+        name="outbound-openid-configuration",
+    ),
+    path("outbound/<uuid:issuer_id>/.well-known/jwks.json", views.outbound_jwks, name="outbound-jwks"),
 ]

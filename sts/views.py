@@ -252,3 +252,34 @@ def switch_back(request: SignedInRequest) -> HttpResponse:
     if request.session.pop(authentication.SWITCHED_KEY, None) is not None:
         messages.success(request, f"You are back to {request.signed_in_actor.name}.")
     return HttpResponseRedirect(reverse("accounts:dashboard"))
+
+
+# --- the outbound federation issuer --------------------------------------------------------------------------------
+
+
+def _issuer_document(request: HttpRequest, issuer_id: str, member: str) -> HttpResponse:
+    try:
+        documents = operations.run(
+            Actor.anonymous(),
+            "GetOutboundIssuerDocuments",
+            {"issuer_id": str(issuer_id)},
+            request=web.request_context(request, Source.API),
+        )
+    except IamError as error:
+        return JsonResponse({"error": error.code, "message": error.message}, status=error.http_status)
+    response = JsonResponse(getattr(documents, member))
+    # Relying parties cache the keys; a short lifetime lets a new key show up soon.
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def outbound_openid_configuration(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    """``/outbound/ID/.well-known/openid-configuration``: the issuer's OpenID discovery document."""
+    return _issuer_document(request, issuer_id, "configuration")
+
+
+@require_http_methods(["GET", "HEAD"])
+def outbound_jwks(request: HttpRequest, issuer_id: str) -> HttpResponse:
+    """``/outbound/ID/.well-known/jwks.json``: the public keys GetWebIdentityToken's JWTs are signed with."""
+    return _issuer_document(request, issuer_id, "jwks")

@@ -40,6 +40,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "encoded_message": "an-encoded-authorization-message",
     "encoding": "SSH",
     "aws_service_name": "elasticbeanstalk.amazonaws.com",
+    "audience": ["https://relying-party.example"],
     "client_id": "battery-client",
     "deletion_task_id": "task/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk/1",
     "delegation_request_id": "dr-0123456789abcdef0123",
@@ -80,14 +81,18 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
     "service_name": "codecommit.amazonaws.com",
     "service_namespace": "iam",
     "service_namespaces": ["iam"],
+    "signing_algorithm": "RS256",
     "service_specific_credential_id": "ACCAEXAMPLEEXAMPLE123",
     "ssh_public_key_body": "ssh-rsa AAAA",
     "ssh_public_key_id": "APKAEXAMPLEEXAMPLE12",
     "status": "Inactive",
     "tag_keys": ["team"],
     "tags": [{"key": "team", "value": "blue"}],
+    "target_principal": lambda account: account,
+    "task_policy_arn": {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"},
     "template_arn": "arn:aws:iam::aws:role-template/ec2.amazonaws.com/ExampleTemplate:1",
     "thumbprint_list": ["a" * 40],
+    "trade_in_token": "a-trade-in-token",
     "url": "https://example.com",
     "user_name": "target",
     "version_id": "v1",
@@ -161,13 +166,19 @@ def test_the_battery_covers_the_operations_that_need_a_permission():
     assert {"CreateUser", "AssumeRole", "ChangePassword", "GetFederationToken", "ValidatePolicy"} <= set(GUARDED)
 
 
-def test_only_get_caller_identity_and_get_session_token_need_no_permission_and_the_table_says_why():
+def test_only_the_operations_aws_leaves_unguarded_need_no_permission_and_the_table_says_why():
     unguarded = {
         name: operation.no_permission
         for name, operation in operations.operations().items()
         if operation.iam_action is None and not operation.system_only
     }
-    assert set(unguarded) == {"GetCallerIdentity", "GetSessionToken"}
+    # GetScopedCredentials only narrows the caller's own session; an issuer's documents are public.
+    assert set(unguarded) == {
+        "GetCallerIdentity",
+        "GetSessionToken",
+        "GetScopedCredentials",
+        "GetOutboundIssuerDocuments",
+    }
     assert all(unguarded.values())
 
 

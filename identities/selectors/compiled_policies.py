@@ -39,6 +39,8 @@ class CompiledPolicies:
     identity: tuple[PolicySource, ...] = ()
     boundary: PolicySource | None = None
     session: tuple[PolicySource, ...] | None = None
+    #: GetScopedCredentials' scope-down policies, each a layer of its own.
+    scopes: tuple[PolicySource, ...] = ()
     tags: Mapping[str, str] | None = field(default=None)
 
 
@@ -80,6 +82,15 @@ def _fail_closed(text: PolicyText, kind: PolicyKind, reason: str) -> Policy | No
     return parse_policy(DENY_ALL, kind)
 
 
+def _scopes(actor: Actor) -> tuple[PolicySource, ...]:
+    """GetScopedCredentials' scope-down policies, one layer each."""
+    texts = (
+        PolicyText(f"scope-policy-{n}", "session", document)
+        for n, document in enumerate(actor.scope_policy_documents, start=1)
+    )
+    return compile_policy_texts(texts, PolicyKind.SESSION)
+
+
 def compiled_policies_for(actor: Actor) -> CompiledPolicies:
     """The identity-side policies AWS evaluates for ``actor``: none for root and the system actor.
 
@@ -87,7 +98,7 @@ def compiled_policies_for(actor: Actor) -> CompiledPolicies:
     """
     if actor.kind in (ActorKind.ROOT, ActorKind.SYSTEM, ActorKind.FEDERATED, ActorKind.ANONYMOUS):
         # An identity provider's user has no identity-based policies: only the role's trust policy can allow it.
-        return CompiledPolicies()
+        return CompiledPolicies(scopes=_scopes(actor))
     if actor.kind is ActorKind.ROLE_SESSION:
         gathered = gather_principal_policies(
             account_id=actor.account_id, role_pk=actor.role_pk, session_policy_arns=actor.session_policy_arns
@@ -106,6 +117,7 @@ def compiled_policies_for(actor: Actor) -> CompiledPolicies:
         session = compile_policy_texts(inline + gathered.session, PolicyKind.SESSION)
     root_federated = actor.kind is ActorKind.FEDERATED_USER and actor.user_pk is None
     return CompiledPolicies(
+        scopes=_scopes(actor),
         identity=compile_policy_texts((_ROOT_IDENTITY,) if root_federated else gathered.identity, PolicyKind.IDENTITY),
         boundary=boundary[0] if boundary else None,
         session=session,

@@ -1,13 +1,16 @@
 """Account-wide settings: SetSecurityTokenServicePreferences and outbound web identity federation.
 
 ``GetAccountSummary`` reports the token version as ``GlobalEndpointTokenVersion``. The outbound federation issuer is
-an HTTPS URL unique to the account, made on first enablement and kept afterwards, as AWS keeps it.
+a URL unique to the account, made on first enablement and kept afterwards, as AWS keeps it. AWS's issuers live under
+``tokens.sts.global.api.aws``; ours is on this installation (``IAM_CONSOLE_URL/outbound/ID``), where the sts app
+serves its discovery document and keys, so a relying party can verify the tokens.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings as django_settings
 from django.db import transaction
 
 from accounts.models import Account
@@ -47,7 +50,7 @@ def enable_outbound_web_identity_federation(*, account: Account) -> AccountIamSe
         raise FeatureEnabled(FEATURE_ENABLED)
     settings.outbound_federation_enabled = True
     if not settings.outbound_issuer:
-        settings.outbound_issuer = f"https://{uuid.uuid4()}.tokens.sts.global.api.aws"
+        settings.outbound_issuer = f"{django_settings.IAM_CONSOLE_URL}/outbound/{uuid.uuid4()}"
     settings.save(update_fields=["outbound_federation_enabled", "outbound_issuer"])
     return settings
 

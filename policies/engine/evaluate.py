@@ -174,6 +174,7 @@ def evaluate(
     resource_policy: PolicySource | None = None,
     resource_account: str | None = None,
     simulation: bool = False,
+    scope_policies: Sequence[PolicySource] = (),
 ) -> Decision:
     """Decide one request as AWS does (see the module docstring for the rules).
 
@@ -183,7 +184,9 @@ def evaluate(
 
     `session_policies=None` means the caller has no session-policy layer (an IAM user, or a
     role session created without session policies); an empty sequence means a layer that allows
-    nothing (a federated user session created without a session policy). `resource_account`
+    nothing (a federated user session created without a session policy). `scope_policies` are
+    GetScopedCredentials' scope-down policies: each is a layer of its own that must allow the
+    request as a session policy must (they intersect, where session policies unite). `resource_account`
     defaults to the caller's account. `context` may be a `ConditionContext` built once.
     """
     ctx = normalize_context(context)
@@ -230,6 +233,13 @@ def evaluate(
     s_denies: list[Match] = []
     if session_policies is not None:
         _scan(session_policies, service, act, resource, ctx, s_allows, s_denies)
+    session_allows = bool(s_allows)
+    scopes_ok = True
+    for scope in scope_policies:
+        scope_allows: list[Match] = []
+        _scan((scope,), service, act, resource, ctx, scope_allows, s_denies)
+        scopes_ok = scopes_ok and bool(scope_allows)
+        s_allows.extend(scope_allows)
 
     boundary_ok = permissions_boundary is None or bool(b_allows)
     allowed_by_boundary = None if permissions_boundary is None else bool(b_allows) and not b_denies
@@ -253,7 +263,7 @@ def evaluate(
             return Decision(ALLOWED, None, allowed_by_boundary, tuple(res_allows))
         return Decision(IMPLICIT_DENY, RESOURCE_BASED, allowed_by_boundary, ())
 
-    session_ok = session_policies is None or bool(s_allows)
+    session_ok = (session_policies is None or session_allows) and scopes_ok
     identity_ok = bool(id_allows) or principal.is_root
     cross_account = resource_account is not None and resource_account != principal.account
 
@@ -265,6 +275,8 @@ def evaluate(
         return Decision(IMPLICIT_DENY, reason, allowed_by_boundary, (*id_allows, *res_allows))
 
     if principal.is_root:
+        if not scopes_ok:  # the root user's scoped-down session credentials keep only what the scope allows
+            return Decision(IMPLICIT_DENY, SESSION, allowed_by_boundary, ())
         return Decision(ALLOWED, None, allowed_by_boundary, (*id_allows, *res_allows))
     if identity_ok and boundary_ok and session_ok:
         return Decision(ALLOWED, None, allowed_by_boundary, (*id_allows, *b_allows, *s_allows, *res_allows))

@@ -4,9 +4,11 @@ organization, which an iamconsole account is never in: they answer AWS's error f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, code_of, error_of
@@ -47,7 +49,7 @@ def test_outbound_web_identity_federation(iam: Any) -> None:
     assert (never["Code"], never["Status"]) == ("FeatureDisabled", 404)
     assert code_of(iam.disable_outbound_web_identity_federation) == "FeatureDisabled"
     issuer = iam.enable_outbound_web_identity_federation()["IssuerIdentifier"]
-    assert issuer.startswith("https://") and issuer.endswith(".tokens.sts.global.api.aws")
+    assert re.fullmatch(rf"{re.escape(settings.IAM_CONSOLE_URL)}/outbound/[0-9a-f-]{{36}}", issuer)
     again = error_of(iam.enable_outbound_web_identity_federation)
     assert (again["Code"], again["Status"]) == ("FeatureEnabled", 409)
     assert iam.get_outbound_web_identity_federation_info() | {"ResponseMetadata": None} == {

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, code_of, error_of
 from tests.identities import pki_factory
@@ -68,6 +70,15 @@ def test_ssh_public_key_errors(iam: Any) -> None:
     assert code_of(iam.upload_ssh_public_key, UserName="dev", SSHPublicKeyBody="hello") == (
         "UnrecognizedPublicKeyEncoding"
     )
+    # IAM takes RSA keys only ("encoded in ssh-rsa format or PEM format", UploadSSHPublicKey): an ed25519 key, in
+    # either encoding, is refused as EC2's ImportKeyPair would accept it but IAM does not.
+    ed25519 = Ed25519PrivateKey.generate().public_key()
+    for body in (
+        ed25519.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode(),
+        ed25519.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(),
+    ):
+        refused = error_of(iam.upload_ssh_public_key, UserName="dev", SSHPublicKeyBody=body)
+        assert (refused["Code"], refused["Status"]) == ("UnrecognizedPublicKeyEncoding", 400)
     short = pki_factory.ssh_public_key(0, bits=1024)
     assert code_of(iam.upload_ssh_public_key, UserName="dev", SSHPublicKeyBody=short) == "InvalidPublicKey"
     assert code_of(iam.upload_ssh_public_key, UserName="nobody", SSHPublicKeyBody=pki_factory.ssh_public_key(0)) == (

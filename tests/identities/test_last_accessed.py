@@ -194,3 +194,29 @@ def test_unused_permissions_refuse_groups_and_out_of_range_days(account):
         operations.run(
             account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/dev", "days": 0}
         )
+
+
+def test_wildcards_report_every_service_namespace_of_the_catalogue(account):
+    """``*`` covers every service namespace AWS defines (not only those iamconsole serves), and ``s3:Get*`` exactly
+    S3; only the services the entity used carry a last-authenticated time."""
+    from policies.engine.catalog import get_catalog
+
+    root = account.root
+    operations.run(root, "CreateUser", {"user_name": "admin"})
+    operations.run(root, "PutUserPolicy", {"user_name": "admin", "policy_name": "p", "policy_document": _document("*")})
+    _event(account, f"arn:aws:iam::{account.account_id}:user/admin", "ListUsers")
+    report = _report(account, f"arn:aws:iam::{account.account_id}:user/admin").result
+    namespaces = [entry["namespace"] for entry in report]
+    catalogue = {info.service for info in get_catalog().expand_action("*")}
+    assert set(namespaces) == catalogue and len(namespaces) > 400
+    by_namespace = {entry["namespace"]: entry for entry in report}
+    assert by_namespace["s3"]["name"] == "Amazon S3" and by_namespace["s3"]["last"] is None
+    assert by_namespace["iam"]["last"] is not None
+    assert [entry["namespace"] for entry in report if entry["last"]] == ["iam"]
+
+    operations.run(root, "CreateUser", {"user_name": "reader"})
+    operations.run(
+        root, "PutUserPolicy", {"user_name": "reader", "policy_name": "p", "policy_document": _document("s3:Get*")}
+    )
+    reader = _report(account, f"arn:aws:iam::{account.account_id}:user/reader").result
+    assert [entry["namespace"] for entry in reader] == ["s3"]

@@ -646,3 +646,28 @@ def test_token_issue_time_keeps_sub_second_precision() -> None:
         ctx = build_context(SESSION, RequestFacts(time=revoked_at + timedelta(seconds=1), token_issue_time=issued))
         decision = run(SESSION, identity=[allow("*", "*"), *revoke], context=ctx)
         assert (decision.decision == "explicitDeny") is denied, issued
+
+
+def _scoped(principal: Principal, identity: list[dict[str, Any]], *scopes: list[dict[str, Any]]) -> Decision:
+    return evaluate(
+        action=ACTION,
+        resource=RESOURCE,
+        principal=principal,
+        context={},
+        identity_policies=[source(policy(*identity), "id")],
+        scope_policies=[source(policy(*scope, kind=PolicyKind.SESSION), f"scope{n}") for n, scope in enumerate(scopes)],
+    )
+
+
+def test_scope_down_policies_intersect_layer_by_layer():
+    """GetScopedCredentials: each scope-down policy must allow, where several session policies would unite."""
+    assert _scoped(SESSION, [GET], [GET]).decision == "allowed"
+    assert _scoped(SESSION, [GET], [GET], [allow("s3:*")]).decision == "allowed"
+    narrowed = _scoped(SESSION, [GET], [GET], [NO_GET])
+    assert (narrowed.decision, narrowed.reason) == ("implicitDeny", "session")
+    assert _scoped(SESSION, [GET], [GET, NOT_THIS]).decision == "explicitDeny"
+    # Layers never grant: identity policies still must.
+    assert _scoped(SESSION, [NO_GET], [GET]).decision == "implicitDeny"
+    # The root user's scoped session keeps only what every layer allows.
+    assert _scoped(ROOT, [NO_GET], [GET]).decision == "allowed"
+    assert _scoped(ROOT, [NO_GET], [NO_GET]).decision == "implicitDeny"
