@@ -55,6 +55,7 @@ class Group(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(Lower("name"), "account", name="group_name_unique_in_account")]
+        indexes = [name_lookup_index("group")]
 
     def __str__(self) -> str:
         return self.name
@@ -254,6 +255,7 @@ class InstanceProfile(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "account", name="instance_profile_name_unique_in_account")
         ]
+        indexes = [name_lookup_index("instance_profile")]
 
     def __str__(self) -> str:
         return self.name
@@ -451,6 +453,7 @@ class ServerCertificate(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("name"), "account", name="server_certificate_name_unique_in_account")
         ]
+        indexes = [name_lookup_index("server_certificate")]
 
     def __str__(self) -> str:
         return self.name
