@@ -29,12 +29,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any, cast
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.compat import HTTPHeaders
 from botocore.credentials import Credentials
+from botocore.utils import normalize_url_path
 
 from iamconsole.errors import (
     IncompleteSignature,
@@ -60,6 +61,9 @@ _SCOPE_DATE = re.compile(r"[0-9]{8}")
 _REGION = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SIGNATURE = re.compile(r"[0-9a-f]{64}")
 _PRESIGN_PARAMS = ("X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature")
+#: What RFC 3986 lets a path segment carry unescaped beyond the unreserved characters (``arn:aws:iam::…`` in a REST
+#: path): see ``_paths_as_sent``.
+_PATH_SAFE_AS_SENT = "/-_.~:@!$&'()*+,;="
 _SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your "
     "AWS Secret Access Key and signing method. Consult the service documentation for details."
@@ -359,11 +363,17 @@ class _ReceivedRequestSigner(SigV4Auth):
     and the signing key comes from the cache.
     """
 
-    def __init__(self, auth: Authorization, secret_access_key: str, body: bytes) -> None:
+    def __init__(
+        self, auth: Authorization, secret_access_key: str, body: bytes, canonical_path: str | None = None
+    ) -> None:
         super().__init__(Credentials(auth.access_key_id, secret_access_key), auth.service, auth.region)
         self._auth = auth
         self._secret = secret_access_key
         self._body = body
+        self._canonical_path = canonical_path
+
+    def _normalize_url_path(self, path: str) -> str:
+        return self._canonical_path if self._canonical_path is not None else super()._normalize_url_path(path)
 
     def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
         headers = HTTPHeaders()
@@ -421,14 +431,32 @@ def verify(request: ReceivedRequest, auth: Authorization, secret_access_key: str
     content_sha256 = request.headers.get("x-amz-content-sha256")
     if content_sha256 is not None and content_sha256 != hashlib.sha256(request.body).hexdigest():
         raise SignatureDoesNotMatch("The provided 'x-amz-content-sha256' header does not match what was computed.")
-    signer = _ReceivedRequestSigner(auth, secret_access_key, request.body)
     aws_request = _aws_request(request, auth)
-    canonical = signer.canonical_request(aws_request)
-    to_sign = signer.string_to_sign(aws_request, canonical)
-    expected = signer.signature(to_sign, aws_request)
     given = auth.signature.lower()
-    if not _SIGNATURE.fullmatch(given) or not hmac.compare_digest(expected, given):
-        raise SignatureDoesNotMatch(
-            f"{_SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have "
-            f"been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{to_sign}'\n"
-        )
+    canonical = to_sign = ""
+    for canonical_path in (None, *_paths_as_sent(request.path)):
+        signer = _ReceivedRequestSigner(auth, secret_access_key, request.body, canonical_path)
+        candidate = signer.canonical_request(aws_request)
+        candidate_to_sign = signer.string_to_sign(aws_request, candidate)
+        if canonical_path is None:
+            canonical, to_sign = candidate, candidate_to_sign  # what the error shows: AWS's own rule
+        if _SIGNATURE.fullmatch(given) and hmac.compare_digest(signer.signature(candidate_to_sign, aws_request), given):
+            return
+    raise SignatureDoesNotMatch(_mismatch_message(canonical, to_sign))
+
+
+def _paths_as_sent(path: str) -> tuple[str, ...]:
+    """Canonical paths of clients that sent the characters a path segment may carry unescaped (RFC 3986: an ARN's
+    colons) as they are: botocore over such a URL signs them encoded once, curl before 8 signs them as they are. The
+    server sees the path decoded and cannot tell ``:`` from ``%3A`` on the wire; every form names the same path."""
+    as_sent = quote(unquote(path), safe=_PATH_SAFE_AS_SENT)
+    if as_sent == path:
+        return ()
+    return (quote(normalize_url_path(as_sent), safe="/~"), as_sent)
+
+
+def _mismatch_message(canonical: str, to_sign: str) -> str:
+    return (
+        f"{_SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have "
+        f"been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{to_sign}'\n"
+    )

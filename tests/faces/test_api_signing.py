@@ -165,3 +165,33 @@ def test_a_console_session_writes_with_its_csrf_token(live_server, account):
     )
     assert response.status == 201
     assert [group.name for group in operations.run(account.root, "ListGroups", {}).items] == ["from-console"]
+
+
+def _virtual_mfa_serial(account, name):
+    created = operations.run(account.root, "CreateVirtualMFADevice", {"virtual_mfa_device_name": name})
+    return created.device.serial_number
+
+
+def test_an_arn_in_the_path_may_be_sent_as_it_is(live_server, account):
+    """Clients send an ARN's colons unescaped (RFC 3986 allows them in a path) and sign them encoded once; curl and
+    botocore's signer over a raw URL both do. The same path sent encoded is signed encoded twice: both are served."""
+    raw = _virtual_mfa_serial(account, "raw")
+    status, _ = curl(account, f"{live_server.url}/api/v1/mfa-devices/{raw}/", "-X", "DELETE")
+    assert status == 204
+    by_botocore = _virtual_mfa_serial(account, "by-botocore")
+    url = f"{live_server.url}/api/v1/mfa-devices/{by_botocore}/"
+    assert ":" in url.removeprefix("http://")
+    assert send("DELETE", url, signed_request(account, "DELETE", url)) == (204, None)
+    escaped = _virtual_mfa_serial(account, "escaped")
+    url = f"{live_server.url}/api/v1/mfa-devices/{escaped.replace(':', '%3A')}/"
+    assert send("DELETE", url, signed_request(account, "DELETE", url)) == (204, None)
+    assert operations.run(account.root, "ListVirtualMFADevices", {}).items == []
+
+
+def test_a_signature_for_one_arn_does_not_serve_another(live_server, account):
+    kept = _virtual_mfa_serial(account, "kept")
+    other = _virtual_mfa_serial(account, "other")
+    headers = signed_request(account, "DELETE", f"{live_server.url}/api/v1/mfa-devices/{other}/")
+    status, answer = send("DELETE", f"{live_server.url}/api/v1/mfa-devices/{kept}/", headers)
+    assert (status, answer["code"]) == (403, "SignatureDoesNotMatch")
+    assert len(operations.run(account.root, "ListVirtualMFADevices", {}).items) == 2
