@@ -373,7 +373,9 @@ class _ReceivedRequestSigner(SigV4Auth):
         self._canonical_path = canonical_path
 
     def _normalize_url_path(self, path: str) -> str:
-        return self._canonical_path if self._canonical_path is not None else super()._normalize_url_path(path)
+        if self._canonical_path is not None:
+            return self._canonical_path
+        return str(super()._normalize_url_path(path))  # type: ignore[misc]  # botocore's stubs leave it out
 
     def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
         headers = HTTPHeaders()
