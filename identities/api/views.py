@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import NAME, DocumentOf, OperationViewSet, endpoint, route, url_names
+from iamconsole.restapi.endpoints import NAME, OperationViewSet, endpoint, route, url_names
 from iamconsole.restapi.pagination import MarkerCursorPagination
 from identities.api.serializers import UserDetailSerializer, UserListInputSerializer, UserSerializer
 
@@ -48,14 +48,14 @@ def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
                 status=204,
                 path=inline,
                 method="put",
-                if_match=DocumentOf(f"Get{kind}Policy", "PolicyDocument", inline),
+                if_match=True,
             ),
             delete=endpoint(
                 f"Delete{kind}Policy",
                 status=204,
                 path=inline,
                 method="delete",
-                if_match=DocumentOf(f"Get{kind}Policy", "PolicyDocument", inline),
+                if_match=True,
             ),
         ),
     )
@@ -204,7 +204,6 @@ class GroupViewSet(OperationViewSet):
 
 
 ROLE = ("role_name",)
-TRUST = DocumentOf("GetRole", "Role.AssumeRolePolicyDocument", ROLE)
 
 
 class RoleViewSet(OperationViewSet):
@@ -227,7 +226,7 @@ class RoleViewSet(OperationViewSet):
             etag="Role.AssumeRolePolicyDocument",
             operation_id="GetRoleTrustPolicy",
         ),
-        put=endpoint("UpdateAssumeRolePolicy", status=204, path=ROLE, method="put", if_match=TRUST),
+        put=endpoint("UpdateAssumeRolePolicy", status=204, path=ROLE, method="put", if_match=True),
     )
     attached_policies, inline_policies, inline_policy = _principal_routes("Role", "role_name")
     tags = _tags("Role", "role_name")
