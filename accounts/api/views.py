@@ -44,7 +44,15 @@ class AccountViewSet(OperationViewSet):
         "authorization_details",
         "authorization-details",
         detail=False,
-        get=endpoint("GetAccountAuthorizationDetails"),
+        get=endpoint(
+            "GetAccountAuthorizationDetails",
+            rows={
+                "UserDetailList": "User",
+                "GroupDetailList": "Group",
+                "RoleDetailList": "Role",
+                "Policies": "ManagedPolicy",
+            },
+        ),
     )
     # ChangePassword is the identities app's; it changes the caller's own password, an account-wide setting's use.
     password = route("password", "password", detail=False, post=endpoint("ChangePassword", status=204, method="post"))

@@ -109,7 +109,7 @@ def endpoint(
     operation: str,
     *,
     member: str | None = None,
-    rows: str | None = None,
+    rows: str | Mapping[str, str] | None = None,
     status: int = 200,
     path: Sequence[str] = (),
     fixed: Mapping[str, Any] | None = None,
@@ -123,7 +123,8 @@ def endpoint(
     """A viewset method running ``operation``.
 
     ``path``: the parameters the URL names (kept out of the body). ``member``: the output member answered (the whole
-    output when None); ``rows``: the member holding a List operation's rows, answered a page at a time. ``status``:
+    output when None); ``rows``: the member holding a List operation's rows, answered a page at a time (or, for an
+    answer with several lists, a mapping of each list's member to the ``entity_type`` its rows are given). ``status``:
     201 for creations; 204 answers no body. ``fixed``: parameters the endpoint always passes. ``etag``: where the
     policy document is in the output, to send its ``ETag``; ``if_match``: the write honours ``If-Match`` (its
     operation takes ``if_match`` and checks it against the document it replaces).
@@ -171,7 +172,11 @@ def endpoint(
         body = shapes.shaped(operation, result)
         if paginator is not None and rows is not None:
             page = _Page(bool(body.get("IsTruncated")), body.get("Marker"))
-            return paginator.response(page, shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, [])))
+            if isinstance(rows, str):
+                results = shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, []))
+            else:
+                results = shapes.kinded_rows(operation, body, rows)
+            return paginator.response(page, results)
         data_out = shapes.to_json(shapes.output_shape(operation, member), body[member] if member else body)
         for name, value in unchecked.items():
             if not isinstance(data_out, Mapping) or data_out.get(name) != value:

@@ -105,7 +105,15 @@ class PolicyViewSet(OperationViewSet):
         ),
         delete=endpoint("DeletePolicyVersion", status=204, path=(*ARN, "version_id"), method="delete"),
     )
-    entities = route("entities", "entities", get=endpoint("ListEntitiesForPolicy", path=ARN))
+    entities = route(
+        "entities",
+        "entities",
+        get=endpoint(
+            "ListEntitiesForPolicy",
+            rows={"PolicyGroups": "Group", "PolicyUsers": "User", "PolicyRoles": "Role"},
+            path=ARN,
+        ),
+    )
     tags = route(
         "tags",
         "tags",

@@ -99,13 +99,34 @@ def test_entities_and_tags(api, account, reader):
     operations.run(account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": reader["arn"]})
     status, entities, _ = api.get(f"{base}/entities/")
     assert status == 200
-    assert [user["user_name"] for user in entities["policy_users"]] == ["bob"]
-    assert entities["policy_groups"] == entities["policy_roles"] == []
-    assert api.get(f"{base}/entities/?entity_filter=Role")[1]["policy_users"] == []
+    assert [(row["entity_type"], row["user_name"]) for row in entities["results"]] == [("User", "bob")]
+    assert api.get(f"{base}/entities/?entity_filter=Role")[1]["results"] == []
     assert api.post(f"{base}/tags/", {"tags": [{"key": "owner", "value": "sec"}]})[0] == 204
     assert api.get(f"{base}/tags/")[1]["results"] == [{"key": "owner", "value": "sec"}]
     assert api.delete(f"{base}/tags/?tag_keys=owner")[0] == 204
     assert api.get(f"{base}/tags/")[1]["results"] == []
+
+
+def test_entities_page_by_cursor_across_kinds(api, account, reader):
+    base = f"/api/v1/policies/{reader['policy_id']}"
+    operations.run(account.root, "CreateGroup", {"group_name": "devs"})
+    operations.run(account.root, "AttachGroupPolicy", {"group_name": "devs", "policy_arn": reader["arn"]})
+    for name in ("ann", "bob"):
+        operations.run(account.root, "CreateUser", {"user_name": name})
+        operations.run(account.root, "AttachUserPolicy", {"user_name": name, "policy_arn": reader["arn"]})
+    status, first, _ = api.get(f"{base}/entities/?page_size=2")
+    assert status == 200
+    assert [row["entity_type"] for row in first["results"]] == ["Group", "User"]
+    assert (first["results"][0]["group_name"], first["results"][1]["user_name"], first["previous"]) == (
+        "devs",
+        "ann",
+        None,
+    )
+    _, second, _ = api.get(first["next"])
+    assert ([row["user_name"] for row in second["results"]], second["next"]) == (["bob"], None)
+    assert api.get(second["previous"])[1]["results"] == first["results"]
+    status, body, _ = api.get(f"{base}/entities/?entity_filter=Nobody")
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "entity_filter")
 
 
 def test_validate_returns_findings(api):
