@@ -33,6 +33,7 @@ from iamconsole.errors import NoSuchEntity, ValidationError
 from iamconsole.etags import etag_of
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
+from iamconsole.restapi.authentication import FEDERATION
 from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPagination
 
 #: Anything up to the next slash: every legal IAM name (``[\w+=,.@-]+``) and more, so the operation, not the router,
@@ -239,9 +240,10 @@ def _words(operation: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", operation)
 
 
-def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) -> Handler:
+def route(name: str, url_path: str, *, detail: bool = True, unsigned: bool = False, **methods: Handler) -> Handler:
     """One sub-resource of a viewset (``url_path``, a regex with named groups for the names it adds), each HTTP
-    method served by its endpoint. ``name`` must be the attribute the viewset binds it to."""
+    method served by its endpoint. ``name`` must be the attribute the viewset binds it to. ``unsigned``: served to
+    unsigned requests too, as the anonymous caller (AssumeRoleWithWebIdentity and AssumeRoleWithSAML)."""
 
     def view(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
         method = str(request.method).lower()
@@ -250,7 +252,10 @@ def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) 
 
     view.__name__ = name
     allowed: list[Any] = list(methods)
-    view = action(detail=detail, methods=allowed, url_path=url_path, url_name=name.replace("_", "-"))(view)
+    options: dict[str, Any] = {}
+    if unsigned:
+        options = {"authentication_classes": list(FEDERATION), "permission_classes": []}
+    view = action(detail=detail, methods=allowed, url_path=url_path, url_name=name.replace("_", "-"), **options)(view)
     for method, handler in methods.items():
         view = extend_schema(methods=[method.upper()], **handler.schema)(view)  # type: ignore[attr-defined]
     return view

@@ -351,8 +351,10 @@ class VirtualMFADeviceViewSet(OperationViewSet):
     The seed and QR code are in the creating answer only (base64, as AWS sends them)."""
 
     lookup_field = "serial_number"
-    lookup_value_regex = r"arn:[^/]+/.+"
+    # The serial number keeps its slashes (a device's path); it stops before a trailing ``/tags/``.
+    lookup_value_regex = r"arn:[^/]+/(?:(?!/tags/$).)+"
 
     list = endpoint("ListVirtualMFADevices", rows="VirtualMFADevices")
     create = endpoint("CreateVirtualMFADevice", member="VirtualMFADevice", status=201, method="post")
     destroy = endpoint("DeleteVirtualMFADevice", status=204, path=("serial_number",), method="delete")
+    tags = _tags("MFADevice", "serial_number")

@@ -180,3 +180,16 @@ class SimulateViewSet(OperationViewSet):
         detail=False,
         post=endpoint("SimulatePrincipalPolicy", rows="EvaluationResults", method="post"),
     )
+    # The condition keys the simulations above would ask for a value of (GetContextKeysFor*Policy).
+    custom_context_keys = route(
+        "custom_context_keys",
+        "custom/context-keys",
+        detail=False,
+        post=endpoint("GetContextKeysForCustomPolicy", method="post"),
+    )
+    principal_context_keys = route(
+        "principal_context_keys",
+        "principal/context-keys",
+        detail=False,
+        post=endpoint("GetContextKeysForPrincipalPolicy", method="post"),
+    )

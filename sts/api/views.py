@@ -1,6 +1,8 @@
-"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken) and GetCallerIdentity.
+"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken, and the federated
+AssumeRoleWithWebIdentity and AssumeRoleWithSAML) and GetCallerIdentity.
 
-The credentials' secret and session token are in the one response that issues them, never again.
+The credentials' secret and session token are in the one response that issues them, never again. The two federated
+endpoints are served unsigned, as AWS serves them: the token or assertion in the body is what authenticates.
 """
 
 from __future__ import annotations
@@ -17,5 +19,19 @@ class StsViewSet(OperationViewSet):
     )
     federation_token = route(
         "federation_token", "federation-token", detail=False, post=endpoint("GetFederationToken", method="post")
+    )
+    web_identity = route(
+        "web_identity",
+        "assume-role-with-web-identity",
+        detail=False,
+        unsigned=True,
+        post=endpoint("AssumeRoleWithWebIdentity", method="post"),
+    )
+    saml = route(
+        "saml",
+        "assume-role-with-saml",
+        detail=False,
+        unsigned=True,
+        post=endpoint("AssumeRoleWithSAML", method="post"),
     )
     caller_identity = route("caller_identity", "caller-identity", detail=False, get=endpoint("GetCallerIdentity"))
