@@ -172,9 +172,45 @@ def test_simulates_custom_and_principal_policies(api, account):
     assert (status, body["code"]) == (404, "NoSuchEntity")
 
 
+SOURCE_IP = policy(
+    {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "*",
+        "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "Bool": {"aws:SecureTransport": "true"}},
+    }
+)
+
+
+def test_context_keys_of_custom_and_principal_policies(api, account):
+    status, body, _ = api.post("/api/v1/simulate/custom/context-keys/", {"policy_input_list": [SOURCE_IP]})
+    assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
+    status, body, _ = api.post("/api/v1/simulate/custom/context-keys/", {})
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "policy_input_list")
+    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    operations.run(
+        account.root,
+        "PutUserPolicy",
+        {"user_name": "bob", "policy_name": "ip", "policy_document": json.dumps(SOURCE_IP)},
+    )
+    bob = f"arn:aws:iam::{account.account_id}:user/bob"
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_source_arn": bob})
+    assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_input_list": [ALLOW_S3]})
+    assert (status, body["field"]) == (400, "policy_source_arn")
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_source_arn": bob + "-ghost"})
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
+        ("post", "/api/v1/simulate/custom/context-keys/", {"policy_input_list": [ALLOW_S3]}),
+        (
+            "post",
+            "/api/v1/simulate/principal/context-keys/",
+            {"policy_source_arn": "arn:aws:iam::123456789012:user/x"},
+        ),
         ("get", "/api/v1/policies/", None),
         ("post", "/api/v1/policies/", {"policy_name": "p", "policy_document": ALLOW_S3}),
         (
