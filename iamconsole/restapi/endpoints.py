@@ -259,3 +259,30 @@ def route(name: str, url_path: str, *, detail: bool = True, unsigned: bool = Fal
     for method, handler in methods.items():
         view = extend_schema(methods=[method.upper()], **handler.schema)(view)  # type: ignore[attr-defined]
     return view
+
+
+def listing(
+    name: str,
+    url_path: str,
+    key: Sequence[str],
+    *,
+    list_operation: str,
+    rows: str,
+    add: str,
+    remove: str | None = None,
+) -> Handler:
+    """A sub-resource that is a list of things: GET pages through them, POST adds one (or some), DELETE (with the
+    query string) removes them: ``users/{user_name}/groups/``, a resource's ``tags/``, ``attached-policies/``."""
+    methods = {
+        "get": endpoint(list_operation, rows=rows, path=key),
+        "post": endpoint(add, status=204, path=key, method="post"),
+    }
+    if remove is not None:
+        methods["delete"] = endpoint(remove, status=204, path=key, method="delete")
+    return route(name, url_path, **methods)
+
+
+def call(name: str, url_path: str, operation: str, *, unsigned: bool = False, **options: Any) -> Handler:
+    """A POST to a verb of a collection (``sts/assume-role/``, ``simulate/custom/``): runs ``operation`` on the JSON
+    body; ``options`` as :func:`endpoint` takes them."""
+    return route(name, url_path, detail=False, unsigned=unsigned, post=endpoint(operation, method="post", **options))

@@ -25,6 +25,7 @@ from rest_framework import serializers
 
 from iamconsole import operations
 from iamconsole.awsquery import params as query_params
+from iamconsole.restapi.pagination import page_schema
 
 #: Members holding a JSON policy document: a client may send the document as a JSON object or as its text.
 POLICY_DOCUMENT_SHAPES = query_params.POLICY_DOCUMENT_SHAPES | {"policyDocumentType", "PolicyDocument"}
@@ -188,17 +189,7 @@ def response_schema(name: str, member: str | Mapping[str, str] | None = None, *,
         schema = _kinded_schema(name, member)
     else:
         schema = own[member] if member in own else schema_of(output_shape(name, member))
-    if paged:
-        schema = {
-            "type": "object",
-            "required": ["results", "next", "previous"],
-            "properties": {
-                "results": schema,
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
-            },
-        }
-    return schema
+    return page_schema(schema) if paged else schema
 
 
 # --- requests ----------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import NAME, OperationViewSet, endpoint, route, url_names
+from iamconsole.restapi.endpoints import NAME, OperationViewSet, endpoint, listing, route, url_names
 from iamconsole.restapi.pagination import MarkerCursorPagination
 from identities.api.serializers import UserDetailSerializer, UserListInputSerializer, UserSerializer
 
@@ -27,12 +27,14 @@ def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
     path = (key,)
     inline = (key, "policy_name")
     return (
-        route(
+        listing(
             "attached_policies",
             "attached-policies",
-            get=endpoint(f"ListAttached{kind}Policies", rows="AttachedPolicies", path=path),
-            post=endpoint(f"Attach{kind}Policy", status=204, path=path, method="post"),
-            delete=endpoint(f"Detach{kind}Policy", status=204, path=path, method="delete"),
+            path,
+            list_operation=f"ListAttached{kind}Policies",
+            rows="AttachedPolicies",
+            add=f"Attach{kind}Policy",
+            remove=f"Detach{kind}Policy",
         ),
         route(
             "inline_policies",
@@ -61,13 +63,9 @@ def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
     )
 
 
-def _tags(kind: str, key: str, list_rows: str = "Tags") -> Any:
-    return route(
-        "tags",
-        "tags",
-        get=endpoint(f"List{kind}Tags", rows=list_rows, path=(key,)),
-        post=endpoint(f"Tag{kind}", status=204, path=(key,), method="post"),
-        delete=endpoint(f"Untag{kind}", status=204, path=(key,), method="delete"),
+def _tags(kind: str, key: str) -> Any:
+    return listing(
+        "tags", "tags", (key,), list_operation=f"List{kind}Tags", rows="Tags", add=f"Tag{kind}", remove=f"Untag{kind}"
     )
 
 
@@ -139,11 +137,8 @@ class UserViewSet(OperationViewSet):
         patch=endpoint("UpdateLoginProfile", status=204, path=USER, method="patch"),
         delete=endpoint("DeleteLoginProfile", status=204, path=USER, method="delete"),
     )
-    mfa_devices = route(
-        "mfa_devices",
-        "mfa-devices",
-        get=endpoint("ListMFADevices", rows="MFADevices", path=USER),
-        post=endpoint("EnableMFADevice", status=204, path=USER, method="post"),
+    mfa_devices = listing(
+        "mfa_devices", "mfa-devices", USER, list_operation="ListMFADevices", rows="MFADevices", add="EnableMFADevice"
     )
     # A serial number is an ARN (``arn:aws:iam::123456789012:mfa/name``): it keeps its slashes.
     mfa_device = route(
@@ -154,12 +149,7 @@ class UserViewSet(OperationViewSet):
         patch=endpoint("ResyncMFADevice", status=204, path=MFA, method="patch"),
         delete=endpoint("DeactivateMFADevice", status=204, path=MFA, method="delete"),
     )
-    groups = route(
-        "groups",
-        "groups",
-        get=endpoint("ListGroupsForUser", rows="Groups", path=USER),
-        post=endpoint("AddUserToGroup", status=204, path=USER, method="post"),
-    )
+    groups = listing("groups", "groups", USER, list_operation="ListGroupsForUser", rows="Groups", add="AddUserToGroup")
     group = route(
         "group",
         rf"groups/(?P<group_name>{NAME})",

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from iamconsole.etags import etag_of
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import ERROR_SCHEMA, OperationViewSet, endpoint, route
+from iamconsole.restapi.endpoints import ERROR_SCHEMA, OperationViewSet, call, endpoint, listing, route
 
 ARN = ("policy_arn",)
 
@@ -114,12 +114,8 @@ class PolicyViewSet(OperationViewSet):
             path=ARN,
         ),
     )
-    tags = route(
-        "tags",
-        "tags",
-        get=endpoint("ListPolicyTags", rows="Tags", path=ARN),
-        post=endpoint("TagPolicy", status=204, path=ARN, method="post"),
-        delete=endpoint("UntagPolicy", status=204, path=ARN, method="delete"),
+    tags = listing(
+        "tags", "tags", ARN, list_operation="ListPolicyTags", rows="Tags", add="TagPolicy", remove="UntagPolicy"
     )
     default_version_update = endpoint("SetDefaultPolicyVersion", status=204, path=ARN, method="put", if_match=True)
 
@@ -168,28 +164,10 @@ class PolicyViewSet(OperationViewSet):
 class SimulateViewSet(OperationViewSet):
     """The policy simulator: policies given in the request (custom) or a principal's own (principal)."""
 
-    custom = route(
-        "custom",
-        "custom",
-        detail=False,
-        post=endpoint("SimulateCustomPolicy", rows="EvaluationResults", method="post"),
-    )
-    principal = route(
-        "principal",
-        "principal",
-        detail=False,
-        post=endpoint("SimulatePrincipalPolicy", rows="EvaluationResults", method="post"),
-    )
+    custom = call("custom", "custom", "SimulateCustomPolicy", rows="EvaluationResults")
+    principal = call("principal", "principal", "SimulatePrincipalPolicy", rows="EvaluationResults")
     # The condition keys the simulations above would ask for a value of (GetContextKeysFor*Policy).
-    custom_context_keys = route(
-        "custom_context_keys",
-        "custom/context-keys",
-        detail=False,
-        post=endpoint("GetContextKeysForCustomPolicy", method="post"),
-    )
-    principal_context_keys = route(
-        "principal_context_keys",
-        "principal/context-keys",
-        detail=False,
-        post=endpoint("GetContextKeysForPrincipalPolicy", method="post"),
+    custom_context_keys = call("custom_context_keys", "custom/context-keys", "GetContextKeysForCustomPolicy")
+    principal_context_keys = call(
+        "principal_context_keys", "principal/context-keys", "GetContextKeysForPrincipalPolicy"
     )

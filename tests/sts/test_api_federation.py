@@ -5,33 +5,18 @@ A signed request to them is still held to its signature, and every other endpoin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from iamconsole import operations
 from tests.api_client import Api, policy
 from tests.federation_idp import OidcIssuer, SamlIdp
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("trusted_issuer")]
 
 SUB = "repo:octo-org/octo-repo:ref:refs/heads/main"
-
-
-@pytest.fixture(scope="module")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcIssuer]:
-    server = OidcIssuer(tmp_path_factory.mktemp("issuer"), path="/ci")
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def _trust_the_issuer_ca(settings: Any, issuer: OidcIssuer) -> None:
-    settings.IAM_OIDC_CA_BUNDLE = str(issuer.ca_bundle)
-    cache.clear()
 
 
 @pytest.fixture
