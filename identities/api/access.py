@@ -18,6 +18,13 @@ class _Question(viewsets.GenericViewSet[Any]):
 
     operation: ClassVar[str]
     query: ClassVar[type[serializers.Serializer[Any]]]
+    #: The OpenAPI description of the answer.
+    answers: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        described = extend_schema(description=cls.answers, parameters=[cls.query], responses=cls.serializer_class)
+        extend_schema_view(list=described)(cls)
 
     def list(self, request: Request) -> Response:
         asked = self.query(data=request.query_params)
@@ -52,20 +59,13 @@ class UnusedPermissionsSerializer(serializers.Serializer[Any]):
     findings = FindingSerializer(many=True)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        description="GetUnusedPermissions: granted services and actions not used in the period, and a "
-        "least-privilege policy.",
-        parameters=[UnusedPermissionsInputSerializer],
-        responses=UnusedPermissionsSerializer,
-    )
-)
 class UnusedPermissionsViewSet(_Question):
     """Unused permissions of a user or role, from the audit trail."""
 
     serializer_class = UnusedPermissionsSerializer
     operation = "GetUnusedPermissions"
     query = UnusedPermissionsInputSerializer
+    answers = "GetUnusedPermissions: granted services and actions not used in the period, and a least-privilege policy."
 
 
 class AllowedPrincipalsInputSerializer(serializers.Serializer[Any]):
@@ -96,16 +96,10 @@ class WhoCanSerializer(serializers.Serializer[Any]):
     principals = AllowedPrincipalSerializer(many=True)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        description="ListAllowedPrincipals: every user and role allowed the action on the resource under the context.",
-        parameters=[AllowedPrincipalsInputSerializer],
-        responses=WhoCanSerializer,
-    )
-)
 class AllowedPrincipalsViewSet(_Question):
     """Who can: the users and roles of the account allowed an action on a resource."""
 
     serializer_class = WhoCanSerializer
     operation = "ListAllowedPrincipals"
     query = AllowedPrincipalsInputSerializer
+    answers = "ListAllowedPrincipals: every user and role allowed the action on the resource under the context."
