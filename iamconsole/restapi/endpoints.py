@@ -273,13 +273,11 @@ def listing(
 ) -> Handler:
     """A sub-resource that is a list of things: GET pages through them, POST adds one (or some), DELETE (with the
     query string) removes them: ``users/{user_name}/groups/``, a resource's ``tags/``, ``attached-policies/``."""
-    methods = {
-        "get": endpoint(list_operation, rows=rows, path=key),
-        "post": endpoint(add, status=204, path=key, method="post"),
-    }
-    if remove is not None:
-        methods["delete"] = endpoint(remove, status=204, path=key, method="delete")
-    return route(name, url_path, **methods)
+    get = endpoint(list_operation, rows=rows, path=key)
+    post = endpoint(add, status=204, path=key, method="post")
+    if remove is None:
+        return route(name, url_path, get=get, post=post)
+    return route(name, url_path, get=get, post=post, delete=endpoint(remove, status=204, path=key, method="delete"))
 
 
 def call(name: str, url_path: str, operation: str, *, unsigned: bool = False, **options: Any) -> Handler:

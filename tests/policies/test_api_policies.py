@@ -84,7 +84,11 @@ def test_versions_with_etag_and_if_match(api, reader):
     )
     assert (status, body["code"]) == (412, "PreconditionFailed")
     assert names(api.get(f"{base}/versions/")[1], "version_id") == ["v2", "v1"]
-    assert api.put(f"{base}/default-version/", {"version_id": "v1"})[0] == 204
+    # Setting the default back holds If-Match to the default it replaces (v2 now, not v1).
+    status, body, _ = api.put(f"{base}/default-version/", {"version_id": "v1"}, headers={"If-Match": etag})
+    assert (status, body["code"]) == (412, "PreconditionFailed")
+    current = api.get(f"{base}/default-version/")[2].headers["ETag"]
+    assert api.put(f"{base}/default-version/", {"version_id": "v1"}, headers={"If-Match": current})[0] == 204
     assert api.get(f"{base}/default-version/")[1]["version_id"] == "v1"
     assert api.delete(f"{base}/versions/v2/")[0] == 204
     status, body, _ = api.get(f"{base}/versions/v2/")
