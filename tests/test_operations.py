@@ -217,7 +217,9 @@ def test_if_match_is_a_parameter_of_the_rest_face_alone():
     }
     model = query_params.service_model("iam")
     for name in taking:
-        assert "if_match" not in {xform_name(member) for member in model.operation_model(name).input_shape.members}
+        shape = model.operation_model(name).input_shape
+        assert shape is not None
+        assert "if_match" not in {xform_name(member) for member in shape.members}
     form = {"RoleName": "web", "PolicyDocument": "{}", "IfMatch": '"stale"'}
     assert query_params.decode(model.operation_model("UpdateAssumeRolePolicy"), form) == {
         "role_name": "web",
