@@ -129,6 +129,14 @@ class ConcurrentModification(IamError):
     http_status = 409
 
 
+class PreconditionFailed(IamError):
+    """The REST API's ``If-Match`` names another version of a policy document than the one the write replaces (no
+    AWS API has this precondition: only the REST face passes one)."""
+
+    code = "PreconditionFailed"
+    http_status = 412
+
+
 class ServiceFailure(IamError):
     """An error on the server's side."""
 

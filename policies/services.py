@@ -29,6 +29,7 @@ from iamconsole.errors import (
     NoSuchEntity,
     constraint_error,
 )
+from iamconsole.etags import check_if_match
 from policies import aws_managed
 from policies.engine import MANAGED_POLICY_MAX_SIZE, PolicyError, PolicyKind, PolicySizeError, parse_policy
 from policies.models import ManagedPolicy, PolicyVersion
@@ -292,15 +293,22 @@ def _make_default(policy: ManagedPolicy, version: PolicyVersion) -> None:
 
 @transaction.atomic
 def create_policy_version(
-    *, account: Account, policy_arn: str, policy_document: str, set_as_default: bool = False
+    *,
+    account: Account,
+    policy_arn: str,
+    policy_document: str,
+    set_as_default: bool = False,
+    if_match: str | None = None,
 ) -> PolicyVersion:
     """Add a version to a customer managed policy, as its default when ``set_as_default`` (CreatePolicyVersion).
 
     At most five versions (``LimitExceeded``, also between concurrent requests: the policy row is locked first);
     version ids count up from the policy's highest ever and are never given twice, even after a deletion.
+    ``if_match`` (the REST face's If-Match) must name the default version's document (``PreconditionFailed``).
     """
     check_policy_document(policy_document)
     policy = lock_policy(account=account, policy_arn=policy_arn)
+    _check_default_document(policy, if_match)
     if PolicyVersion.objects.filter(policy=policy).count() >= MAX_POLICY_VERSIONS:
         raise LimitExceeded(
             f"A managed policy can have up to {MAX_POLICY_VERSIONS} versions. Before you create a new version, "
@@ -324,6 +332,14 @@ def create_policy_version(
     return version
 
 
+def _check_default_document(policy: ManagedPolicy, if_match: str | None) -> None:
+    """The If-Match precondition on the default version's document, read under the policy's row lock (which every
+    write of its versions takes first, so it cannot change before commit)."""
+    if if_match is not None:
+        default = PolicyVersion.objects.filter(policy=policy, is_default=True).values_list("document", flat=True)
+        check_if_match(if_match, default.first())
+
+
 def _locked_version(account: Account, policy_arn: str, version_id: str) -> tuple[ManagedPolicy, PolicyVersion]:
     """The customer managed policy, locked, and its version ``version_id``; ``NoSuchEntity`` for either."""
     validate_version_id(version_id)
@@ -335,9 +351,13 @@ def _locked_version(account: Account, policy_arn: str, version_id: str) -> tuple
 
 
 @transaction.atomic
-def set_default_policy_version(*, account: Account, policy_arn: str, version_id: str) -> None:
-    """Make one version the policy's default, the one IAM evaluates (SetDefaultPolicyVersion)."""
+def set_default_policy_version(
+    *, account: Account, policy_arn: str, version_id: str, if_match: str | None = None
+) -> None:
+    """Make one version the policy's default, the one IAM evaluates (SetDefaultPolicyVersion); ``if_match`` (the
+    REST face's If-Match) must name the document of the default it replaces (``PreconditionFailed``)."""
     policy, version = _locked_version(account, policy_arn, version_id)
+    _check_default_document(policy, if_match)
     _make_default(policy, version)
     policy.save(update_fields=["default_version_id"])
 

@@ -39,7 +39,12 @@ class Api:
     def request(
         self, method: str, path_or_url: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> tuple[int, Any, Any]:
-        url = path_or_url if path_or_url.startswith("http") else self.base + encoded(path_or_url)
+        if path_or_url.startswith("http"):
+            # A next or previous link: its path as Django built it (an MFA serial's colons raw), encoded as clients do.
+            parts = urlsplit(path_or_url)
+            url = f"{parts.scheme}://{parts.netloc}" + encoded(urlunsplit(("", "", parts.path, parts.query, "")))
+        else:
+            url = self.base + encoded(path_or_url)
         sent = dict(headers or {})
         data = None
         if body is not None:

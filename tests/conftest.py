@@ -1,8 +1,9 @@
-"""Fixtures shared by every test: accounts with root credentials, actors, and request contexts."""
+"""Fixtures shared by every test: accounts with root credentials, actors, request contexts, an OIDC issuer."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API keeps a loop in the main thread
@@ -12,6 +13,7 @@ from django.core.cache import cache
 
 from iamconsole.actors import Actor, RequestContext, Source
 from tests.factories import AccountFixture, make_account
+from tests.federation_idp import OidcIssuer
 
 __all__ = ["AccountFixture", "make_account"]  # many modules import them from here
 
@@ -79,3 +81,19 @@ def aws_managed_policies(account: AccountFixture) -> None:
     from iamconsole import operations
 
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
+
+
+@pytest.fixture(scope="module")
+def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcIssuer]:
+    """An OpenID Connect issuer served over https by the test, for a module's federation tests."""
+    server = OidcIssuer(tmp_path_factory.mktemp("issuer"), path="/actions")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def trusted_issuer(settings: Any, issuer: OidcIssuer) -> OidcIssuer:
+    """``issuer``, its CA trusted for the discovery and key fetches, nothing of another test's cached."""
+    settings.IAM_OIDC_CA_BUNDLE = str(issuer.ca_bundle)
+    cache.clear()
+    return issuer

@@ -194,3 +194,34 @@ def test_the_target_is_read_once_for_its_arn_tags_and_boundary(account, operatio
     kind = "user" if table == "identities_user" else "role"
     path = "/staff/" if kind == "user" else "/app/"
     assert event.resource_arn == f"arn:aws:iam::{account.account_id}:{kind}{path}target"
+
+
+def test_if_match_is_a_parameter_of_the_rest_face_alone():
+    """The writes that honour the REST API's If-Match take ``if_match``; no botocore member is named so, and the
+    Query API decodes an ``IfMatch`` field to nothing, so ``/aws`` can neither send it nor be refused for it."""
+    from botocore import xform_name
+
+    from iamconsole.awsquery import params as query_params
+
+    taking = {name for name, op in operations.operations().items() if "if_match" in operations.accepted_parameters(op)}
+    assert taking == {
+        "UpdateAssumeRolePolicy",
+        "PutUserPolicy",
+        "DeleteUserPolicy",
+        "PutGroupPolicy",
+        "DeleteGroupPolicy",
+        "PutRolePolicy",
+        "DeleteRolePolicy",
+        "CreatePolicyVersion",
+        "SetDefaultPolicyVersion",
+    }
+    model = query_params.service_model("iam")
+    for name in taking:
+        shape = model.operation_model(name).input_shape
+        assert shape is not None
+        assert "if_match" not in {xform_name(member) for member in shape.members}
+    form = {"RoleName": "web", "PolicyDocument": "{}", "IfMatch": '"stale"'}
+    assert query_params.decode(model.operation_model("UpdateAssumeRolePolicy"), form) == {
+        "role_name": "web",
+        "policy_document": "{}",
+    }

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from accounts.api.serializers import AuditEventFilterSerializer, AuditEventSerializer
 from iamconsole.errors import NoSuchEntity
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import ERROR_SCHEMA, OperationViewSet, endpoint, route
+from iamconsole.restapi.endpoints import ERROR_SCHEMA, Handler, OperationViewSet, call, endpoint, route
 from iamconsole.restapi.pagination import MarkerCursorPagination
 
 ERROR = OpenApiResponse(
@@ -19,24 +19,34 @@ ERROR = OpenApiResponse(
 )
 
 
+def _setting(name: str, url_path: str, read: Handler, *, put: str, delete: str) -> Handler:
+    """An account-wide setting: GET reads it, PUT sets it, DELETE removes it."""
+    return route(
+        name,
+        url_path,
+        detail=False,
+        get=read,
+        put=endpoint(put, status=204, method="put"),
+        delete=endpoint(delete, status=204, method="delete"),
+    )
+
+
 class AccountViewSet(OperationViewSet):
     """The caller's account: its alias, password policy and summary."""
 
-    alias = route(
+    alias = _setting(
         "alias",
         "alias",
-        detail=False,
-        get=endpoint("ListAccountAliases", rows="AccountAliases"),
-        put=endpoint("CreateAccountAlias", status=204, method="put"),
-        delete=endpoint("DeleteAccountAlias", status=204, method="delete"),
+        endpoint("ListAccountAliases", rows="AccountAliases"),
+        put="CreateAccountAlias",
+        delete="DeleteAccountAlias",
     )
-    password_policy = route(
+    password_policy = _setting(
         "password_policy",
         "password-policy",
-        detail=False,
-        get=endpoint("GetAccountPasswordPolicy", member="PasswordPolicy"),
-        put=endpoint("UpdateAccountPasswordPolicy", status=204, method="put"),
-        delete=endpoint("DeleteAccountPasswordPolicy", status=204, method="delete"),
+        endpoint("GetAccountPasswordPolicy", member="PasswordPolicy"),
+        put="UpdateAccountPasswordPolicy",
+        delete="DeleteAccountPasswordPolicy",
     )
     summary = route("summary", "summary", detail=False, get=endpoint("GetAccountSummary", member="SummaryMap"))
     sessions = route("sessions", "sessions", detail=False, get=endpoint("ListAccountSessions", rows="Sessions"))
@@ -44,10 +54,18 @@ class AccountViewSet(OperationViewSet):
         "authorization_details",
         "authorization-details",
         detail=False,
-        get=endpoint("GetAccountAuthorizationDetails"),
+        get=endpoint(
+            "GetAccountAuthorizationDetails",
+            rows={
+                "UserDetailList": "User",
+                "GroupDetailList": "Group",
+                "RoleDetailList": "Role",
+                "Policies": "ManagedPolicy",
+            },
+        ),
     )
     # ChangePassword is the identities app's; it changes the caller's own password, an account-wide setting's use.
-    password = route("password", "password", detail=False, post=endpoint("ChangePassword", status=204, method="post"))
+    password = call("password", "password", "ChangePassword", status=204)
 
 
 class AuditEventViewSet(OperationViewSet):

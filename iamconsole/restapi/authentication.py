@@ -15,6 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from iamconsole import authentication, web
+from iamconsole.actors import Actor
 from iamconsole.awsquery import sigv4
 from iamconsole.errors import SignatureDoesNotMatch
 
@@ -57,6 +58,19 @@ class ConsoleSessionAuthentication(SessionAuthentication):
             return None
         self.enforce_csrf(request)
         return (actor, None)
+
+
+class UnsignedFederation(BaseAuthentication):
+    """After :class:`SigV4Authentication`, on AssumeRoleWithWebIdentity and AssumeRoleWithSAML only: an unsigned
+    request is the anonymous caller, as on ``/aws``; the token or assertion it carries names the principal that the
+    operation authorizes (a signed request is still held to its signature)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        return (Actor.anonymous(), None)
+
+
+#: The authentication of the endpoints served unsigned (a console session is not one of their callers).
+FEDERATION = (SigV4Authentication, UnsignedFederation)
 
 
 class IsSignedIn(BasePermission):

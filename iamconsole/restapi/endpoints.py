@@ -7,16 +7,16 @@ rows for a List operation, or 204 when the operation returns nothing). :func:`ro
 sub-resource of a viewset (``users/{user_name}/tags/``: GET, POST, DELETE). Each endpoint carries its OpenAPI
 description, read from the same shapes.
 
-Policy documents carry an ``ETag`` (a hash of the document's text); a write sent with ``If-Match`` first reads the
-current document through the catalogue and answers ``PreconditionFailed`` (412) when it has changed, so two
-automations cannot overwrite each other's edits unknowingly.
+Policy documents carry an ``ETag`` (a hash of the document's text); a write sent with ``If-Match`` passes it to the
+operation as ``if_match``, which the service compares with the document it replaces under that row's lock, in the
+write's own transaction, answering ``PreconditionFailed`` (412) when it has changed: two automations cannot
+overwrite each other's edits unknowingly, even at the same instant. ``if_match`` is no member of botocore's input
+shapes, so only this face can send it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +29,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole import operations
-from iamconsole.errors import IamError, NoSuchEntity, ValidationError
+from iamconsole.errors import NoSuchEntity, ValidationError
+from iamconsole.etags import etag_of
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
+from iamconsole.restapi.authentication import FEDERATION
 from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPagination
 
 #: Anything up to the next slash: every legal IAM name (``[\w+=,.@-]+``) and more, so the operation, not the router,
@@ -39,13 +41,6 @@ from iamconsole.restapi.pagination import CURSOR, PAGE_SIZE, MarkerCursorPaginat
 NAME = r"[^/]+"
 
 Handler = Callable[..., Response]
-
-
-class PreconditionFailed(IamError):
-    """``If-Match`` names another version of the document than the current one."""
-
-    code = "PreconditionFailed"
-    http_status = 412
 
 
 ERROR_SCHEMA = {
@@ -65,49 +60,11 @@ _ERRORS = {
 }
 
 
-def etag_of(document: str) -> str:
-    """The entity tag of a policy document's text (strong, quoted)."""
-    return '"' + hashlib.sha256(document.encode()).hexdigest()[:32] + '"'
-
-
 def _dig(shaped: Mapping[str, Any], path: str) -> Any:
     value: Any = shaped
     for key in path.split("."):
         value = value[key]
     return value
-
-
-class Precondition(ABC):
-    """What a write's ``If-Match`` header is compared with: the ETag of the document the write replaces, read through
-    the catalogue (so reading it needs the read permission, as a client's own read would)."""
-
-    @abstractmethod
-    def current(self, request: Request, params: Mapping[str, Any]) -> str:
-        """The document the write would replace, as it is now."""
-
-    def check(self, request: Request, params: Mapping[str, Any]) -> None:
-        expected = request.headers.get("If-Match")
-        if expected is None:
-            return
-        current = etag_of(self.current(request, params))
-        if expected.strip() != "*" and current not in {tag.strip() for tag in expected.split(",")}:
-            raise PreconditionFailed(
-                f"The document has changed since you read it (its ETag is now {current}); read it again and retry."
-            )
-
-
-@dataclass(frozen=True)
-class DocumentOf(Precondition):
-    """The document in the output of a read ``operation`` (at ``document``, e.g. ``"Role.AssumeRolePolicyDocument"``)
-    called with the URL names it ``takes``."""
-
-    operation: str
-    document: str
-    takes: Sequence[str]
-
-    def current(self, request: Request, params: Mapping[str, Any]) -> str:
-        read = {name: params[name] for name in self.takes if name in params}
-        return str(_dig(shapes.shaped(self.operation, api.run(request, self.operation, read)), self.document))
 
 
 @dataclass(frozen=True)
@@ -153,12 +110,12 @@ def endpoint(
     operation: str,
     *,
     member: str | None = None,
-    rows: str | None = None,
+    rows: str | Mapping[str, str] | None = None,
     status: int = 200,
     path: Sequence[str] = (),
     fixed: Mapping[str, Any] | None = None,
     etag: str | None = None,
-    if_match: Precondition | None = None,
+    if_match: bool = False,
     method: str = "get",
     summary: str | None = None,
     only: Sequence[str] | None = None,
@@ -167,9 +124,11 @@ def endpoint(
     """A viewset method running ``operation``.
 
     ``path``: the parameters the URL names (kept out of the body). ``member``: the output member answered (the whole
-    output when None); ``rows``: the member holding a List operation's rows, answered a page at a time. ``status``:
+    output when None); ``rows``: the member holding a List operation's rows, answered a page at a time (or, for an
+    answer with several lists, a mapping of each list's member to the ``entity_type`` its rows are given). ``status``:
     201 for creations; 204 answers no body. ``fixed``: parameters the endpoint always passes. ``etag``: where the
-    policy document is in the output, to send its ``ETag``; ``if_match``: the precondition a write honours.
+    policy document is in the output, to send its ``ETag``; ``if_match``: the write honours ``If-Match`` (its
+    operation takes ``if_match`` and checks it against the document it replaces).
     ``method``: the HTTP method, which decides whether input is read from the query string or the body.
     ``operation_id``: the OpenAPI operation id, the operation's name unless two endpoints run the same operation.
     """
@@ -186,6 +145,8 @@ def endpoint(
     if set(path) - accepted and not declared.read_only:
         # Checked after the call: only a read may be answered for a URL that turns out to name something else.
         raise RuntimeError(f"{operation} does not take {sorted(set(path) - accepted)}: it cannot be a write's URL name")
+    if if_match and "if_match" not in accepted:
+        raise RuntimeError(f"{operation} takes no if_match: it cannot honour If-Match")
 
     def handler(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
         params = self.path_params(request, kwargs)
@@ -204,15 +165,19 @@ def endpoint(
         paginator = MarkerCursorPagination() if rows else None
         if paginator is not None:
             params.update(paginator.params(request))
-        if if_match is not None:
-            if_match.check(request, params)
+        if if_match and "If-Match" in request.headers:
+            params["if_match"] = request.headers["If-Match"]
         result = api.run(request, operation, params)
         if status == 204:
             return Response(status=204)
         body = shapes.shaped(operation, result)
         if paginator is not None and rows is not None:
             page = _Page(bool(body.get("IsTruncated")), body.get("Marker"))
-            return paginator.response(page, shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, [])))
+            if isinstance(rows, str):
+                results = shapes.to_json(shapes.output_shape(operation, rows), body.get(rows, []))
+            else:
+                results = shapes.kinded_rows(operation, body, rows)
+            return paginator.response(page, results)
         data_out = shapes.to_json(shapes.output_shape(operation, member), body[member] if member else body)
         for name, value in unchecked.items():
             if not isinstance(data_out, Mapping) or data_out.get(name) != value:
@@ -232,14 +197,14 @@ def endpoint(
     }
     for code, words in _ERRORS.items():
         responses[code] = OpenApiResponse(response=ERROR_SCHEMA, description=words)
-    if if_match is not None:
+    if if_match:
         responses[412] = OpenApiResponse(response=ERROR_SCHEMA, description="PreconditionFailed: If-Match differs.")
     parameters: list[Any] = []
     if reads_query and has_input:
         parameters.append(serializer)
     if rows:
         parameters.extend(_PAGING)
-    if if_match is not None:
+    if if_match:
         parameters.append(
             OpenApiParameter(
                 "If-Match", str, OpenApiParameter.HEADER, description="The ETag of the document this write replaces."
@@ -275,9 +240,10 @@ def _words(operation: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", operation)
 
 
-def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) -> Handler:
+def route(name: str, url_path: str, *, detail: bool = True, unsigned: bool = False, **methods: Handler) -> Handler:
     """One sub-resource of a viewset (``url_path``, a regex with named groups for the names it adds), each HTTP
-    method served by its endpoint. ``name`` must be the attribute the viewset binds it to."""
+    method served by its endpoint. ``name`` must be the attribute the viewset binds it to. ``unsigned``: served to
+    unsigned requests too, as the anonymous caller (AssumeRoleWithWebIdentity and AssumeRoleWithSAML)."""
 
     def view(self: OperationViewSet, request: Request, **kwargs: str) -> Response:
         method = str(request.method).lower()
@@ -286,7 +252,35 @@ def route(name: str, url_path: str, *, detail: bool = True, **methods: Handler) 
 
     view.__name__ = name
     allowed: list[Any] = list(methods)
-    view = action(detail=detail, methods=allowed, url_path=url_path, url_name=name.replace("_", "-"))(view)
+    options: dict[str, Any] = {}
+    if unsigned:
+        options = {"authentication_classes": list(FEDERATION), "permission_classes": []}
+    view = action(detail=detail, methods=allowed, url_path=url_path, url_name=name.replace("_", "-"), **options)(view)
     for method, handler in methods.items():
         view = extend_schema(methods=[method.upper()], **handler.schema)(view)  # type: ignore[attr-defined]
     return view
+
+
+def listing(
+    name: str,
+    url_path: str,
+    key: Sequence[str],
+    *,
+    list_operation: str,
+    rows: str,
+    add: str,
+    remove: str | None = None,
+) -> Handler:
+    """A sub-resource that is a list of things: GET pages through them, POST adds one (or some), DELETE (with the
+    query string) removes them: ``users/{user_name}/groups/``, a resource's ``tags/``, ``attached-policies/``."""
+    get = endpoint(list_operation, rows=rows, path=key)
+    post = endpoint(add, status=204, path=key, method="post")
+    if remove is None:
+        return route(name, url_path, get=get, post=post)
+    return route(name, url_path, get=get, post=post, delete=endpoint(remove, status=204, path=key, method="delete"))
+
+
+def call(name: str, url_path: str, operation: str, *, unsigned: bool = False, **options: Any) -> Handler:
+    """A POST to a verb of a collection (``sts/assume-role/``, ``simulate/custom/``): runs ``operation`` on the JSON
+    body; ``options`` as :func:`endpoint` takes them."""
+    return route(name, url_path, detail=False, unsigned=unsigned, post=endpoint(operation, method="post", **options))

@@ -38,6 +38,19 @@ def _decode(cursor: str) -> list[str]:
     return trail
 
 
+def page_schema(results: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI schema of a page whose ``results`` are described by ``results``."""
+    return {
+        "type": "object",
+        "required": ["results", "next", "previous"],
+        "properties": {
+            "results": results,
+            "next": {"type": "string", "format": "uri", "nullable": True},
+            "previous": {"type": "string", "format": "uri", "nullable": True},
+        },
+    }
+
+
 class MarkerCursorPagination(BasePagination):
     """Pages of a List operation, addressed by cursors made of its markers.
 
@@ -74,15 +87,7 @@ class MarkerCursorPagination(BasePagination):
         return Response({"results": results, "next": following, "previous": previous})
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "required": ["results", "next", "previous"],
-            "properties": {
-                "results": schema,
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
-            },
-        }
+        return page_schema(schema)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [

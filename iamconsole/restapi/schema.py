@@ -30,3 +30,16 @@ class ConsoleSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-u
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class UnsignedFederationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """No credentials at all: the web identity token or SAML assertion in the body names the caller."""
+
+    target_class = "iamconsole.restapi.authentication.UnsignedFederation"
+    name: list[str] = []  # no scheme of its own: the empty requirement ({}) is OpenAPI's "no credentials"
+
+    def get_security_requirement(self, auto_schema: Any) -> dict[str, list[Any]]:
+        return {}
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, Any]]:
+        return []

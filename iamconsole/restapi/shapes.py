@@ -25,6 +25,7 @@ from rest_framework import serializers
 
 from iamconsole import operations
 from iamconsole.awsquery import params as query_params
+from iamconsole.restapi.pagination import page_schema
 
 #: Members holding a JSON policy document: a client may send the document as a JSON object or as its text.
 POLICY_DOCUMENT_SHAPES = query_params.POLICY_DOCUMENT_SHAPES | {"policyDocumentType", "PolicyDocument"}
@@ -156,21 +157,39 @@ def schema_of(shape: Shape | None) -> dict[str, Any]:
     return schema
 
 
-def response_schema(name: str, member: str | None = None, *, paged: bool = False) -> dict[str, Any]:
-    """The schema of operation ``name``'s answer: its ``member``, or the page of rows a List operation returns."""
+#: The member of a row that names which of an answer's lists it came from (``User``, ``Group``, ...).
+KIND = "entity_type"
+
+
+def kinded_rows(name: str, body: Mapping[str, Any], lists: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The rows of an answer holding several lists (``lists``: output member to kind), as one list in the order of
+    ``lists``, each row with its kind: a page of ListEntitiesForPolicy is its groups, then users, then roles."""
+    return [
+        {KIND: kind, **row}
+        for member, kind in lists.items()
+        for row in to_json(output_shape(name, member), body.get(member, []))
+    ]
+
+
+def _kinded_schema(name: str, lists: Mapping[str, str]) -> dict[str, Any]:
+    variants = []
+    for member, kind in lists.items():
+        item = dict(schema_of(output_shape(name, member))["items"])
+        item["properties"] = {KIND: {"type": "string", "enum": [kind]}, **item.get("properties", {})}
+        item["required"] = [KIND, *item.get("required", [])]
+        variants.append(item)
+    return {"type": "array", "items": {"oneOf": variants}}
+
+
+def response_schema(name: str, member: str | Mapping[str, str] | None = None, *, paged: bool = False) -> dict[str, Any]:
+    """The schema of operation ``name``'s answer: its ``member``, or the page of rows a List operation returns
+    (``member`` maps output members to kinds when the rows come from several lists: :func:`kinded_rows`)."""
     own = OWN_OUTPUTS.get(name, {})
-    schema = own[member] if member in own else schema_of(output_shape(name, member))
-    if paged:
-        schema = {
-            "type": "object",
-            "required": ["results", "next", "previous"],
-            "properties": {
-                "results": schema,
-                "next": {"type": "string", "format": "uri", "nullable": True},
-                "previous": {"type": "string", "format": "uri", "nullable": True},
-            },
-        }
-    return schema
+    if isinstance(member, Mapping):
+        schema = _kinded_schema(name, member)
+    else:
+        schema = own[member] if member in own else schema_of(output_shape(name, member))
+    return page_schema(schema) if paged else schema
 
 
 # --- requests ----------------------------------------------------------------------------------------------------

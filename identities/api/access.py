@@ -3,14 +3,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole.restapi import views as api
+
+
+class _Question(viewsets.GenericViewSet[Any]):
+    """A question asked in the query string (``query``) and answered by one operation as ``serializer_class``."""
+
+    operation: ClassVar[str]
+    query: ClassVar[type[serializers.Serializer[Any]]]
+    #: The OpenAPI description of the answer.
+    answers: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        described = extend_schema(description=cls.answers, parameters=[cls.query], responses=cls.serializer_class)
+        extend_schema_view(list=described)(cls)
+
+    def list(self, request: Request) -> Response:
+        asked = self.query(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        return Response(self.get_serializer(api.run(request, self.operation, asked.validated_data)).data)
 
 
 class UnusedPermissionsInputSerializer(serializers.Serializer[Any]):
@@ -40,18 +59,13 @@ class UnusedPermissionsSerializer(serializers.Serializer[Any]):
     findings = FindingSerializer(many=True)
 
 
-class UnusedPermissionsViewSet(viewsets.GenericViewSet[Any]):
+class UnusedPermissionsViewSet(_Question):
     """Unused permissions of a user or role, from the audit trail."""
 
     serializer_class = UnusedPermissionsSerializer
-
-    @extend_schema(parameters=[UnusedPermissionsInputSerializer], responses=UnusedPermissionsSerializer)
-    def list(self, request: Request) -> Response:
-        """GetUnusedPermissions: granted services and actions not used in the period, and a least-privilege policy."""
-        query = UnusedPermissionsInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        unused = api.run(request, "GetUnusedPermissions", query.validated_data)
-        return Response(UnusedPermissionsSerializer(unused).data)
+    operation = "GetUnusedPermissions"
+    query = UnusedPermissionsInputSerializer
+    answers = "GetUnusedPermissions: granted services and actions not used in the period, and a least-privilege policy."
 
 
 class AllowedPrincipalsInputSerializer(serializers.Serializer[Any]):
@@ -82,15 +96,10 @@ class WhoCanSerializer(serializers.Serializer[Any]):
     principals = AllowedPrincipalSerializer(many=True)
 
 
-class AllowedPrincipalsViewSet(viewsets.GenericViewSet[Any]):
+class AllowedPrincipalsViewSet(_Question):
     """Who can: the users and roles of the account allowed an action on a resource."""
 
     serializer_class = WhoCanSerializer
-
-    @extend_schema(parameters=[AllowedPrincipalsInputSerializer], responses=WhoCanSerializer)
-    def list(self, request: Request) -> Response:
-        """ListAllowedPrincipals: every user and role allowed the action on the resource under the context."""
-        query = AllowedPrincipalsInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        answer = api.run(request, "ListAllowedPrincipals", query.validated_data)
-        return Response(WhoCanSerializer(answer).data)
+    operation = "ListAllowedPrincipals"
+    query = AllowedPrincipalsInputSerializer
+    answers = "ListAllowedPrincipals: every user and role allowed the action on the resource under the context."

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import NAME, DocumentOf, OperationViewSet, endpoint, route, url_names
+from iamconsole.restapi.endpoints import NAME, OperationViewSet, endpoint, listing, route, url_names
 from iamconsole.restapi.pagination import MarkerCursorPagination
 from identities.api.serializers import UserDetailSerializer, UserListInputSerializer, UserSerializer
 
@@ -27,12 +27,14 @@ def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
     path = (key,)
     inline = (key, "policy_name")
     return (
-        route(
+        listing(
             "attached_policies",
             "attached-policies",
-            get=endpoint(f"ListAttached{kind}Policies", rows="AttachedPolicies", path=path),
-            post=endpoint(f"Attach{kind}Policy", status=204, path=path, method="post"),
-            delete=endpoint(f"Detach{kind}Policy", status=204, path=path, method="delete"),
+            path,
+            list_operation=f"ListAttached{kind}Policies",
+            rows="AttachedPolicies",
+            add=f"Attach{kind}Policy",
+            remove=f"Detach{kind}Policy",
         ),
         route(
             "inline_policies",
@@ -48,26 +50,22 @@ def _principal_routes(kind: str, key: str) -> tuple[Any, Any, Any]:
                 status=204,
                 path=inline,
                 method="put",
-                if_match=DocumentOf(f"Get{kind}Policy", "PolicyDocument", inline),
+                if_match=True,
             ),
             delete=endpoint(
                 f"Delete{kind}Policy",
                 status=204,
                 path=inline,
                 method="delete",
-                if_match=DocumentOf(f"Get{kind}Policy", "PolicyDocument", inline),
+                if_match=True,
             ),
         ),
     )
 
 
-def _tags(kind: str, key: str, list_rows: str = "Tags") -> Any:
-    return route(
-        "tags",
-        "tags",
-        get=endpoint(f"List{kind}Tags", rows=list_rows, path=(key,)),
-        post=endpoint(f"Tag{kind}", status=204, path=(key,), method="post"),
-        delete=endpoint(f"Untag{kind}", status=204, path=(key,), method="delete"),
+def _tags(kind: str, key: str) -> Any:
+    return listing(
+        "tags", "tags", (key,), list_operation=f"List{kind}Tags", rows="Tags", add=f"Tag{kind}", remove=f"Untag{kind}"
     )
 
 
@@ -139,11 +137,8 @@ class UserViewSet(OperationViewSet):
         patch=endpoint("UpdateLoginProfile", status=204, path=USER, method="patch"),
         delete=endpoint("DeleteLoginProfile", status=204, path=USER, method="delete"),
     )
-    mfa_devices = route(
-        "mfa_devices",
-        "mfa-devices",
-        get=endpoint("ListMFADevices", rows="MFADevices", path=USER),
-        post=endpoint("EnableMFADevice", status=204, path=USER, method="post"),
+    mfa_devices = listing(
+        "mfa_devices", "mfa-devices", USER, list_operation="ListMFADevices", rows="MFADevices", add="EnableMFADevice"
     )
     # A serial number is an ARN (``arn:aws:iam::123456789012:mfa/name``): it keeps its slashes.
     mfa_device = route(
@@ -154,12 +149,7 @@ class UserViewSet(OperationViewSet):
         patch=endpoint("ResyncMFADevice", status=204, path=MFA, method="patch"),
         delete=endpoint("DeactivateMFADevice", status=204, path=MFA, method="delete"),
     )
-    groups = route(
-        "groups",
-        "groups",
-        get=endpoint("ListGroupsForUser", rows="Groups", path=USER),
-        post=endpoint("AddUserToGroup", status=204, path=USER, method="post"),
-    )
+    groups = listing("groups", "groups", USER, list_operation="ListGroupsForUser", rows="Groups", add="AddUserToGroup")
     group = route(
         "group",
         rf"groups/(?P<group_name>{NAME})",
@@ -204,7 +194,6 @@ class GroupViewSet(OperationViewSet):
 
 
 ROLE = ("role_name",)
-TRUST = DocumentOf("GetRole", "Role.AssumeRolePolicyDocument", ROLE)
 
 
 class RoleViewSet(OperationViewSet):
@@ -227,7 +216,7 @@ class RoleViewSet(OperationViewSet):
             etag="Role.AssumeRolePolicyDocument",
             operation_id="GetRoleTrustPolicy",
         ),
-        put=endpoint("UpdateAssumeRolePolicy", status=204, path=ROLE, method="put", if_match=TRUST),
+        put=endpoint("UpdateAssumeRolePolicy", status=204, path=ROLE, method="put", if_match=True),
     )
     attached_policies, inline_policies, inline_policy = _principal_routes("Role", "role_name")
     tags = _tags("Role", "role_name")
@@ -352,8 +341,10 @@ class VirtualMFADeviceViewSet(OperationViewSet):
     The seed and QR code are in the creating answer only (base64, as AWS sends them)."""
 
     lookup_field = "serial_number"
-    lookup_value_regex = r"arn:[^/]+/.+"
+    # The serial number keeps its slashes (a device's path); it stops before a trailing ``/tags/``.
+    lookup_value_regex = r"arn:[^/]+/(?:(?!/tags/$).)+"
 
     list = endpoint("ListVirtualMFADevices", rows="VirtualMFADevices")
     create = endpoint("CreateVirtualMFADevice", member="VirtualMFADevice", status=201, method="post")
     destroy = endpoint("DeleteVirtualMFADevice", status=204, path=("serial_number",), method="delete")
+    tags = _tags("MFADevice", "serial_number")

@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.models import Account
 from iamconsole import domain, quotas
 from iamconsole.errors import ERRORS_BY_CODE, LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError
+from iamconsole.etags import check_if_match
 from identities.models import Group, InlinePolicy, PolicyAttachment, User
 from identities.services.groups import lock_group
 from identities.services.policy_arns import resolve_attachable_policy
@@ -88,11 +89,16 @@ def check_policy_document(document: str, *, kind: PolicyKind = PolicyKind.IDENTI
         raise error(exc.message, field="policy_document") from None
 
 
-def _put(account: Account, kind: OwnerKind, name: str, policy_name: str, policy_document: str) -> None:
+def _put(
+    account: Account, kind: OwnerKind, name: str, policy_name: str, policy_document: str, if_match: str | None
+) -> None:
     domain.validate_name(policy_name, member="PolicyName", field="policy_name", max_length=domain.POLICY_NAME_MAX)
     check_policy_document(policy_document)
     owner = _lock_owner(account, kind, name)
-    others = InlinePolicy.objects.filter(**_owner_filter(owner)).exclude(name=policy_name)
+    policies = InlinePolicy.objects.filter(**_owner_filter(owner))
+    # Every write of the owner's inline policies locks the owner first: the document compared stays until commit.
+    check_if_match(if_match, policies.filter(name=policy_name).values_list("document", flat=True).first())
+    others = policies.exclude(name=policy_name)
     texts = [*others.values_list("document", flat=True), policy_document]
     try:
         check_inline_policies_size(kind, owner.name, texts)
@@ -103,36 +109,43 @@ def _put(account: Account, kind: OwnerKind, name: str, policy_name: str, policy_
         InlinePolicy.objects.create(account=account, name=policy_name, document=policy_document, **_owner_filter(owner))
 
 
-def _delete(account: Account, kind: OwnerKind, name: str, policy_name: str) -> None:
+def _delete(account: Account, kind: OwnerKind, name: str, policy_name: str, if_match: str | None) -> None:
     owner = _lock_owner(account, kind, name)
-    deleted, _ = InlinePolicy.objects.filter(name=policy_name, **_owner_filter(owner)).delete()
-    if not deleted:
+    policy = InlinePolicy.objects.filter(name=policy_name, **_owner_filter(owner)).first()
+    if policy is None:
         raise NoSuchEntity(f"The {kind} policy with name {policy_name} cannot be found.", field="policy_name")
+    check_if_match(if_match, policy.document)
+    policy.delete()
 
 
 @transaction.atomic
-def put_user_policy(*, account: Account, user_name: str, policy_name: str, policy_document: str) -> None:
+def put_user_policy(
+    *, account: Account, user_name: str, policy_name: str, policy_document: str, if_match: str | None = None
+) -> None:
     """PutUserPolicy: add or replace an inline policy; ``MalformedPolicyDocument`` for a bad document,
-    ``LimitExceeded`` ("Maximum policy size of 2048 bytes exceeded for user NAME") past the user's total."""
-    _put(account, "user", user_name, policy_name, policy_document)
+    ``LimitExceeded`` ("Maximum policy size of 2048 bytes exceeded for user NAME") past the user's total.
+    ``if_match`` (the REST face's If-Match): ``PreconditionFailed`` unless it names the document replaced."""
+    _put(account, "user", user_name, policy_name, policy_document, if_match)
 
 
 @transaction.atomic
-def delete_user_policy(*, account: Account, user_name: str, policy_name: str) -> None:
+def delete_user_policy(*, account: Account, user_name: str, policy_name: str, if_match: str | None = None) -> None:
     """DeleteUserPolicy: ``NoSuchEntity`` ("The user policy with name X cannot be found.") when absent."""
-    _delete(account, "user", user_name, policy_name)
+    _delete(account, "user", user_name, policy_name, if_match)
 
 
 @transaction.atomic
-def put_group_policy(*, account: Account, group_name: str, policy_name: str, policy_document: str) -> None:
+def put_group_policy(
+    *, account: Account, group_name: str, policy_name: str, policy_document: str, if_match: str | None = None
+) -> None:
     """PutGroupPolicy: as PutUserPolicy, with the group's total of 5,120 characters."""
-    _put(account, "group", group_name, policy_name, policy_document)
+    _put(account, "group", group_name, policy_name, policy_document, if_match)
 
 
 @transaction.atomic
-def delete_group_policy(*, account: Account, group_name: str, policy_name: str) -> None:
+def delete_group_policy(*, account: Account, group_name: str, policy_name: str, if_match: str | None = None) -> None:
     """DeleteGroupPolicy: ``NoSuchEntity`` ("The group policy with name X cannot be found.") when absent."""
-    _delete(account, "group", group_name, policy_name)
+    _delete(account, "group", group_name, policy_name, if_match)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from accounts.models import Account
 from iamconsole import domain, quotas
 from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
+from iamconsole.etags import check_if_match
 from identities.models import InlinePolicy, PolicyAttachment
 from identities.services.policy_arns import resolve_attachable_policy
 from identities.services.roles import lock_role, policy_error, refuse_service_linked
@@ -56,8 +57,11 @@ def detach_role_policy(*, account: Account, role_name: str, policy_arn: str) -> 
 
 
 @transaction.atomic
-def put_role_policy(*, account: Account, role_name: str, policy_name: str, policy_document: str) -> None:
-    """PutRolePolicy: create or replace an inline policy; the role's inline policies total at most 10,240."""
+def put_role_policy(
+    *, account: Account, role_name: str, policy_name: str, policy_document: str, if_match: str | None = None
+) -> None:
+    """PutRolePolicy: create or replace an inline policy; the role's inline policies total at most 10,240.
+    ``if_match`` (the REST face's If-Match): ``PreconditionFailed`` unless it names the document replaced."""
     domain.validate_name(policy_name, member="PolicyName", field="policy_name", max_length=domain.POLICY_NAME_MAX)
     if not policy_document:
         raise constraint_error("PolicyDocument", None, "Member must not be null", field="policy_document")
@@ -67,7 +71,10 @@ def put_role_policy(*, account: Account, role_name: str, policy_name: str, polic
         raise policy_error(exc, field="policy_document") from None
     role = lock_role(account, role_name)
     refuse_service_linked(role)
-    others = InlinePolicy.objects.filter(role=role).exclude(name=policy_name).values_list("document", flat=True)
+    # Every write of the role's inline policies locks the role first: the document compared stays until commit.
+    policies = InlinePolicy.objects.filter(role=role)
+    check_if_match(if_match, policies.filter(name=policy_name).values_list("document", flat=True).first())
+    others = policies.exclude(name=policy_name).values_list("document", flat=True)
     try:
         check_inline_policies_size("role", role.name, [*others, policy_document])
     except PolicyError as exc:
@@ -78,10 +85,12 @@ def put_role_policy(*, account: Account, role_name: str, policy_name: str, polic
 
 
 @transaction.atomic
-def delete_role_policy(*, account: Account, role_name: str, policy_name: str) -> None:
+def delete_role_policy(*, account: Account, role_name: str, policy_name: str, if_match: str | None = None) -> None:
     """DeleteRolePolicy: ``NoSuchEntity`` when the role has no inline policy of that name."""
     role = lock_role(account, role_name)
     refuse_service_linked(role)
-    deleted, _ = InlinePolicy.objects.filter(role=role, name=policy_name).delete()
-    if not deleted:
+    policy = InlinePolicy.objects.filter(role=role, name=policy_name).first()
+    if policy is None:
         raise NoSuchEntity(f"The role policy with name {policy_name} cannot be found.", field="policy_name")
+    check_if_match(if_match, policy.document)
+    policy.delete()

@@ -28,6 +28,7 @@ from iamconsole.errors import (
     UnmodifiableEntity,
     constraint_error,
 )
+from iamconsole.etags import check_if_match
 from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
 from identities.services.policy_arns import resolve_boundary
@@ -255,10 +256,14 @@ def update_role_description(*, account: Account, role_name: str, description: st
 
 
 @transaction.atomic
-def update_assume_role_policy(*, account: Account, role_name: str, policy_document: str) -> None:
-    """UpdateAssumeRolePolicy: replace the trust policy, checked as CreateRole checks it."""
+def update_assume_role_policy(
+    *, account: Account, role_name: str, policy_document: str, if_match: str | None = None
+) -> None:
+    """UpdateAssumeRolePolicy: replace the trust policy, checked as CreateRole checks it. ``if_match`` (the REST
+    face's If-Match): ``PreconditionFailed`` unless it names the trust policy replaced, compared under the row lock."""
     role = lock_role(account, role_name)
     refuse_service_linked(role)
+    check_if_match(if_match, role.assume_role_policy_document)
     role.assume_role_policy_document = check_trust_policy(policy_document, field="policy_document")
     role.save(update_fields=["assume_role_policy_document"])
 

@@ -3,7 +3,8 @@
 
 A policy is addressed by its policy id (``ANPA…``), as the console addresses it; the operations take its ARN, which
 the id is resolved to through GetPolicyById (the face never builds an ARN). The default version's document carries
-an ``ETag``, and a new version sent with ``If-Match`` is refused with 412 when the default changed meanwhile.
+an ``ETag``, and a new version or a new default sent with ``If-Match`` is refused with 412 when the default changed
+meanwhile.
 """
 
 from __future__ import annotations
@@ -16,16 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from iamconsole.etags import etag_of
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
-from iamconsole.restapi.endpoints import (
-    ERROR_SCHEMA,
-    OperationViewSet,
-    Precondition,
-    endpoint,
-    etag_of,
-    route,
-)
+from iamconsole.restapi.endpoints import ERROR_SCHEMA, OperationViewSet, call, endpoint, listing, route
 
 ARN = ("policy_arn",)
 
@@ -73,13 +68,6 @@ FINDINGS_SCHEMA = {
 }
 
 
-class DefaultDocument(Precondition):
-    """The document of the policy's default version: what a new default version replaces."""
-
-    def current(self, request: Request, params: Mapping[str, Any]) -> str:
-        return str(_default_version(request, params["policy_arn"])["Document"])
-
-
 class PolicyViewSet(OperationViewSet):
     """Managed policies visible to the caller's account: its own and AWS's (``scope``: All, AWS, Local)."""
 
@@ -106,7 +94,7 @@ class PolicyViewSet(OperationViewSet):
             status=201,
             path=ARN,
             method="post",
-            if_match=DefaultDocument(),
+            if_match=True,
         ),
     )
     version = route(
@@ -117,15 +105,19 @@ class PolicyViewSet(OperationViewSet):
         ),
         delete=endpoint("DeletePolicyVersion", status=204, path=(*ARN, "version_id"), method="delete"),
     )
-    entities = route("entities", "entities", get=endpoint("ListEntitiesForPolicy", path=ARN))
-    tags = route(
-        "tags",
-        "tags",
-        get=endpoint("ListPolicyTags", rows="Tags", path=ARN),
-        post=endpoint("TagPolicy", status=204, path=ARN, method="post"),
-        delete=endpoint("UntagPolicy", status=204, path=ARN, method="delete"),
+    entities = route(
+        "entities",
+        "entities",
+        get=endpoint(
+            "ListEntitiesForPolicy",
+            rows={"PolicyGroups": "Group", "PolicyUsers": "User", "PolicyRoles": "Role"},
+            path=ARN,
+        ),
     )
-    default_version_update = endpoint("SetDefaultPolicyVersion", status=204, path=ARN, method="put")
+    tags = listing(
+        "tags", "tags", ARN, list_operation="ListPolicyTags", rows="Tags", add="TagPolicy", remove="UntagPolicy"
+    )
+    default_version_update = endpoint("SetDefaultPolicyVersion", status=204, path=ARN, method="put", if_match=True)
 
     @extend_schema(
         methods=["GET"],
@@ -172,15 +164,10 @@ class PolicyViewSet(OperationViewSet):
 class SimulateViewSet(OperationViewSet):
     """The policy simulator: policies given in the request (custom) or a principal's own (principal)."""
 
-    custom = route(
-        "custom",
-        "custom",
-        detail=False,
-        post=endpoint("SimulateCustomPolicy", rows="EvaluationResults", method="post"),
-    )
-    principal = route(
-        "principal",
-        "principal",
-        detail=False,
-        post=endpoint("SimulatePrincipalPolicy", rows="EvaluationResults", method="post"),
+    custom = call("custom", "custom", "SimulateCustomPolicy", rows="EvaluationResults")
+    principal = call("principal", "principal", "SimulatePrincipalPolicy", rows="EvaluationResults")
+    # The condition keys the simulations above would ask for a value of (GetContextKeysFor*Policy).
+    custom_context_keys = call("custom_context_keys", "custom/context-keys", "GetContextKeysForCustomPolicy")
+    principal_context_keys = call(
+        "principal_context_keys", "principal/context-keys", "GetContextKeysForPrincipalPolicy"
     )

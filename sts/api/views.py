@@ -1,21 +1,21 @@
-"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken) and GetCallerIdentity.
+"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken, and the federated
+AssumeRoleWithWebIdentity and AssumeRoleWithSAML) and GetCallerIdentity.
 
-The credentials' secret and session token are in the one response that issues them, never again.
+The credentials' secret and session token are in the one response that issues them, never again. The two federated
+endpoints are served unsigned, as AWS serves them: the token or assertion in the body is what authenticates.
 """
 
 from __future__ import annotations
 
-from iamconsole.restapi.endpoints import OperationViewSet, endpoint, route
+from iamconsole.restapi.endpoints import OperationViewSet, call, endpoint, route
 
 
 class StsViewSet(OperationViewSet):
     """AWS STS over REST: the request's own credentials authenticate it, as they sign STS calls on ``/aws``."""
 
-    assume_role = route("assume_role", "assume-role", detail=False, post=endpoint("AssumeRole", method="post"))
-    session_token = route(
-        "session_token", "session-token", detail=False, post=endpoint("GetSessionToken", method="post")
-    )
-    federation_token = route(
-        "federation_token", "federation-token", detail=False, post=endpoint("GetFederationToken", method="post")
-    )
+    assume_role = call("assume_role", "assume-role", "AssumeRole")
+    session_token = call("session_token", "session-token", "GetSessionToken")
+    federation_token = call("federation_token", "federation-token", "GetFederationToken")
+    web_identity = call("web_identity", "assume-role-with-web-identity", "AssumeRoleWithWebIdentity", unsigned=True)
+    saml = call("saml", "assume-role-with-saml", "AssumeRoleWithSAML", unsigned=True)
     caller_identity = route("caller_identity", "caller-identity", detail=False, get=endpoint("GetCallerIdentity"))

@@ -4,34 +4,19 @@ unsigned, as AWS allows; the issued credentials then work; AWS's error codes com
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, error_of
 from tests.conftest import AccountFixture
 from tests.federation_idp import OidcIssuer, SamlIdp, unsigned_token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("trusted_issuer")]
 
 COVERS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"})
-
-
-@pytest.fixture(scope="module")
-def issuer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcIssuer]:
-    server = OidcIssuer(tmp_path_factory.mktemp("issuer"), path="/actions")
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def _trust_the_issuer_ca(settings: Any, issuer: OidcIssuer) -> None:
-    settings.IAM_OIDC_CA_BUNDLE = str(issuer.ca_bundle)
-    cache.clear()
 
 
 def web_identity_role(iam: Any, issuer: OidcIssuer) -> str:

@@ -69,6 +69,16 @@ def test_curl_signs_reads_and_writes(live_server, account):
     assert (status, body["code"]) == (404, "NoSuchEntity")
 
 
+def test_curl_asks_the_context_keys_as_the_readme_shows(live_server, account):
+    body = (
+        '{"policy_input_list": [{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", '
+        '"Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}}]}]}'
+    )
+    url = f"{live_server.url}/api/v1/simulate/custom/context-keys/"
+    status, answer = curl(account, url, "-H", "Content-Type: application/json", "-d", body)
+    assert (status, answer) == (200, {"context_key_names": ["aws:SourceIp"]})
+
+
 def test_curl_with_a_wrong_secret_is_refused(live_server, account):
     command = [
         str(CURL),

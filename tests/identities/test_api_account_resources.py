@@ -172,15 +172,22 @@ def test_instance_profiles_page_and_filter(api):
     assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "instance_profile_name")
 
 
-def test_authorization_details_page_by_marker(api):
+def test_authorization_details_page_by_cursor(api):
     for name in ("u1", "u2", "u3"):
         api.post("/api/v1/users/", {"user_name": name})
-    status, first, _ = api.get("/api/v1/account/authorization-details/?filter=User&max_items=2")
+    api.post("/api/v1/groups/", {"group_name": "g1"})
+    status, first, _ = api.get("/api/v1/account/authorization-details/?filter=User&filter=Group&page_size=2")
     assert status == 200
-    assert [user["user_name"] for user in first["user_detail_list"]] == ["u1", "u2"]
-    assert first["is_truncated"] is True
-    _, rest, _ = api.get(f"/api/v1/account/authorization-details/?filter=User&marker={first['marker']}")
-    assert [user["user_name"] for user in rest["user_detail_list"]] == ["u3"]
+    assert [(row["entity_type"], row["user_name"]) for row in first["results"]] == [("User", "u1"), ("User", "u2")]
+    assert first["previous"] is None
+    _, second, _ = api.get(first["next"])
+    # The page continues across the operation's lists: the last user, then the groups.
+    assert [(row["entity_type"], row.get("user_name") or row["group_name"]) for row in second["results"]] == [
+        ("User", "u3"),
+        ("Group", "g1"),
+    ]
+    assert second["next"] is None
+    assert api.get(second["previous"])[1]["results"] == first["results"]
     status, body, _ = api.get("/api/v1/account/authorization-details/?filter=Nothing")
     assert (status, body["field"]) == (400, "filter")
 

@@ -265,6 +265,31 @@ def test_virtual_mfa_devices_show_their_seed_once(api, account):
     assert (status, body["code"]) == (404, "NoSuchEntity")
 
 
+def test_virtual_mfa_device_tags(live_server, api, account):
+    serial = api.post("/api/v1/mfa-devices/", {"virtual_mfa_device_name": "bob-phone"})[1]["serial_number"]
+    tags = f"/api/v1/mfa-devices/{serial}/tags/"
+    assert api.post(tags, {"tags": [{"key": "owner", "value": "bob"}, {"key": "team", "value": "sec"}]})[0] == 204
+    status, first, _ = api.get(f"{tags}?page_size=1")
+    assert (status, first["results"], first["previous"]) == (200, [{"key": "owner", "value": "bob"}], None)
+    _, second, _ = api.get(first["next"])
+    assert api.get(second["previous"])[1]["results"] == first["results"]
+    assert api.get(second["previous"])[1]["results"] == first["results"]
+    assert api.delete(f"{tags}?tag_keys=owner")[0] == 204
+    assert api.get(tags)[1]["results"] == [{"key": "team", "value": "sec"}]
+    status, body, _ = api.post(tags, {"tags": [{"value": "no key"}]})
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "tags")
+    ghost = serial.replace("bob-phone", "ghost")
+    status, body, _ = api.get(f"/api/v1/mfa-devices/{ghost}/tags/")
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+    iam_user(account, "nobody")
+    nobody = Api(live_server.url, key=access_key(account, "nobody"))
+    status, body, _ = nobody.post(tags, {"tags": [{"key": "k", "value": "v"}]})
+    assert (status, body["code"]) == (403, "AccessDenied")
+    assert "iam:TagMFADevice" in body["message"]
+    # The device itself is still addressed by the same serial number, its tags apart.
+    assert api.delete(f"/api/v1/mfa-devices/{serial}/")[0] == 204
+
+
 def test_an_iam_user_changes_its_own_password(live_server, account):
     iam_user(account, "carol")
     operations.run(account.root, "CreateLoginProfile", {"user_name": "carol", "password": "Initial-Pass-1"})

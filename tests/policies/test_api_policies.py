@@ -84,7 +84,11 @@ def test_versions_with_etag_and_if_match(api, reader):
     )
     assert (status, body["code"]) == (412, "PreconditionFailed")
     assert names(api.get(f"{base}/versions/")[1], "version_id") == ["v2", "v1"]
-    assert api.put(f"{base}/default-version/", {"version_id": "v1"})[0] == 204
+    # Setting the default back holds If-Match to the default it replaces (v2 now, not v1).
+    status, body, _ = api.put(f"{base}/default-version/", {"version_id": "v1"}, headers={"If-Match": etag})
+    assert (status, body["code"]) == (412, "PreconditionFailed")
+    current = api.get(f"{base}/default-version/")[2].headers["ETag"]
+    assert api.put(f"{base}/default-version/", {"version_id": "v1"}, headers={"If-Match": current})[0] == 204
     assert api.get(f"{base}/default-version/")[1]["version_id"] == "v1"
     assert api.delete(f"{base}/versions/v2/")[0] == 204
     status, body, _ = api.get(f"{base}/versions/v2/")
@@ -99,13 +103,34 @@ def test_entities_and_tags(api, account, reader):
     operations.run(account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": reader["arn"]})
     status, entities, _ = api.get(f"{base}/entities/")
     assert status == 200
-    assert [user["user_name"] for user in entities["policy_users"]] == ["bob"]
-    assert entities["policy_groups"] == entities["policy_roles"] == []
-    assert api.get(f"{base}/entities/?entity_filter=Role")[1]["policy_users"] == []
+    assert [(row["entity_type"], row["user_name"]) for row in entities["results"]] == [("User", "bob")]
+    assert api.get(f"{base}/entities/?entity_filter=Role")[1]["results"] == []
     assert api.post(f"{base}/tags/", {"tags": [{"key": "owner", "value": "sec"}]})[0] == 204
     assert api.get(f"{base}/tags/")[1]["results"] == [{"key": "owner", "value": "sec"}]
     assert api.delete(f"{base}/tags/?tag_keys=owner")[0] == 204
     assert api.get(f"{base}/tags/")[1]["results"] == []
+
+
+def test_entities_page_by_cursor_across_kinds(api, account, reader):
+    base = f"/api/v1/policies/{reader['policy_id']}"
+    operations.run(account.root, "CreateGroup", {"group_name": "devs"})
+    operations.run(account.root, "AttachGroupPolicy", {"group_name": "devs", "policy_arn": reader["arn"]})
+    for name in ("ann", "bob"):
+        operations.run(account.root, "CreateUser", {"user_name": name})
+        operations.run(account.root, "AttachUserPolicy", {"user_name": name, "policy_arn": reader["arn"]})
+    status, first, _ = api.get(f"{base}/entities/?page_size=2")
+    assert status == 200
+    assert [row["entity_type"] for row in first["results"]] == ["Group", "User"]
+    assert (first["results"][0]["group_name"], first["results"][1]["user_name"], first["previous"]) == (
+        "devs",
+        "ann",
+        None,
+    )
+    _, second, _ = api.get(first["next"])
+    assert ([row["user_name"] for row in second["results"]], second["next"]) == (["bob"], None)
+    assert api.get(second["previous"])[1]["results"] == first["results"]
+    status, body, _ = api.get(f"{base}/entities/?entity_filter=Nobody")
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "entity_filter")
 
 
 def test_validate_returns_findings(api):
@@ -151,9 +176,45 @@ def test_simulates_custom_and_principal_policies(api, account):
     assert (status, body["code"]) == (404, "NoSuchEntity")
 
 
+SOURCE_IP = policy(
+    {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "*",
+        "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}, "Bool": {"aws:SecureTransport": "true"}},
+    }
+)
+
+
+def test_context_keys_of_custom_and_principal_policies(api, account):
+    status, body, _ = api.post("/api/v1/simulate/custom/context-keys/", {"policy_input_list": [SOURCE_IP]})
+    assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
+    status, body, _ = api.post("/api/v1/simulate/custom/context-keys/", {})
+    assert (status, body["code"], body["field"]) == (400, "ValidationError", "policy_input_list")
+    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    operations.run(
+        account.root,
+        "PutUserPolicy",
+        {"user_name": "bob", "policy_name": "ip", "policy_document": json.dumps(SOURCE_IP)},
+    )
+    bob = f"arn:aws:iam::{account.account_id}:user/bob"
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_source_arn": bob})
+    assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_input_list": [ALLOW_S3]})
+    assert (status, body["field"]) == (400, "policy_source_arn")
+    status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_source_arn": bob + "-ghost"})
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
+        ("post", "/api/v1/simulate/custom/context-keys/", {"policy_input_list": [ALLOW_S3]}),
+        (
+            "post",
+            "/api/v1/simulate/principal/context-keys/",
+            {"policy_source_arn": "arn:aws:iam::123456789012:user/x"},
+        ),
         ("get", "/api/v1/policies/", None),
         ("post", "/api/v1/policies/", {"policy_name": "p", "policy_document": ALLOW_S3}),
         (
