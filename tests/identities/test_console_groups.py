@@ -181,11 +181,11 @@ def test_rename_and_delete_with_confirmation(root_client, account, aws_managed_p
 def test_bulk_delete_asks_for_n_user_groups(root_client, account):
     make_group(account, "a")
     make_group(account, "b", "bob")
-    page = root_client.get("/groups/delete?names=a&names=b")
+    page = root_client.get("/groups/~delete?names=a&names=b")
     assert page.status_code == 200
     assert "Type <strong>2 user groups</strong> to confirm" in text(page)
-    assert root_client.post("/groups/delete", {"names": ["a", "b"], "confirmation": "a"}).status_code == 400
-    done = root_client.post("/groups/delete", {"names": ["a", "b"], "confirmation": "2 user groups"})
+    assert root_client.post("/groups/~delete", {"names": ["a", "b"], "confirmation": "a"}).status_code == 400
+    done = root_client.post("/groups/~delete", {"names": ["a", "b"], "confirmation": "2 user groups"})
     assert done["Location"] == "/groups"
     assert not Group.objects.filter(name__in=["a", "b"]).exists()
 

@@ -684,13 +684,13 @@ def test_bulk_delete_confirms_then_reports_each_user(root_client, account, aws_m
         run(account, "CreateUser", user_name=name)
     run(account, "AttachUserPolicy", user_name="u2", policy_arn=READ_ONLY)
     run(account, "CreateAccessKey", user_name="u2")
-    confirm = root_client.post("/users/delete", {"user_name": ["u1", "u2"]})
+    confirm = root_client.post("/users/~delete", {"user_name": ["u1", "u2"]})
     assert confirm.status_code == 200
     assert "Delete 2 users?" in body(confirm)
-    wrong = root_client.post("/users/delete", {"user_name": ["u1", "u2"], "confirm": "yes"})
+    wrong = root_client.post("/users/~delete", {"user_name": ["u1", "u2"], "confirm": "yes"})
     assert wrong.status_code == 400
     assert {user.name for user in run(account, "ListUsers").items} >= {"u1", "u2"}
-    done = root_client.post("/users/delete", {"user_name": ["u1", "u2"], "confirm": "delete"})
+    done = root_client.post("/users/~delete", {"user_name": ["u1", "u2"], "confirm": "delete"})
     assert done.status_code == 200
     text = body(done)
     assert "2 users deleted." in text
@@ -709,7 +709,7 @@ def test_bulk_delete_reports_denials_per_user(client, account):
     )
     run(account, "CreateUser", user_name="t1", path="/temp/")
     run(account, "CreateUser", user_name="keep")
-    response = signed_in(client, deleter).post("/users/delete", {"user_name": ["t1", "keep"], "confirm": "delete"})
+    response = signed_in(client, deleter).post("/users/~delete", {"user_name": ["t1", "keep"], "confirm": "delete"})
     assert response.status_code == 403
     text = body(response)
     assert "1 of 2 users could not be deleted." in text
@@ -824,7 +824,7 @@ def test_writes_need_the_csrf_token(account, alice):
     response = client.post("/users/alice/security_credentials", {"action": "create_key"}, **HTMX)
     assert response.status_code == 403
     assert key_ids(account, alice) == []
-    for url in ("/users/alice/delete", "/users/delete", "/users/create?step=details", "/security-credentials"):
+    for url in ("/users/alice/delete", "/users/~delete", "/users/create?step=details", "/security-credentials"):
         assert client.post(url, {"confirm": "alice"}).status_code == 403, url
 
 
@@ -910,7 +910,7 @@ def test_delete_also_removes_ssh_keys_and_service_specific_credentials(root_clie
     body_text = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     run(account, "UploadSSHPublicKey", user_name=alice, ssh_public_key_body=body_text.decode())
     run(account, "CreateServiceSpecificCredential", user_name=alice, service_name="codecommit.amazonaws.com")
-    response = root_client.post("/users/delete", {"user_name": ["alice"], "confirm": "delete"})
+    response = root_client.post("/users/~delete", {"user_name": ["alice"], "confirm": "delete"})
     assert response.status_code == 200, body(response)
     text = body(response)
     assert "SSH public key" in text and "service-specific credential" in text
