@@ -15,6 +15,9 @@ from tests.factories import AccountFixture, make_account
 
 __all__ = ["AccountFixture", "make_account"]  # many modules import them from here
 
+#: root_client, reader_client and nobody_client, for every console test.
+pytest_plugins = ["tests.console_fixtures"]
+
 DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 

@@ -14,23 +14,7 @@ from django.utils import timezone
 from accounts.models import Account, AuditEvent, PasswordPolicy
 from iamconsole import operations
 from identities.models import AccessKey
-from tests.console import HTMX, missing_action, no_permission_user, read_only_user, signed_in, text
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(account, aws_managed_policies):
-    return signed_in(Client(), read_only_user(account))
-
-
-@pytest.fixture
-def nobody_client(account):
-    return signed_in(Client(), no_permission_user(account))
-
+from tests.console import HTMX, missing_action, read_only_user, signed_in, text
 
 # --- layout --------------------------------------------------------------------------------------------------------
 

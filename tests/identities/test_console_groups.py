@@ -7,32 +7,14 @@ from __future__ import annotations
 import contextlib
 import re
 
-import pytest
-from django.test import Client
-
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
-from tests.console import HTMX, missing_action, no_permission_user, read_only_user, signed_in, text
+from tests.console import HTMX, missing_action, text
 from tests.factories import allow, document
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(account, aws_managed_policies):
-    return signed_in(Client(), read_only_user(account))
-
-
-@pytest.fixture
-def nobody_client(account):
-    return signed_in(Client(), no_permission_user(account))
 
 
 def names(response) -> list[str]:

@@ -49,7 +49,9 @@ def test_a_user_named_create_has_working_tabs_and_links(client, account):
     tab = text(root_client.get("/users/~/create?tab=groups", **HTMX))
     assert 'href="/groups/~/create"' in tab
     assert "/users/~/create/" in page
-    response = root_client.post("/users/~/create/tags", {"action": "save", "tag_key": ["k"], "tag_value": ["v"]}, **HTMX)
+    response = root_client.post(
+        "/users/~/create/tags", {"action": "save", "tag_key": ["k"], "tag_value": ["v"]}, **HTMX
+    )
     assert response.status_code == 200
     tags = root_client.get("/users/~/create?tab=tags", **HTMX)
     assert 'value="k"' in text(tags)

@@ -16,7 +16,7 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from identities import tasks
 from identities.models import InlinePolicy, InstanceProfile, Role
-from tests.console_fixtures import HTMX, READ_ONLY, signed_in
+from tests.console import HTMX, READ_ONLY_ARN, signed_in
 from tests.factories import allow, iam_user
 
 
@@ -162,14 +162,14 @@ def test_the_permissions_tab_attaches_and_detaches_a_managed_policy(
     create_role(account, "deployer")
     picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess")
     assert picker.status_code == 200
-    assert f'value="{READ_ONLY}"' in picker.content.decode()
-    assert root_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY]}).status_code == 303
+    assert f'value="{READ_ONLY_ARN}"' in picker.content.decode()
+    assert root_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY_ARN]}).status_code == 303
     page = root_client.get("/roles/deployer").content.decode()
     assert "ReadOnlyAccess" in page and "AWS managed" in page
     assert "1 policy attached to deployer." in page
     # The picker marks what is attached already.
     assert "attached</span>" in root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
-    assert root_client.post("/roles/deployer/detach", {"policy_arn": READ_ONLY}).status_code == 303
+    assert root_client.post("/roles/deployer/detach", {"policy_arn": READ_ONLY_ARN}).status_code == 303
     assert not Role.objects.get(name="deployer").attachments.exists()
 
 
@@ -180,7 +180,7 @@ def test_the_picker_says_when_the_managed_policy_quota_is_reached(
     settings.IAM_QUOTAS = {**settings.IAM_QUOTAS, "managed_policies_per_role": 1}
     picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
     assert "0 of 1 managed policies attached: up to 1 more may be chosen." in picker
-    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY})
+    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
     full = root_client.get("/roles/deployer/attach?q=Power").content.decode()
     assert 'disabled title="The role already has its 1 managed policies."' in full
     # The operation refuses it all the same: LimitExceeded shown as a banner.
@@ -310,7 +310,7 @@ def test_delete_detaches_deletes_inline_and_the_same_named_instance_profile(
 ) -> None:
     create_role(account, "deployer")
     root = account.root
-    operations.run(root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY})
+    operations.run(root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
     operations.run(
         root,
         "PutRolePolicy",
@@ -407,7 +407,7 @@ def test_a_read_only_user_may_browse_the_picker_but_not_attach(
 ) -> None:
     create_role(account, "deployer")
     assert reader_client.get("/roles/deployer/attach?q=ReadOnlyAccess").status_code == 200
-    response = reader_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY]})
+    response = reader_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY_ARN]})
     assert response.status_code == 403
     assert '<code class="missing-action">iam:AttachRolePolicy</code>' in response.content.decode()
     assert not Role.objects.get(name="deployer").attachments.exists()

@@ -21,7 +21,7 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.arn import aws_managed_policy_arn
 from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import actor_for, allow, document
+from tests.identities.policy_factory import allow, document
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY = aws_managed_policy_arn("ReadOnlyAccess")
@@ -45,23 +45,6 @@ def found(pattern: str, text: str) -> str:
 
 def run(account: Any, name: str, **params: Any) -> Any:
     return operations.run(account.root, name, params)
-
-
-@pytest.fixture
-def root_client(client: Any, account: Any) -> Any:
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(client: Any, account: Any, aws_managed_policies: None) -> Any:
-    iam_user(account, "reader")
-    run(account, "AttachUserPolicy", user_name="reader", policy_arn=READ_ONLY)
-    return signed_in(client, actor_for(account, "reader"))
-
-
-@pytest.fixture
-def nobody_client(client: Any, account: Any) -> Any:
-    return signed_in(client, iam_user(account, "nobody"))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -28,11 +27,6 @@ def names(response) -> list[str]:
 def signed_in(client, actor):
     client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
     return client
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
 
 
 def create_users(account, *user_names, path="/"):

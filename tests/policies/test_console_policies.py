@@ -7,7 +7,6 @@ import json
 import re
 from typing import Any
 
-import pytest
 from django.conf import settings
 from django.test import Client
 
@@ -31,27 +30,6 @@ BAD = (
 def signed_in(client: Any, actor: Any) -> Any:
     client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
     return client
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(client, account, aws_managed_policies):
-    operations.run(account.root, "CreateUser", {"user_name": "reader"})
-    operations.run(
-        account.root,
-        "AttachUserPolicy",
-        {"user_name": "reader", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
-    )
-    return signed_in(client, actor_for(account, "reader"))
-
-
-@pytest.fixture
-def nobody_client(account):
-    return signed_in(Client(), iam_user(account, "nobody"))
 
 
 def create_policy(account: Any, name: str = "Readers", text: str = GOOD, **params: Any) -> ManagedPolicy:
