@@ -623,6 +623,18 @@ def _access_key_section(request: SignedInRequest, query: str) -> SearchSection |
     return section
 
 
+#: The entities searched by name: kind, List operation, list page, detail page, and the ARN of a listed entity.
+ENTITY_SEARCHES: tuple[tuple[str, str, str, str, Callable[[Any], str]], ...] = (
+    ("Users", "ListUsers", "identities:user-list", "identities:user-detail", user_arn),
+    ("User groups", "ListGroups", "identities:group-list", "identities:group-detail", lambda g: group_shape(g)["Arn"]),
+    ("Roles", "ListRoles", "identities:role-list", "identities:role-detail", role_arn),
+)
+
+
+def _entity_result(detail: str, arn: Callable[[Any], str]) -> Callable[[Any], SearchResult]:
+    return lambda item: SearchResult(item.name, reverse(detail, args=[item.name]), arn(item))
+
+
 @require_GET
 @signin_required
 def search(request: SignedInRequest) -> HttpResponse:
@@ -635,35 +647,16 @@ def search(request: SignedInRequest) -> HttpResponse:
         context["tasks"] = _tasks(query)
         sections = [
             _access_key_section(request, query),
-            _section(
-                request,
-                "Users",
-                "ListUsers",
-                query,
-                lambda user: SearchResult(
-                    user.name, reverse("identities:user-detail", args=[user.name]), user_arn(user)
-                ),
-                list_url="/users",
-            ),
-            _section(
-                request,
-                "User groups",
-                "ListGroups",
-                query,
-                lambda group: SearchResult(
-                    group.name, reverse("identities:group-detail", args=[group.name]), group_shape(group)["Arn"]
-                ),
-                list_url=reverse("identities:group-list"),
-            ),
-            _section(
-                request,
-                "Roles",
-                "ListRoles",
-                query,
-                lambda role: SearchResult(
-                    role.name, reverse("identities:role-detail", args=[role.name]), role_arn(role)
-                ),
-                list_url="/roles",
+            *(
+                _section(
+                    request,
+                    kind,
+                    operation,
+                    query,
+                    _entity_result(detail, arn),
+                    list_url=reverse(listing),
+                )
+                for kind, operation, listing, detail, arn in ENTITY_SEARCHES
             ),
             _section(
                 request,

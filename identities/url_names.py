@@ -7,6 +7,9 @@ converter refuses a reserved name, then the escaped one, so every link to an ent
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpResponseBase
 from django.urls import path
 from django.urls.resolvers import URLPattern
 
@@ -48,13 +51,13 @@ class EscapedEntityName:
         return value
 
 
-Route = tuple[str, object, str]
+Route = tuple[str, Callable[..., HttpResponseBase], str]
 
 
 def entity_paths(prefix: str, parameter: str, routes: list[Route]) -> list[URLPattern]:
     """Each page of one kind of entity at both places; ``routes`` are (suffix after the name, view, URL name)."""
     return [
-        path(f"{prefix}/{slot}{suffix}", view, name=name)  # type: ignore[arg-type]
+        path(f"{prefix}/{slot}{suffix}", view, name=name)
         for suffix, view, name in routes
         for slot in (f"<iam-name:{parameter}>", f"~/<escaped-iam-name:{parameter}>")
     ]
