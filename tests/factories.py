@@ -102,14 +102,18 @@ def user(
     path: str = "/",
     tags: dict[str, str] | None = None,
     boundary: str | None = None,
+    password: str | None = None,
 ) -> User:
-    """A new IAM user; ``statements`` become its inline policy ``inline`` (none: no permission at all)."""
+    """A new IAM user; ``statements`` become its inline policy ``inline`` (none: no permission at all), and a
+    ``password`` its console password (CreateLoginProfile)."""
     params: dict[str, Any] = {"user_name": name, "path": path, **_tags(tags)}
     if boundary is not None:
         params["permissions_boundary"] = boundary
     created: User = operations.run(root_of(account), "CreateUser", params)
     if statements:
         put_user_policy(account, name, document(*statements))
+    if password is not None:
+        operations.run(root_of(account), "CreateLoginProfile", {"user_name": name, "password": password})
     return created
 
 
