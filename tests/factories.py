@@ -159,6 +159,7 @@ def role(
     max_session_duration: int | None = None,
     tags: dict[str, str] | None = None,
     boundary: str | None = None,
+    description: str | None = None,
 ) -> Role:
     """A new role trusted by ``trust_policy`` (default: its own account's root); ``policy_document`` becomes its
     inline policy ``p``."""
@@ -170,6 +171,8 @@ def role(
     }
     if max_session_duration is not None:
         params["max_session_duration"] = max_session_duration
+    if description is not None:
+        params["description"] = description
     if boundary is not None:
         params["permissions_boundary"] = boundary
     created: Role = operations.run(root_of(account), "CreateRole", params)
@@ -186,9 +189,19 @@ def put_role_policy(account: HasAccountId, role_name: str, policy_name: str, tex
 # -- managed policies -----------------------------------------------------------------------------------------------
 
 
-def managed_policy(account: HasAccountId, name: str, text: str, *, path: str = "/") -> ManagedPolicy:
+def managed_policy(
+    account: HasAccountId,
+    name: str,
+    text: str,
+    *,
+    path: str = "/",
+    description: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> ManagedPolicy:
     """A customer managed policy of the account with ``text`` as its default version ``v1`` (CreatePolicy)."""
-    params = {"policy_name": name, "policy_document": text, "path": path}
+    params: dict[str, Any] = {"policy_name": name, "policy_document": text, "path": path, **_tags(tags)}
+    if description is not None:
+        params["description"] = description
     created: ManagedPolicy = operations.run(root_of(account), "CreatePolicy", params)
     return created
 

@@ -20,8 +20,7 @@ from django.conf import settings
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.arn import aws_managed_policy_arn
-from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import allow, document
+from tests.factories import allow, console_session, document, iam_user
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY = aws_managed_policy_arn("ReadOnlyAccess")
@@ -396,7 +395,7 @@ def test_access_key_description_is_a_user_tag_named_after_the_key(root_client, a
 
 
 def test_attach_refuses_past_the_managed_policy_quota(root_client, account, alice):
-    from tests.identities.policy_factory import make_policy
+    from tests.factories import make_policy
 
     arns = [make_policy(account.model, f"p{index}", document(allow("s3:*"))).arn for index in range(11)]
     for arn in arns[:10]:
@@ -871,7 +870,7 @@ def test_tab_writes_work_without_javascript(root_client, account, alice):
 
 
 def test_the_attach_picker_lists_the_first_matches_of_its_search(root_client, account, alice):
-    from tests.identities.policy_factory import make_policy
+    from tests.factories import make_policy
 
     for index in range(60):
         make_policy(account.model, f"team-{index:02d}", document(allow("s3:*")))

@@ -19,7 +19,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from iamconsole.arn import aws_managed_policy_arn
 from tests.conftest import make_account
-from tests.identities.policy_factory import allow, document
+from tests.factories import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from iamconsole import ids, operations
 from iamconsole.errors import AccessDenied, InvalidInput
 from identities.models import GroupMembership, PolicyAttachment, User
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests.factories import actor_for, allow, deny, document, make_policy
 
 pytestmark = pytest.mark.django_db
 

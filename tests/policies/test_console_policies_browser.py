@@ -16,7 +16,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from policies.models import ManagedPolicy
 from tests.conftest import make_account
-from tests.identities.policy_factory import allow, deny, document
+from tests.factories import allow, deny, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
