@@ -113,8 +113,13 @@ def user(
     if statements:
         put_user_policy(account, name, document(*statements))
     if password is not None:
-        operations.run(root_of(account), "CreateLoginProfile", {"user_name": name, "password": password})
+        login_profile(account, name, password)
     return created
+
+
+def login_profile(account: HasAccountId, user_name: str, password: str) -> None:
+    """A console password for the user (CreateLoginProfile)."""
+    operations.run(root_of(account), "CreateLoginProfile", {"user_name": user_name, "password": password})
 
 
 def put_user_policy(account: HasAccountId, user_name: str, text: str, policy_name: str = "inline") -> None:
