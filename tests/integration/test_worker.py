@@ -106,6 +106,7 @@ def test_beat_sweeps_expired_sessions(celery_worker, account):
 
     now = timezone.now()
 
+    # Raw rows: no operation issues a session that has already expired, which is what the sweep must find.
     def session(key, expires_at):
         return StsSession.objects.create(
             access_key_id=key,
