@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from iamconsole import operations
 from iamconsole.actors import Actor
 from iamconsole.arn import aws_managed_policy_arn
+from tests import factories
 from tests.conftest import make_account
 from tests.factories import allow, document
 
@@ -54,14 +55,10 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     account = make_account(alias="example-corp", email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
     operations.run(root, "UpdateAccountPasswordPolicy", {"allow_users_to_change_password": True})
-    operations.run(root, "CreateGroup", {"group_name": "developers"})
-    policy = operations.run(
-        root,
-        "CreatePolicy",
-        {"policy_name": "DeveloperAccess", "policy_document": document(allow(["s3:*", "dynamodb:*"]))},
-    )
-    operations.run(root, "AttachGroupPolicy", {"group_name": "developers", "policy_arn": policy.arn})
-    operations.run(root, "CreateGroup", {"group_name": "auditors"})
+    factories.group(account, "developers")
+    policy = factories.managed_policy(account, "DeveloperAccess", document(allow(["s3:*", "dynamodb:*"])))
+    factories.attach(account, policy, group_name="developers")
+    factories.group(account, "auditors")
     sign_in_as_root(page, live_server)
 
     page.goto(f"{live_server.url}/users")
@@ -121,7 +118,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
 
 def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
-    operations.run(account.root, "CreateUser", {"user_name": "deploy-bot", "path": "/ci/"})
+    factories.user(account, "deploy-bot", path="/ci/")
     sign_in_as_root(page, live_server)
     page.goto(f"{live_server.url}/users/deploy-bot?tab=security_credentials")
     page.click("button[value=create_key]")
@@ -149,16 +146,13 @@ def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> No
 def test_iam_user_assigns_its_own_virtual_mfa_device(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "lee"})
     own = f"arn:aws:iam::{account.account_id}:user/lee"
     statements = [
         allow(["iam:*MFADevice*", "iam:*AccessKey*", "iam:GetLoginProfile", "iam:ChangePassword"], own),
         allow(["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"], f"arn:aws:iam::{account.account_id}:mfa/*"),
     ]
-    operations.run(
-        root, "PutUserPolicy", {"user_name": "lee", "policy_name": "self", "policy_document": document(*statements)}
-    )
-    operations.run(root, "CreateLoginProfile", {"user_name": "lee", "password": "Lee-Password-1"})
+    factories.user(account, "lee", password="Lee-Password-1")
+    factories.put_user_policy(account, "lee", document(*statements), policy_name="self")
     sign_in_as_user(page, live_server, account.account_id, "lee", "Lee-Password-1")
 
     page.goto(f"{live_server.url}/security-credentials")
@@ -188,12 +182,11 @@ def test_read_only_user_cannot_write(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
-    operations.run(root, "CreateUser", {"user_name": "viewer"})
+    factories.user(account, "viewer", password="Viewer-Pass-1")
     operations.run(
         root, "AttachUserPolicy", {"user_name": "viewer", "policy_arn": aws_managed_policy_arn("ReadOnlyAccess")}
     )
-    operations.run(root, "CreateLoginProfile", {"user_name": "viewer", "password": "Viewer-Pass-1"})
-    operations.run(root, "CreateUser", {"user_name": "target"})
+    factories.user(account, "target")
     sign_in_as_user(page, live_server, account.account_id, "viewer", "Viewer-Pass-1")
 
     page.goto(f"{live_server.url}/users/target")
