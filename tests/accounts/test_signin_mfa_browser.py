@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from iamconsole import operations
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,10 +107,7 @@ def test_without_a_device_the_password_alone_signs_in_without_mfa(page: Page, li
 def test_the_root_user_with_mfa_is_asked_for_a_code(page: Page, live_server: Any) -> None:
     account = make_account(email="owner@example.test", password=PASSWORD)
     totp = enable_device(account, None)
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/signin/mfa")
     page.fill("#id_token_code", totp.at(time.time() + 30))
     page.click("button[type=submit]")

@@ -19,6 +19,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from iamconsole.arn import aws_managed_policy_arn
 from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, document
 
@@ -35,11 +36,8 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def sign_in_as_root(page: Page, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", ROOT_EMAIL)
-    page.fill("#id_password", ROOT_PASSWORD)
-    page.click("button[type=submit]")
+def sign_in_as_root_user(page: Page, live_server: Any) -> None:
+    sign_in_as_root(page, live_server.url, ROOT_EMAIL, ROOT_PASSWORD)
     expect(page).not_to_have_url(f"{live_server.url}/signin")
 
 
@@ -59,7 +57,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     policy = factories.managed_policy(account, "DeveloperAccess", document(allow(["s3:*", "dynamodb:*"])))
     factories.attach(account, policy, group_name="developers")
     factories.group(account, "auditors")
-    sign_in_as_root(page, live_server)
+    sign_in_as_root_user(page, live_server)
 
     page.goto(f"{live_server.url}/users")
     page.click("a:has-text('Create user')")
@@ -119,7 +117,7 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
 def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
     factories.user(account, "deploy-bot", path="/ci/")
-    sign_in_as_root(page, live_server)
+    sign_in_as_root_user(page, live_server)
     page.goto(f"{live_server.url}/users/deploy-bot?tab=security_credentials")
     page.click("button[value=create_key]")
 

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,10 +23,7 @@ def test_root_searches_and_sorts_the_users_list(page: Page, live_server: Any) ->
     for name, path in [("alice", "/engineering/"), ("bob", "/"), ("carol", "/engineering/"), ("deploy-bot", "/ci/")]:
         factories.user(account, name, path=path)
 
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", "Correct-Horse-9")
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
     page.goto(f"{live_server.url}/users")
 
     rows = page.locator("table.list tbody tr")
@@ -50,10 +48,7 @@ def test_entities_named_create_and_delete_open_from_their_lists(page: Page, live
         factories.user(account, name)
         factories.group(account, name, members=(name,))
         factories.role(account, name)
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", "Correct-Horse-9")
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
     for kind in ("users", "groups", "roles"):
         for name in ("Create", "delete"):
             page.goto(f"{live_server.url}/{kind}")

@@ -16,6 +16,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from policies.models import ManagedPolicy
 from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, deny, document
 
@@ -52,10 +53,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def sign_in(page: Page, live_server: Any) -> Any:
     account = make_account(alias="example-corp", email="owner@example.test", password="Correct-Horse-9")
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", "Correct-Horse-9")
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
     page.wait_for_url(re.compile(r".*/$"))
     return account
 
