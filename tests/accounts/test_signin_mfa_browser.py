@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from iamconsole import operations
+from tests import factories
 from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 
@@ -40,9 +41,8 @@ MFA_ONLY = json.dumps(
 
 
 def console_user(account: Any, name: str) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": name})
-    operations.run(account.root, "CreateLoginProfile", {"user_name": name, "password": PASSWORD})
-    operations.run(account.root, "PutUserPolicy", {"user_name": name, "policy_name": "p", "policy_document": MFA_ONLY})
+    factories.user(account, name, password=PASSWORD)
+    factories.put_user_policy(account, name, MFA_ONLY, policy_name="p")
 
 
 def enable_device(account: Any, user_name: str | None) -> pyotp.TOTP:

@@ -18,6 +18,7 @@ from accounts.models import OutboxTask
 from iamconsole import operations
 from iamconsole.errors import IamError
 from identities.models import Role
+from tests import factories
 from tests.integration.conftest import publishing_to
 
 pytestmark = [
@@ -88,7 +89,7 @@ def test_credential_report_is_generated_by_the_worker(celery_worker, account):
 
 
 def test_service_last_accessed_report_is_computed_by_the_worker(celery_worker, account):
-    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    factories.user(account, "dev")
     arn = f"arn:aws:iam::{account.account_id}:user/dev"
     job = operations.run(account.root, "GenerateServiceLastAccessedDetails", {"arn": arn})
 
