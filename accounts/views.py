@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -477,44 +477,55 @@ TASKS = (
 )
 
 
-#: Task phrases that name an entity ("manage access keys alice"): the pattern, then the label and URL built from it.
+#: Task phrases that name an entity ("manage access keys alice"): the pattern, then the label, the entity page's URL
+#: name and the tab it opens.
 NAME = r"(?P<name>[\w+=,.@-]{1,128})"
-NAMED_TASKS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), label, url)
-    for pattern, label, url in (
-        (rf"add user {NAME} to groups?", "Add user {name} to groups", "/users/{name}?tab=groups"),
-        (rf"remove user {NAME} from groups?", "Remove user {name} from groups", "/users/{name}?tab=groups"),
-        (rf"add users to group {NAME}", "Add users to group {name}", "/groups/{name}?tab=users"),
+NAMED_TASKS: tuple[tuple[re.Pattern[str], str, str, str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), label, url_name, tab)
+    for pattern, label, url_name, tab in (
+        (rf"add user {NAME} to groups?", "Add user {name} to groups", "identities:user-detail", "groups"),
+        (rf"remove user {NAME} from groups?", "Remove user {name} from groups", "identities:user-detail", "groups"),
+        (rf"add users to group {NAME}", "Add users to group {name}", "identities:group-detail", "users"),
         (
             rf"manage access keys (?:for )?{NAME}",
             "Manage access keys of {name}",
-            "/users/{name}?tab=security-credentials",
+            "identities:user-detail",
+            "security-credentials",
         ),
-        (rf"manage mfa (?:for )?{NAME}", "Manage MFA of {name}", "/users/{name}?tab=security-credentials"),
+        (rf"manage mfa (?:for )?{NAME}", "Manage MFA of {name}", "identities:user-detail", "security-credentials"),
         (
             rf"manage password (?:for )?{NAME}",
             "Manage the password of {name}",
-            "/users/{name}?tab=security-credentials",
+            "identities:user-detail",
+            "security-credentials",
         ),
         (
             rf"edit trust policy (?:for )?(?:role )?{NAME}",
             "Edit the trust policy of role {name}",
-            "/roles/{name}?tab=trust",
+            "identities:role-detail",
+            "trust",
         ),
         (
             rf"show policy document (?:for )?(?:role )?{NAME}",
             "Show the permissions of role {name}",
-            "/roles/{name}?tab=permissions",
+            "identities:role-detail",
+            "permissions",
         ),
         (
             rf"attach polic(?:y|ies) to group {NAME}",
             "Attach policies to group {name}",
-            "/groups/{name}?tab=permissions",
+            "identities:group-detail",
+            "permissions",
         ),
-        (rf"attach polic(?:y|ies) to role {NAME}", "Attach policies to role {name}", "/roles/{name}?tab=permissions"),
-        (rf"delete group {NAME}", "Delete user group {name}", "/groups/{name}"),
-        (rf"delete user {NAME}", "Delete user {name}", "/users/{name}"),
-        (rf"delete role {NAME}", "Delete role {name}", "/roles/{name}"),
+        (
+            rf"attach polic(?:y|ies) to role {NAME}",
+            "Attach policies to role {name}",
+            "identities:role-detail",
+            "permissions",
+        ),
+        (rf"delete group {NAME}", "Delete user group {name}", "identities:group-detail", ""),
+        (rf"delete user {NAME}", "Delete user {name}", "identities:user-detail", ""),
+        (rf"delete role {NAME}", "Delete role {name}", "identities:role-detail", ""),
     )
 )
 
@@ -522,11 +533,12 @@ NAMED_TASKS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
 def _tasks(query: str) -> list[Task]:
     """The tasks a query asks for: a phrase naming an entity, or every task whose words contain the query's words."""
     named = []
-    for pattern, label, url in NAMED_TASKS:
+    for pattern, label, url_name, tab in NAMED_TASKS:
         match = pattern.fullmatch(query.strip())
         if match:
             name = match["name"]
-            named.append(Task(label.format(name=name), url.format(name=quote(name, safe="")), ""))
+            url = reverse(url_name, args=[name]) + (f"?tab={tab}" if tab else "")
+            named.append(Task(label.format(name=name), url, ""))
     words = query.lower().split()
     return named + [task for task in TASKS if all(word in f"{task.label} {task.words}".lower() for word in words)]
 
@@ -601,10 +613,26 @@ def _access_key_section(request: SignedInRequest, query: str) -> SearchSection |
     except IamError:
         pass  # not a key of this account: no result
     else:
-        url = "/security-credentials" if owner.user_name == "root" else f"/users/{owner.user_name}"
+        url = (
+            reverse("identities:security-credentials")
+            if owner.user_name == "root"
+            else reverse("identities:user-detail", args=[owner.user_name])
+        )
         section.results.append(SearchResult(key_id, url, f"Access key of {owner.user_name}"))
         section.total = 1
     return section
+
+
+#: The entities searched by name: kind, List operation, list page, detail page, and the ARN of a listed entity.
+ENTITY_SEARCHES: tuple[tuple[str, str, str, str, Callable[[Any], str]], ...] = (
+    ("Users", "ListUsers", "identities:user-list", "identities:user-detail", user_arn),
+    ("User groups", "ListGroups", "identities:group-list", "identities:group-detail", lambda g: group_shape(g)["Arn"]),
+    ("Roles", "ListRoles", "identities:role-list", "identities:role-detail", role_arn),
+)
+
+
+def _entity_result(detail: str, arn: Callable[[Any], str]) -> Callable[[Any], SearchResult]:
+    return lambda item: SearchResult(item.name, reverse(detail, args=[item.name]), arn(item))
 
 
 @require_GET
@@ -619,31 +647,16 @@ def search(request: SignedInRequest) -> HttpResponse:
         context["tasks"] = _tasks(query)
         sections = [
             _access_key_section(request, query),
-            _section(
-                request,
-                "Users",
-                "ListUsers",
-                query,
-                lambda user: SearchResult(user.name, f"/users/{user.name}", user_arn(user)),
-                list_url="/users",
-            ),
-            _section(
-                request,
-                "User groups",
-                "ListGroups",
-                query,
-                lambda group: SearchResult(
-                    group.name, reverse("identities:group-detail", args=[group.name]), group_shape(group)["Arn"]
-                ),
-                list_url=reverse("identities:group-list"),
-            ),
-            _section(
-                request,
-                "Roles",
-                "ListRoles",
-                query,
-                lambda role: SearchResult(role.name, f"/roles/{role.name}", role_arn(role)),
-                list_url="/roles",
+            *(
+                _section(
+                    request,
+                    kind,
+                    operation,
+                    query,
+                    _entity_result(detail, arn),
+                    list_url=reverse(listing),
+                )
+                for kind, operation, listing, detail, arn in ENTITY_SEARCHES
             ),
             _section(
                 request,

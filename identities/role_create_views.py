@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console, domain, quotas
@@ -325,7 +326,7 @@ def _create(
         )
     else:
         messages.success(request, f"Role {name} created" + (f" with {', '.join(attached)}." if attached else "."))
-    return console.redirect(request, f"/roles/{name}")
+    return console.redirect(request, reverse("identities:role-detail", args=[name]))
 
 
 def _instance_profile(request: SignedInRequest, name: str, failed: list[str]) -> None:

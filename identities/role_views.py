@@ -90,6 +90,18 @@ def _back_to(request: SignedInRequest, url: str) -> HttpResponse:
     return HttpResponseRedirect(url, status=303)
 
 
+def _role_write(
+    request: SignedInRequest, role_name: str, tab: str, operation: str, params: dict[str, Any], done: str
+) -> HttpResponse:
+    """Run one write on the role; back to the tab with ``done`` as its notice, or the tab with the error."""
+    try:
+        console.run(request, operation, {"role_name": role_name, **params})
+    except IamError as error:
+        return _failed(request, role_name, tab, error)
+    messages.success(request, done)
+    return _back_to(request, _detail_url(role_name, tab))
+
+
 def _pretty(document: str) -> str:
     try:
         return json.dumps(json.loads(document), indent=2)
@@ -444,12 +456,8 @@ def _picker(request: SignedInRequest, context: dict[str, Any]) -> dict[str, Any]
 def role_detach(request: SignedInRequest, role_name: str) -> HttpResponse:
     """Remove a managed policy from the role (DetachRolePolicy)."""
     policy_arn = request.POST.get("policy_arn", "")
-    try:
-        console.run(request, "DetachRolePolicy", {"role_name": role_name, "policy_arn": policy_arn})
-    except IamError as error:
-        return _failed(request, role_name, "permissions", error)
-    messages.success(request, f"Policy {policy_arn.rsplit('/', 1)[-1]} detached from {role_name}.")
-    return _back_to(request, _detail_url(role_name))
+    done = f"Policy {policy_arn.rsplit('/', 1)[-1]} detached from {role_name}."
+    return _role_write(request, role_name, "permissions", "DetachRolePolicy", {"policy_arn": policy_arn}, done)
 
 
 @require_http_methods(["GET", "POST"])
@@ -498,31 +506,20 @@ def _blank_policy() -> str:
 def role_inline_delete(request: SignedInRequest, role_name: str) -> HttpResponse:
     """Delete an inline policy (DeleteRolePolicy)."""
     policy_name = request.POST.get("policy_name", "")
-    try:
-        console.run(request, "DeleteRolePolicy", {"role_name": role_name, "policy_name": policy_name})
-    except IamError as error:
-        return _failed(request, role_name, "permissions", error)
-    messages.success(request, f"Inline policy {policy_name} deleted.")
-    return _back_to(request, _detail_url(role_name))
+    done = f"Inline policy {policy_name} deleted."
+    return _role_write(request, role_name, "permissions", "DeleteRolePolicy", {"policy_name": policy_name}, done)
 
 
 @require_POST
 @signin_required
 def role_boundary(request: SignedInRequest, role_name: str) -> HttpResponse:
     """Set or change the permissions boundary (PutRolePermissionsBoundary), or remove it (``remove=1``)."""
-    try:
-        if request.POST.get("remove") == "1":
-            console.run(request, "DeleteRolePermissionsBoundary", {"role_name": role_name})
-            messages.success(request, f"Permissions boundary of {role_name} removed.")
-        else:
-            boundary = request.POST.get("permissions_boundary", "").strip()
-            console.run(
-                request, "PutRolePermissionsBoundary", {"role_name": role_name, "permissions_boundary": boundary}
-            )
-            messages.success(request, f"Permissions boundary of {role_name} set.")
-    except IamError as error:
-        return _failed(request, role_name, "permissions", error)
-    return _back_to(request, _detail_url(role_name))
+    if request.POST.get("remove") == "1":
+        done = f"Permissions boundary of {role_name} removed."
+        return _role_write(request, role_name, "permissions", "DeleteRolePermissionsBoundary", {}, done)
+    params = {"permissions_boundary": request.POST.get("permissions_boundary", "").strip()}
+    done = f"Permissions boundary of {role_name} set."
+    return _role_write(request, role_name, "permissions", "PutRolePermissionsBoundary", params, done)
 
 
 # --- tags ----------------------------------------------------------------------------------------------------------
@@ -563,12 +560,8 @@ def role_tags(request: SignedInRequest, role_name: str) -> HttpResponse:
 def role_session_revoke(request: SignedInRequest, role_name: str) -> HttpResponse:
     """Revoke one active session of the role at once (iamconsole's RevokeRoleSession)."""
     access_key_id = request.POST.get("access_key_id", "")
-    try:
-        console.run(request, "RevokeRoleSession", {"role_name": role_name, "access_key_id": access_key_id})
-    except IamError as error:
-        return _failed(request, role_name, "sessions", error)
-    messages.success(request, f"Session {access_key_id} revoked.")
-    return _back_to(request, _detail_url(role_name, "sessions"))
+    params = {"access_key_id": access_key_id}
+    return _role_write(request, role_name, "sessions", "RevokeRoleSession", params, f"Session {access_key_id} revoked.")
 
 
 @require_POST
@@ -579,14 +572,8 @@ def role_sessions_revoke_all(request: SignedInRequest, role_name: str) -> HttpRe
     if request.POST.get("acknowledge") != "on":
         message = "Tick the box to confirm that every active session of this role will lose its permissions."
         return _detail(request, role_name, "sessions", status=400, revoke_error=message)
-    try:
-        console.run(request, "RevokeOlderRoleSessions", {"role_name": role_name})
-    except IamError as error:
-        return _failed(request, role_name, "sessions", error)
-    messages.success(
-        request, f"Every session of {role_name} issued until now is revoked ({REVOKE_POLICY_NAME} inline policy)."
-    )
-    return _back_to(request, _detail_url(role_name, "sessions"))
+    done = f"Every session of {role_name} issued until now is revoked ({REVOKE_POLICY_NAME} inline policy)."
+    return _role_write(request, role_name, "sessions", "RevokeOlderRoleSessions", {}, done)
 
 
 # --- deletion ------------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
@@ -333,30 +334,21 @@ def _group_write(
     return console.redirect(request, _group_url(group_name, tab))
 
 
-@require_POST
-@signin_required
-def group_add_users(request: SignedInRequest, group_name: str) -> HttpResponse:
-    return _group_write(request, group_name, "AddUserToGroup", "user_name", "users", "Users added to the group")
+def _group_write_view(operation: str, key: str, tab: str, done: str) -> Callable[[SignedInRequest, str], HttpResponse]:
+    """A POST view that runs ``operation`` for each checked ``key`` of the group's ``tab``."""
+
+    @require_POST
+    @signin_required
+    def view(request: SignedInRequest, group_name: str) -> HttpResponse:
+        return _group_write(request, group_name, operation, key, tab, done)
+
+    return view
 
 
-@require_POST
-@signin_required
-def group_remove_users(request: SignedInRequest, group_name: str) -> HttpResponse:
-    return _group_write(
-        request, group_name, "RemoveUserFromGroup", "user_name", "users", "Users removed from the group"
-    )
-
-
-@require_POST
-@signin_required
-def group_attach_policies(request: SignedInRequest, group_name: str) -> HttpResponse:
-    return _group_write(request, group_name, "AttachGroupPolicy", "policy_arn", "permissions", "Policies attached")
-
-
-@require_POST
-@signin_required
-def group_detach_policies(request: SignedInRequest, group_name: str) -> HttpResponse:
-    return _group_write(request, group_name, "DetachGroupPolicy", "policy_arn", "permissions", "Policies detached")
+group_add_users = _group_write_view("AddUserToGroup", "user_name", "users", "Users added to the group")
+group_remove_users = _group_write_view("RemoveUserFromGroup", "user_name", "users", "Users removed from the group")
+group_attach_policies = _group_write_view("AttachGroupPolicy", "policy_arn", "permissions", "Policies attached")
+group_detach_policies = _group_write_view("DetachGroupPolicy", "policy_arn", "permissions", "Policies detached")
 
 
 @require_POST

@@ -17,6 +17,9 @@ from tests.federation_idp import OidcIssuer
 
 __all__ = ["AccountFixture", "make_account"]  # many modules import them from here
 
+#: root_client, reader_client and nobody_client, for every console test.
+pytest_plugins = ["tests.console_fixtures"]
+
 DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 

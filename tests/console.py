@@ -13,7 +13,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from tests.factories import actor_for, console_session, iam_user
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 

@@ -1,24 +1,15 @@
 """Console clients signed in as the three principals every console page is tested with: the root user, a read-only
-IAM user (AWS's managed ReadOnlyAccess) and an IAM user without any permission. Loaded by the conftests of the test
-folders that use them."""
+IAM user (AWS's managed ReadOnlyAccess) and an IAM user without any permission. Loaded by tests/conftest.py for every
+test module; the reader and the nobody get clients of their own, so a test may use them beside ``root_client``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.conf import settings
+from django.test import Client
 
-from iamconsole import operations
-from tests.factories import console_session, iam_user
-
-READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def signed_in(client: Any, actor: Any) -> Any:
-    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
-    return client
+from tests.console import no_permission_user, read_only_user, signed_in
 
 
 @pytest.fixture
@@ -27,12 +18,10 @@ def root_client(client: Any, account: Any) -> Any:
 
 
 @pytest.fixture
-def reader_client(client: Any, account: Any, aws_managed_policies: None) -> Any:
-    reader = iam_user(account, "reader")
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "reader", "policy_arn": READ_ONLY})
-    return signed_in(client, reader)
+def reader_client(account: Any, aws_managed_policies: None) -> Any:
+    return signed_in(Client(), read_only_user(account))
 
 
 @pytest.fixture
-def nobody_client(client: Any, account: Any) -> Any:
-    return signed_in(client, iam_user(account, "nobody"))
+def nobody_client(account: Any) -> Any:
+    return signed_in(Client(), no_permission_user(account))

@@ -102,15 +102,24 @@ def user(
     path: str = "/",
     tags: dict[str, str] | None = None,
     boundary: str | None = None,
+    password: str | None = None,
 ) -> User:
-    """A new IAM user; ``statements`` become its inline policy ``inline`` (none: no permission at all)."""
+    """A new IAM user; ``statements`` become its inline policy ``inline`` (none: no permission at all), and a
+    ``password`` its console password (CreateLoginProfile)."""
     params: dict[str, Any] = {"user_name": name, "path": path, **_tags(tags)}
     if boundary is not None:
         params["permissions_boundary"] = boundary
     created: User = operations.run(root_of(account), "CreateUser", params)
     if statements:
         put_user_policy(account, name, document(*statements))
+    if password is not None:
+        login_profile(account, name, password)
     return created
+
+
+def login_profile(account: HasAccountId, user_name: str, password: str) -> None:
+    """A console password for the user (CreateLoginProfile)."""
+    operations.run(root_of(account), "CreateLoginProfile", {"user_name": user_name, "password": password})
 
 
 def put_user_policy(account: HasAccountId, user_name: str, text: str, policy_name: str = "inline") -> None:
@@ -155,6 +164,7 @@ def role(
     max_session_duration: int | None = None,
     tags: dict[str, str] | None = None,
     boundary: str | None = None,
+    description: str | None = None,
 ) -> Role:
     """A new role trusted by ``trust_policy`` (default: its own account's root); ``policy_document`` becomes its
     inline policy ``p``."""
@@ -166,6 +176,8 @@ def role(
     }
     if max_session_duration is not None:
         params["max_session_duration"] = max_session_duration
+    if description is not None:
+        params["description"] = description
     if boundary is not None:
         params["permissions_boundary"] = boundary
     created: Role = operations.run(root_of(account), "CreateRole", params)
@@ -182,9 +194,19 @@ def put_role_policy(account: HasAccountId, role_name: str, policy_name: str, tex
 # -- managed policies -----------------------------------------------------------------------------------------------
 
 
-def managed_policy(account: HasAccountId, name: str, text: str, *, path: str = "/") -> ManagedPolicy:
+def managed_policy(
+    account: HasAccountId,
+    name: str,
+    text: str,
+    *,
+    path: str = "/",
+    description: str | None = None,
+    tags: dict[str, str] | None = None,
+) -> ManagedPolicy:
     """A customer managed policy of the account with ``text`` as its default version ``v1`` (CreatePolicy)."""
-    params = {"policy_name": name, "policy_document": text, "path": path}
+    params: dict[str, Any] = {"policy_name": name, "policy_document": text, "path": path, **_tags(tags)}
+    if description is not None:
+        params["description"] = description
     created: ManagedPolicy = operations.run(root_of(account), "CreatePolicy", params)
     return created
 

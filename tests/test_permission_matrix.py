@@ -27,11 +27,11 @@ class Family:
 
 
 def _target_user(account: Any) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": "target"})
+    factories.user(account, "target")
 
 
 def _target_group(account: Any) -> None:
-    operations.run(account.root, "CreateGroup", {"group_name": "team"})
+    factories.group(account, "team")
 
 
 def _user_and_group(account: Any) -> None:
@@ -72,7 +72,7 @@ IDS = [family.operation for family in FAMILIES]
 
 
 def _caller(account: Any) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": "caller"})
+    factories.user(account, "caller")
 
 
 def _call(account: Any, family: Family) -> Any:
@@ -156,13 +156,9 @@ def test_outside_the_boundary(account, prepared, family):
 def test_other_account_is_not_visible(account, other_account):
     """An administrator of one account cannot see another account's users: lookups are NoSuchEntity."""
     _caller(account)
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "caller", "policy_name": "all", "policy_document": document(allow("*"))},
-    )
-    operations.run(other_account.root, "CreateUser", {"user_name": "stranger"})
-    operations.run(other_account.root, "CreateGroup", {"group_name": "strangers"})
+    factories.put_user_policy(account, "caller", document(allow("*")), policy_name="all")
+    factories.user(other_account, "stranger")
+    factories.group(other_account, "strangers")
     caller = actor_for(account, "caller")
     with pytest.raises(NoSuchEntity):
         operations.run(caller, "GetUser", {"user_name": "stranger"})

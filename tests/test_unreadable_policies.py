@@ -15,6 +15,7 @@ from iamconsole import authentication, authorization, operations
 from iamconsole.arn import iam_arn
 from identities.models import InlinePolicy
 from sts.models import StsSession
+from tests import factories
 from tests.factories import actor_for, allow, deny, document, make_policy
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +25,10 @@ BOGUS_ALLOW = {"Effect": "Allow", "Action": "*", "Resource": "*", "Bogus": 1}
 
 
 def user_with(account, *documents: str):
-    operations.run(account.root, "CreateUser", {"user_name": "caller"})
+    factories.user(account, "caller")
     for n, text in enumerate(documents):
-        operations.run(
-            account.root,
-            "PutUserPolicy",
-            {
-                "user_name": "caller",
-                "policy_name": f"p{n}",
-                "policy_document": document(allow("sts:GetCallerIdentity")),
-            },
-        )
+        factories.put_user_policy(account, "caller", document(allow("sts:GetCallerIdentity")), policy_name=f"p{n}")
+        # No operation stores a document it refuses: the row is rewritten to stand for one stored by an older release.
         InlinePolicy.objects.filter(user__name="caller", name=f"p{n}").update(document=text)
     return actor_for(account, "caller")
 

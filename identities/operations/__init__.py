@@ -1,49 +1,6 @@
 """The identities app's operations, one module per entity, merged into one table."""
 
-from identities.operations import (
-    absent_features,
-    access_keys,
-    account,
-    account_settings,
-    credential_report,
-    groups,
-    identity_providers,
-    instance_profiles,
-    last_accessed,
-    login_profiles,
-    mfa,
-    principal_policies,
-    role_policies,
-    roles,
-    server_certificates,
-    service_linked_roles,
-    service_specific_credentials,
-    simulation,
-    user_credentials,
-    users,
-    who_can,
-)
+from iamconsole.packages import submodules
 
-OPERATIONS = (
-    *access_keys.OPERATIONS,
-    *mfa.OPERATIONS,
-    *login_profiles.OPERATIONS,
-    *users.OPERATIONS,
-    *groups.OPERATIONS,
-    *principal_policies.OPERATIONS,
-    *service_linked_roles.OPERATIONS,
-    *credential_report.OPERATIONS,
-    *roles.OPERATIONS,
-    *role_policies.OPERATIONS,
-    *instance_profiles.OPERATIONS,
-    *identity_providers.OPERATIONS,
-    *account.OPERATIONS,
-    *simulation.OPERATIONS,
-    *user_credentials.OPERATIONS,
-    *server_certificates.OPERATIONS,
-    *service_specific_credentials.OPERATIONS,
-    *last_accessed.OPERATIONS,
-    *account_settings.OPERATIONS,
-    *who_can.OPERATIONS,
-    *absent_features.OPERATIONS,
-)
+#: Each entity module's ``OPERATIONS`` (``common`` holds shared builders and has none).
+OPERATIONS = tuple(operation for module in submodules(__name__) for operation in getattr(module, "OPERATIONS", ()))

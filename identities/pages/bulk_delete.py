@@ -8,22 +8,19 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from iamconsole.middleware import SignedInRequest, signin_required
-from identities.pages import user_detail
 from identities.pages.common import delete_user_and_credentials
 
 TEMPLATE = "identities/user_bulk_delete.html"
 CONFIRM_WORD = "delete"
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @signin_required
 def user_bulk_delete(request: SignedInRequest) -> HttpResponse:
     """First POST (from the list): the confirmation. Second POST (``confirm`` typed): the deletions."""
-    if request.method == "GET":  # /users/delete is also the page of a user named "delete"
-        return user_detail.user_detail(request, "delete")
     names = list(dict.fromkeys(name for name in request.POST.getlist("user_name") if name))
     if not names:
         messages.error(request, "Select the users to delete first.")

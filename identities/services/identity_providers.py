@@ -31,6 +31,7 @@ from iamconsole.arn import iam_arn
 from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, NoSuchEntity, constraint_error
 from identities.models import OpenIDConnectProvider, SAMLProvider
 from identities.selectors.identity_providers import no_such_oidc_provider, no_such_saml_provider
+from identities.services import tagging
 
 __all__ = [
     "add_client_id_to_open_id_connect_provider",
@@ -95,22 +96,6 @@ def _create(
             return model._default_manager.create(account=account, arn=arn, created_at=timezone.now(), **fields)
     except IntegrityError as exc:
         raise duplicate from exc
-
-
-def _tag(lock: Callable[[], P], tags: Sequence[Any], *, quota_name: str) -> None:
-    """Tag…Provider: add tags, replacing a key already there (compared ignoring case); at most 50."""
-    new = domain.validate_tags(tags)
-    provider = lock()
-    provider.tags = domain.merge_tags(provider.tags, new, quota_name=quota_name)
-    provider.save(update_fields=["tags"])
-
-
-def _untag(lock: Callable[[], P], tag_keys: Sequence[str]) -> None:
-    """Untag…Provider: remove the tags with those keys; unknown keys are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    provider = lock()
-    provider.tags = domain.remove_tags(provider.tags, keys)
-    provider.save(update_fields=["tags"])
 
 
 # --- SAML ----------------------------------------------------------------------------------------------------------
@@ -241,13 +226,13 @@ def delete_saml_provider(*, account: Account, saml_provider_arn: str) -> None:
 @transaction.atomic
 def tag_saml_provider(*, account: Account, saml_provider_arn: str, tags: Sequence[Any]) -> None:
     """TagSAMLProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
-    _tag(lambda: _lock_saml(account, saml_provider_arn), tags, quota_name="TagsPerSAMLProvider")
+    tagging.tag(lambda: _lock_saml(account, saml_provider_arn), tags, quota_name="TagsPerSAMLProvider")
 
 
 @transaction.atomic
 def untag_saml_provider(*, account: Account, saml_provider_arn: str, tag_keys: Sequence[str]) -> None:
     """UntagSAMLProvider: remove the tags with those keys; unknown keys are ignored."""
-    _untag(lambda: _lock_saml(account, saml_provider_arn), tag_keys)
+    tagging.untag(lambda: _lock_saml(account, saml_provider_arn), tag_keys)
 
 
 # --- OpenID Connect ------------------------------------------------------------------------------------------------
@@ -531,7 +516,9 @@ def delete_open_id_connect_provider(*, account: Account, open_id_connect_provide
 @transaction.atomic
 def tag_open_id_connect_provider(*, account: Account, open_id_connect_provider_arn: str, tags: Sequence[Any]) -> None:
     """TagOpenIDConnectProvider: add tags, replacing a key already there (compared ignoring case); at most 50."""
-    _tag(lambda: _lock_oidc(account, open_id_connect_provider_arn), tags, quota_name="TagsPerOpenIdConnectProvider")
+    tagging.tag(
+        lambda: _lock_oidc(account, open_id_connect_provider_arn), tags, quota_name="TagsPerOpenIdConnectProvider"
+    )
 
 
 @transaction.atomic
@@ -539,4 +526,4 @@ def untag_open_id_connect_provider(
     *, account: Account, open_id_connect_provider_arn: str, tag_keys: Sequence[str]
 ) -> None:
     """UntagOpenIDConnectProvider: remove the tags with those keys; unknown keys are ignored."""
-    _untag(lambda: _lock_oidc(account, open_id_connect_provider_arn), tag_keys)
+    tagging.untag(lambda: _lock_oidc(account, open_id_connect_provider_arn), tag_keys)

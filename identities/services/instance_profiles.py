@@ -19,6 +19,7 @@ from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities.models import InstanceProfile
 from identities.selectors.instance_profiles import no_such_instance_profile
+from identities.services import tagging
 from identities.services.roles import lock_role
 
 __all__ = [
@@ -114,16 +115,10 @@ def remove_role_from_instance_profile(*, account: Account, instance_profile_name
 @transaction.atomic
 def tag_instance_profile(*, account: Account, instance_profile_name: str, tags: Sequence[Any]) -> None:
     """TagInstanceProfile: add tags, replacing the value of a key already there (ignoring case); at most 50."""
-    new = domain.validate_tags(tags)
-    profile = _lock_profile(account, instance_profile_name)
-    profile.tags = domain.merge_tags(profile.tags, new, quota_name="TagsPerInstanceProfile")
-    profile.save(update_fields=["tags"])
+    tagging.tag(lambda: _lock_profile(account, instance_profile_name), tags, quota_name="TagsPerInstanceProfile")
 
 
 @transaction.atomic
 def untag_instance_profile(*, account: Account, instance_profile_name: str, tag_keys: Sequence[str]) -> None:
     """UntagInstanceProfile: remove the tags with those keys; unknown keys are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    profile = _lock_profile(account, instance_profile_name)
-    profile.tags = domain.remove_tags(profile.tags, keys)
-    profile.save(update_fields=["tags"])
+    tagging.untag(lambda: _lock_profile(account, instance_profile_name), tag_keys)

@@ -38,6 +38,7 @@ from iamconsole.errors import (
     constraint_error,
 )
 from identities.models import MFADevice, User
+from identities.services import tagging
 from identities.services.users import lock_user_or_root
 
 #: "MFA devices in use per user" and "per AWS account root user" (IAM and AWS STS quotas).
@@ -343,19 +344,13 @@ def verify_mfa_code(*, account: Account, serial_number: str, token_code: str, us
 @transaction.atomic
 def tag_mfa_device(*, account: Account, serial_number: str, tags: Sequence[Any]) -> None:
     """TagMFADevice: add tags or overwrite the values of keys already present (compared ignoring case); at most 50."""
-    tag_map = domain.validate_tags(tags)
-    device = _locked_device(account, serial_number)
-    device.tags = domain.merge_tags(device.tags, tag_map, quota_name="TagsPerMFADevice")
-    device.save(update_fields=["tags"])
+    tagging.tag(lambda: _locked_device(account, serial_number), tags, quota_name="TagsPerMFADevice")
 
 
 @transaction.atomic
 def untag_mfa_device(*, account: Account, serial_number: str, tag_keys: Sequence[str]) -> None:
     """UntagMFADevice: remove the tags with those keys; keys the device does not have are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    device = _locked_device(account, serial_number)
-    device.tags = domain.remove_tags(device.tags, keys)
-    device.save(update_fields=["tags"])
+    tagging.untag(lambda: _locked_device(account, serial_number), tag_keys)
 
 
 __all__ = [

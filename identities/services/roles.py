@@ -31,6 +31,7 @@ from iamconsole.errors import (
 from iamconsole.etags import check_if_match
 from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
+from identities.services import tagging
 from identities.services.policy_arns import resolve_boundary
 from policies.engine import PolicyError, PolicyKind, PolicySizeError, check_trust_policy_size, parse_policy
 
@@ -285,19 +286,13 @@ def delete_role(*, account: Account, role_name: str) -> None:
 @transaction.atomic
 def tag_role(*, account: Account, role_name: str, tags: Sequence[Any]) -> None:
     """TagRole: add tags, replacing the value of a key already there (compared ignoring case); at most 50."""
-    new = domain.validate_tags(tags)
-    role = lock_role(account, role_name)
-    role.tags = domain.merge_tags(role.tags, new, quota_name="TagsPerRole")
-    role.save(update_fields=["tags"])
+    tagging.tag(lambda: lock_role(account, role_name), tags, quota_name="TagsPerRole")
 
 
 @transaction.atomic
 def untag_role(*, account: Account, role_name: str, tag_keys: Sequence[str]) -> None:
     """UntagRole: remove the tags with those keys; keys the role does not have are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    role = lock_role(account, role_name)
-    role.tags = domain.remove_tags(role.tags, keys)
-    role.save(update_fields=["tags"])
+    tagging.untag(lambda: lock_role(account, role_name), tag_keys)
 
 
 @transaction.atomic

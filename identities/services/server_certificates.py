@@ -20,6 +20,7 @@ from iamconsole.arn import iam_arn
 from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities import pki
 from identities.models import ServerCertificate
+from identities.services import tagging
 
 MAX_SERVER_CERTIFICATES_PER_ACCOUNT = 20
 SERVER_CERTIFICATE_NAME_MAX = 128
@@ -133,19 +134,15 @@ def delete_server_certificate(*, account: Account, server_certificate_name: str)
 @transaction.atomic
 def tag_server_certificate(*, account: Account, server_certificate_name: str, tags: Sequence[Any]) -> None:
     """TagServerCertificate: add tags or overwrite existing keys' values (at most 50 tags)."""
-    tag_map = domain.validate_tags(tags)
-    certificate = lock_server_certificate(account, server_certificate_name)
-    certificate.tags = domain.merge_tags(certificate.tags, tag_map, quota_name="TagsPerServerCertificate")
-    certificate.save(update_fields=["tags"])
+    tagging.tag(
+        lambda: lock_server_certificate(account, server_certificate_name), tags, quota_name="TagsPerServerCertificate"
+    )
 
 
 @transaction.atomic
 def untag_server_certificate(*, account: Account, server_certificate_name: str, tag_keys: Sequence[str]) -> None:
     """UntagServerCertificate: remove the tags with those keys (keys it does not have are ignored)."""
-    keys = domain.validate_tag_keys(tag_keys)
-    certificate = lock_server_certificate(account, server_certificate_name)
-    certificate.tags = domain.remove_tags(certificate.tags, keys)
-    certificate.save(update_fields=["tags"])
+    tagging.untag(lambda: lock_server_certificate(account, server_certificate_name), tag_keys)
 
 
 __all__ = [

@@ -29,6 +29,7 @@ from identities.models import (
     User,
 )
 from identities.selectors.users import user_not_found
+from identities.services import tagging
 from identities.services.named import lock_named, rename_and_move
 from identities.services.policy_arns import resolve_boundary
 from policies.models import ManagedPolicy
@@ -144,19 +145,13 @@ def tag_user(*, account: Account, user_name: str, tags: Sequence[Any]) -> None:
 
     ``LimitExceeded`` when the user would hold more than 50 tags.
     """
-    tag_map = domain.validate_tags(tags)
-    user = lock_user(account, user_name)
-    user.tags = domain.merge_tags(user.tags, tag_map, quota_name="TagsPerUser")
-    user.save(update_fields=["tags"])
+    tagging.tag(lambda: lock_user(account, user_name), tags, quota_name="TagsPerUser")
 
 
 @transaction.atomic
 def untag_user(*, account: Account, user_name: str, tag_keys: Sequence[str]) -> None:
     """UntagUser: remove the tags with those keys; keys the user does not have are ignored."""
-    keys = domain.validate_tag_keys(tag_keys)
-    user = lock_user(account, user_name)
-    user.tags = domain.remove_tags(user.tags, keys)
-    user.save(update_fields=["tags"])
+    tagging.untag(lambda: lock_user(account, user_name), tag_keys)
 
 
 @transaction.atomic

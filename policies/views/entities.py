@@ -3,6 +3,9 @@ groups, roles), set and remove it as a permissions boundary (users, roles), tag 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.views.decorators.http import require_POST
@@ -37,13 +40,24 @@ def policy_detach(request: SignedInRequest, policy_id: str) -> HttpResponse:
     return _attachment(request, policy_id, DETACH)
 
 
-def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, str]) -> HttpResponse:
+def _chosen_entity(
+    request: SignedInRequest, policy_id: str, kinds: Collection[str] | None = None
+) -> tuple[Any, str, str]:
+    """The policy and the entity the form names, as (policy, kind, name); ``kinds`` limits the kinds (boundaries are
+    for users and roles only)."""
     form = forms.AttachForm(request.POST)
+    policy = load_policy(request, policy_id)
+    if kinds is None and not form.is_valid():
+        raise form_error(form)
+    if kinds is not None and (not form.is_valid() or form.cleaned_data["entity"][0] not in kinds):
+        raise InvalidInput("Choose a user or role.", field="entity")
+    kind, name = form.cleaned_data["entity"]
+    return policy, kind, name
+
+
+def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, str]) -> HttpResponse:
     try:
-        policy = load_policy(request, policy_id)
-        if not form.is_valid():
-            raise form_error(form)
-        kind, name = form.cleaned_data["entity"]
+        policy, kind, name = _chosen_entity(request, policy_id)
         console.run(request, operations[kind], {f"{kind}_name": name, "policy_arn": policy.arn})
     except IamError as error:
         return detail_error(request, policy_id, error)
@@ -56,12 +70,8 @@ def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, 
 @signin_required
 def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """Make the policy the permissions boundary of a user or role (PutUserPermissionsBoundary, PutRole…)."""
-    form = forms.AttachForm(request.POST)
     try:
-        policy = load_policy(request, policy_id)
-        if not form.is_valid() or form.cleaned_data["entity"][0] not in SET_BOUNDARY:
-            raise InvalidInput("Choose a user or role.", field="entity")
-        kind, name = form.cleaned_data["entity"]
+        policy, kind, name = _chosen_entity(request, policy_id, SET_BOUNDARY)
         console.run(request, SET_BOUNDARY[kind], {f"{kind}_name": name, "permissions_boundary": policy.arn})
     except IamError as error:
         return detail_error(request, policy_id, error)
@@ -73,12 +83,8 @@ def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
 @signin_required
 def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """Remove the permissions boundary of a user or role this policy bounds."""
-    form = forms.AttachForm(request.POST)
     try:
-        policy = load_policy(request, policy_id)
-        if not form.is_valid() or form.cleaned_data["entity"][0] not in REMOVE_BOUNDARY:
-            raise InvalidInput("Choose a user or role.", field="entity")
-        kind, name = form.cleaned_data["entity"]
+        policy, kind, name = _chosen_entity(request, policy_id, REMOVE_BOUNDARY)
         # This page removes this policy as a boundary, never another one the entity may have instead.
         bounded = console.run(
             request,

@@ -4,6 +4,7 @@ and compare any two side by side (``difflib``, rendered as a table)."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -46,28 +47,25 @@ def version_create(request: SignedInRequest, policy_id: str) -> HttpResponse:
     return back_to(request, policy_id, "#versions")
 
 
-@require_POST
-@signin_required
-def version_set_default(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
-    try:
-        policy = load_policy(request, policy_id)
-        console.run(request, "SetDefaultPolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Version {version_id} is now the default.")
-    return back_to(request, policy_id, "#versions")
+def _version_write(operation: str, done: str) -> Callable[[SignedInRequest, str, str], HttpResponse]:
+    """A POST view running ``operation`` on one version of the policy; ``done`` names the version as ``{}``."""
+
+    @require_POST
+    @signin_required
+    def view(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
+        try:
+            policy = load_policy(request, policy_id)
+            console.run(request, operation, {"policy_arn": policy.arn, "version_id": version_id})
+        except IamError as error:
+            return detail_error(request, policy_id, error)
+        messages.success(request, done.format(version_id))
+        return back_to(request, policy_id, "#versions")
+
+    return view
 
 
-@require_POST
-@signin_required
-def version_delete(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
-    try:
-        policy = load_policy(request, policy_id)
-        console.run(request, "DeletePolicyVersion", {"policy_arn": policy.arn, "version_id": version_id})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Version {version_id} deleted.")
-    return back_to(request, policy_id, "#versions")
+version_set_default = _version_write("SetDefaultPolicyVersion", "Version {} is now the default.")
+version_delete = _version_write("DeletePolicyVersion", "Version {} deleted.")
 
 
 @dataclass(frozen=True, slots=True)

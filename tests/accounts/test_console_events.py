@@ -18,7 +18,7 @@ from accounts import event_views
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied, EntityAlreadyExists, ValidationError
-from tests.console_fixtures import HTMX, signed_in
+from tests.console import HTMX, signed_in
 from tests.factories import iam_user
 
 

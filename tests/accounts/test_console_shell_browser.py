@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from iamconsole.actors import Actor
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, document
 
@@ -45,11 +46,8 @@ def account(db: Any) -> Any:
     return account
 
 
-def sign_in_as_root(page: Page, base: str) -> None:
-    page.goto(f"{base}/signin")
-    page.fill("#id_email", EMAIL)
-    page.fill("#id_password", PASSWORD)
-    page.click(".root-form button[type=submit]")
+def sign_in_to_the_dashboard(page: Page, base: str) -> None:
+    sign_in_as_root(page, base, EMAIL, PASSWORD)
     expect(page.locator("h1")).to_have_text("IAM dashboard")
 
 
@@ -72,7 +70,7 @@ def test_sign_in_pages_switch_between_root_and_iam_user(page: Page, live_server:
 
 def test_identity_menu_search_key_and_dashboard_alias(page: Page, live_server: Any, account: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_as_root(page, live_server.url)
+    sign_in_to_the_dashboard(page, live_server.url)
 
     # The identity menu: name @ account, copy the account ID, its links.
     menu = page.locator("#identity-menu")
@@ -136,7 +134,7 @@ def test_identity_menu_search_key_and_dashboard_alias(page: Page, live_server: A
 
 def test_create_a_user_group_with_a_member(page: Page, live_server: Any, account: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in_as_root(page, live_server.url)
+    sign_in_to_the_dashboard(page, live_server.url)
     page.click("nav.sidenav >> text=User groups")
     expect(page.locator("#group-table tbody tr")).to_have_count(1)
     page.click("#create-group")

@@ -12,6 +12,7 @@ from django.test import Client
 
 from accounts import views
 from iamconsole import authentication, authorization, operations
+from tests import factories
 from tests.accounts.test_signin_mfa_browser import PASSWORD, enable_device
 from tests.conftest import make_account
 
@@ -71,17 +72,14 @@ def test_a_wrong_or_malformed_code_is_refused_and_a_right_one_signs_in_with_mfa(
 
 
 def test_the_console_actor_carries_mfa_present_and_age(client: Client, root_account: Any) -> None:
-    operations.run(root_account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(root_account.root, "CreateLoginProfile", {"user_name": "alice", "password": PASSWORD})
+    factories.user(root_account, "alice", password=PASSWORD)
     document = (
         '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*",'
         '"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"},"NumericLessThan":{"aws:MultiFactorAuthAge":"60"}}},'
         '{"Effect":"Allow","Action":"iam:GetUser","Resource":"*",'
         '"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}'
     )
-    operations.run(
-        root_account.root, "PutUserPolicy", {"user_name": "alice", "policy_name": "p", "policy_document": document}
-    )
+    factories.put_user_policy(root_account, "alice", document, policy_name="p")
     plain = Client()
     plain.post(f"/signin/{root_account.account_id}", {"user_name": "alice", "password": PASSWORD})
     without = authentication.actor_from_console_session(plain.session[authentication.SESSION_KEY])
@@ -101,7 +99,7 @@ def test_the_console_actor_carries_mfa_present_and_age(client: Client, root_acco
 
 
 def test_a_required_password_change_comes_after_the_code(client: Client, root_account: Any) -> None:
-    operations.run(root_account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(root_account, "bob")
     operations.run(
         root_account.root,
         "CreateLoginProfile",

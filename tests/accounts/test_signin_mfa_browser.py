@@ -13,6 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from iamconsole import operations
+from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,9 +41,8 @@ MFA_ONLY = json.dumps(
 
 
 def console_user(account: Any, name: str) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": name})
-    operations.run(account.root, "CreateLoginProfile", {"user_name": name, "password": PASSWORD})
-    operations.run(account.root, "PutUserPolicy", {"user_name": name, "policy_name": "p", "policy_document": MFA_ONLY})
+    factories.user(account, name, password=PASSWORD)
+    factories.put_user_policy(account, name, MFA_ONLY, policy_name="p")
 
 
 def enable_device(account: Any, user_name: str | None) -> pyotp.TOTP:
@@ -106,10 +107,7 @@ def test_without_a_device_the_password_alone_signs_in_without_mfa(page: Page, li
 def test_the_root_user_with_mfa_is_asked_for_a_code(page: Page, live_server: Any) -> None:
     account = make_account(email="owner@example.test", password=PASSWORD)
     totp = enable_device(account, None)
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/signin/mfa")
     page.fill("#id_token_code", totp.at(time.time() + 30))
     page.click("button[type=submit]")

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from iamconsole import ids, operations
-from identities.models import User
+from tests import factories
 from tests.conftest import make_account
 
 PASSWORD = "Correct-Horse-9"
@@ -21,11 +19,7 @@ def aliased(db):
 
 @pytest.fixture
 def alice(aliased):
-    user = User.objects.create(
-        account=aliased.model, user_id=ids.unique_id(ids.IdPrefix.USER), name="alice", created_at=timezone.now()
-    )
-    operations.run(aliased.root, "CreateLoginProfile", {"user_name": "alice", "password": PASSWORD})
-    return user
+    return factories.user(aliased, "alice", password=PASSWORD)
 
 
 def body(response) -> str:

@@ -11,8 +11,9 @@ from django.contrib.auth.hashers import check_password
 from django.test import Client
 from django.utils import timezone
 
-from iamconsole import authentication, ids, operations
-from identities.models import LoginProfile, User
+from iamconsole import authentication, operations
+from identities.models import LoginProfile
+from tests import factories
 from tests.conftest import make_account
 
 PASSWORD = "Correct-Horse-9"
@@ -26,11 +27,7 @@ def aliased(db):
 
 @pytest.fixture
 def alice(aliased):
-    user = User.objects.create(
-        account=aliased.model, user_id=ids.unique_id(ids.IdPrefix.USER), name="alice", created_at=timezone.now()
-    )
-    operations.run(aliased.root, "CreateLoginProfile", {"user_name": "alice", "password": PASSWORD})
-    return user
+    return factories.user(aliased, "alice", password=PASSWORD)
 
 
 def sign_in(client: Client, account: str, user_name: str, password: str, **extra):

@@ -145,7 +145,7 @@ def test_an_old_signature_is_refused(live_server, account):
 def test_a_console_session_must_send_the_csrf_token_to_write(live_server, account):
     from django.conf import settings
 
-    from tests.faces.conftest import console_session
+    from tests.factories import console_session
 
     cookie = f"{settings.SESSION_COOKIE_NAME}={console_session(account.root)}"
     response = urllib3.request(
@@ -162,7 +162,7 @@ def test_a_console_session_must_send_the_csrf_token_to_write(live_server, accoun
 def test_a_console_session_writes_with_its_csrf_token(live_server, account):
     from django.conf import settings
 
-    from tests.faces.conftest import console_session
+    from tests.factories import console_session
 
     token = "a" * 32
     cookie = f"{settings.SESSION_COOKIE_NAME}={console_session(account.root)}; {settings.CSRF_COOKIE_NAME}={token}"

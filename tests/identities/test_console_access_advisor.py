@@ -17,7 +17,7 @@ from accounts import services as account_services
 from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
-from tests.console_fixtures import HTMX, signed_in
+from tests.console import HTMX, signed_in
 from tests.factories import actor_for, allow, iam_user
 
 pytestmark = pytest.mark.django_db

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
+from tests.browser import sign_in_as_root
 from tests.factories import access_key, allow, iam_user, make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,10 +70,7 @@ def test_the_access_advisor_tab_of_a_used_role(page: Page, live_server: Any) -> 
     session = (credentials["AccessKeyId"], credentials["SecretAccessKey"], credentials["SessionToken"])
     assert aws("iam", *session).get_role(RoleName="deploy-pipeline")["Role"]["Arn"] == role_arn
 
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", EMAIL)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, EMAIL, PASSWORD)
     page.goto(f"{live_server.url}/roles/deploy-pipeline")
     page.locator("nav.tabs a", has_text="Access advisor").click()
     expect(page.locator(".advisor-progress")).to_contain_text("Gathering last accessed information")

@@ -7,32 +7,15 @@ from __future__ import annotations
 import contextlib
 import re
 
-import pytest
-from django.test import Client
-
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
-from tests.console import HTMX, missing_action, no_permission_user, read_only_user, signed_in, text
+from tests import factories
+from tests.console import HTMX, missing_action, text
 from tests.factories import allow, document
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(account, aws_managed_policies):
-    return signed_in(Client(), read_only_user(account))
-
-
-@pytest.fixture
-def nobody_client(account):
-    return signed_in(Client(), no_permission_user(account))
 
 
 def names(response) -> list[str]:
@@ -44,21 +27,15 @@ def run(account, name, **params):
 
 
 def make_group(account, name, *users, policy_arns=(), inline=False):
-    run(account, "CreateGroup", group_name=name)
-    for user in users:
-        with contextlib.suppress(EntityAlreadyExists):
-            run(account, "CreateUser", user_name=user)
-        run(account, "AddUserToGroup", group_name=name, user_name=user)
+    for member in users:
+        with contextlib.suppress(EntityAlreadyExists):  # the same user may be put in several groups
+            factories.user(account, member)
+    factories.group(account, name, members=users)
     for arn in policy_arns:
         run(account, "AttachGroupPolicy", group_name=name, policy_arn=arn)
     if inline:
-        run(
-            account,
-            "PutGroupPolicy",
-            group_name=name,
-            policy_name="read-s3",
-            policy_document=document(allow("s3:GetObject", "arn:aws:s3:::bucket/*")),
-        )
+        read_s3 = document(allow("s3:GetObject", "arn:aws:s3:::bucket/*"))
+        factories.put_group_policy(account, name, read_s3, policy_name="read-s3")
 
 
 def test_the_list_shows_counts_and_permissions_searched_sorted_and_paged(root_client, account, aws_managed_policies):
@@ -94,8 +71,8 @@ def test_the_list_is_a_bounded_number_of_queries(root_client, account, django_as
 
 
 def test_create_group_with_users_and_policies(root_client, account, aws_managed_policies):
-    run(account, "CreateUser", user_name="alice")
-    run(account, "CreateUser", user_name="bob")
+    factories.user(account, "alice")
+    factories.user(account, "bob")
     page = root_client.get("/groups/create")
     assert page.status_code == 200
     assert 'value="alice"' in text(page)
@@ -132,7 +109,7 @@ def test_create_group_errors_stay_on_the_form(root_client, account):
 
 def test_detail_users_tab_add_and_remove(root_client, account):
     make_group(account, "admins", "alice")
-    run(account, "CreateUser", user_name="bob")
+    factories.user(account, "bob")
     page = root_client.get("/groups/admins")
     assert page.status_code == 200
     body = text(page)
@@ -181,11 +158,11 @@ def test_rename_and_delete_with_confirmation(root_client, account, aws_managed_p
 def test_bulk_delete_asks_for_n_user_groups(root_client, account):
     make_group(account, "a")
     make_group(account, "b", "bob")
-    page = root_client.get("/groups/delete?names=a&names=b")
+    page = root_client.get("/groups/~delete?names=a&names=b")
     assert page.status_code == 200
     assert "Type <strong>2 user groups</strong> to confirm" in text(page)
-    assert root_client.post("/groups/delete", {"names": ["a", "b"], "confirmation": "a"}).status_code == 400
-    done = root_client.post("/groups/delete", {"names": ["a", "b"], "confirmation": "2 user groups"})
+    assert root_client.post("/groups/~delete", {"names": ["a", "b"], "confirmation": "a"}).status_code == 400
+    done = root_client.post("/groups/~delete", {"names": ["a", "b"], "confirmation": "2 user groups"})
     assert done["Location"] == "/groups"
     assert not Group.objects.filter(name__in=["a", "b"]).exists()
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from iamconsole import operations
 from identities.models import OpenIDConnectProvider, SAMLProvider
-from tests.console_fixtures import HTMX, signed_in
+from tests.console import HTMX, signed_in
 from tests.factories import iam_user
 from tests.identities.test_identity_providers import metadata
 

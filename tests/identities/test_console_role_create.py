@@ -20,11 +20,6 @@ from tests.identities.test_identity_providers import THUMB, metadata
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
 def step1(client: Client, **fields: Any):
     return client.post("/roles/create", fields)
 

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from identities.models import PolicyAttachment, Role
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, document, managed_policy
 from tests.identities.test_identity_providers import metadata
@@ -61,10 +62,7 @@ def test_walk_the_wizard_for_every_trusted_entity_type(page: Page, live_server: 
     managed_policy(account, "ReportReader", document(allow("s3:GetObject", "arn:aws:s3:::reports/*")))
     managed_policy(account, "ReportWriter", document(allow("s3:PutObject", "arn:aws:s3:::reports/*")))
     operations.run(account.root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
-    page.goto(f"{base}/signin")
-    page.fill("#id_email", EMAIL)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_as_root(page, base, EMAIL, PASSWORD)
 
     # AWS service, with the live trust policy, two policies, and Previous/Edit keeping the input.
     page.goto(f"{base}/roles/create")

@@ -16,20 +16,9 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from identities import tasks
 from identities.models import InlinePolicy, InstanceProfile, Role
-from tests.console_fixtures import HTMX, READ_ONLY, signed_in
-from tests.factories import allow, iam_user
-
-
-def trust(account_id: str, **condition: Any) -> str:
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-        "Action": "sts:AssumeRole",
-    }
-    if condition:
-        statement["Condition"] = condition
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
+from tests import factories
+from tests.console import HTMX, READ_ONLY_ARN, signed_in
+from tests.factories import allow, iam_user, trust
 
 EC2_TRUST = json.dumps(
     {
@@ -37,14 +26,6 @@ EC2_TRUST = json.dumps(
         "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
     }
 )
-
-
-def create_role(account: Any, name: str, document: str | None = None, **params: Any) -> None:
-    operations.run(
-        account.root,
-        "CreateRole",
-        {"role_name": name, "assume_role_policy_document": document or trust(account.account_id), **params},
-    )
 
 
 def names(response: Any) -> list[str]:
@@ -63,9 +44,9 @@ def slr(account: Any, aws_managed_policies: None) -> str:
 
 
 def test_the_list_shows_trusted_entities_and_last_activity(root_client: Any, account: Any, other_account: Any) -> None:
-    create_role(account, "deployer")
-    create_role(account, "web-server", EC2_TRUST, description="EC2 web tier")
-    create_role(other_account, "elsewhere")
+    factories.role(account, "deployer")
+    factories.role(account, "web-server", EC2_TRUST, description="EC2 web tier")
+    factories.role(other_account, "elsewhere")
     Role.objects.filter(name="deployer").update(last_used_at=timezone.now() - timedelta(days=3))
     Role.objects.filter(name="web-server").update(last_used_at=timezone.now() - timedelta(days=500))
     response = root_client.get("/roles")
@@ -82,8 +63,8 @@ def test_the_list_shows_trusted_entities_and_last_activity(root_client: Any, acc
 
 def test_the_list_searches_sorts_and_answers_htmx_with_its_table(root_client: Any, account: Any) -> None:
     for name in ("alpha", "beta", "gamma"):
-        create_role(account, name)
-    create_role(account, "web", EC2_TRUST, description="front end")
+        factories.role(account, name)
+    factories.role(account, "web", EC2_TRUST, description="front end")
     assert names(root_client.get("/roles?q=ec2")) == ["web"]
     assert names(root_client.get("/roles?q=FRONT")) == ["web"]
     assert names(root_client.get("/roles?sort=-name")) == ["web", "gamma", "beta", "alpha"]
@@ -95,12 +76,12 @@ def test_the_list_searches_sorts_and_answers_htmx_with_its_table(root_client: An
 
 
 def test_a_read_only_user_lists_roles(reader_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     assert names(reader_client.get("/roles")) == ["deployer"]
 
 
 def test_a_user_without_permissions_sees_the_access_denied_panel(nobody_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = nobody_client.get("/roles")
     assert response.status_code == 403
     assert '<code class="missing-action">iam:ListRoles</code>' in response.content.decode()
@@ -111,7 +92,7 @@ def test_a_user_without_permissions_sees_the_access_denied_panel(nobody_client: 
 
 
 def test_the_summary_shows_arn_duration_switch_role_link_and_description(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer", path="/ci/", description="Deploys <things>", max_session_duration=7200)
+    factories.role(account, "deployer", path="/ci/", description="Deploys <things>", max_session_duration=7200)
     Role.objects.filter(name="deployer").update(last_used_at=timezone.now(), last_used_region="eu-west-1")
     response = root_client.get("/roles/deployer")
     assert response.status_code == 200
@@ -126,7 +107,7 @@ def test_the_summary_shows_arn_duration_switch_role_link_and_description(root_cl
 
 
 def test_a_role_only_services_assume_has_no_switch_role_link(root_client: Any, account: Any) -> None:
-    create_role(account, "web", EC2_TRUST)
+    factories.role(account, "web", EC2_TRUST)
     assert "switch-role-link" not in root_client.get("/roles/web").content.decode()
 
 
@@ -137,7 +118,7 @@ def test_an_unknown_role_is_not_found(root_client: Any, account: Any) -> None:
 
 
 def test_edit_updates_description_and_max_session_duration(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = root_client.post("/roles/deployer/edit", {"description": "new words", "max_session_duration": "14400"})
     assert response.status_code == 303
     role = Role.objects.get(name="deployer")
@@ -147,7 +128,7 @@ def test_edit_updates_description_and_max_session_duration(root_client: Any, acc
 
 @pytest.mark.parametrize("seconds", ["3599", "43201"])
 def test_a_duration_outside_aws_bounds_is_refused_on_the_form(root_client: Any, account: Any, seconds: str) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = root_client.post("/roles/deployer/edit", {"description": "", "max_session_duration": seconds})
     assert response.status_code == 400
     body = response.content.decode()
@@ -159,28 +140,28 @@ def test_a_duration_outside_aws_bounds_is_refused_on_the_form(root_client: Any, 
 def test_the_permissions_tab_attaches_and_detaches_a_managed_policy(
     root_client: Any, account: Any, aws_managed_policies: None
 ) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess")
     assert picker.status_code == 200
-    assert f'value="{READ_ONLY}"' in picker.content.decode()
-    assert root_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY]}).status_code == 303
+    assert f'value="{READ_ONLY_ARN}"' in picker.content.decode()
+    assert root_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY_ARN]}).status_code == 303
     page = root_client.get("/roles/deployer").content.decode()
     assert "ReadOnlyAccess" in page and "AWS managed" in page
     assert "1 policy attached to deployer." in page
     # The picker marks what is attached already.
     assert "attached</span>" in root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
-    assert root_client.post("/roles/deployer/detach", {"policy_arn": READ_ONLY}).status_code == 303
+    assert root_client.post("/roles/deployer/detach", {"policy_arn": READ_ONLY_ARN}).status_code == 303
     assert not Role.objects.get(name="deployer").attachments.exists()
 
 
 def test_the_picker_says_when_the_managed_policy_quota_is_reached(
     root_client: Any, account: Any, aws_managed_policies: None, settings: Any
 ) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     settings.IAM_QUOTAS = {**settings.IAM_QUOTAS, "managed_policies_per_role": 1}
     picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
     assert "0 of 1 managed policies attached: up to 1 more may be chosen." in picker
-    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY})
+    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
     full = root_client.get("/roles/deployer/attach?q=Power").content.decode()
     assert 'disabled title="The role already has its 1 managed policies."' in full
     # The operation refuses it all the same: LimitExceeded shown as a banner.
@@ -190,7 +171,7 @@ def test_the_picker_says_when_the_managed_policy_quota_is_reached(
 
 
 def test_attaching_nothing_or_a_missing_policy_shows_the_error(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = root_client.post("/roles/deployer/attach", {})
     assert response.status_code == 400
     assert "Choose at least one policy" in response.content.decode()
@@ -201,7 +182,7 @@ def test_attaching_nothing_or_a_missing_policy_shows_the_error(root_client: Any,
 
 
 def test_inline_policies_are_put_edited_shown_and_deleted(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     document = json.dumps({"Version": "2012-10-17", "Statement": [allow("s3:GetObject")]})
     response = root_client.post("/roles/deployer/inline", {"policy_name": "read-s3", "policy_document": document})
     assert response.status_code == 303
@@ -217,7 +198,7 @@ def test_inline_policies_are_put_edited_shown_and_deleted(root_client: Any, acco
 
 
 def test_the_boundary_is_set_and_removed(root_client: Any, account: Any, aws_managed_policies: None) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
     assert root_client.post("/roles/deployer/boundary", {"permissions_boundary": boundary}).status_code == 303
     bounded = Role.objects.get(name="deployer").permissions_boundary
@@ -230,7 +211,9 @@ def test_the_boundary_is_set_and_removed(root_client: Any, account: Any, aws_man
 
 
 def test_the_trust_tab_describes_the_policy_in_words(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer", trust(account.account_id, StringEquals={"sts:ExternalId": "x-123"}))
+    factories.role(
+        account, "deployer", trust(account.account_id, Condition={"StringEquals": {"sts:ExternalId": "x-123"}})
+    )
     response = root_client.get("/roles/deployer?tab=trust", **HTMX)
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="card wide" id="role-tab">')
@@ -240,7 +223,7 @@ def test_the_trust_tab_describes_the_policy_in_words(root_client: Any, account: 
 
 
 def test_editing_the_trust_policy_validates_and_saves(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     page = root_client.get("/roles/deployer/trust")
     assert page.status_code == 200
     assert "sts:AssumeRole" in page.content.decode()
@@ -271,7 +254,7 @@ def test_editing_the_trust_policy_validates_and_saves(root_client: Any, account:
 
 
 def test_tags_are_added_and_removed(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     assert root_client.post("/roles/deployer/tags", {"key": "team", "value": "blue"}).status_code == 303
     assert Role.objects.get(name="deployer").tags == {"team": "blue"}
     refused = root_client.post("/roles/deployer/tags", {"key": "aws:team", "value": "x"})
@@ -288,7 +271,7 @@ def _assume(account: Any, role_name: str) -> Any:
 
 
 def test_sessions_are_listed_revoked_one_by_one_and_all_at_once(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     first = _assume(account, "deployer")
     key = first.credentials.access_key_id
     page = root_client.get("/roles/deployer?tab=sessions").content.decode()
@@ -308,9 +291,9 @@ def test_sessions_are_listed_revoked_one_by_one_and_all_at_once(root_client: Any
 def test_delete_detaches_deletes_inline_and_the_same_named_instance_profile(
     root_client: Any, account: Any, aws_managed_policies: None
 ) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     root = account.root
-    operations.run(root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY})
+    operations.run(root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
     operations.run(
         root,
         "PutRolePolicy",
@@ -336,7 +319,7 @@ def test_delete_detaches_deletes_inline_and_the_same_named_instance_profile(
 
 
 def test_a_differently_named_instance_profile_blocks_deletion_with_the_reason(root_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     operations.run(account.root, "CreateInstanceProfile", {"instance_profile_name": "web-profile"})
     operations.run(
         account.root, "AddRoleToInstanceProfile", {"instance_profile_name": "web-profile", "role_name": "deployer"}
@@ -351,8 +334,8 @@ def test_a_differently_named_instance_profile_blocks_deletion_with_the_reason(ro
 
 
 def test_roles_ticked_in_the_list_are_deleted_together(root_client: Any, account: Any, slr: str) -> None:
-    create_role(account, "one")
-    create_role(account, "two")
+    factories.role(account, "one")
+    factories.role(account, "two")
     operations.run(account.root, "CreateInstanceProfile", {"instance_profile_name": "elsewhere"})
     operations.run(account.root, "AddRoleToInstanceProfile", {"instance_profile_name": "elsewhere", "role_name": "two"})
     listed = root_client.get("/roles").content.decode()
@@ -379,7 +362,7 @@ def test_roles_ticked_in_the_list_are_deleted_together(root_client: Any, account
 
 
 def test_a_read_only_user_sees_every_tab_with_writes_disabled(reader_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     for tab in ("permissions", "trust", "tags", "sessions"):
         response = reader_client.get(f"/roles/deployer?tab={tab}")
         assert response.status_code == 200, tab
@@ -391,7 +374,7 @@ def test_a_read_only_user_sees_every_tab_with_writes_disabled(reader_client: Any
 
 
 def test_a_read_only_users_writes_are_denied_and_audited(reader_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = reader_client.post("/roles/deployer/tags", {"key": "team", "value": "blue"})
     assert response.status_code == 403
     assert '<code class="missing-action">iam:TagRole</code>' in response.content.decode()
@@ -405,9 +388,9 @@ def test_a_read_only_users_writes_are_denied_and_audited(reader_client: Any, acc
 def test_a_read_only_user_may_browse_the_picker_but_not_attach(
     reader_client: Any, account: Any, aws_managed_policies: None
 ) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     assert reader_client.get("/roles/deployer/attach?q=ReadOnlyAccess").status_code == 200
-    response = reader_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY]})
+    response = reader_client.post("/roles/deployer/attach", {"policy_arn": [READ_ONLY_ARN]})
     assert response.status_code == 403
     assert '<code class="missing-action">iam:AttachRolePolicy</code>' in response.content.decode()
     assert not Role.objects.get(name="deployer").attachments.exists()
@@ -417,7 +400,7 @@ def test_a_read_only_user_may_browse_the_picker_but_not_attach(
 
 
 def test_a_user_without_permissions_is_denied_the_detail(nobody_client: Any, account: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = nobody_client.get("/roles/deployer")
     assert response.status_code == 403
     assert '<code class="missing-action">iam:GetRole</code>' in response.content.decode()
@@ -431,7 +414,7 @@ def test_a_user_without_permissions_is_denied_the_detail(nobody_client: Any, acc
 def test_writes_need_the_csrf_token(client: Any, account: Any) -> None:
     from django.test import Client
 
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     strict = signed_in(Client(enforce_csrf_checks=True), account.root)
     assert strict.post("/roles/deployer/tags", {"key": "team", "value": "blue"}).status_code == 403
     assert Role.objects.get(name="deployer").tags == {}
@@ -524,7 +507,7 @@ def test_a_service_linked_role_in_use_fails_with_its_resources(root_client: Any,
     ],
 )
 def test_bad_input_gets_an_answer_never_a_500(root_client: Any, account: Any, method: str, url: str, data: Any) -> None:
-    create_role(account, "deployer")
+    factories.role(account, "deployer")
     response = getattr(root_client, method)(url, data)
     assert 200 <= response.status_code < 500, response.status_code
     if response.status_code >= 400:

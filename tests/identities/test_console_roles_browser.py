@@ -19,6 +19,7 @@ from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities import tasks
 from identities.models import Role
+from tests.browser import sign_in_as_root
 from tests.factories import make_account
 from tests.identities.test_identity_providers import metadata
 
@@ -35,10 +36,7 @@ def trust(principal: dict[str, Any], **extra: Any) -> str:
 
 def sign_in(page: Page, live_server: Any) -> Any:
     account = make_account(alias="example-corp", email=EMAIL, password=PASSWORD)
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", EMAIL)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, EMAIL, PASSWORD)
     return account
 
 

@@ -20,16 +20,11 @@ from django.conf import settings
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.arn import aws_managed_policy_arn
-from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import actor_for, allow, document
+from tests import factories
+from tests.console import HTMX, signed_in
+from tests.factories import allow, document, iam_user
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY = aws_managed_policy_arn("ReadOnlyAccess")
-
-
-def signed_in(client: Any, actor: Any) -> Any:
-    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
-    return client
 
 
 def body(response: Any) -> str:
@@ -48,25 +43,8 @@ def run(account: Any, name: str, **params: Any) -> Any:
 
 
 @pytest.fixture
-def root_client(client: Any, account: Any) -> Any:
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(client: Any, account: Any, aws_managed_policies: None) -> Any:
-    iam_user(account, "reader")
-    run(account, "AttachUserPolicy", user_name="reader", policy_arn=READ_ONLY)
-    return signed_in(client, actor_for(account, "reader"))
-
-
-@pytest.fixture
-def nobody_client(client: Any, account: Any) -> Any:
-    return signed_in(client, iam_user(account, "nobody"))
-
-
-@pytest.fixture
 def alice(account: Any) -> str:
-    run(account, "CreateUser", user_name="alice", path="/eng/")
+    factories.user(account, "alice", path="/eng/")
     return "alice"
 
 
@@ -80,7 +58,7 @@ def key_ids(account: Any, user_name: str) -> list[tuple[str, str]]:
 
 def test_detail_shows_the_summary_and_the_permissions_tab(root_client, account, alice, aws_managed_policies):
     run(account, "AttachUserPolicy", user_name=alice, policy_arn=READ_ONLY)
-    run(account, "CreateLoginProfile", user_name=alice, password="Initial-Pass-1")
+    factories.login_profile(account, alice, "Initial-Pass-1")
     response = root_client.get("/users/alice")
     assert response.status_code == 200
     text = body(response)
@@ -120,7 +98,7 @@ def test_attach_and_detach_a_managed_policy(root_client, account, alice, aws_man
 
 
 def test_policies_through_groups_are_listed_with_their_group(root_client, account, alice, aws_managed_policies):
-    run(account, "CreateGroup", group_name="auditors")
+    factories.group(account, "auditors")
     run(account, "AttachGroupPolicy", group_name="auditors", policy_arn=READ_ONLY)
     run(account, "AddUserToGroup", group_name="auditors", user_name=alice)
     text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
@@ -168,8 +146,8 @@ def test_set_and_remove_the_permissions_boundary(root_client, account, alice, aw
 
 
 def test_add_to_and_remove_from_groups(root_client, account, alice):
-    run(account, "CreateGroup", group_name="devs")
-    run(account, "CreateGroup", group_name="ops")
+    factories.group(account, "devs")
+    factories.group(account, "ops")
     response = root_client.post("/users/alice/groups", {"action": "add", "group_name": ["devs", "ops"]}, **HTMX)
     assert "Added to devs, ops." in body(response)
     assert [g.name for g in run(account, "ListGroupsForUser", user_name=alice).items] == ["devs", "ops"]
@@ -219,12 +197,12 @@ def test_adding_a_tag_row_keeps_what_was_typed(root_client, alice):
 
 
 def test_delete_user_requires_its_name_and_removes_what_it_holds(root_client, account, alice, aws_managed_policies):
-    run(account, "CreateGroup", group_name="devs")
+    factories.group(account, "devs")
     run(account, "AddUserToGroup", group_name="devs", user_name=alice)
     run(account, "AttachUserPolicy", user_name=alice, policy_arn=READ_ONLY)
-    run(account, "PutUserPolicy", user_name=alice, policy_name="p", policy_document=document(allow("s3:*")))
-    run(account, "CreateLoginProfile", user_name=alice, password="Initial-Pass-1")
-    run(account, "CreateAccessKey", user_name=alice)
+    factories.put_user_policy(account, alice, document(allow("s3:*")), policy_name="p")
+    factories.login_profile(account, alice, "Initial-Pass-1")
+    factories.access_key(account, alice)
     refused = root_client.post("/users/alice/delete", {"confirm": "alic"})
     assert refused.status_code == 400
     assert "Type the user name “alice” to confirm the deletion." in body(refused)
@@ -277,8 +255,8 @@ def test_access_key_deactivate_activate_and_delete_with_confirmation(root_client
 
 
 def test_create_access_key_is_disabled_at_two_and_the_quota_is_reported(root_client, account, alice):
-    run(account, "CreateAccessKey", user_name=alice)
-    run(account, "CreateAccessKey", user_name=alice)
+    factories.access_key(account, alice)
+    factories.access_key(account, alice)
     text = body(root_client.get("/users/alice?tab=security_credentials", **HTMX))
     assert re.search(r'value="create_key" class="primary" disabled', text)
     assert "at most 2 access keys" in text
@@ -413,7 +391,7 @@ def test_access_key_description_is_a_user_tag_named_after_the_key(root_client, a
 
 
 def test_attach_refuses_past_the_managed_policy_quota(root_client, account, alice):
-    from tests.identities.policy_factory import make_policy
+    from tests.factories import make_policy
 
     arns = [make_policy(account.model, f"p{index}", document(allow("s3:*"))).arn for index in range(11)]
     for arn in arns[:10]:
@@ -428,7 +406,7 @@ def test_attach_refuses_past_the_managed_policy_quota(root_client, account, alic
 
 def test_add_to_groups_refuses_past_ten(root_client, account, alice):
     for index in range(11):
-        run(account, "CreateGroup", group_name=f"g{index:02d}")
+        factories.group(account, f"g{index:02d}")
     for index in range(9):
         run(account, "AddUserToGroup", group_name=f"g{index:02d}", user_name=alice)
     response = root_client.post("/users/alice/groups", {"action": "add", "group_name": ["g09", "g10"]}, **HTMX)
@@ -464,7 +442,7 @@ def test_read_only_user_sees_everything_with_writes_disabled(reader_client, acco
 )
 def test_read_only_user_writes_are_denied_naming_the_action(reader_client, account, alice, tab, data, action):
     if tab == "groups":
-        run(account, "CreateGroup", group_name="x")
+        factories.group(account, "x")
         run(account, "AddUserToGroup", group_name="x", user_name=alice)
     response = reader_client.post(f"/users/alice/{tab}", data, **HTMX)
     assert response.status_code == 403
@@ -507,7 +485,7 @@ def _wizard_to_review(client: Any, details: dict[str, Any], permissions: dict[st
 
 
 def test_wizard_creates_a_user_with_password_groups_boundary_and_tags(root_client, account, aws_managed_policies):
-    run(account, "CreateGroup", group_name="devs")
+    factories.group(account, "devs")
     run(account, "UpdateAccountPasswordPolicy", allow_users_to_change_password=True)
     _wizard_to_review(
         root_client,
@@ -619,7 +597,7 @@ def test_wizard_first_step_checks_the_input(root_client, db, details, message):
 
 
 def test_wizard_shows_field_errors_from_the_service(root_client, account):
-    run(account, "CreateUser", user_name="erin")
+    factories.user(account, "erin")
     _wizard_to_review(root_client, {"user_name": "ERIN"}, {"option": "groups"})
     response = root_client.post("/users/create?step=review", {"nav": "create"})
     assert response.status_code == 409
@@ -631,7 +609,7 @@ def test_wizard_shows_field_errors_from_the_service(root_client, account):
 def test_wizard_partial_failure_says_what_was_and_was_not_done(client, account):
     # May create users and tag them, but not give them a password or add them to groups.
     creator = iam_user(account, "creator", allow(["iam:CreateUser", "iam:TagUser", "iam:List*", "iam:Get*"]))
-    run(account, "CreateGroup", group_name="devs")
+    factories.group(account, "devs")
     signed_in(client, creator)
     _wizard_to_review(
         client,
@@ -650,11 +628,11 @@ def test_wizard_partial_failure_says_what_was_and_was_not_done(client, account):
 
 
 def test_wizard_copies_another_users_permissions(root_client, account, aws_managed_policies):
-    run(account, "CreateUser", user_name="model")
-    run(account, "CreateGroup", group_name="devs")
+    factories.user(account, "model")
+    factories.group(account, "devs")
     run(account, "AddUserToGroup", group_name="devs", user_name="model")
     run(account, "AttachUserPolicy", user_name="model", policy_arn=READ_ONLY)
-    run(account, "PutUserPolicy", user_name="model", policy_name="inl", policy_document=document(allow("s3:*")))
+    factories.put_user_policy(account, "model", document(allow("s3:*")), policy_name="inl")
     run(account, "PutUserPermissionsBoundary", user_name="model", permissions_boundary=READ_ONLY)
     _wizard_to_review(root_client, {"user_name": "copy"}, {"option": "copy", "copy_from": "model"})
     root_client.post("/users/create?step=review", {"nav": "create"})
@@ -681,16 +659,16 @@ def test_read_only_user_cannot_create_and_sees_why(reader_client, account):
 
 def test_bulk_delete_confirms_then_reports_each_user(root_client, account, aws_managed_policies):
     for name in ("u1", "u2"):
-        run(account, "CreateUser", user_name=name)
+        factories.user(account, name)
     run(account, "AttachUserPolicy", user_name="u2", policy_arn=READ_ONLY)
-    run(account, "CreateAccessKey", user_name="u2")
-    confirm = root_client.post("/users/delete", {"user_name": ["u1", "u2"]})
+    factories.access_key(account, "u2")
+    confirm = root_client.post("/users/~delete", {"user_name": ["u1", "u2"]})
     assert confirm.status_code == 200
     assert "Delete 2 users?" in body(confirm)
-    wrong = root_client.post("/users/delete", {"user_name": ["u1", "u2"], "confirm": "yes"})
+    wrong = root_client.post("/users/~delete", {"user_name": ["u1", "u2"], "confirm": "yes"})
     assert wrong.status_code == 400
     assert {user.name for user in run(account, "ListUsers").items} >= {"u1", "u2"}
-    done = root_client.post("/users/delete", {"user_name": ["u1", "u2"], "confirm": "delete"})
+    done = root_client.post("/users/~delete", {"user_name": ["u1", "u2"], "confirm": "delete"})
     assert done.status_code == 200
     text = body(done)
     assert "2 users deleted." in text
@@ -707,9 +685,9 @@ def test_bulk_delete_reports_denials_per_user(client, account):
             ["iam:DeleteUser", "iam:DeleteLoginProfile", "iam:List*"], f"arn:aws:iam::{account.account_id}:user/temp/*"
         ),
     )
-    run(account, "CreateUser", user_name="t1", path="/temp/")
-    run(account, "CreateUser", user_name="keep")
-    response = signed_in(client, deleter).post("/users/delete", {"user_name": ["t1", "keep"], "confirm": "delete"})
+    factories.user(account, "t1", path="/temp/")
+    factories.user(account, "keep")
+    response = signed_in(client, deleter).post("/users/~delete", {"user_name": ["t1", "keep"], "confirm": "delete"})
     assert response.status_code == 403
     text = body(response)
     assert "1 of 2 users could not be deleted." in text
@@ -745,7 +723,7 @@ def test_own_page_as_an_iam_user_changes_password_and_keys(client, account):
     me = iam_user(
         account, "me", allow(["iam:*AccessKey*", "iam:ChangePassword", "iam:GetLoginProfile", "iam:ListMFADevices"])
     )
-    run(account, "CreateLoginProfile", user_name="me", password="First-Pass-111")
+    factories.login_profile(account, "me", "First-Pass-111")
     signed_in(client, me)
     text = body(client.get("/security-credentials"))
     assert "Change password" in text
@@ -824,12 +802,12 @@ def test_writes_need_the_csrf_token(account, alice):
     response = client.post("/users/alice/security_credentials", {"action": "create_key"}, **HTMX)
     assert response.status_code == 403
     assert key_ids(account, alice) == []
-    for url in ("/users/alice/delete", "/users/delete", "/users/create?step=details", "/security-credentials"):
+    for url in ("/users/alice/delete", "/users/~delete", "/users/create?step=details", "/security-credentials"):
         assert client.post(url, {"confirm": "alice"}).status_code == 403, url
 
 
 def test_a_user_named_delete_or_with_symbols_has_its_page(root_client, account):
-    run(account, "CreateUser", user_name="delete")
+    factories.user(account, "delete")
     run(account, "CreateUser", user_name="a+b=c,d.e@f_g-h")
     assert "arn:aws:iam::" in body(root_client.get("/users/delete"))
     response = root_client.get("/users/a+b=c,d.e@f_g-h")
@@ -844,7 +822,7 @@ def test_a_user_named_delete_or_with_symbols_has_its_page(root_client, account):
 
 def test_user_provided_strings_are_escaped(root_client, account, alice):
     statement = allow("s3:GetObject", Condition={"StringEquals": {"aws:UserAgent": "<script>x</script>"}})
-    run(account, "PutUserPolicy", user_name=alice, policy_name="odd", policy_document=document(statement))
+    factories.put_user_policy(account, alice, document(statement), policy_name="odd")
     text = body(root_client.get("/users/alice?tab=permissions", **HTMX))
     assert "<script>x</script>" not in text
     assert "&lt;script&gt;x&lt;/script&gt;" in text
@@ -888,7 +866,7 @@ def test_tab_writes_work_without_javascript(root_client, account, alice):
 
 
 def test_the_attach_picker_lists_the_first_matches_of_its_search(root_client, account, alice):
-    from tests.identities.policy_factory import make_policy
+    from tests.factories import make_policy
 
     for index in range(60):
         make_policy(account.model, f"team-{index:02d}", document(allow("s3:*")))
@@ -910,7 +888,7 @@ def test_delete_also_removes_ssh_keys_and_service_specific_credentials(root_clie
     body_text = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
     run(account, "UploadSSHPublicKey", user_name=alice, ssh_public_key_body=body_text.decode())
     run(account, "CreateServiceSpecificCredential", user_name=alice, service_name="codecommit.amazonaws.com")
-    response = root_client.post("/users/delete", {"user_name": ["alice"], "confirm": "delete"})
+    response = root_client.post("/users/~delete", {"user_name": ["alice"], "confirm": "delete"})
     assert response.status_code == 200, body(response)
     text = body(response)
     assert "SSH public key" in text and "service-specific credential" in text

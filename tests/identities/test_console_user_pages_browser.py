@@ -18,8 +18,10 @@ from playwright.sync_api import Page, expect
 from iamconsole import operations
 from iamconsole.actors import Actor
 from iamconsole.arn import aws_managed_policy_arn
+from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
-from tests.identities.policy_factory import allow, document
+from tests.factories import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,11 +36,8 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
-def sign_in_as_root(page: Page, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", ROOT_EMAIL)
-    page.fill("#id_password", ROOT_PASSWORD)
-    page.click("button[type=submit]")
+def sign_in_as_root_user(page: Page, live_server: Any) -> None:
+    sign_in_as_root(page, live_server.url, ROOT_EMAIL, ROOT_PASSWORD)
     expect(page).not_to_have_url(f"{live_server.url}/signin")
 
 
@@ -54,15 +53,11 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
     account = make_account(alias="example-corp", email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
     operations.run(root, "UpdateAccountPasswordPolicy", {"allow_users_to_change_password": True})
-    operations.run(root, "CreateGroup", {"group_name": "developers"})
-    policy = operations.run(
-        root,
-        "CreatePolicy",
-        {"policy_name": "DeveloperAccess", "policy_document": document(allow(["s3:*", "dynamodb:*"]))},
-    )
-    operations.run(root, "AttachGroupPolicy", {"group_name": "developers", "policy_arn": policy.arn})
-    operations.run(root, "CreateGroup", {"group_name": "auditors"})
-    sign_in_as_root(page, live_server)
+    factories.group(account, "developers")
+    policy = factories.managed_policy(account, "DeveloperAccess", document(allow(["s3:*", "dynamodb:*"])))
+    factories.attach(account, policy, group_name="developers")
+    factories.group(account, "auditors")
+    sign_in_as_root_user(page, live_server)
 
     page.goto(f"{live_server.url}/users")
     page.click("a:has-text('Create user')")
@@ -121,8 +116,8 @@ def test_root_creates_a_user_through_the_wizard(page: Page, live_server: Any) ->
 
 def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
-    operations.run(account.root, "CreateUser", {"user_name": "deploy-bot", "path": "/ci/"})
-    sign_in_as_root(page, live_server)
+    factories.user(account, "deploy-bot", path="/ci/")
+    sign_in_as_root_user(page, live_server)
     page.goto(f"{live_server.url}/users/deploy-bot?tab=security_credentials")
     page.click("button[value=create_key]")
 
@@ -149,16 +144,13 @@ def test_create_and_deactivate_an_access_key(page: Page, live_server: Any) -> No
 def test_iam_user_assigns_its_own_virtual_mfa_device(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "lee"})
     own = f"arn:aws:iam::{account.account_id}:user/lee"
     statements = [
         allow(["iam:*MFADevice*", "iam:*AccessKey*", "iam:GetLoginProfile", "iam:ChangePassword"], own),
         allow(["iam:CreateVirtualMFADevice", "iam:DeleteVirtualMFADevice"], f"arn:aws:iam::{account.account_id}:mfa/*"),
     ]
-    operations.run(
-        root, "PutUserPolicy", {"user_name": "lee", "policy_name": "self", "policy_document": document(*statements)}
-    )
-    operations.run(root, "CreateLoginProfile", {"user_name": "lee", "password": "Lee-Password-1"})
+    factories.user(account, "lee", password="Lee-Password-1")
+    factories.put_user_policy(account, "lee", document(*statements), policy_name="self")
     sign_in_as_user(page, live_server, account.account_id, "lee", "Lee-Password-1")
 
     page.goto(f"{live_server.url}/security-credentials")
@@ -188,12 +180,11 @@ def test_read_only_user_cannot_write(page: Page, live_server: Any) -> None:
     account = make_account(email=ROOT_EMAIL, password=ROOT_PASSWORD)
     root = account.root
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
-    operations.run(root, "CreateUser", {"user_name": "viewer"})
+    factories.user(account, "viewer", password="Viewer-Pass-1")
     operations.run(
         root, "AttachUserPolicy", {"user_name": "viewer", "policy_arn": aws_managed_policy_arn("ReadOnlyAccess")}
     )
-    operations.run(root, "CreateLoginProfile", {"user_name": "viewer", "password": "Viewer-Pass-1"})
-    operations.run(root, "CreateUser", {"user_name": "target"})
+    factories.user(account, "target")
     sign_in_as_user(page, live_server, account.account_id, "viewer", "Viewer-Pass-1")
 
     page.goto(f"{live_server.url}/users/target")

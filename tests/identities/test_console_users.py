@@ -6,38 +6,24 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from identities.models import User
-from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import allow
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
+from tests import factories
+from tests.console import HTMX, signed_in
+from tests.factories import allow, iam_user
 
 
 def names(response) -> list[str]:
     return re.findall(r'<td class="name">(?:<a [^>]*>)?([^<]+)', response.content.decode())
 
 
-def signed_in(client, actor):
-    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
-    return client
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
 def create_users(account, *user_names, path="/"):
     for name in user_names:
-        operations.run(account.root, "CreateUser", {"user_name": name, "path": path})
+        factories.user(account, name, path=path)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, db):

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from iamconsole import operations
+from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,12 +21,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 def test_root_searches_and_sorts_the_users_list(page: Page, live_server: Any) -> None:
     account = make_account(alias="example-corp", email="owner@example.test", password="Correct-Horse-9")
     for name, path in [("alice", "/engineering/"), ("bob", "/"), ("carol", "/engineering/"), ("deploy-bot", "/ci/")]:
-        operations.run(account.root, "CreateUser", {"user_name": name, "path": path})
+        factories.user(account, name, path=path)
 
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", "Correct-Horse-9")
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
     page.goto(f"{live_server.url}/users")
 
     rows = page.locator("table.list tbody tr")
@@ -41,3 +39,22 @@ def test_root_searches_and_sorts_the_users_list(page: Page, live_server: Any) ->
     expect(rows).to_have_count(4)
     page.locator("table.list th a", has_text="User name").click()
     expect(rows.first).to_contain_text("deploy-bot")
+
+
+def test_entities_named_create_and_delete_open_from_their_lists(page: Page, live_server: Any) -> None:
+    """ "create" is also the name of the create pages: the list links of a user, group and role so named open them."""
+    account = make_account(email="owner@example.test", password="Correct-Horse-9")
+    for name in ("Create", "delete"):
+        factories.user(account, name)
+        factories.group(account, name, members=(name,))
+        factories.role(account, name)
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
+    for kind in ("users", "groups", "roles"):
+        for name in ("Create", "delete"):
+            page.goto(f"{live_server.url}/{kind}")
+            page.locator("table.list td.name a", has_text=name).click()
+            expect(page.locator("body")).to_contain_text(f"arn:aws:iam::{account.account_id}:{kind[:-1]}/{name}")
+    # A user's groups tab links to the group named like the create page, and that link opens the group.
+    page.goto(f"{live_server.url}/users/~/Create?tab=groups")
+    page.locator("a", has_text="Create").last.click()
+    expect(page).to_have_url(f"{live_server.url}/groups/~/Create")

@@ -24,6 +24,7 @@ from iamconsole.errors import (
 )
 from identities.awsapi import OUTPUTS
 from identities.models import Role
+from tests import factories
 from tests.checks import assert_delete_conflicts
 from tests.factories import actor_for, allow, document, make_policy
 from tests.identities.concurrency import run_concurrently
@@ -346,9 +347,8 @@ def test_concurrent_creates_differing_in_case_give_one_role(account):
 
 
 def _user_with(account: Any, *statements: dict[str, Any]) -> Any:
-    run(account, "CreateUser", user_name="dev")
-    policy = make_policy(account, "DevPolicy", document(*statements))
-    run(account, "AttachUserPolicy", user_name="dev", policy_arn=policy.arn)
+    factories.user(account, "dev")
+    factories.attach(account, make_policy(account, "DevPolicy", document(*statements)), user_name="dev")
     return actor_for(account, "dev")
 
 

@@ -7,8 +7,8 @@ import pytest
 from iamconsole import crypto, operations
 from iamconsole.errors import AccessDenied, LimitExceeded
 from identities.models import ServerCertificate
+from tests.factories import actor_for, allow, document
 from tests.identities import pki_factory
-from tests.identities.policy_factory import actor_for, allow, document
 
 pytestmark = pytest.mark.django_db
 

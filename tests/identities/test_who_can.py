@@ -13,17 +13,12 @@ from django.utils import timezone
 from iamconsole import ids, operations
 from iamconsole.errors import AccessDenied, InvalidInput
 from identities.models import GroupMembership, PolicyAttachment, User
-from tests.identities.policy_factory import actor_for, allow, deny, document, make_policy
+from tests import factories
+from tests.factories import actor_for, allow, deny, document, make_policy, trust
 
 pytestmark = pytest.mark.django_db
 
 BUCKET = "arn:aws:s3:::reports/q1.csv"
-
-
-def _trust(account) -> str:
-    return document(
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"}, "Action": "sts:AssumeRole"}
-    )
 
 
 def _who(account, action="s3:GetObject", resource=BUCKET, context=None):
@@ -34,31 +29,29 @@ def _who(account, action="s3:GetObject", resource=BUCKET, context=None):
 
 
 def test_who_can_read_an_object(account):
-    root = account.root
-    for name in ("direct", "via-group", "bounded", "denied", "tagged", "untagged", "nothing"):
-        operations.run(root, "CreateUser", {"user_name": name})
     reader = document(allow("s3:GetObject", resource="arn:aws:s3:::reports/*"))
-    operations.run(root, "PutUserPolicy", {"user_name": "direct", "policy_name": "read", "policy_document": reader})
-    operations.run(root, "CreateGroup", {"group_name": "analysts"})
-    operations.run(root, "PutGroupPolicy", {"group_name": "analysts", "policy_name": "read", "policy_document": reader})
-    operations.run(root, "AddUserToGroup", {"group_name": "analysts", "user_name": "via-group"})
-    # A boundary that does not allow s3 takes the grant away.
-    boundary = make_policy(account.model, "OnlyIam", document(allow("iam:*")))
-    operations.run(root, "PutUserPolicy", {"user_name": "bounded", "policy_name": "read", "policy_document": reader})
-    operations.run(root, "PutUserPermissionsBoundary", {"user_name": "bounded", "permissions_boundary": boundary.arn})
-    operations.run(root, "AddUserToGroup", {"group_name": "analysts", "user_name": "denied"})
-    operations.run(
-        root, "PutUserPolicy", {"user_name": "denied", "policy_name": "no", "policy_document": document(deny("s3:*"))}
-    )
     by_tag = document(
         allow("s3:GetObject", resource="*", Condition={"StringEquals": {"aws:PrincipalTag/team": "finance"}})
     )
+    # A boundary that does not allow s3 takes the grant away.
+    boundary = make_policy(account.model, "OnlyIam", document(allow("iam:*")))
+    factories.user(account, "direct")
+    factories.put_user_policy(account, "direct", reader, policy_name="read")
+    factories.user(account, "via-group")
+    factories.user(account, "bounded", boundary=boundary.arn)
+    factories.put_user_policy(account, "bounded", reader, policy_name="read")
+    factories.user(account, "denied")
+    factories.put_user_policy(account, "denied", document(deny("s3:*")), policy_name="no")
+    factories.group(account, "analysts", members=("via-group", "denied"))
+    factories.put_group_policy(account, "analysts", reader, policy_name="read")
+    factories.user(account, "tagged", tags={"team": "finance"})
+    factories.user(account, "untagged")
     for name in ("tagged", "untagged"):
-        operations.run(root, "PutUserPolicy", {"user_name": name, "policy_name": "tag", "policy_document": by_tag})
-    operations.run(root, "TagUser", {"user_name": "tagged", "tags": [{"key": "team", "value": "finance"}]})
-    operations.run(root, "CreateRole", {"role_name": "etl", "assume_role_policy_document": _trust(account)})
+        factories.put_user_policy(account, name, by_tag, policy_name="tag")
+    factories.user(account, "nothing")
+    factories.role(account, "etl", trust(f"arn:aws:iam::{account.account_id}:root"))
     managed = make_policy(account.model, "S3Read", document(allow("s3:Get*")))
-    operations.run(root, "AttachRolePolicy", {"role_name": "etl", "policy_arn": managed.arn})
+    factories.attach(account, managed, role_name="etl")
 
     answer = _who(account)
     assert answer.evaluated == 8
@@ -76,10 +69,9 @@ def test_who_can_read_an_object(account):
 
 
 def test_the_context_given_is_evaluated(account):
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "office"})
     policy = document(allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}))
-    operations.run(root, "PutUserPolicy", {"user_name": "office", "policy_name": "ip", "policy_document": policy})
+    factories.user(account, "office")
+    factories.put_user_policy(account, "office", policy, policy_name="ip")
     assert [p.name for p in _who(account, context={"aws:SourceIp": "203.0.113.7"}).principals] == ["office"]
     assert _who(account, context={"aws:SourceIp": "198.51.100.1"}).principals == []
 
@@ -87,7 +79,7 @@ def test_the_context_given_is_evaluated(account):
 def test_bad_questions_and_the_permission(account):
     with pytest.raises(InvalidInput):
         _who(account, action="s3:Get*")
-    operations.run(account.root, "CreateUser", {"user_name": "curious"})
+    factories.user(account, "curious")
     with pytest.raises(AccessDenied, match="iamconsole:ListAllowedPrincipals"):
         operations.run(actor_for(account, "curious"), "ListAllowedPrincipals", {"action_name": "s3:GetObject"})
 
@@ -105,10 +97,8 @@ def _bulk_users(account, count: int, group, prefix: str = "u") -> list[User]:
 
 
 def test_the_same_queries_for_few_and_many_principals(account):
-    root = account.root
-    group = operations.run(root, "CreateGroup", {"group_name": "all"})
-    policy = make_policy(account.model, "Read", document(allow("s3:GetObject")))
-    operations.run(root, "AttachGroupPolicy", {"group_name": "all", "policy_arn": policy.arn})
+    group = factories.group(account, "all")
+    factories.attach(account, make_policy(account.model, "Read", document(allow("s3:GetObject"))), group_name="all")
     counts = []
     for batch in ("a", "b"):
         _bulk_users(account, 2 if batch == "a" else 40, group, prefix=batch)
@@ -120,12 +110,11 @@ def test_the_same_queries_for_few_and_many_principals(account):
 
 def test_five_thousand_principals_in_under_two_seconds(account):
     """The issue's figure: 5,000 principals (half of them in a group) with shared and own policies."""
-    root = account.root
-    group = operations.run(root, "CreateGroup", {"group_name": "many"})
+    group = factories.group(account, "many")
     shared = make_policy(
         account.model, "Shared", document(allow(["s3:Get*", "s3:List*"], resource="arn:aws:s3:::reports/*"))
     )
-    operations.run(root, "AttachGroupPolicy", {"group_name": "many", "policy_arn": shared.arn})
+    factories.attach(account, shared, group_name="many")
     users = _bulk_users(account, 5000, group)
     own = make_policy(account.model, "Own", document(allow("s3:PutObject"), deny("s3:DeleteObject")))
     PolicyAttachment.objects.bulk_create(

@@ -18,6 +18,7 @@ from accounts.models import OutboxTask
 from iamconsole import operations
 from iamconsole.errors import IamError
 from identities.models import Role
+from tests import factories
 from tests.integration.conftest import publishing_to
 
 pytestmark = [
@@ -88,7 +89,7 @@ def test_credential_report_is_generated_by_the_worker(celery_worker, account):
 
 
 def test_service_last_accessed_report_is_computed_by_the_worker(celery_worker, account):
-    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    factories.user(account, "dev")
     arn = f"arn:aws:iam::{account.account_id}:user/dev"
     job = operations.run(account.root, "GenerateServiceLastAccessedDetails", {"arn": arn})
 
@@ -106,6 +107,7 @@ def test_beat_sweeps_expired_sessions(celery_worker, account):
 
     now = timezone.now()
 
+    # Raw rows: no operation issues a session that has already expired, which is what the sweep must find.
     def session(key, expires_at):
         return StsSession.objects.create(
             access_key_id=key,

@@ -7,17 +7,14 @@ import json
 import re
 from typing import Any
 
-import pytest
-from django.conf import settings
 from django.test import Client
 
 from accounts.models import AuditEvent
 from iamconsole import operations
 from policies.models import ManagedPolicy
-from tests.faces.conftest import console_session, iam_user
-from tests.identities.policy_factory import actor_for, allow, deny
+from tests.console import HTMX, signed_in
+from tests.factories import actor_for, allow, deny, iam_user, managed_policy
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
 GOOD = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2
 )
@@ -28,37 +25,6 @@ BAD = (
 )
 
 
-def signed_in(client: Any, actor: Any) -> Any:
-    client.cookies[settings.SESSION_COOKIE_NAME] = console_session(actor)
-    return client
-
-
-@pytest.fixture
-def root_client(client, account):
-    return signed_in(client, account.root)
-
-
-@pytest.fixture
-def reader_client(client, account, aws_managed_policies):
-    operations.run(account.root, "CreateUser", {"user_name": "reader"})
-    operations.run(
-        account.root,
-        "AttachUserPolicy",
-        {"user_name": "reader", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
-    )
-    return signed_in(client, actor_for(account, "reader"))
-
-
-@pytest.fixture
-def nobody_client(account):
-    return signed_in(Client(), iam_user(account, "nobody"))
-
-
-def create_policy(account: Any, name: str = "Readers", text: str = GOOD, **params: Any) -> ManagedPolicy:
-    policy = operations.run(account.root, "CreatePolicy", {"policy_name": name, "policy_document": text, **params})
-    return ManagedPolicy.objects.get(pk=policy.pk)
-
-
 def names(response: Any) -> list[str]:
     return re.findall(r'<td class="name"><a href="/policies/[A-Z0-9]+">([^<]+)</a></td>', response.content.decode())
 
@@ -67,8 +33,8 @@ def names(response: Any) -> list[str]:
 
 
 def test_the_list_filters_by_type_and_use_and_searches(root_client, account, aws_managed_policies):
-    create_policy(account, "Readers")
-    create_policy(account, "Boundary")
+    managed_policy(account, "Readers", GOOD)
+    managed_policy(account, "Boundary", GOOD)
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     readers = ManagedPolicy.objects.get(name="Readers")
     operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": readers.arn})
@@ -97,7 +63,7 @@ def test_the_list_filters_by_type_and_use_and_searches(root_client, account, aws
 
 
 def test_the_list_answers_its_partial_to_htmx(root_client, account):
-    create_policy(account, "Readers")
+    managed_policy(account, "Readers", GOOD)
     response = root_client.get("/policies?type=customer", **HTMX)
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="policy-table"')
@@ -215,7 +181,7 @@ def test_create_refuses_documents_with_errors_and_shows_aws_errors(root_client, 
     assert "fix them before saving" in response.content.decode()
     assert not ManagedPolicy.objects.filter(name="Broken").exists()
 
-    create_policy(account, "Taken")
+    managed_policy(account, "Taken", GOOD)
     taken = root_client.post("/policies/create", {"policy_document": GOOD, "policy_name": "taken"})
     assert taken.status_code == 409
     assert "A policy called taken already exists. Duplicate names are not allowed." in taken.content.decode()
@@ -238,7 +204,7 @@ def test_create_is_denied_to_a_reader(reader_client):
 
 
 def test_the_detail_page_shows_the_policy(root_client, account):
-    policy = create_policy(account, "Readers", description="Reads objects", tags=[{"key": "team", "value": "blue"}])
+    policy = managed_policy(account, "Readers", GOOD, description="Reads objects", tags={"team": "blue"})
     body = root_client.get(f"/policies/{policy.policy_id}").content.decode()
     assert policy.arn in body and "Reads objects" in body and "Customer managed" in body
     assert "<code>s3:GetObject</code>" in body  # the summary
@@ -258,7 +224,7 @@ def test_the_detail_page_of_an_aws_managed_policy_is_read_only(reader_client):
 
 
 def test_an_arn_in_the_url_leads_to_the_policy_id(root_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     response = root_client.get(f"/policies/{policy.arn}")
     assert response.status_code == 302
     assert response["Location"] == f"/policies/{policy.policy_id}"
@@ -271,14 +237,14 @@ def test_an_unknown_policy_id_is_not_found(root_client):
 
 
 def test_the_detail_page_is_denied_to_nobody(account, nobody_client):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     response = nobody_client.get(f"/policies/{policy.policy_id}")
     assert response.status_code == 403
     assert '<code class="missing-action">iam:GetPolicy</code>' in response.content.decode()
 
 
 def test_versions_create_compare_set_default_delete_and_the_limit(root_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     url = f"/policies/{policy.policy_id}"
     v2 = GOOD.replace("s3:GetObject", "s3:PutObject")
     response = root_client.post(f"{url}/versions", {"policy_document": v2})
@@ -312,7 +278,7 @@ def test_versions_create_compare_set_default_delete_and_the_limit(root_client, a
 
 
 def test_attach_and_detach_and_what_blocks_delete(root_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     operations.run(account.root, "CreateGroup", {"group_name": "team"})
     url = f"/policies/{policy.policy_id}"
@@ -340,7 +306,7 @@ def test_attach_and_detach_and_what_blocks_delete(root_client, account):
 
 
 def test_writes_are_denied_to_a_reader_and_audited(reader_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     url = f"/policies/{policy.policy_id}"
     page = reader_client.get(url).content.decode()
@@ -362,7 +328,7 @@ def test_writes_are_denied_to_a_reader_and_audited(reader_client, account):
 
 def test_writes_need_the_csrf_token(account):
     client = signed_in(Client(enforce_csrf_checks=True), account.root)
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     assert client.post(f"/policies/{policy.policy_id}/delete", {"confirm": "Readers"}).status_code == 403
     assert client.post("/policies/editor/validate", {"policy_document": GOOD}).status_code == 403
     assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
@@ -478,7 +444,7 @@ def test_the_editor_takes_a_lower_limit_but_never_a_higher_one(root_client):
 
 
 def test_odd_input_gets_a_clear_error_never_a_500(root_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     url = f"/policies/{policy.policy_id}"
     cases = [
         ("post", f"{url}/versions/v%3Cb%3E/default", {}, 400, "ValidationError"),
@@ -517,7 +483,7 @@ def test_odd_input_gets_a_clear_error_never_a_500(root_client, account):
 
 
 def test_set_and_remove_a_permissions_boundary(root_client, account):
-    policy = create_policy(account, "Boundary")
+    policy = managed_policy(account, "Boundary", GOOD)
     operations.run(account.root, "CreateUser", {"user_name": "alice"})
     url = f"/policies/{policy.policy_id}"
     page = root_client.get(url).content.decode()
@@ -530,7 +496,7 @@ def test_set_and_remove_a_permissions_boundary(root_client, account):
     assert operations.run(account.root, "GetUser", {"user_name": "alice"}).permissions_boundary_id == policy.pk
 
     assert root_client.post(f"{url}/boundary", {"entity": "group:team"}).status_code == 400  # groups have none
-    other = create_policy(account, "Other")
+    other = managed_policy(account, "Other", GOOD)
     refused = root_client.post(f"/policies/{other.policy_id}/boundary/remove", {"entity": "user:alice"})
     assert refused.status_code == 400
     assert "The user alice does not have Other as its permissions boundary." in refused.content.decode()
@@ -539,7 +505,7 @@ def test_set_and_remove_a_permissions_boundary(root_client, account):
 
 
 def test_tags_are_added_changed_and_removed(root_client, account, aws_managed_policies):
-    policy = create_policy(account, "Readers", tags=[{"key": "team", "value": "blue"}])
+    policy = managed_policy(account, "Readers", GOOD, tags={"team": "blue"})
     url = f"/policies/{policy.policy_id}"
     assert root_client.post(f"{url}/tags", {"key": "env", "value": "prod"}).status_code == 302
     assert root_client.post(f"{url}/tags", {"key": "team", "value": "red"}).status_code == 302
@@ -563,7 +529,7 @@ def test_tags_are_added_changed_and_removed(root_client, account, aws_managed_po
 
 
 def test_a_reader_compares_simulates_and_validates_but_nobody_else_does(reader_client, account):
-    policy = create_policy(account, "Readers")
+    policy = managed_policy(account, "Readers", GOOD)
     operations.run(
         account.root,
         "CreatePolicyVersion",
@@ -591,7 +557,7 @@ def test_a_reader_compares_simulates_and_validates_but_nobody_else_does(reader_c
 
 
 def test_the_import_search_and_document(root_client, account, nobody_client):
-    policy = create_policy(account, "QueueWriters")
+    policy = managed_policy(account, "QueueWriters", GOOD)
     found = root_client.get("/policies/editor/import?q=queue").content.decode()
     assert f'hx-get="/policies/editor/import/{policy.policy_id}"' in found
     assert "No policy matches" in root_client.get("/policies/editor/import?q=zzzz").content.decode()
@@ -620,7 +586,7 @@ def test_the_policy_page_summarizes_permissions_by_service(root_client, account)
             ],
         }
     )
-    policy = create_policy(account, "Mixed", text)
+    policy = managed_policy(account, "Mixed", text)
     body = root_client.get(f"/policies/{policy.policy_id}").content.decode()
     rows = re.findall(
         r"<tr>\s*<td>([^<]+) <span class=\"muted mono\">(\w+)</span></td>\s*"

@@ -15,8 +15,10 @@ from playwright.sync_api import Page, expect
 from iamconsole import operations
 from iamconsole.actors import Actor
 from policies.models import ManagedPolicy
+from tests import factories
+from tests.browser import sign_in_as_root
 from tests.conftest import make_account
-from tests.identities.policy_factory import allow, deny, document
+from tests.factories import allow, deny, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,10 +53,7 @@ def screenshot(page: Page, name: str) -> None:
 
 def sign_in(page: Page, live_server: Any) -> Any:
     account = make_account(alias="example-corp", email="owner@example.test", password="Correct-Horse-9")
-    page.goto(f"{live_server.url}/signin")
-    page.fill("#id_email", "owner@example.test")
-    page.fill("#id_password", "Correct-Horse-9")
-    page.click("button[type=submit]")
+    sign_in_as_root(page, live_server.url, "owner@example.test", "Correct-Horse-9")
     page.wait_for_url(re.compile(r".*/$"))
     return account
 
@@ -74,7 +73,7 @@ def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page,
     )
     account = sign_in(page, live_server)
     base = document(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:111122223333:reports"))
-    operations.run(account.root, "CreatePolicy", {"policy_name": "QueueWriters", "policy_document": base})
+    factories.managed_policy(account, "QueueWriters", base)
     page.goto(f"{live_server.url}/policies/create")
     expect(page.locator(".CodeMirror-linenumber", has_text="1").first).to_be_visible()
     save = page.locator("button[data-policy-save]")
@@ -126,12 +125,8 @@ def test_a_finding_appears_on_its_line_and_blocks_saving_until_fixed(page: Page,
 
 def test_a_new_version_its_diff_and_the_default(page: Page, live_server: Any) -> None:
     account = sign_in(page, live_server)
-    policy = operations.run(
-        account.root,
-        "CreatePolicy",
-        {"policy_name": "ReportReaders", "policy_document": GOOD, "description": "Read the reports bucket"},
-    )
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    policy = factories.managed_policy(account, "ReportReaders", GOOD, description="Read the reports bucket")
+    factories.user(account, "alice")
     page.goto(f"{live_server.url}/policies/{policy.policy_id}")
     replace_text(page, GOOD.replace('"s3:ListBucket"', '"s3:ListBucket",\n        "s3:GetObjectTagging"'))
     expect(page.locator("[data-tab=errors] .count-badge")).to_have_text("0")
@@ -165,18 +160,9 @@ def test_a_new_version_its_diff_and_the_default(page: Page, live_server: Any) ->
 def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> None:
     account = sign_in(page, live_server)
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {
-            "user_name": "alice",
-            "policy_name": "reports",
-            "policy_document": json.dumps(
-                json.loads(document(allow(["s3:GetObject", "s3:ListBucket"]), deny("s3:DeleteObject"))), indent=2
-            ),
-        },
-    )
+    reports = json.loads(document(allow(["s3:GetObject", "s3:ListBucket"]), deny("s3:DeleteObject")))
+    factories.user(account, "alice")
+    factories.put_user_policy(account, "alice", json.dumps(reports, indent=2), policy_name="reports")
     page.goto(f"{live_server.url}/policies")
     rows = page.locator("#policy-table tbody tr")
     expect(rows).to_have_count(25)

@@ -13,6 +13,7 @@ from iamconsole import operations
 from iamconsole.errors import DeleteConflict, LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError
 from policies import awsapi, selectors
 from policies.models import ManagedPolicy, PolicyVersion
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def run(account: Any, name: str, **params: Any) -> Any:
 
 @pytest.fixture
 def policy(account: Any) -> ManagedPolicy:
-    return run(account, "CreatePolicy", policy_name="Versioned", policy_document=DOC)
+    return factories.managed_policy(account, "Versioned", DOC)
 
 
 def version_ids(account: Any, policy: ManagedPolicy) -> list[str]:

@@ -1,0 +1,14 @@
+"""Helpers for the console's browser tests (Playwright)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+
+def sign_in_as_root(page: Page, base: str, email: str, password: str) -> None:
+    """Submit the root user's sign-in form; the caller waits for the page it expects next (the dashboard, the MFA
+    step)."""
+    page.goto(f"{base}/signin")
+    page.fill("#id_email", email)
+    page.fill("#id_password", password)
+    page.click(".root-form button[type=submit]")
