@@ -226,6 +226,7 @@ def test_assume_root_and_delegated_access_token(env):
     assert (event.outcome, event.error_code) == ("failed", "ExpiredTradeInTokenException")
 
 
+@pytest.mark.django_db(transaction=True)  # committed as in the worker: the foreign keys are checked at commit
 def test_the_expiry_sweep_deletes_scoped_sessions_with_their_parent(env):
     parent = _role_session(env, "iam:ListUsers")
     _scoped(session_of(_scoped(parent, duration_seconds=300)), duration_seconds=60)
