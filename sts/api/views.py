@@ -19,3 +19,7 @@ class StsViewSet(OperationViewSet):
     web_identity = call("web_identity", "assume-role-with-web-identity", "AssumeRoleWithWebIdentity", unsigned=True)
     saml = call("saml", "assume-role-with-saml", "AssumeRoleWithSAML", unsigned=True)
     caller_identity = route("caller_identity", "caller-identity", detail=False, get=endpoint("GetCallerIdentity"))
+    web_identity_token = call("web_identity_token", "web-identity-token", "GetWebIdentityToken")
+    scoped_credentials = call("scoped_credentials", "scoped-credentials", "GetScopedCredentials")
+    assume_root = call("assume_root", "assume-root", "AssumeRoot")
+    delegated_access_token = call("delegated_access_token", "delegated-access-token", "GetDelegatedAccessToken")
