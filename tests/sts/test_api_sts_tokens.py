@@ -64,8 +64,29 @@ def role_session(live_server: Any, account: Any) -> Api:
     return _session(live_server, body["credentials"])
 
 
+def test_outbound_federation_is_an_account_setting(live_server, account):
+    url = "/api/v1/account/outbound-web-identity-federation/"
+    root = Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
+    status, body, _ = root.get(url)
+    assert (status, body["code"]) == (404, "FeatureDisabled")
+    status, enabled, _ = root.put(url)
+    assert status == 200, enabled
+    assert enabled["issuer_identifier"].startswith(f"{live_server.url}/outbound/")
+    assert root.get(url)[1] == {"issuer_identifier": enabled["issuer_identifier"], "jwt_vending_enabled": True}
+    status, body, _ = root.put(url)
+    assert (status, body["code"]) == (409, "FeatureEnabled")
+    status, body, _ = _user(live_server, account, "reader", allow("iam:Get*")).delete(url)
+    assert (status, body["code"]) == (403, "AccessDenied")
+    assert "iam:DisableOutboundWebIdentityFederation" in body["message"]
+    assert root.delete(url)[0] == 204
+    assert root.get(url)[1] == {"issuer_identifier": enabled["issuer_identifier"], "jwt_vending_enabled": False}
+    # Enabled again, the issuer is the same: relying parties keep trusting it.
+    assert root.put(url)[1] == enabled
+
+
 def test_web_identity_token_verifies_against_the_published_jwks(live_server, account, role_session):
-    operations.run(account.root, "EnableOutboundWebIdentityFederation", {})
+    root = Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
+    issuer = root.put("/api/v1/account/outbound-web-identity-federation/")[1]["issuer_identifier"]
     status, body, _ = role_session.post(
         "/api/v1/sts/web-identity-token/",
         {"audience": [AUDIENCE], "signing_algorithm": "ES384", "duration_seconds": 120},
@@ -76,8 +97,7 @@ def test_web_identity_token_verifies_against_the_published_jwks(live_server, acc
     assert claims["sub"] == f"arn:aws:iam::{account.account_id}:role/worker"
     assert claims["exp"] - claims["iat"] == 120
     assert jwt.get_unverified_header(body["web_identity_token"])["alg"] == "ES384"
-    issuer = operations.run(account.root, "GetOutboundWebIdentityFederationInfo", {}).outbound_issuer
-    assert claims["iss"] == issuer and issuer.startswith(live_server.url)
+    assert claims["iss"] == issuer
 
 
 def test_web_identity_token_errors(live_server, account, role_session):
