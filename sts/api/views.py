@@ -21,5 +21,6 @@ class StsViewSet(OperationViewSet):
     caller_identity = route("caller_identity", "caller-identity", detail=False, get=endpoint("GetCallerIdentity"))
     web_identity_token = call("web_identity_token", "web-identity-token", "GetWebIdentityToken")
     scoped_credentials = call("scoped_credentials", "scoped-credentials", "GetScopedCredentials")
-    assume_root = call("assume_root", "assume-root", "AssumeRoot")
+    # No AWS Organizations organization can exist here: an authorized AssumeRoot is answered as IAM answers that.
+    assume_root = call("assume_root", "assume-root", "AssumeRoot", errors=("OrganizationNotFoundException",))
     delegated_access_token = call("delegated_access_token", "delegated-access-token", "GetDelegatedAccessToken")
