@@ -1,5 +1,6 @@
-"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken, and the federated
-AssumeRoleWithWebIdentity and AssumeRoleWithSAML) and GetCallerIdentity.
+"""``/api/v1/sts/``: temporary credentials (AssumeRole, GetSessionToken, GetFederationToken, the federated
+AssumeRoleWithWebIdentity and AssumeRoleWithSAML, GetScopedCredentials), GetCallerIdentity, GetWebIdentityToken,
+and AssumeRoot and GetDelegatedAccessToken (answered as AWS answers what iamconsole cannot have).
 
 The credentials' secret and session token are in the one response that issues them, never again. The two federated
 endpoints are served unsigned, as AWS serves them: the token or assertion in the body is what authenticates.
