@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.model import StructureShape
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -66,7 +67,8 @@ def _error_responses(operation: str, errors: Sequence[str]) -> dict[int, OpenApi
     status the other faces answer it with. Server faults (5xx) are not described."""
     words = {status: [text] for status, text in _ERRORS.items()}
     model = shapes.operation_model(operation)
-    codes = [*(error.error_code for error in model.error_shapes), *errors] if model is not None else list(errors)
+    declared = [error.error_code for error in model.error_shapes if isinstance(error, StructureShape)] if model else []
+    codes = [*declared, *errors]
     for code in dict.fromkeys(codes):
         error = ERRORS_BY_CODE.get(code)
         if error is None:
