@@ -72,6 +72,11 @@ def test_virtual_mfa_device(client, account):
     url = f"/api/v1/mfa-devices/{serial}/"
     assert client.call("POST", f"{url}tags/", {"tags": TAGS})[0] == 204
     assert walk(client, f"{url}tags/?page_size=1", "key") == ["k0", "k1", "k2"]
+    # The link in SigV4's canonical form: every byte but A-Z a-z 0-9 - _ . ~ encoded, the query sorted.
+    link = client.get(f"{url}tags/?page_size=1")["next"]
+    encoded_serial = f"arn%3Aaws%3Aiam%3A%3A{account.account_id}%3Amfa/team%2Ba/d%3D1%2Cx%40y%2Bz"
+    assert link.startswith(f"{client.base}/api/v1/mfa-devices/{encoded_serial}/tags/?cursor=")
+    assert link.endswith("&page_size=1")
     assert len(walk(client, "/api/v1/mfa-devices/?page_size=1", "serial_number")) == 2
     assert client.call("DELETE", f"{url}tags/?tag_keys=k1")[0] == 204
     assert [tag["key"] for tag in client.get(f"{url}tags/")["results"]] == ["k0", "k2"]
