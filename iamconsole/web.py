@@ -86,16 +86,20 @@ def request_context(
     )
 
 
-def signed_request(request: HttpRequest, body: bytes) -> sigv4.ReceivedRequest:
-    """``request`` in SigV4's terms: its path (with any script prefix), raw query, headers and body.
+def wire_path(request: HttpRequest) -> str:
+    """The request's path (with any script prefix) encoded as SigV4 tells clients to encode a path: every byte but
+    the unreserved ``A-Z a-z 0-9 - _ . ~`` (and the slashes), so a user name ``a+b=c`` is ``a%2Bb%3Dc``.
 
-    WSGI hands over the path decoded, so it is encoded again as SigV4 tells clients to encode a path (every byte but
-    the unreserved ``A-Z a-z 0-9 - _ . ~``): a user name such as ``a+b=c`` is sent, and signed, as ``a%2Bb%3Dc``.
-    """
+    WSGI hands over the path decoded; this is the form every SigV4 client signs by AWS's own rule."""
+    return quote(request.path, safe="/-_.~")
+
+
+def signed_request(request: HttpRequest, body: bytes) -> sigv4.ReceivedRequest:
+    """``request`` in SigV4's terms: its path as :func:`wire_path` encodes it, raw query, headers and body."""
     headers = {name.lower(): value for name, value in request.headers.items()}
     return sigv4.ReceivedRequest(
         method=request.method or "GET",
-        path=quote(request.path, safe="/-_.~"),
+        path=wire_path(request),
         query=query_string(request),
         headers=headers,
         body=body,

@@ -1,12 +1,23 @@
 """A client of the REST API for tests over real HTTP: requests signed with botocore's SigV4 signer (service ``iam``)
-or sent with a console session, any method, JSON bodies; answers as ``(status, body, response)``."""
+or sent with a console session, any method, JSON bodies; answers as ``(status, body, response)``.
+
+A path a test writes is encoded first, as SDKs encode the names they put in a path; a URL the API answered with (a
+``next`` or ``previous`` link) is followed exactly as given. ``as_given=True`` sends paths unencoded too (an ARN's
+colons raw), and ``transport="requests"`` sends through requests rather than urllib3; :func:`curl` signs with
+``curl --aws-sigv4``.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import shutil
+import subprocess
+from collections.abc import Mapping
+from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import pytest
+import requests
 import urllib3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -33,18 +44,20 @@ class Api:
         key: tuple[str, str] | tuple[str, str, str] | None = None,
         session: str | None = None,
         service: str = "iam",
+        *,
+        as_given: bool = False,
+        transport: Literal["urllib3", "requests"] = "urllib3",
     ) -> None:
         self.base, self.key, self.session, self.service = base, key, session, service
+        self.as_given, self.transport = as_given, transport
 
     def request(
         self, method: str, path_or_url: str, body: Any = None, headers: dict[str, str] | None = None
     ) -> tuple[int, Any, Any]:
         if path_or_url.startswith("http"):
-            # A next or previous link: its path as Django built it (an MFA serial's colons raw), encoded as clients do.
-            parts = urlsplit(path_or_url)
-            url = f"{parts.scheme}://{parts.netloc}" + encoded(urlunsplit(("", "", parts.path, parts.query, "")))
+            url = path_or_url  # a link the API answered with: followed as it is
         else:
-            url = self.base + encoded(path_or_url)
+            url = self.base + (path_or_url if self.as_given else encoded(path_or_url))
         sent = dict(headers or {})
         data = None
         if body is not None:
@@ -59,10 +72,15 @@ class Api:
             url = str(request.url)
         if self.session:
             sent["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={self.session}"
+        if self.transport == "requests":
+            sent_by_requests = requests.request(method, url, data=data, headers=sent, timeout=30)
+            return (
+                sent_by_requests.status_code,
+                _parsed(sent_by_requests.text, sent_by_requests.headers),
+                sent_by_requests,
+            )
         response = HTTP.request(method, url, body=data, headers=sent)
-        text = response.data.decode()
-        parsed = json.loads(text) if "json" in response.headers.get("Content-Type", "") and text else text
-        return response.status, parsed, response
+        return response.status, _parsed(response.data.decode(), response.headers), response
 
     def get(self, path: str, **kwargs: Any) -> tuple[int, Any, Any]:
         return self.request("GET", path, **kwargs)
@@ -78,6 +96,21 @@ class Api:
 
     def delete(self, path: str, **kwargs: Any) -> tuple[int, Any, Any]:
         return self.request("DELETE", path, **kwargs)
+
+
+def _parsed(text: str, headers: Mapping[str, str]) -> Any:
+    return json.loads(text) if "json" in headers.get("Content-Type", "") and text else text
+
+
+def curl(key: tuple[str, str], url: str, *args: str) -> tuple[int, Any]:
+    """``curl --aws-sigv4`` with ``key`` on ``url`` exactly as given (``args`` before it): status and JSON answer."""
+    found = shutil.which("curl")
+    if found is None:
+        pytest.fail("curl is missing")
+    command = [found, "-s", "-w", "\n%{http_code}", "--aws-sigv4", "aws:amz:us-east-1:iam", "--user", ":".join(key)]
+    output = subprocess.run([*command, *args, url], capture_output=True, text=True, timeout=30, check=True).stdout
+    body, _, status = output.rpartition("\n")
+    return int(status), json.loads(body) if body else None
 
 
 def names(body: dict[str, Any], key: str) -> list[Any]:

@@ -1,5 +1,6 @@
-"""``/api/v1/account/``: the caller's account, its alias, password policy and summary (GetAccountSummary is the
-identities app's operation, served here because it describes the account)."""
+"""``/api/v1/account/``: the caller's account, its alias, password policy, summary and outbound web identity federation
+(GetAccountSummary and the federation setting are the identities app's operations, served here because they describe
+the account)."""
 
 from __future__ import annotations
 
@@ -19,14 +20,15 @@ ERROR = OpenApiResponse(
 )
 
 
-def _setting(name: str, url_path: str, read: Handler, *, put: str, delete: str) -> Handler:
-    """An account-wide setting: GET reads it, PUT sets it, DELETE removes it."""
+def _setting(name: str, url_path: str, read: Handler, *, put: str, delete: str, put_answers: bool = False) -> Handler:
+    """An account-wide setting: GET reads it, PUT sets it (answering the operation's output when ``put_answers``),
+    DELETE removes it."""
     return route(
         name,
         url_path,
         detail=False,
         get=read,
-        put=endpoint(put, status=204, method="put"),
+        put=endpoint(put, status=200 if put_answers else 204, method="put"),
         delete=endpoint(delete, status=204, method="delete"),
     )
 
@@ -63,6 +65,15 @@ class AccountViewSet(OperationViewSet):
                 "Policies": "ManagedPolicy",
             },
         ),
+    )
+    # Outbound web identity federation (sts/web-identity-token/ needs it): PUT enables it, answering the issuer.
+    outbound_web_identity_federation = _setting(
+        "outbound_web_identity_federation",
+        "outbound-web-identity-federation",
+        endpoint("GetOutboundWebIdentityFederationInfo"),
+        put="EnableOutboundWebIdentityFederation",
+        delete="DisableOutboundWebIdentityFederation",
+        put_answers=True,
     )
     # ChangePassword is the identities app's; it changes the caller's own password, an account-wide setting's use.
     password = call("password", "password", "ChangePassword", status=204)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.model import StructureShape
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -29,7 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from iamconsole import operations
-from iamconsole.errors import NoSuchEntity, ValidationError
+from iamconsole.errors import ERRORS_BY_CODE, NoSuchEntity, ValidationError
 from iamconsole.etags import etag_of
 from iamconsole.restapi import shapes
 from iamconsole.restapi import views as api
@@ -58,6 +59,30 @@ _ERRORS = {
     404: "NoSuchEntity",
     409: "EntityAlreadyExists, DeleteConflict",
 }
+
+
+def _error_responses(operation: str, errors: Sequence[str]) -> dict[int, OpenApiResponse]:
+    """The error answers of an endpoint running ``operation``: the faults any endpoint answers, plus the operation's
+    own codes (botocore's error shapes for it, and ``errors`` that iamconsole answers besides), each under the HTTP
+    status the other faces answer it with. Server faults (5xx) are not described."""
+    words = {status: [text] for status, text in _ERRORS.items()}
+    model = shapes.operation_model(operation)
+    declared = [error.error_code for error in model.error_shapes if isinstance(error, StructureShape)] if model else []
+    codes = [*declared, *errors]
+    for code in dict.fromkeys(codes):
+        error = ERRORS_BY_CODE.get(code)
+        if error is None:
+            if code in errors:
+                raise RuntimeError(f"{operation}: {code} is no error iamconsole answers")
+            continue  # an error AWS answers that cannot arise here (RegionDisabledException)
+        listed = words.setdefault(error.http_status, [])
+        if error.http_status < 500 and code not in ", ".join(listed).split(", "):
+            listed.append(code)
+    return {
+        status: OpenApiResponse(response=ERROR_SCHEMA, description=", ".join(texts))
+        for status, texts in sorted(words.items())
+        if texts
+    }
 
 
 def _dig(shaped: Mapping[str, Any], path: str) -> Any:
@@ -120,6 +145,7 @@ def endpoint(
     summary: str | None = None,
     only: Sequence[str] | None = None,
     operation_id: str | None = None,
+    errors: Sequence[str] = (),
 ) -> Handler:
     """A viewset method running ``operation``.
 
@@ -131,6 +157,7 @@ def endpoint(
     operation takes ``if_match`` and checks it against the document it replaces).
     ``method``: the HTTP method, which decides whether input is read from the query string or the body.
     ``operation_id``: the OpenAPI operation id, the operation's name unless two endpoints run the same operation.
+    ``errors``: AWS error codes the operation answers that botocore's model does not list for it (OpenAPI only).
     """
     reads_query = method in ("get", "delete")
     exclude = set(path) | set(fixed or ())
@@ -195,8 +222,7 @@ def endpoint(
             else OpenApiResponse(response=shapes.response_schema(operation, rows or member, paged=bool(rows)))
         )
     }
-    for code, words in _ERRORS.items():
-        responses[code] = OpenApiResponse(response=ERROR_SCHEMA, description=words)
+    responses.update(_error_responses(operation, errors))
     if if_match:
         responses[412] = OpenApiResponse(response=ERROR_SCHEMA, description="PreconditionFailed: If-Match differs.")
     parameters: list[Any] = []

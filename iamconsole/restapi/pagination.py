@@ -12,12 +12,13 @@ import binascii
 import json
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from iamconsole import web
 from iamconsole.errors import ValidationError
 
 CURSOR = "cursor"
@@ -36,6 +37,10 @@ def _decode(cursor: str) -> list[str]:
     if not isinstance(trail, list) or not trail or not all(isinstance(marker, str) and marker for marker in trail):
         raise ValidationError("Invalid cursor.", field=CURSOR)
     return trail
+
+
+def _escape(text: str) -> str:
+    return quote(text, safe="-_.~")
 
 
 def page_schema(results: dict[str, Any]) -> dict[str, Any]:
@@ -76,15 +81,25 @@ class MarkerCursorPagination(BasePagination):
 
     def response(self, page: Any, results: Any) -> Response:
         """``{"results", "next", "previous"}`` for ``page`` (a ``Page`` of the List operation) and its rows."""
-        url = self.request.build_absolute_uri()
-        following = replace_query_param(url, CURSOR, _encode([*self.trail, page.marker])) if page.is_truncated else None
-        if not self.trail:
-            previous = None
-        elif len(self.trail) == 1:
-            previous = remove_query_param(url, CURSOR)
-        else:
-            previous = replace_query_param(url, CURSOR, _encode(self.trail[:-1]))
+        following = self._link([*self.trail, page.marker]) if page.is_truncated else None
+        previous = self._link(self.trail[:-1]) if self.trail else None
         return Response({"results": results, "next": following, "previous": previous})
+
+    def _link(self, trail: Sequence[str]) -> str:
+        """This request's URL for the page ``trail`` leads to (the first page when empty).
+
+        Path and query are in SigV4's canonical form (every byte but ``A-Z a-z 0-9 - _ . ~`` encoded, the query
+        sorted), so any client signs the link as it is given: Django's own URLs leave an ARN's colons raw but escape
+        an ``=`` of the same segment, a mix no SigV4 signer reproduces, and write a space in the query as ``+``, which
+        SigV4 reads as a plus; curl 7 signs the query in the order it is written.
+        """
+        request = self.request
+        pairs = [(name, value) for name, values in request.query_params.lists() if name != CURSOR for value in values]
+        if trail:
+            pairs.append((CURSOR, _encode(trail)))
+        query = "&".join(f"{name}={value}" for name, value in sorted((_escape(n), _escape(v)) for n, v in pairs))
+        url = f"{request.scheme}://{request.get_host()}{web.wire_path(request._request)}"
+        return f"{url}?{query}" if query else url
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return page_schema(schema)

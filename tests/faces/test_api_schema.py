@@ -47,6 +47,11 @@ def test_every_resource_is_described(schema):
         "/api/v1/simulate/principal/context-keys/",
         "/api/v1/mfa-devices/{serial_number}/tags/",
         "/api/v1/account/authorization-details/",
+        "/api/v1/account/outbound-web-identity-federation/",
+        "/api/v1/sts/web-identity-token/",
+        "/api/v1/sts/scoped-credentials/",
+        "/api/v1/sts/assume-root/",
+        "/api/v1/sts/delegated-access-token/",
     }
     assert expected <= set(schema["paths"])
     ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
@@ -91,3 +96,41 @@ def test_iamconsole_own_operations_have_exact_schemas(schema):
     assert rows["type"] == "array"
     assert "access_key_id" in rows["items"]["required"]
     assert "secret_access_key" not in rows["items"]["properties"]
+
+
+def _body(schema, path):
+    post = schema["paths"][path]["post"]
+    name = post["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    return schema["components"]["schemas"][name], post
+
+
+def test_the_sts_token_endpoints_describe_their_bodies_and_errors(schema):
+    request, token = _body(schema, "/api/v1/sts/web-identity-token/")
+    assert set(request["required"]) == {"audience", "signing_algorithm"}
+    assert (
+        request["properties"]["duration_seconds"]["minimum"],
+        request["properties"]["duration_seconds"]["maximum"],
+    ) == (
+        60,
+        3600,
+    )
+    answer = token["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(answer["properties"]) == {"web_identity_token", "expiration"}
+    # The operation's own errors, from botocore's model, under the status they are answered with.
+    assert "OutboundWebIdentityFederationDisabledException" in token["responses"]["403"]["description"]
+    assert "JWTPayloadSizeExceededException" in token["responses"]["400"]["description"]
+    request, scoped = _body(schema, "/api/v1/sts/scoped-credentials/")
+    assert {"policy", "duration_seconds"} <= set(request["properties"])
+    credentials = scoped["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["credentials"]
+    assert {"access_key_id", "secret_access_key", "session_token", "expiration"} <= set(credentials["required"])
+    assert "InvalidSubjectCredentials" in scoped["responses"]["400"]["description"]
+    request, root = _body(schema, "/api/v1/sts/assume-root/")
+    assert set(request["required"]) == {"target_principal", "task_policy_arn"}
+    assert request["properties"]["duration_seconds"]["maximum"] == 900
+    assert "OrganizationNotFoundException" in root["responses"]["400"]["description"]
+    request, delegated = _body(schema, "/api/v1/sts/delegated-access-token/")
+    assert request["required"] == ["trade_in_token"]
+    assert "ExpiredTradeInTokenException" in delegated["responses"]["400"]["description"]
+    setting = schema["paths"]["/api/v1/account/outbound-web-identity-federation/"]
+    assert "FeatureEnabled" in setting["put"]["responses"]["409"]["description"]
+    assert "FeatureDisabled" in setting["get"]["responses"]["404"]["description"]

@@ -15,28 +15,11 @@ from botocore.credentials import Credentials
 
 from iamconsole import operations
 from tests.api_client import HTTP
-
-CURL = shutil.which("curl")
+from tests.api_client import curl as signed_curl
 
 
 def curl(account, url, *args):
-    if CURL is None:
-        pytest.fail("curl is missing")
-    command = [
-        str(CURL),
-        "-s",
-        "-w",
-        "\n%{http_code}",
-        "--aws-sigv4",
-        "aws:amz:us-east-1:iam",
-        "--user",
-        f"{account.access_key_id}:{account.secret_access_key}",
-        *args,
-        url,
-    ]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=30, check=True).stdout
-    body, _, status = output.rpartition("\n")
-    return int(status), json.loads(body) if body else None
+    return signed_curl((account.access_key_id, account.secret_access_key), url, *args)
 
 
 def test_curl_signs_reads_and_writes(live_server, account):
@@ -81,7 +64,7 @@ def test_curl_asks_the_context_keys_as_the_readme_shows(live_server, account):
 
 def test_curl_with_a_wrong_secret_is_refused(live_server, account):
     command = [
-        str(CURL),
+        str(shutil.which("curl")),
         "-s",
         "--aws-sigv4",
         "aws:amz:us-east-1:iam",

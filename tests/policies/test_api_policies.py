@@ -238,3 +238,42 @@ def test_a_principal_who_may_list_but_not_get_is_denied_the_policy(live_server, 
     status, body, _ = api.get(f"/api/v1/policies/{reader['policy_id']}/")
     assert (status, body["code"]) == (403, "AccessDenied")
     assert "iam:GetPolicy" in body["message"]
+
+
+def test_entities_are_refused_without_permission(live_server, account, api, reader):
+    base = f"/api/v1/policies/{reader['policy_id']}/entities/"
+    # Finding the policy by id needs iam:GetPolicy on it; listing its entities needs iam:ListEntitiesForPolicy.
+    iam_user(account, "nobody")
+    status, body, _ = Api(live_server.url, key=access_key(account, "nobody")).get(base)
+    assert (status, body["code"]) == (403, "AccessDenied")
+    assert "iam:GetPolicy" in body["message"]
+    iam_user(account, "getter", allow("iam:GetPolicy"))
+    status, body, _ = Api(live_server.url, key=access_key(account, "getter")).get(base)
+    assert (status, body["code"]) == (403, "AccessDenied")
+    assert "iam:ListEntitiesForPolicy" in body["message"] and reader["arn"] in body["message"]
+    other = f"arn:aws:iam::{account.account_id}:policy/other"
+    iam_user(
+        account,
+        "elsewhere",
+        allow("iam:GetPolicy"),
+        {"Effect": "Allow", "Action": "iam:ListEntitiesForPolicy", "Resource": other},
+    )
+    status, body, _ = Api(live_server.url, key=access_key(account, "elsewhere")).get(base)
+    assert (status, body["code"]) == (403, "AccessDenied")
+    iam_user(account, "lister", allow(["iam:GetPolicy", "iam:ListEntitiesForPolicy"]))
+    status, body, _ = Api(live_server.url, key=access_key(account, "lister")).get(base)
+    assert (status, body["results"]) == (200, [])
+
+
+def test_entities_of_a_policy_that_does_not_exist(api, other_account, reader):
+    status, body, _ = api.get("/api/v1/policies/ANPAZZZZZZZZZZZZZZZZZ/entities/")
+    assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "policy_id")
+    # Another account's policy is not found either: its id names nothing in the caller's account.
+    theirs = operations.run(
+        other_account.root, "CreatePolicy", {"policy_name": "theirs", "policy_document": json.dumps(ALLOW_S3)}
+    )
+    status, body, _ = api.get(f"/api/v1/policies/{theirs.policy_id}/entities/")
+    assert (status, body["code"]) == (404, "NoSuchEntity")
+    assert api.delete(f"/api/v1/policies/{reader['policy_id']}/")[0] == 204
+    status, body, _ = api.get(f"/api/v1/policies/{reader['policy_id']}/entities/?entity_filter=User")
+    assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "policy_id")
