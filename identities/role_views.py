@@ -145,11 +145,12 @@ def role_list(request: SignedInRequest) -> HttpResponse:
     """Roles: one page of ListRoles, searched by name, description or trusted entity, sorted and cut by the
     database."""
     account_id = request.actor.account_id
+    context = {"can_create": console.can_run(request, "CreateRole", {"role_name": "*"})}
     try:
         listing = console.list_page(request, "ListRoles", row=lambda role: _row(role, account_id))
     except IamError as error:
-        return console.render_error(request, error, LIST_TEMPLATE, "role-table", {})
-    return console.page(request, LIST_TEMPLATE, "role-table", {"roles": listing})
+        return console.render_error(request, error, LIST_TEMPLATE, "role-table", context)
+    return console.page(request, LIST_TEMPLATE, "role-table", {**context, "roles": listing})
 
 
 # --- the role's detail page ----------------------------------------------------------------------------------------

@@ -95,6 +95,11 @@ def test_identity_menu_search_key_and_dashboard_alias(page: Page, live_server: A
     expect(page.locator("#signin-url")).to_contain_text("/signin/example-corp")
     expect(menu.locator("summary")).to_have_text("root @ example-corp")
     page.locator(".messages .dismiss").click()
+    # The alias's Edit/Delete are compact controls beside the value, the size of the Copy buttons next to them.
+    copy_box = page.locator("#account-card button.copy").first.bounding_box()
+    for control in ("#edit-alias", "#account-alias button[name=delete]"):
+        box = page.locator(control).bounding_box()
+        assert copy_box and box and abs(box["height"] - copy_box["height"]) <= 1, (control, box, copy_box)
     shot(page, "dashboard.png")
 
     # "/" focuses the search box from anywhere; the results page lists users and tasks.

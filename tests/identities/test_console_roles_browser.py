@@ -84,6 +84,9 @@ def test_roles_list_and_trust_policy_edit(page: Page, live_server: Any, aws_mana
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(4)
     expect(page.locator("nav.sidenav a[aria-current=page]")).to_have_text("Roles")
+    # The list's title counts the roles and offers Create role beside it, as the other list pages do.
+    expect(page.locator("h1")).to_have_text("Roles (4)")
+    expect(page.locator("#create-role")).to_have_attribute("href", "/roles/create")
     page.screenshot(path=str(SCREENSHOTS / "roles.png"), full_page=True)
     page.fill("form.search input[type=search]", "ec2")
     expect(rows).to_have_count(1)

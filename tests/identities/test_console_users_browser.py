@@ -29,6 +29,7 @@ def test_root_searches_and_sorts_the_users_list(page: Page, live_server: Any) ->
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(4)
     expect(page.locator("nav.sidenav a[aria-current=page]")).to_have_text("Users")
+    expect(page.locator("h1")).to_have_text("Users (4)")
     page.screenshot(path=str(SCREENSHOTS / "users.png"), full_page=True)
 
     page.fill("form.search input[type=search]", "engineering")
