@@ -58,6 +58,8 @@ UNWATCHED_MODELS = {
     "CredentialReport",
 }
 
+AWS_MANAGED = {"ManagedPolicy": "account__isnull", "PolicyVersion": "policy__account__isnull"}
+
 
 class _Page(HTMLParser):
     """The links, forms, titles and headings of one HTML page."""
@@ -114,7 +116,10 @@ def snapshot() -> str:
     for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
         if model._meta.app_label not in WATCHED_APPS or model.__name__ in UNWATCHED_MODELS:
             continue
-        for row in model.objects.order_by("pk").values():
+        rows = model.objects.order_by("pk")
+        if model.__name__ in AWS_MANAGED:  # AWS's catalogue: thousands of rows no console form writes
+            rows = rows.filter(**{AWS_MANAGED[model.__name__]: False})
+        for row in rows.values():
             digest.update(repr(sorted(row.items())).encode())
     return digest.hexdigest()
 
@@ -208,13 +213,18 @@ def ssh_key() -> str:
     return key.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
 
 
+def browser() -> Client:
+    """A client that answers an unexpected error with the 500 page, as a browser sees it, instead of raising."""
+    return Client(raise_request_exception=False)
+
+
 def root_pages(client: Client, account: Any) -> dict[str, Any]:
-    return crawl(signed_in(client, account.root), ["/"])
+    return crawl(signed_in(browser(), account.root), ["/"])
 
 
-def test_the_root_user_crawls_the_whole_console_without_an_error(client: Client, rich: Any) -> None:
+def test_the_root_user_crawls_the_whole_console_without_an_error(rich: Any) -> None:
     before = snapshot()
-    pages = root_pages(client, rich)
+    pages = root_pages(browser(), rich)
     assert len(pages) > 40, sorted(pages)
     problems = [problem for url, response in pages.items() for problem in check_html(url, response)]
     problems += [f"{url}: 404 for a rendered link" for url, response in pages.items() if response.status_code == 404]
@@ -222,9 +232,9 @@ def test_the_root_user_crawls_the_whole_console_without_an_error(client: Client,
     assert snapshot() == before, "a GET wrote"
 
 
-def test_a_user_without_permissions_is_refused_everywhere(client: Client, rich: Any) -> None:
-    urls = list(root_pages(Client(), rich))
-    nobody = signed_in(client, iam_user(rich, "nobody"))
+def test_a_user_without_permissions_is_refused_everywhere(rich: Any) -> None:
+    urls = list(root_pages(browser(), rich))
+    nobody = signed_in(browser(), iam_user(rich, "nobody"))
     problems = []
     for url in urls:
         response = nobody.get(url)
@@ -236,9 +246,9 @@ def test_a_user_without_permissions_is_refused_everywhere(client: Client, rich: 
     assert problems == []
 
 
-def test_a_get_and_list_only_user_reads_and_is_refused_the_rest(client: Client, rich: Any) -> None:
-    urls = list(root_pages(Client(), rich))
-    reader = signed_in(client, iam_user(rich, "lister", allow(["iam:Get*", "iam:List*"])))
+def test_a_get_and_list_only_user_reads_and_is_refused_the_rest(rich: Any) -> None:
+    urls = list(root_pages(browser(), rich))
+    reader = signed_in(browser(), iam_user(rich, "lister", allow(["iam:Get*", "iam:List*"])))
     problems = []
     for url, response in crawl(reader, urls).items():
         if response.status_code not in {200, 302, 403}:
@@ -271,9 +281,9 @@ LIST_PAGES = (
 )
 
 
-def test_hostile_query_strings_are_answered_and_escaped(client: Client, rich: Any) -> None:
-    crawled = [url for url in root_pages(Client(), rich) if "?" in url]
-    root = signed_in(client, rich.root)
+def test_hostile_query_strings_are_answered_and_escaped(rich: Any) -> None:
+    crawled = [url for url in root_pages(browser(), rich) if "?" in url]
+    root = signed_in(browser(), rich.root)
     targets: list[tuple[str, dict[str, str]]] = []
     for page in LIST_PAGES:
         targets += [(page, {name: value}) for name in ("q", "page", "sort", "marker", "order") for value in HOSTILE]
@@ -339,9 +349,9 @@ GARBAGE_FIELDS = {"zz-bogus": "1", "__proto__": "x"}
 GARBAGE_VALUES = ("", "\x00", "<script>alert(1)</script>", "y" * 5000, "-1", "[]", "{")
 
 
-def test_every_console_form_survives_empty_and_garbage_posts(client: Client, rich: Any) -> None:
+def test_every_console_form_survives_empty_and_garbage_posts(rich: Any) -> None:
     forms: dict[str, set[str]] = {}
-    for url, response in root_pages(Client(), rich).items():
+    for url, response in root_pages(browser(), rich).items():
         if "text/html" not in response.get("Content-Type", ""):
             continue
         for method, action, fields in parse(response.content.decode()).forms:
@@ -353,7 +363,7 @@ def test_every_console_form_survives_empty_and_garbage_posts(client: Client, ric
     problems = []
     for url, fields in sorted(forms.items()):
         for body in ({}, GARBAGE_FIELDS):
-            root = signed_in(Client(), rich.root)
+            root = signed_in(browser(), rich.root)
             before = snapshot()
             response = root.post(url, body)
             if response.status_code >= 500:
@@ -361,7 +371,7 @@ def test_every_console_form_survives_empty_and_garbage_posts(client: Client, ric
             if snapshot() != before:
                 problems.append(f"POST {url} {body}: changed data")
         for value in GARBAGE_VALUES:
-            response = signed_in(Client(), rich.root).post(url, dict.fromkeys(fields - {"csrfmiddlewaretoken"}, value))
+            response = signed_in(browser(), rich.root).post(url, dict.fromkeys(fields - {"csrfmiddlewaretoken"}, value))
             if response.status_code >= 500:
                 problems.append(f"POST {url} fields={sorted(fields)} value={value[:10]!r}: {response.status_code}")
     assert problems == []
