@@ -21,7 +21,6 @@ from iamconsole import operations
 from tests.console import signed_in
 from tests.factories import (
     access_key,
-    actor_for,
     allow,
     attach,
     document,
@@ -116,7 +115,7 @@ def snapshot() -> str:
     for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
         if model._meta.app_label not in WATCHED_APPS or model.__name__ in UNWATCHED_MODELS:
             continue
-        rows = model.objects.order_by("pk")
+        rows = model._default_manager.order_by("pk")
         if model.__name__ in AWS_MANAGED:  # AWS's catalogue: thousands of rows no console form writes
             rows = rows.filter(**{AWS_MANAGED[model.__name__]: False})
         for row in rows.values():
@@ -170,7 +169,8 @@ def rich(account: Any, aws_managed_policies: None) -> Any:
     for action in ("s3:PutObject", "marker:ManagedV3Action"):
         params = {"policy_arn": versioned.arn, "policy_document": document(allow(action)), "set_as_default": True}
         operations.run(root, "CreatePolicyVersion", params)
-    operations.run(root, "TagPolicy", {"policy_arn": versioned.arn, "tags": [{"key": "k", "value": "marker-tag-value-7f3"}]})
+    tags = [{"key": "k", "value": "marker-tag-value-7f3"}]
+    operations.run(root, "TagPolicy", {"policy_arn": versioned.arn, "tags": tags})
     user(account, "alice", allow("marker:InlineOnlyAction"), tags={"team": "marker-tag-value-7f3"})
     access_key(account, "alice")
     access_key(account, "alice")
@@ -201,8 +201,6 @@ def rich(account: Any, aws_managed_policies: None) -> Any:
     oidc = {"url": "https://token.example.com", "client_id_list": ["marker-oidc-client"], "thumbprint_list": ["a" * 40]}
     operations.run(root, "CreateOpenIDConnectProvider", oidc)
     return account
-
-
 
 
 def ssh_key() -> str:
@@ -354,10 +352,10 @@ def test_every_console_form_survives_empty_and_garbage_posts(rich: Any) -> None:
     for url, response in root_pages(browser(), rich).items():
         if "text/html" not in response.get("Content-Type", ""):
             continue
-        for method, action, fields in parse(response.content.decode()).forms:
+        for method, action, names in parse(response.content.decode()).forms:
             target = same_origin(url, action or url)
             if method == "post" and target is not None:
-                forms.setdefault(target.split("?")[0], set()).update(fields)
+                forms.setdefault(target.split("?")[0], set()).update(names)
     for url in console_post_urls(rich):
         forms.setdefault(url, set())
     problems = []
@@ -375,4 +373,3 @@ def test_every_console_form_survives_empty_and_garbage_posts(rich: Any) -> None:
             if response.status_code >= 500:
                 problems.append(f"POST {url} fields={sorted(fields)} value={value[:10]!r}: {response.status_code}")
     assert problems == []
-    assert actor_for(rich, "alice")  # the rich account is still whole
