@@ -51,3 +51,16 @@ def test_the_console_answers_a_nul_in_an_inline_policy_name_with_its_error(clien
     assert "Member must satisfy regular expression pattern" in response.content.decode()
     alias = root.post("/account-alias", {"delete": "1", "current_alias": "a\x00b"})
     assert alias.status_code < 500
+
+
+@pytest.mark.parametrize("job_id", ["\x00", "x" * 36 + "\x00", "short"])
+def test_a_last_accessed_job_id_of_the_wrong_length_is_a_validation_error(account: Any, job_id: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        operations.run(account.root, "GetServiceLastAccessedDetails", {"job_id": job_id})
+    assert "Member must have length" in refused.value.message and "36" in refused.value.message
+
+
+def test_the_access_advisor_tab_answers_a_nul_job_id_without_a_500(client: Any, account: Any) -> None:
+    user(account, "alice")
+    response = signed_in(client, account.root).get("/users/alice", {"tab": "access_advisor", "job": "\x00"})
+    assert response.status_code < 500
