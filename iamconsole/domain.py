@@ -69,6 +69,11 @@ def validate_name(value: Any, *, member: str, field: str, max_length: int) -> st
     return validate_text(value, member=member, field=field, max_length=max_length, regex=_NAME_RE, pattern=NAME_PATTERN)
 
 
+def validate_policy_name(value: Any) -> str:
+    """Check an inline or managed policy name (``PolicyName``)."""
+    return validate_name(value, member="PolicyName", field="policy_name", max_length=POLICY_NAME_MAX)
+
+
 def validate_path(value: Any, *, member: str = "Path", field: str = "path") -> str:
     """Check an IAM path: ``/`` alone, or ``/`` + printable ASCII + ``/``, at most 512 characters."""
     return validate_text(value, member=member, field=field, max_length=PATH_MAX, regex=_PATH_RE, pattern=PATH_PATTERN)

@@ -327,29 +327,31 @@ REDACTED = "***"
 AUDIT_TEXT_LIMIT = 2048
 
 
+def _audit_text(value: Any) -> str:
+    """``value`` as text PostgreSQL can hold: a NUL character becomes U+FFFD."""
+    text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+    return text.replace("\x00", "\ufffd")
+
+
 def redacted_parameters(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` as the audit record keeps them: secrets replaced by ``***``, long texts cut, values made JSON.
 
     A NUL character, which a refused request may carry, becomes U+FFFD: PostgreSQL's JSON cannot hold it, and the
     denial must still be recorded."""
 
-    def text_of(value: Any) -> str:
-        text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
-        return text.replace("\x00", "\ufffd")
-
     def clean(key: str, value: Any) -> Any:
         if any(word in key.lower() for word in SECRET_PARAMETER_WORDS):
             return REDACTED
         if isinstance(value, Mapping):
-            return {text_of(k): clean(str(k), v) for k, v in value.items()}
+            return {_audit_text(k): clean(str(k), v) for k, v in value.items()}
         if isinstance(value, list | tuple):
             return [clean(key, item) for item in value]
         if value is None or isinstance(value, bool | int | float):
             return value
-        text = text_of(value)
+        text = _audit_text(value)
         return text if len(text) <= AUDIT_TEXT_LIMIT else f"{text[:AUDIT_TEXT_LIMIT]}… ({len(text)} characters)"
 
-    return {text_of(key): clean(key, value) for key, value in params.items()}
+    return {_audit_text(key): clean(key, value) for key, value in params.items()}
 
 
 def _record(
@@ -373,9 +375,10 @@ def _record(
         outcome=outcome,
         source_ip=call.request.source_ip,
         user_agent=call.request.user_agent,
-        resource_arn=resource,
+        # A refused name with a NUL character in it is quoted by the resource and the error message too.
+        resource_arn=_audit_text(resource),
         error_code=error.code if error else "",
-        error_message=error.message if error else "",
+        error_message=_audit_text(error.message) if error else "",
         read_only=operation.read_only,
         details=details,
         parameters=redacted_parameters(call.params),

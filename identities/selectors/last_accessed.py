@@ -37,6 +37,7 @@ TRACKING_PERIOD = timedelta(days=400)
 ACTION_TRACKED_SERVICES = ("iam", "sts")
 #: IAM and STS are global; AWS reports their region as us-east-1.
 GLOBAL_REGION = "us-east-1"
+JOB_ID_LENGTH = 36
 GRANULARITIES = ("SERVICE_LEVEL", "ACTION_LEVEL")
 
 
@@ -295,6 +296,11 @@ class LastAccessedPage:
 
 
 def _job(account: Account, job_id: str) -> ServiceLastAccessedJob:
+    # JobId is 36 characters (jobIDType); checked before the query, which could not even carry a NUL character.
+    if len(job_id) != JOB_ID_LENGTH:
+        bound = "greater" if len(job_id) < JOB_ID_LENGTH else "less"
+        constraint = f"Member must have length {bound} than or equal to {JOB_ID_LENGTH}"
+        raise constraint_error("JobId", job_id, constraint, field="job_id")
     job = ServiceLastAccessedJob.objects.filter(account=account, job_id=job_id).first()
     if job is None:
         raise NoSuchEntity(f"The job with id {job_id} cannot be found.", field="job_id")

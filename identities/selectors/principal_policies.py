@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import Account
+from iamconsole import domain
 from iamconsole.dbvalues import json_value
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
@@ -64,6 +65,7 @@ def list_attached_group_policies(
 
 def get_user_policy(*, account: Account, user_name: str, policy_name: str) -> InlinePolicy:
     """GetUserPolicy: the user's inline policy; ``NoSuchEntity`` when the user or the policy is missing."""
+    domain.validate_policy_name(policy_name)  # before the query: a NUL cannot even be sent to PostgreSQL
     user = get_user_by_name(account=account, user_name=user_name)
     policy = InlinePolicy.objects.select_related("user").filter(user=user, name=policy_name).first()
     if policy is None:
@@ -73,6 +75,7 @@ def get_user_policy(*, account: Account, user_name: str, policy_name: str) -> In
 
 def get_group_policy(*, account: Account, group_name: str, policy_name: str) -> InlinePolicy:
     """GetGroupPolicy: the group's inline policy; ``NoSuchEntity`` when the group or the policy is missing."""
+    domain.validate_policy_name(policy_name)  # before the query: a NUL cannot even be sent to PostgreSQL
     group = get_group_by_name(account=account, group_name=group_name)
     policy = InlinePolicy.objects.select_related("group").filter(group=group, name=policy_name).first()
     if policy is None:

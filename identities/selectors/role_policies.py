@@ -45,6 +45,7 @@ def list_attached_role_policies(
 
 def get_role_policy(*, account: Account, role_name: str, policy_name: str) -> InlinePolicy:
     """GetRolePolicy: the inline policy of that name with its document; ``NoSuchEntity`` when either is missing."""
+    domain.validate_policy_name(policy_name)  # before the query: a NUL cannot even be sent to PostgreSQL
     policy = (
         InlinePolicy.objects.select_related("role")
         .filter(role_id=_role_id(account, role_name), name=policy_name)
