@@ -198,6 +198,7 @@ def run(
     resource = "*"
     try:
         with _transaction_for(operation):
+            _refuse_nul(params)
             if operation.target is not None:
                 call = replace(call, target=operation.target(call))
             if operation.principal is not None:
@@ -298,6 +299,29 @@ def _refuse_aws_managed_write(operation: Operation, call: Call) -> None:
     if is_aws_managed_policy_arn(policy_arn):
         reason = f"because no resource-based policy allows the {action} action"
         raise AccessDenied(authorization.denial_message(call.actor, action, policy_arn, reason))
+
+
+def _refuse_nul(params: Mapping[str, Any]) -> None:
+    """No member of AWS's API admits a NUL character (the widest patterns start at U+0009), and PostgreSQL can neither
+    store nor look one up: a value holding one is refused before anything reads the database, from every face."""
+    for key, value in params.items():
+        if _holds_nul(value):
+            member = key.split("_")[0] + "".join(word.title() for word in key.split("_")[1:])
+            raise ValidationError(
+                f"1 validation error detected: Value at '{member}' failed to satisfy constraint: "
+                "Member must not contain the NUL character",
+                field=key,
+            )
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def _refuse_unsupported(operation: Operation, params: Mapping[str, Any]) -> None:
@@ -405,6 +429,7 @@ def can_run(
     call = Call(actor=actor, account=account, params=dict(params or {}), request=request)
     try:
         with transaction.atomic():  # a target lookup may lock its row, as in run
+            _refuse_nul(call.params)
             if operation.target is not None:
                 call = replace(call, target=operation.target(call))
             if operation.waived and operation.waived(call):

@@ -264,6 +264,8 @@ def editor_state(
             )
         except AccessDenied as error:
             denied = error
+        except IamError as error:  # a document no validator takes (a NUL character): one error at its start
+            findings = [FindingView("ERROR", error.code, error.message, 1, 1, 1, 1)]
         else:
             findings = [
                 FindingView(
