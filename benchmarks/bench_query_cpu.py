@@ -83,6 +83,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=20, help="requests per round")
     parser.add_argument("--profile", choices=OPERATIONS, help="profile this operation instead of timing the mix")
+    parser.add_argument("--queries", choices=OPERATIONS, help="print the SQL one request of this operation sends")
     parser.add_argument("--top", type=int, default=40, help="functions printed by --profile")
     options = parser.parse_args()
     setup_test_environment()
@@ -98,6 +99,13 @@ def main() -> int:
         mix = _mix(user, account_id)
         for prepare in mix.values():  # warm-up: caches, compiled statements
             prepare()()
+        if options.queries:
+            send = mix[options.queries]()
+            with CaptureQueriesContext(connection) as captured:
+                send()
+            for query in captured.captured_queries:
+                print(query["sql"][:300])
+            return 0
         if options.profile:
             # DeleteRole needs roles to delete: make them first, outside the profile.
             if options.profile == "DeleteRole":
