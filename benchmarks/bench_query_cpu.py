@@ -100,6 +100,8 @@ def main() -> int:
         for prepare in mix.values():  # warm-up: caches, compiled statements
             prepare()()
         if options.queries:
+            if options.queries == "DeleteRole":
+                mix["CreateRole"]()()
             send = mix[options.queries]()
             with CaptureQueriesContext(connection) as captured:
                 send()
