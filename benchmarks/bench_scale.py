@@ -49,8 +49,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks.bench_expiry_sweep import fill_sessions  # noqa: E402
-from benchmarks.signed import Caller  # noqa: E402
-from benchmarks.signed import setup_caller as _setup  # noqa: E402
+from benchmarks.signed import Caller, setup_caller  # noqa: E402
 from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 BASELINE = 1_000
@@ -198,7 +197,7 @@ def main() -> int:
     settings.DEBUG = False
     with throwaway_database():
         client = Client()
-        account, user, account_id = _setup(client)
+        account, user, account_id = setup_caller(client)
         trust = TRUST % account_id
         print(
             f"{connection.vendor} {connection.cursor().connection.info.server_version // 10000}, {os.cpu_count()} cores"
