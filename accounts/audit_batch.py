@@ -21,7 +21,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db import Error, close_old_connections, connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -127,14 +127,14 @@ def _write(rows: list[Row]) -> None:
         return
     try:
         _insert([(sql, values) for sql, values, _orphan in rows])
-    except DatabaseError:
+    except Error:
         for sql, values, orphan in rows:
             try:
                 _insert([(sql, values)])
-            except DatabaseError:
+            except Error:
                 try:
                     _insert([(sql, orphan)])
-                except DatabaseError:
+                except Error:
                     logger.exception("audit record of a read could not be written: %r", values)
 
 
