@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 
+from accounts import audit_batch
+
 
 class Account(models.Model):
     """An AWS-style account: a 12-digit id, an optional alias, and its root user's sign-in facts."""
@@ -51,6 +53,15 @@ class PasswordPolicy(models.Model):
         return f"password policy of {self.account}"
 
 
+class AuditEventManager(models.Manager["AuditEvent"]):
+    """Every read of the audit trail through ``AuditEvent.objects`` first writes the records of reads this process
+    still queues (``accounts.audit_batch``), so that it sees every call this process made before it."""
+
+    def get_queryset(self) -> models.QuerySet[AuditEvent]:
+        audit_batch.flush()
+        return super().get_queryset()
+
+
 class AuditEvent(models.Model):
     """One call of an operation, from any face, as CloudTrail would record it; denied and failed calls too."""
 
@@ -79,6 +90,8 @@ class AuditEvent(models.Model):
     #: The call's parameters, secrets redacted and long texts cut (``iamconsole.operations.redacted_parameters``).
     parameters = models.JSONField(default=dict, blank=True)
     time = models.DateTimeField(db_index=True)
+
+    objects = AuditEventManager()
 
     class Meta:
         # The event history reads an account's trail newest first, filtered by one of these columns, a page at a time

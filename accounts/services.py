@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
-from accounts import selectors
+from accounts import audit_batch, selectors
 from accounts.models import Account, AuditEvent, FailedAttempt, PasswordPolicy, UsedCode
 from accounts.routers import ATTEMPTS
 from iamconsole import ids
@@ -211,12 +211,14 @@ def record_audit_event(
     read_only: bool = False,
     details: dict[str, Any] | None = None,
     parameters: dict[str, Any] | None = None,
+    batched: bool = False,
 ) -> None:
     """Write one audit record (called by ``operations.run`` only, inside or after the operation's transaction).
 
     ``account`` is the row ``run`` already loaded for the call, so the record costs one INSERT and no lookup; left
     out, it is looked up by ``account_id``. The INSERT is composed once and each value prepared by its model field, as
-    ``AuditEvent.objects.create`` would (the ORM's compilation of it cost more than the write itself).
+    ``AuditEvent.objects.create`` would (the ORM's compilation of it cost more than the write itself). ``batched``
+    (a successful read) queues it for ``accounts.audit_batch``'s writer instead, when batches are on.
     """
     if account is None and account_id:
         account = selectors.find_account(account_id)
@@ -241,6 +243,10 @@ def record_audit_event(
     )
     sql, fields = _audit_insert()
     values = [field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in fields]
+    if batched and audit_batch.enabled():
+        orphan = [None if field.name == "account" else value for field, value in zip(fields, values, strict=True)]
+        audit_batch.add(sql, values, orphan)
+        return
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
 

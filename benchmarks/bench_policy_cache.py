@@ -23,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import bench_scale  # sets Django up on PostgreSQL
+from benchmarks.signed import setup_caller
 
 
 def _attach_policies(account_id: str, count: int) -> None:
@@ -82,7 +83,7 @@ def main() -> int:
     setup_test_environment()
     with throwaway_database():
         client = Client()
-        account, user, account_id = bench_scale._setup(client)
+        account, user, account_id = setup_caller(client)
         trust = bench_scale.TRUST % account_id
         bench_scale._seed(account.pk, trust, (0, bench_scale.BASELINE), (0, bench_scale.BASELINE), (0, 1000))
         _attach_policies(account_id, options.policies)

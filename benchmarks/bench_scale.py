@@ -33,7 +33,6 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -44,23 +43,18 @@ import django
 
 django.setup()
 
-from botocore.auth import SigV4Auth  # noqa: E402
-from botocore.awsrequest import AWSRequest  # noqa: E402
-from botocore.credentials import Credentials  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from benchmarks.bench_expiry_sweep import fill_sessions  # noqa: E402
+from benchmarks.signed import Caller, setup_caller  # noqa: E402
 from benchmarks.throwaway_db import throwaway_database  # noqa: E402
 
 BASELINE = 1_000
 GOAL_RATIO = 1.2
 GOAL_SWEEP_SECONDS = 30.0
-HOST = "testserver"
-ADMIN_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-VERSIONS = {"iam": "2010-05-08", "sts": "2011-06-15"}
 #: Every seeded role's trust policy (``%`` the account id): the account's principals may assume it.
 TRUST = (
     '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},'
@@ -104,37 +98,6 @@ def _seed(
         for table in ("identities_role", "identities_user", "sts_stssession"):
             cursor.execute(f"ANALYZE {table}")
     return f"{roles[1]:,} roles, {users[1]:,} users, {sessions[1]:,} sessions in {time.perf_counter() - started:.1f} s"
-
-
-class Caller:
-    """Signs Query API calls with botocore as boto3 does and sends them through the test client."""
-
-    def __init__(self, client: Client, key: str, secret: str, token: str | None = None) -> None:
-        self.client, self.credentials = client, Credentials(key, secret, token)
-
-    def prepare(self, service: str, action: str, **params: str) -> Callable[[], Any]:
-        """The call, signed now (outside the timing), to be sent by the returned function."""
-        body = urlencode({"Action": action, "Version": VERSIONS[service], **params}).encode()
-        request = AWSRequest(
-            method="POST",
-            url=f"http://{HOST}/aws",
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
-        )
-        SigV4Auth(self.credentials, service, "us-east-1").add_auth(request)
-        headers = {name: str(value) for name, value in request.headers.items() if name.lower() != "content-type"}
-
-        def send() -> Any:
-            response = self.client.post(
-                "/aws",
-                data=body,
-                content_type="application/x-www-form-urlencoded; charset=utf-8",
-                headers={"host": HOST, **headers},
-            )
-            assert response.status_code == 200, (action, response.status_code, response.content[:300])
-            return response
-
-        return send
 
 
 def _target(roles: int) -> str:
@@ -200,22 +163,6 @@ def _middle_marker(account_pk: int) -> str:
     return encode_marker(roles[roles.count() // 2])
 
 
-def _setup(client: Client) -> tuple[Any, Caller, str]:
-    """The benchmark's account, an IAM user allowed everything (root may not assume roles) and its key."""
-    from accounts.management.commands.createaccount import create_account_with_key
-    from accounts.models import Account
-    from iamconsole import operations
-    from iamconsole.actors import Actor
-
-    created = create_account_with_key(alias=None, email=None, password=None)
-    root = Actor.root(created["account_id"])
-    operations.run(root, "CreateUser", {"user_name": "bench"})
-    operations.run(root, "PutUserPolicy", {"user_name": "bench", "policy_name": "all", "policy_document": ADMIN_POLICY})
-    key = operations.run(root, "CreateAccessKey", {"user_name": "bench"})
-    account = Account.objects.get(account_id=created["account_id"])
-    return account, Caller(client, key.access_key.access_key_id, key.secret_access_key), created["account_id"]
-
-
 def _session(user: Caller, client: Client, account_id: str, target: str) -> Caller:
     """Temporary credentials for the target role, issued by AssumeRole through the stack."""
     from xml.etree import ElementTree
@@ -250,7 +197,7 @@ def main() -> int:
     settings.DEBUG = False
     with throwaway_database():
         client = Client()
-        account, user, account_id = _setup(client)
+        account, user, account_id = setup_caller(client)
         trust = TRUST % account_id
         print(
             f"{connection.vendor} {connection.cursor().connection.info.server_version // 10000}, {os.cpu_count()} cores"

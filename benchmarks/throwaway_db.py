@@ -28,6 +28,9 @@ def throwaway_database() -> Iterator[None]:
     try:
         yield
     finally:
+        from accounts import audit_batch
+
+        audit_batch.flush()  # the records of reads still queued belong to this database, not to the one after it
         if shared:
             attempts.close()
             attempts.settings_dict["NAME"] = old_attempts

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iamconsole.settings")
@@ -19,6 +20,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # A web request publishing while Redis is down must fail fast (the outbox keeps the task), not hang for minutes.
 app.conf.broker_connection_timeout = 2
+
+
+@worker_init.connect
+def _audit_reads_in_the_task(**_: object) -> None:
+    # A worker's pool processes can end without running atexit (billiard's children), so a task's reads are recorded
+    # in the task, not batched (accounts.audit_batch). Set before the pool forks: every child inherits it.
+    settings.IAM_AUDIT_READ_BATCH = 0
+
 
 SWEEP = settings.IAM_SWEEP_INTERVAL  # IAM_SWEEP_INTERVAL_SECONDS, 60 by default
 

@@ -234,7 +234,9 @@ def run(
             result = operation.handler(**kwargs)
             if not operation.read_only or settings.IAM_AUDIT_READS:
                 details = operation.audit_details(result) if operation.audit_details else None
-                _record(operation, call, resource, outcome="success", details=details)
+                # A successful read's record may be written in a batch (accounts.audit_batch); a write's is part of
+                # its transaction.
+                _record(operation, call, resource, outcome="success", details=details, batched=operation.read_only)
         return result
     except IamError as exc:
         outcome = "denied" if exc.code == "AccessDenied" else "failed"
@@ -386,6 +388,7 @@ def _record(
     outcome: str,
     error: IamError | None = None,
     details: dict[str, Any] | None = None,
+    batched: bool = False,
 ) -> None:
     account_services.record_audit_event(
         account=call.account,
@@ -406,6 +409,7 @@ def _record(
         read_only=operation.read_only,
         details=details,
         parameters=redacted_parameters(call.params),
+        batched=batched,
     )
 
 

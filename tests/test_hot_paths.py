@@ -164,3 +164,23 @@ def test_a_role_and_a_group_principal(account):
     group = gather_principal_policies(account_id=account.account_id, group_pk=Group.objects.get(name="eng").pk)
     assert (group.found, group.tags, _texts(group.identity)) == (True, {}, [("eng/own", "group")])
     assert gather_principal_policies(account_id=account.account_id).found is False
+
+
+def test_a_list_page_is_one_query_and_its_rows_carry_the_call_s_account(account, other_account):
+    from identities.selectors.roles import list_roles
+
+    for index in range(3):
+        factories.role(account, f"listed-{index}")
+    factories.role(other_account, "elsewhere")
+    owner = find_account(account.account_id)
+    assert owner is not None
+    with CaptureQueriesContext(connection) as queries:
+        page = list_roles(account=owner, max_items=2)
+        arns = [(role.name, role.account.account_id) for role in page.items]
+    assert len(queries.captured_queries) == 1
+    assert 'JOIN "accounts_account"' not in queries.captured_queries[0]["sql"]
+    assert arns == [("listed-0", account.account_id), ("listed-1", account.account_id)]
+    assert all(role.account is owner for role in page.items)
+    assert page.is_truncated
+    rest = list_roles(account=owner, marker=page.marker)
+    assert [role.name for role in rest.items] == ["listed-2"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import Enum
 from functools import lru_cache
@@ -46,6 +46,8 @@ _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"
 
 def escape(text: str) -> str:
     """``text`` as XML character data: markup escaped, CR kept, characters XML cannot carry replaced by U+FFFD."""
+    if text.isascii() and text.isprintable():  # the common case: no CR, nothing to replace, only markup to escape
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _NOT_XML.sub("\ufffd", text).translate(_ENTITIES)
 
 
@@ -75,53 +77,151 @@ def render_error(error: IamError, service: str, request_id: str) -> bytes:
     ).encode()
 
 
+#: Writes one element: ``write(parts, tag, value)`` appends ``<tag>…</tag>`` (or, for a flattened list or map, its
+#: repeated elements) to ``parts``.
+Writer = Callable[[list[str], str, Any], None]
+#: Writes the members of a structure (no enclosing tag).
+MembersWriter = Callable[[list[str], Mapping[str, Any]], None]
+
+#: The writer of each shape object, built once per process: walking botocore's shape for every value (its type, its
+#: serialization options, its members) was most of the cost of rendering a list of 200 roles. Keyed by the object's
+#: id; the shape itself is kept in the entry so that the id cannot be reused. botocore's models are loaded once per
+#: process (``params.service_model``), so this holds one entry per shape of the two services at most.
+_WRITERS: dict[int, tuple[Shape, Writer]] = {}
+_MEMBER_WRITERS: dict[int, tuple[StructureShape, MembersWriter]] = {}
+
+
 def _structure(parts: list[str], shape: StructureShape, data: Mapping[str, Any]) -> None:
-    members = shape.members
-    unknown = set(data) - set(members)
-    if unknown:
-        # A programming error in an awsapi table: fail loudly rather than drop data the client expects.
-        raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}; members are {list(members)}")
-    for member_name, member in members.items():
-        value = data.get(member_name)
-        if value is not None:
-            _element(parts, _wire_name(member, member_name), member, value)
+    _members_writer(shape)(parts, data)
+
+
+def _members_writer(shape: StructureShape) -> MembersWriter:
+    found = _MEMBER_WRITERS.get(id(shape))
+    if found is not None:
+        return found[1]
+    member_shapes = shape.members
+    names = frozenset(member_shapes)
+    members = [(name, _wire_name(member, name), _writer(member)) for name, member in member_shapes.items()]
+
+    def write(parts: list[str], data: Mapping[str, Any]) -> None:
+        if not names.issuperset(data):
+            # A programming error in an awsapi table: fail loudly rather than drop data the client expects.
+            unknown = set(data) - names
+            raise TypeError(f"{shape.name} has no member(s) {sorted(unknown)}; members are {list(member_shapes)}")
+        for name, tag, write_member in members:
+            value = data.get(name)
+            if value is not None:
+                write_member(parts, tag, value)
+
+    _MEMBER_WRITERS[id(shape)] = (shape, write)
+    return write
 
 
 def _wire_name(shape: Shape, default: str) -> str:
     return str(shape.serialization.get("name", default))
 
 
-def _element(parts: list[str], tag: str, shape: Shape, value: Any) -> None:
+def _writer(shape: Shape) -> Writer:
+    found = _WRITERS.get(id(shape))
+    if found is not None:
+        return found[1]
+
+    # While it is built, a shape that contains itself (botocore allows recursive shapes) finds this stand-in.
+    def deferred(parts: list[str], tag: str, value: Any) -> None:
+        _WRITERS[id(shape)][1](parts, tag, value)
+
+    _WRITERS[id(shape)] = (shape, deferred)
+    write = _build_writer(shape)
+    _WRITERS[id(shape)] = (shape, write)
+    return write
+
+
+def _build_writer(shape: Shape) -> Writer:
     if isinstance(shape, ListShape):
-        item_tag = _wire_name(shape.member, "member")
-        if shape.serialization.get("flattened"):
+        return _list_writer(shape)
+    if isinstance(shape, MapShape):
+        return _map_writer(shape)
+    if isinstance(shape, StructureShape):
+        members = _members_writer(shape)
+
+        def write_structure(parts: list[str], tag: str, value: Any) -> None:
+            parts.append(f"<{tag}>")
+            members(parts, value)
+            parts.append(f"</{tag}>")
+
+        return write_structure
+    if shape.type_name == "string" and shape.name == POLICY_DOCUMENT_SHAPE:
+
+        def write_document(parts: list[str], tag: str, value: Any) -> None:
+            # URL-encoded text is letters, digits, "%-._~": nothing to escape for XML.
+            parts.append(f"<{tag}>{_url_encoded(str(value.value if isinstance(value, Enum) else value))}</{tag}>")
+
+        return write_document
+    text_of = _scalar_text(shape)
+
+    def write_scalar(parts: list[str], tag: str, value: Any) -> None:
+        parts.append(f"<{tag}>{escape(text_of(value))}</{tag}>")
+
+    return write_scalar
+
+
+def _list_writer(shape: ListShape) -> Writer:
+    item_shape = shape.member
+    item_tag = _wire_name(item_shape, "member")
+    write_item = _writer(item_shape)
+
+    if shape.serialization.get("flattened"):
+
+        def write_flattened(parts: list[str], tag: str, value: Any) -> None:
             for item in value:
-                _element(parts, tag, shape.member, item)
-            return
+                write_item(parts, tag, item)
+
+        return write_flattened
+
+    def write_list(parts: list[str], tag: str, value: Any) -> None:
         parts.append(f"<{tag}>")
         for item in value:
-            _element(parts, item_tag, shape.member, item)
+            write_item(parts, item_tag, item)
         parts.append(f"</{tag}>")
-        return
-    if isinstance(shape, MapShape):
-        key_tag, value_tag = _wire_name(shape.key, "key"), _wire_name(shape.value, "value")
-        flattened = bool(shape.serialization.get("flattened"))
+
+    return write_list
+
+
+def _map_writer(shape: MapShape) -> Writer:
+    key_shape, value_shape = shape.key, shape.value
+    key_tag, value_tag = _wire_name(key_shape, "key"), _wire_name(value_shape, "value")
+    flattened = bool(shape.serialization.get("flattened"))
+
+    write_key, write_value = _writer(key_shape), _writer(value_shape)
+
+    def write_map(parts: list[str], tag: str, value: Any) -> None:
         if not flattened:
             parts.append(f"<{tag}>")
         for key, item in value.items():
             parts.append(f"<{tag}>" if flattened else "<entry>")
-            _element(parts, key_tag, shape.key, key)
-            _element(parts, value_tag, shape.value, item)
+            write_key(parts, key_tag, key)
+            write_value(parts, value_tag, item)
             parts.append(f"</{tag}>" if flattened else "</entry>")
         if not flattened:
             parts.append(f"</{tag}>")
-        return
-    parts.append(f"<{tag}>")
-    if isinstance(shape, StructureShape):
-        _structure(parts, shape, value)
-    else:
-        parts.append(escape(_scalar(shape, value)))
-    parts.append(f"</{tag}>")
+
+    return write_map
+
+
+def _scalar_text(shape: Shape) -> Callable[[Any], str]:
+    """How a value of this scalar shape is written as text (before XML escaping): strings, most of a response, by the
+    shortest path; every other kind as :func:`_scalar` writes it."""
+    if shape.type_name == "string":
+
+        def string(value: Any) -> str:
+            return str(value.value if isinstance(value, Enum) else value)
+
+        return string
+
+    def scalar(value: Any) -> str:
+        return _scalar(shape, value)
+
+    return scalar
 
 
 def _scalar(shape: Shape, value: Any) -> str:

@@ -4,7 +4,7 @@ name ignoring case, a page under a path prefix, a page of tags. Each caller give
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import models
 
@@ -40,8 +40,16 @@ def list_under_path(
 ) -> Page[M]:
     """The account's ``model`` rows whose path starts with ``path_prefix``, oldest first, one query per page."""
     domain.validate_path_prefix(path_prefix)
-    rows = model._default_manager.select_related(*related).filter(account=account, path__startswith=path_prefix)
-    return paginate(rows, key="pk", marker=marker, max_items=max_items)
+    # Every row is the account's: it is handed to each row below rather than joined and built again per row (a
+    # sixth of a 200-role ListRoles was building the same account 200 times).
+    joined = tuple(name for name in related if name != "account")
+    rows = model._default_manager.select_related(*joined).filter(account=account, path__startswith=path_prefix)
+    page = paginate(rows, key="pk", marker=marker, max_items=max_items)
+    if "account" in related:
+        account_field = cast(models.ForeignKey[Account, Account], model._meta.get_field("account"))
+        for row in page.items:
+            account_field.set_cached_value(row, account)
+    return page
 
 
 def list_named_tags(
