@@ -304,7 +304,9 @@ IAM_AUDIT_READS = env_bool("IAM_AUDIT_READS", True)
 # The audit records of successful reads are written in batches by a thread of each process (accounts.audit_batch):
 # at most this many at once, at most this long after a read; a process killed outright loses the records it still
 # holds. 0 or 1 writes each one in its request.
-IAM_AUDIT_READ_BATCH = env_int("IAM_AUDIT_READ_BATCH", 100, maximum=10_000)
+# Off by default: then every face's read is in the trail when its answer is sent, whichever process serves the next
+# request; batching is for deployments that trade that (and up to a batch on a crash) for throughput.
+IAM_AUDIT_READ_BATCH = env_int("IAM_AUDIT_READ_BATCH", 0, maximum=10_000)
 IAM_AUDIT_READ_FLUSH_SECONDS = float(os.environ.get("IAM_AUDIT_READ_FLUSH_SECONDS") or 1.0)
 # Federation (docs/federation.md): the CA bundle (PEM file) that web identity issuers' https certificates are checked
 # against (unset: the system's), and how long an issuer's discovery document and keys are kept before refetching.
