@@ -123,7 +123,7 @@ def test_a_failed_report_and_an_unknown_job_are_shown_in_the_tab(root_client: An
     assert ServiceLastAccessedJob.objects.get(job_id=job_id).status == "FAILED"
     assert "The report failed" in failed.content.decode()
     assert "Try again" in failed.content.decode()
-    unknown = root_client.get("/users/other", {"tab": "access_advisor", "job": "not-a-job"})
+    unknown = root_client.get("/users/other", {"tab": "access_advisor", "job": "00000000-0000-4000-8000-000000000000"})
     assert unknown.status_code == 404
     assert "NoSuchEntity" in unknown.content.decode()
 
