@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from identities.models import OpenIDConnectProvider, SAMLProvider
-from tests.browser import sign_in_as_root
+from tests.browser import confirm_by_typing, sign_in_as_root
 from tests.factories import make_account
 from tests.identities.test_identity_providers import metadata
 
@@ -43,11 +43,7 @@ def test_a_provider_selected_in_the_list_is_deleted_once_delete_is_typed(page: P
 
     delete.click()
     expect(page.locator("h1")).to_have_text("Delete Okta?")
-    confirm = page.locator("#provider-delete button[data-confirm-submit]")
-    page.fill("#id_confirm", "remove")
-    expect(confirm).to_be_disabled()
-    page.fill("#id_confirm", "delete")
-    confirm.click()
+    confirm_by_typing(page, "#provider-delete", "remove", "delete")
     expect(page.locator("#messages")).to_contain_text("Identity provider deleted.")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("token.actions.githubusercontent.com")

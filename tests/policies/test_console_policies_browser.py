@@ -16,7 +16,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from policies.models import ManagedPolicy
 from tests import factories
-from tests.browser import sign_in_as_root
+from tests.browser import confirm_by_typing, sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, deny, document
 
@@ -248,11 +248,7 @@ def test_the_list_actions_attach_detach_and_delete_the_selected_policy(page: Pag
     menu.locator("summary").click()
     item["Delete"].click()
     expect(page.locator("h1")).to_have_text("Delete Readers?")
-    confirm = page.locator("#policy-delete button[data-confirm-submit]")
-    page.fill("#id_confirm", "readers")
-    expect(confirm).to_be_disabled()
-    page.fill("#id_confirm", "Readers")
-    confirm.click()
+    confirm_by_typing(page, "#policy-delete", "readers", "Readers")
     expect(page.locator("#messages")).to_contain_text("Policy Readers deleted.")
     assert not ManagedPolicy.objects.filter(pk=readers.pk).exists()
 
