@@ -6,7 +6,7 @@ Providers are named by their ARN (as the API names them); every read and write i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -77,8 +77,8 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         oidc = console.run(request, "ListOpenIDConnectProviders")
     except IamError as error:
         return console.render_error(request, error, LIST_TEMPLATE, "provider-table", {})
-    rows = [ProviderRow(p.name, p.arn, "SAML", p.created_at, _may_delete(request, p.arn)) for p in saml] + [
-        ProviderRow(p.url, p.arn, "OpenID Connect", p.created_at, _may_delete(request, p.arn)) for p in oidc
+    rows = [ProviderRow(p.name, p.arn, "SAML", p.created_at) for p in saml] + [
+        ProviderRow(p.url, p.arn, "OpenID Connect", p.created_at) for p in oidc
     ]
     listing = console.listing(
         request,
@@ -87,6 +87,8 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         sorts={"name": lambda row: row.name, "kind": lambda row: row.kind, "created": lambda row: row.created},
         default_sort="name",
     )
+    # Asked of the page's rows only: each can_run reads the caller's policies.
+    listing = replace(listing, rows=[replace(row, can_delete=_may_delete(request, row.arn)) for row in listing.rows])
     return console.page(
         request,
         LIST_TEMPLATE,
@@ -94,7 +96,7 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         {
             "providers": listing,
             # Without JavaScript Delete cannot follow the selection: enabled when some provider allows it.
-            "can_delete": any(row.can_delete for row in rows),
+            "can_delete": any(row.can_delete for row in listing.rows),
             "can_add": console.can_run(request, "CreateSAMLProvider", {"name": "x"})
             or console.can_run(request, "CreateOpenIDConnectProvider", {"url": "https://x"}),
         },

@@ -100,22 +100,34 @@ def _row(policy: Any) -> PolicyRow:
     )
 
 
-def _with_actions(request: SignedInRequest, row: PolicyRow) -> PolicyRow:
-    """The row with what the actor may do to it from the list: attach it to (or detach it from) some user, group or
-    role, and delete it (customer managed only: AWS managed policies cannot be deleted)."""
-
-    def on_any(operations: dict[str, str]) -> bool:
-        return any(
-            console.can_run(request, operation, {f"{kind}_name": "*", "policy_arn": row.arn})
-            for kind, operation in operations.items()
-        )
-
-    return replace(
-        row,
-        can_attach=on_any(ATTACH),
-        can_detach=on_any(DETACH),
-        can_delete=row.type == "customer" and console.can_run(request, "DeletePolicy", {"policy_arn": row.arn}),
+def may_change_attachments(request: SignedInRequest, policy_arn: str, operations: dict[str, str]) -> bool:
+    """Whether the actor may attach (``ATTACH``) or detach (``DETACH``) the policy on any user, group or role."""
+    return any(
+        console.can_run(request, operation, {f"{kind}_name": "*", "policy_arn": policy_arn})
+        for kind, operation in operations.items()
     )
+
+
+def _with_actions(request: SignedInRequest, rows: Sequence[PolicyRow]) -> list[PolicyRow]:
+    """The rows with what the actor may do to each from the list.
+
+    Each ``can_run`` reads the caller's policies (some eight queries for an IAM user), so Attach and Detach are asked
+    once per page, of its first policy (a page of 25 rows asked row by row cost some 1,250 queries): the Actions
+    view asks again of the selected policy, and the policy page of each entity. Delete, whose resource is the policy
+    itself, is asked of each customer managed row (AWS managed policies cannot be deleted)."""
+    if not rows:
+        return []
+    attach = may_change_attachments(request, rows[0].arn, ATTACH)
+    detach = may_change_attachments(request, rows[0].arn, DETACH)
+    return [
+        replace(
+            row,
+            can_attach=attach,
+            can_detach=detach,
+            can_delete=row.type == "customer" and console.can_run(request, "DeletePolicy", {"policy_arn": row.arn}),
+        )
+        for row in rows
+    ]
 
 
 def _list_params(kind: str, used: str) -> dict[str, Any]:
@@ -162,7 +174,7 @@ def policy_list(request: SignedInRequest) -> HttpResponse:
             listing = console.list_page(request, "ListPolicies", _list_params(kind, used), row=_row)
     except IamError as error:
         return console.render_error(request, error, template, "policy-table", context)
-    listing = replace(listing, rows=[_with_actions(request, row) for row in listing.rows])
+    listing = replace(listing, rows=_with_actions(request, listing.rows))
     # Without JavaScript a button cannot follow the selection: it is enabled when some row on the page allows it
     # (static/js/app.js then follows the selected row).
     context["action_menu"] = [
@@ -197,6 +209,13 @@ def policy_action(request: SignedInRequest) -> HttpResponse:
         return console.redirect(request, reverse("policies:policy-list"))
     if action == "delete":
         return console.redirect(request, reverse("policies:policy-delete", args=[policy_id]))
+    try:
+        policy = load_policy(request, policy_id)
+    except IamError as error:
+        return console.render_error(request, error, "policies/policy_list.html", "policy-table", {})
+    if not may_change_attachments(request, policy.arn, ATTACH if action == "attach" else DETACH):
+        messages.error(request, f"{policy.name}: {LIST_ACTIONS[action][1]}")
+        return console.redirect(request, reverse("policies:policy-list"))
     anchor = "#attach-entity" if action == "attach" else "#attached-entities"
     return console.redirect(request, reverse("policies:policy-detail", args=[policy_id]) + anchor)
 

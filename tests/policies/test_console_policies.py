@@ -684,6 +684,13 @@ def test_the_list_actions_are_disabled_and_refused_without_the_permission(reader
     for action in ("attach", "detach", "delete"):
         assert re.search(rf'value="{action}"[^>]* disabled title="[^"]+"', body), action
 
+    for action, needed in (("attach", "iam:AttachUserPolicy"), ("detach", "iam:DetachUserPolicy")):
+        refused = reader_client.get("/policies/action", {"policy_id": policy.policy_id, "action": action}, follow=True)
+        assert refused.redirect_chain == [("/policies", 302)]
+        assert f"Readers: You need {needed}" in refused.content.decode()
+    ghost = reader_client.get("/policies/action", {"policy_id": "ANPAGHOST", "action": "attach"})
+    assert ghost.status_code == 404 and "NoSuchEntity" in ghost.content.decode()
+
     url = f"/policies/{policy.policy_id}/delete"
     dialog = reader_client.get(url).content.decode()
     assert 'disabled title="You need iam:DeletePolicy"' in dialog and "You need iam:DeletePolicy." in dialog
@@ -691,3 +698,10 @@ def test_the_list_actions_are_disabled_and_refused_without_the_permission(reader
     assert denied.status_code == 403
     assert '<code class="missing-action">iam:DeletePolicy</code>' in denied.content.decode()
     assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+def test_the_actions_menu_asks_attach_and_detach_once_per_page(reader_client, account, django_assert_max_num_queries):
+    # A page of 25 AWS managed rows: Attach and Detach are asked of one policy, Delete of none (AWS managed).
+    with django_assert_max_num_queries(80):
+        response = reader_client.get("/policies?type=aws")
+    assert response.status_code == 200 and len(names(response)) == 25
