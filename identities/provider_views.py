@@ -6,7 +6,7 @@ Providers are named by their ARN (as the API names them); every read and write i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from iamconsole.middleware import SignedInRequest, signin_required
 LIST_TEMPLATE = "identities/provider_list.html"
 ADD_TEMPLATE = "identities/provider_add.html"
 DETAIL_TEMPLATE = "identities/provider_detail.html"
+DELETE_TEMPLATE = "identities/provider_delete.html"
 #: The most a metadata upload may hold (AWS's SAMLMetadataDocument bound is 10,000,000 characters).
 MAX_METADATA_BYTES = 10_000_000
 
@@ -37,6 +38,8 @@ class ProviderRow:
     arn: str
     kind: str
     created: datetime
+    #: DeleteSAMLProvider / DeleteOpenIDConnectProvider allowed on it (the list's Delete).
+    can_delete: bool = False
 
 
 def _kind(arn: str) -> str | None:
@@ -84,12 +87,16 @@ def provider_list(request: SignedInRequest) -> HttpResponse:
         sorts={"name": lambda row: row.name, "kind": lambda row: row.kind, "created": lambda row: row.created},
         default_sort="name",
     )
+    # Asked of the page's rows only: each can_run reads the caller's policies.
+    listing = replace(listing, rows=[replace(row, can_delete=_may_delete(request, row.arn)) for row in listing.rows])
     return console.page(
         request,
         LIST_TEMPLATE,
         "provider-table",
         {
             "providers": listing,
+            # Without JavaScript Delete cannot follow the selection: enabled when some provider allows it.
+            "can_delete": any(row.can_delete for row in listing.rows),
             "can_add": console.can_run(request, "CreateSAMLProvider", {"name": "x"})
             or console.can_run(request, "CreateOpenIDConnectProvider", {"url": "https://x"}),
         },
@@ -178,6 +185,15 @@ def _arn_param(kind: str) -> str:
     return "saml_provider_arn" if kind == "SAML" else "open_id_connect_provider_arn"
 
 
+def _delete_operation(kind: str) -> str:
+    return "DeleteSAMLProvider" if kind == "SAML" else "DeleteOpenIDConnectProvider"
+
+
+def _may_delete(request: SignedInRequest, arn: str) -> bool:
+    kind = _kind(arn) or "SAML"
+    return console.can_run(request, _delete_operation(kind), {_arn_param(kind): arn})
+
+
 def _detail(request: SignedInRequest, arn: str, *, status: int = 200, **extra: Any) -> HttpResponse:
     try:
         kind, provider = _read(request, arn)
@@ -193,7 +209,7 @@ def _detail(request: SignedInRequest, arn: str, *, status: int = 200, **extra: A
         "thumbprints": {} if saml else _allowed(request, "UpdateOpenIDConnectProviderThumbprint", param),
         "tag": _allowed(request, "TagSAMLProvider" if saml else "TagOpenIDConnectProvider", param),
         "untag": _allowed(request, "UntagSAMLProvider" if saml else "UntagOpenIDConnectProvider", param),
-        "delete": _allowed(request, "DeleteSAMLProvider" if saml else "DeleteOpenIDConnectProvider", param),
+        "delete": _allowed(request, _delete_operation(kind), param),
     }
     context = {
         "provider": provider,
@@ -279,18 +295,50 @@ def provider_tags(request: SignedInRequest) -> HttpResponse:
     return _back_to(request, _detail_url(arn))
 
 
-@require_POST
+def _confirm_delete(request: SignedInRequest, arn: str, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The confirmation the list's Delete opens: the provider, and the word to type."""
+    try:
+        kind, provider = _read(request, arn)
+    except IamError as error:
+        return console.render_error(request, error, DELETE_TEMPLATE, "provider-delete", {"provider": None})
+    context = {
+        "provider": provider,
+        "name": provider.name if kind == "SAML" else provider.url,
+        "kind": kind,
+        "delete": _allowed(request, _delete_operation(kind), {_arn_param(kind): provider.arn}),
+        **extra,
+    }
+    return console.page(request, DELETE_TEMPLATE, "provider-delete", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
 @signin_required
 def provider_delete(request: SignedInRequest) -> HttpResponse:
-    """Delete a provider once the actor has typed ``delete``, as AWS's console asks."""
-    arn = request.POST.get("arn", "")
+    """Delete a provider once the actor has typed ``delete``, as AWS's console asks.
+
+    GET (``?arn=``) is the confirmation the list's Delete opens; a POST from it (``from=list``) shows its errors
+    there, one from the provider's page on that page."""
+    source = request.GET if request.method == "GET" else request.POST
+    arn = source.get("arn", "")
+    from_list = request.method == "GET" or request.POST.get("from") == "list"
+    if request.method == "GET":
+        if not arn:
+            messages.error(request, "Select an identity provider, then choose Delete.")
+            return _back_to(request, reverse("identities:provider-list"))
+        return _confirm_delete(request, arn)
     if request.POST.get("confirm", "").strip().lower() != "delete":
+        if from_list:
+            return _confirm_delete(request, arn, status=400, confirm_error="Type delete to confirm.")
         return _detail(request, arn, status=400, confirm_error="Type delete to confirm.")
     kind = _kind(arn) or "SAML"
-    name = "DeleteSAMLProvider" if kind == "SAML" else "DeleteOpenIDConnectProvider"
     try:
-        console.run(request, name, {_arn_param(kind): arn})
+        console.run(request, _delete_operation(kind), {_arn_param(kind): arn})
     except IamError as error:
+        if from_list:
+            if error.code == "AccessDenied":
+                context = {"provider": None}
+                return console.render_error(request, error, DELETE_TEMPLATE, "provider-delete", context)
+            return _confirm_delete(request, arn, status=error.http_status, error=error)
         return _failed(request, arn, error)
     messages.success(request, "Identity provider deleted.")
     return _back_to(request, reverse("identities:provider-list"))

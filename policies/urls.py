@@ -6,6 +6,7 @@ app_name = "policies"
 urlpatterns = [
     path("policies", policies.policy_list, name="policy-list"),
     path("policies/create", policies.policy_create, name="policy-create"),
+    path("policies/action", policies.policy_action, name="policy-action"),
     path("policies/simulator", simulator.simulator, name="simulator"),
     path("policies/simulator/actions", simulator.action_search, name="simulator-actions"),
     path("policies/editor/validate", editor.policy_validate, name="policy-validate"),

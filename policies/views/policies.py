@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from iamconsole import console
 from iamconsole.errors import AccessDenied, IamError, InvalidInput
@@ -64,6 +64,11 @@ class PolicyRow:
     attachments: int
     boundaries: int
     description: str
+    arn: str = ""
+    #: What the list's Actions menu allows on this row (``console.can_run``; Delete for customer managed only).
+    can_attach: bool = False
+    can_detach: bool = False
+    can_delete: bool = False
 
     @property
     def type_label(self) -> str:
@@ -91,7 +96,38 @@ def _row(policy: Any) -> PolicyRow:
         attachments=getattr(policy, "attachment_count", 0),
         boundaries=getattr(policy, "permissions_boundary_usage_count", 0),
         description=policy.description,
+        arn=policy.arn,
     )
+
+
+def may_change_attachments(request: SignedInRequest, policy_arn: str, operations: dict[str, str]) -> bool:
+    """Whether the actor may attach (``ATTACH``) or detach (``DETACH``) the policy on any user, group or role."""
+    return any(
+        console.can_run(request, operation, {f"{kind}_name": "*", "policy_arn": policy_arn})
+        for kind, operation in operations.items()
+    )
+
+
+def _with_actions(request: SignedInRequest, rows: Sequence[PolicyRow]) -> list[PolicyRow]:
+    """The rows with what the actor may do to each from the list.
+
+    Each ``can_run`` reads the caller's policies (some eight queries for an IAM user), so Attach and Detach are asked
+    once per page, of its first policy (a page of 25 rows asked row by row cost some 1,250 queries): the Actions
+    view asks again of the selected policy, and the policy page of each entity. Delete, whose resource is the policy
+    itself, is asked of each customer managed row (AWS managed policies cannot be deleted)."""
+    if not rows:
+        return []
+    attach = may_change_attachments(request, rows[0].arn, ATTACH)
+    detach = may_change_attachments(request, rows[0].arn, DETACH)
+    return [
+        replace(
+            row,
+            can_attach=attach,
+            can_detach=detach,
+            can_delete=row.type == "customer" and console.can_run(request, "DeletePolicy", {"policy_arn": row.arn}),
+        )
+        for row in rows
+    ]
 
 
 def _list_params(kind: str, used: str) -> dict[str, Any]:
@@ -138,7 +174,50 @@ def policy_list(request: SignedInRequest) -> HttpResponse:
             listing = console.list_page(request, "ListPolicies", _list_params(kind, used), row=_row)
     except IamError as error:
         return console.render_error(request, error, template, "policy-table", context)
+    listing = replace(listing, rows=_with_actions(request, listing.rows))
+    # Without JavaScript a button cannot follow the selection: it is enabled when some row on the page allows it
+    # (static/js/app.js then follows the selected row).
+    context["action_menu"] = [
+        {
+            "action": action,
+            "label": label,
+            "reason": reason,
+            "allowed": any(getattr(row, f"can_{action}") for row in listing.rows),
+        }
+        for action, (label, reason) in LIST_ACTIONS.items()
+    ]
     return console.page(request, template, "policy-table", {**context, "policies": listing})
+
+
+#: The list's Actions menu, and where each leads for the selected policy: Attach and Detach to the policy page's
+#: entities (the forms of ``policies.views.entities``), Delete to its confirmation.
+LIST_ACTIONS = {
+    "attach": ("Attach", "You need iam:AttachUserPolicy, iam:AttachGroupPolicy or iam:AttachRolePolicy."),
+    "detach": ("Detach", "You need iam:DetachUserPolicy, iam:DetachGroupPolicy or iam:DetachRolePolicy."),
+    "delete": ("Delete", "Only customer managed policies can be deleted, with iam:DeletePolicy."),
+}
+
+
+@require_GET
+@signin_required
+def policy_action(request: SignedInRequest) -> HttpResponse:
+    """The Actions menu of the list submitted: the page that does the chosen action to the selected policy."""
+    policy_id = request.GET.get("policy_id", "")
+    action = request.GET.get("action", "")
+    if not policy_id or action not in LIST_ACTIONS:
+        messages.error(request, "Select a policy, then choose Attach, Detach or Delete.")
+        return console.redirect(request, reverse("policies:policy-list"))
+    if action == "delete":
+        return console.redirect(request, reverse("policies:policy-delete", args=[policy_id]))
+    try:
+        policy = load_policy(request, policy_id)
+    except IamError as error:
+        return console.render_error(request, error, "policies/policy_list.html", "policy-table", {})
+    if not may_change_attachments(request, policy.arn, ATTACH if action == "attach" else DETACH):
+        messages.error(request, f"{policy.name}: {LIST_ACTIONS[action][1]}")
+        return console.redirect(request, reverse("policies:policy-list"))
+    anchor = "#attach-entity" if action == "attach" else "#attached-entities"
+    return console.redirect(request, reverse("policies:policy-detail", args=[policy_id]) + anchor)
 
 
 @require_http_methods(["GET", "POST"])
@@ -293,6 +372,21 @@ def _versions(request: SignedInRequest, policy: Any, editable: bool) -> list[Ver
     return rows
 
 
+def _delete_blockers(policy: Any, non_default: list[str]) -> list[str]:
+    """What makes DeletePolicy refuse (DeleteConflict), said before the actor tries."""
+    blockers = []
+    if policy.attachment_count:
+        blockers.append(f"It is attached to {policy.attachment_count} user(s), group(s) or role(s): detach it first.")
+    if policy.permissions_boundary_usage_count:
+        blockers.append(
+            f"It is the permissions boundary of {policy.permissions_boundary_usage_count} user(s) or role(s): "
+            "remove it as their boundary first."
+        )
+    if non_default:
+        blockers.append(f"It has versions other than the default ({', '.join(non_default)}): delete them first.")
+    return blockers
+
+
 def _numbered(document: str) -> list[str]:
     return document.splitlines() or [""]
 
@@ -326,17 +420,7 @@ def _detail_context(
     boundable = _candidates(request, policy, bounded, SET_BOUNDARY) if policy.is_attachable else []
     can_edit = customer and console.can_run(request, "CreatePolicyVersion", {"policy_arn": arn})
     can_delete = customer and console.can_run(request, "DeletePolicy", {"policy_arn": arn})
-    non_default = [row.version_id for row in versions if not row.is_default]
-    blockers = []
-    if policy.attachment_count:
-        blockers.append(f"It is attached to {policy.attachment_count} user(s), group(s) or role(s): detach it first.")
-    if policy.permissions_boundary_usage_count:
-        blockers.append(
-            f"It is the permissions boundary of {policy.permissions_boundary_usage_count} user(s) or role(s): "
-            "remove it as their boundary first."
-        )
-    if non_default:
-        blockers.append(f"It has versions other than the default ({', '.join(non_default)}): delete them first.")
+    blockers = _delete_blockers(policy, [row.version_id for row in versions if not row.is_default])
     # Only a customer managed policy gets new versions, so only its page validates a document (AWS's largest
     # policies take seconds to check, for an editor nobody may use).
     editor = (
@@ -418,17 +502,51 @@ def detail_error(request: SignedInRequest, policy_id: str, error: IamError, **ex
     return console.render_error(request, error, DETAIL, "policy-page", context)
 
 
-@require_POST
+DELETE = "policies/policy_delete.html"
+
+
+def _delete_context(
+    request: SignedInRequest, policy: Any, form: forms.DeletePolicyForm | None = None
+) -> dict[str, Any]:
+    """The confirmation the list's Delete opens: what blocks the deletion, and whether the actor may delete."""
+    customer = policy.account_id is not None
+    versions = console.list_all(request, "ListPolicyVersions", {"policy_arn": policy.arn}) if customer else []
+    return {
+        "policy": policy,
+        "customer": customer,
+        "type_label": POLICY_TYPES[policy_type(policy)],
+        "can_delete": customer and console.can_run(request, "DeletePolicy", {"policy_arn": policy.arn}),
+        "delete_blockers": _delete_blockers(policy, [v.version_id for v in versions if not v.is_default]),
+        "delete_form": form or forms.DeletePolicyForm(policy_name=policy.name),
+    }
+
+
+@require_http_methods(["GET", "POST"])
 @signin_required
 def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """DeletePolicy, confirmed by the policy's name; DeleteConflict (attachments, versions) shown on the page."""
+    """DeletePolicy, confirmed by the policy's name; DeleteConflict (attachments, versions) shown on the page.
+
+    GET is the confirmation the list's Actions ▾ Delete opens; a POST from it (``from=list``) shows its errors there,
+    one from the policy page on the policy page."""
+    from_list = request.method == "GET" or request.POST.get("from") == "list"
     try:
         policy = load_policy(request, policy_id)
+        if request.method == "GET":
+            return console.page(request, DELETE, "policy-delete", _delete_context(request, policy))
         form = forms.DeletePolicyForm(request.POST, policy_name=policy.name)
         if not form.is_valid():
+            if from_list:
+                context = _delete_context(request, policy, form)
+                return console.page(request, DELETE, "policy-delete", context, status=400)
             return detail_error(request, policy_id, form_error(form), delete_form=form)
         console.run(request, "DeletePolicy", {"policy_arn": policy.arn})
     except IamError as error:
-        return detail_error(request, policy_id, error)
+        if not from_list:
+            return detail_error(request, policy_id, error)
+        try:
+            context = _delete_context(request, load_policy(request, policy_id))
+        except IamError as failure:
+            return console.render_error(request, failure, DELETE, "policy-delete", {})
+        return console.render_error(request, error, DELETE, "policy-delete", context)
     messages.success(request, f"Policy {policy.name} deleted.")
     return console.redirect(request, reverse("policies:policy-list"))

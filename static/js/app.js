@@ -18,7 +18,7 @@
       }
     }
     if (event.key === "Escape") {
-      document.querySelectorAll("details.identity-menu[open]").forEach(function (menu) {
+      document.querySelectorAll("details.identity-menu[open], details.action-menu[open]").forEach(function (menu) {
         menu.removeAttribute("open");
       });
     }
@@ -59,7 +59,7 @@
       return;
     }
     // A click outside the identity menu closes it.
-    document.querySelectorAll("details.identity-menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.identity-menu[open], details.action-menu[open]").forEach(function (menu) {
       if (!menu.contains(target)) menu.removeAttribute("open");
     });
   });
@@ -80,8 +80,41 @@
   function initConfirms(root) {
     root.querySelectorAll("input[data-confirm-text]").forEach(syncConfirm);
   }
-  document.addEventListener("DOMContentLoaded", function () { initConfirms(document); });
+
+  // A list's actions follow its selected row (form[data-row-actions], a radio per row): each button
+  // [data-action="x"] is enabled only when the selected radio has data-x="1", else disabled with the radio's
+  // data-x-reason shown. Nothing selected: all disabled. The server checks again (and without script, enables a
+  // button when some row on the page allows it).
+  function syncRowActions(form) {
+    var selected = form.querySelector("input[type=radio]:checked");
+    var reasons = [];
+    form.querySelectorAll("[data-action]").forEach(function (button) {
+      var action = button.getAttribute("data-action");
+      var allowed = !!selected && selected.getAttribute("data-" + action) === "1";
+      button.disabled = !allowed;
+      if (selected && !allowed) {
+        var reason = selected.getAttribute("data-" + action + "-reason") || "";
+        button.title = reason;
+        if (reason && reasons.indexOf(reason) < 0) reasons.push(reason);
+      } else {
+        button.title = selected ? "" : "Select a row first.";
+      }
+    });
+    var note = form.querySelector("[data-action-reason]");
+    if (note) note.textContent = selected ? reasons.join(" ") : "Select a row to act on it.";
+  }
+  function initRowActions(root) {
+    root.querySelectorAll("form[data-row-actions]").forEach(syncRowActions);
+    if (root instanceof HTMLFormElement && root.hasAttribute("data-row-actions")) syncRowActions(root);
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target instanceof HTMLInputElement && target.type === "radio" && target.form &&
+        target.form.hasAttribute("data-row-actions")) syncRowActions(target.form);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { initConfirms(document); initRowActions(document); });
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target instanceof Element) initConfirms(event.target);
+    if (event.target instanceof Element) { initConfirms(event.target); initRowActions(event.target); }
   });
 })();

@@ -3,6 +3,7 @@ detail with edits, tags and delete; as root, a read-only user and a user without
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -141,3 +142,54 @@ def test_a_user_without_permissions_is_denied(client: Any, account: Any) -> None
     added = add_saml(nobody)
     assert added.status_code == 403
     assert '<code class="missing-action">iam:CreateSAMLProvider</code>' in added.content.decode()
+
+
+def test_the_list_deletes_the_selected_provider_once_delete_is_typed(root_client: Any, account: Any) -> None:
+    add_saml(root_client)
+    add_oidc(root_client)
+    saml = SAMLProvider.objects.get()
+    body = root_client.get("/identity-providers").content.decode()
+    assert f'<input type="radio" name="arn" value="{saml.arn}"' in body
+    assert 'action="/identity-providers/delete"' in body and 'data-delete="1"' in body
+    assert re.search(r'<button type="submit" class="danger" id="delete-provider" data-action="delete">', body)
+
+    dialog = root_client.get("/identity-providers/delete", {"arn": saml.arn})
+    assert dialog.status_code == 200
+    assert "Delete Okta?" in dialog.content.decode() and 'data-confirm-text="delete"' in dialog.content.decode()
+    mistyped = root_client.post("/identity-providers/delete", {"arn": saml.arn, "confirm": "delet", "from": "list"})
+    assert mistyped.status_code == 400
+    assert "Type delete to confirm." in mistyped.content.decode() and "Delete Okta?" in mistyped.content.decode()
+    assert SAMLProvider.objects.exists()
+
+    done = root_client.post("/identity-providers/delete", {"arn": saml.arn, "confirm": "delete", "from": "list"})
+    assert done.status_code == 303 and done["Location"] == "/identity-providers"
+    assert not SAMLProvider.objects.exists() and OpenIDConnectProvider.objects.exists()
+    oidc = OpenIDConnectProvider.objects.get()
+    data = {"arn": oidc.arn, "confirm": "delete", "from": "list"}
+    assert root_client.post("/identity-providers/delete", data).status_code == 303
+    assert not OpenIDConnectProvider.objects.exists()
+    assert "Identity provider deleted." in root_client.get("/identity-providers").content.decode()
+
+
+def test_the_list_delete_without_a_selection_or_of_an_unknown_provider(root_client: Any, account: Any) -> None:
+    nothing = root_client.get("/identity-providers/delete", follow=True)
+    assert "Select an identity provider, then choose Delete." in nothing.content.decode()
+    ghost = f"arn:aws:iam::{account.account_id}:saml-provider/ghost"
+    assert root_client.get("/identity-providers/delete", {"arn": ghost}).status_code == 404
+    gone = root_client.post("/identity-providers/delete", {"arn": ghost, "confirm": "delete", "from": "list"})
+    assert gone.status_code == 404 and "NoSuchEntity" in gone.content.decode()
+
+
+def test_the_list_delete_is_disabled_and_denied_to_a_reader(reader_client: Any, account: Any) -> None:
+    params = {"url": "https://token.example.com", "client_id_list": ["app-1"], "thumbprint_list": [THUMB]}
+    arn = operations.run(account.root, "CreateOpenIDConnectProvider", params).arn
+    body = reader_client.get("/identity-providers").content.decode()
+    assert 'data-delete=""' in body
+    assert re.search(r'id="delete-provider" data-action="delete" disabled title="You need the permission', body)
+    dialog = reader_client.get("/identity-providers/delete", {"arn": arn}).content.decode()
+    assert "You need the permission iam:DeleteOpenIDConnectProvider to do this." in dialog
+    assert "data-confirm-submit" not in dialog
+    denied = reader_client.post("/identity-providers/delete", {"arn": arn, "confirm": "delete", "from": "list"})
+    assert denied.status_code == 403
+    assert '<code class="missing-action">iam:DeleteOpenIDConnectProvider</code>' in denied.content.decode()
+    assert OpenIDConnectProvider.objects.exists()

@@ -182,7 +182,6 @@ def test_identity_providers_and_event_history(page: Page, live_server: Any) -> N
     )
     page.goto(f"{live_server.url}/identity-providers")
     expect(page.locator("table.list tbody tr")).to_have_count(2)
-    page.screenshot(path=str(SCREENSHOTS / "identity-providers.png"), full_page=True)
 
     operations.run(root, "CreateUser", {"user_name": "alice"})
     operations.run(

@@ -597,3 +597,111 @@ def test_the_policy_page_summarizes_permissions_by_service(root_client, account)
     assert any(prefix == "sqs" and access == "Full access" for _, prefix, _, access in rows)
     assert any(prefix == "s3" and effect == "Deny" and access == "Limited: Write" for _, prefix, effect, access in rows)
     assert "Bool aws:MultiFactorAuthPresent" in body
+
+
+# --- the list's Actions menu ----------------------------------------------------------------------------------------
+
+
+def radio(body: str, policy: Any) -> str:
+    """The list row's radio for ``policy``, with the flags the Actions menu follows."""
+    match = re.search(rf'<input type="radio" name="policy_id" value="{policy.policy_id}"[^>]*>', body)
+    assert match, policy.name
+    return match.group(0)
+
+
+def test_the_list_actions_lead_to_attach_detach_and_a_typed_delete(root_client, account):
+    policy = managed_policy(account, "Readers", GOOD)
+    body = root_client.get("/policies?type=customer").content.decode()
+    row = radio(body, policy)
+    assert 'data-attach="1"' in row and 'data-detach="1"' in row and 'data-delete="1"' in row
+    assert re.search(r'<button type="submit" name="action" value="delete"[^>]*>Delete</button>', body)
+    assert 'action="/policies/action"' in body
+
+    url = f"/policies/{policy.policy_id}"
+    attach = root_client.get("/policies/action", {"policy_id": policy.policy_id, "action": "attach"})
+    assert attach.status_code == 302 and attach["Location"] == f"{url}#attach-entity"
+    assert 'id="attach-entity"' in root_client.get(url).content.decode()
+    detach = root_client.get("/policies/action", {"policy_id": policy.policy_id, "action": "detach"})
+    assert detach["Location"] == f"{url}#attached-entities"
+    nothing = root_client.get("/policies/action", {"action": "delete"}, follow=True)
+    assert "Select a policy, then choose Attach, Detach or Delete." in nothing.content.decode()
+
+    delete = root_client.get("/policies/action", {"policy_id": policy.policy_id, "action": "delete"})
+    assert delete["Location"] == f"{url}/delete"
+    dialog = root_client.get(f"{url}/delete").content.decode()
+    assert "Delete Readers?" in dialog and 'data-confirm-text="Readers"' in dialog
+    assert '<input type="hidden" name="from" value="list">' in dialog
+
+    mistyped = root_client.post(f"{url}/delete", {"confirm": "readers", "from": "list"})
+    assert mistyped.status_code == 400
+    assert "does not match the policy name" in mistyped.content.decode()
+    assert "Delete Readers?" in mistyped.content.decode()  # the dialog again, not the policy page
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+    deleted = root_client.post(f"{url}/delete", {"confirm": "Readers", "from": "list"})
+    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
+    assert "Policy Readers deleted." in root_client.get("/policies").content.decode()
+    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+def test_the_list_delete_says_what_blocks_it_and_shows_the_conflict_in_the_dialog(root_client, account):
+    policy = managed_policy(account, "Readers", GOOD)
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": policy.arn})
+    url = f"/policies/{policy.policy_id}/delete"
+    dialog = root_client.get(url).content.decode()
+    assert "It is attached to 1 user(s), group(s) or role(s): detach it first." in dialog
+    assert 'disabled title="Resolve what blocks the deletion first"' in dialog
+    conflict = root_client.post(url, {"confirm": "Readers", "from": "list"})
+    assert conflict.status_code == 409
+    body = conflict.content.decode()
+    assert "DeleteConflict" in body and "Delete Readers?" in body
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+def test_an_aws_managed_policy_cannot_be_deleted_from_the_list(root_client, account, aws_managed_policies):
+    readonly = ManagedPolicy.objects.get(account=None, name="ReadOnlyAccess")
+    row = radio(root_client.get("/policies?type=job&q=ReadOnlyAccess").content.decode(), readonly)
+    assert 'data-delete=""' in row and 'data-delete-reason="AWS managed policies cannot be deleted."' in row
+    assert 'data-attach="1"' in row
+    # Only AWS managed policies on the page: Delete is disabled even without script.
+    body = root_client.get("/policies?type=aws&q=AmazonS3Full").content.decode()
+    assert re.search(r'value="delete"[^>]* disabled title="Only customer managed policies can be deleted', body)
+
+    url = f"/policies/{readonly.policy_id}/delete"
+    dialog = root_client.get(url).content.decode()
+    assert 'id="delete-refused"' in dialog and "data-confirm-submit" not in dialog
+    refused = root_client.post(url, {"confirm": "ReadOnlyAccess", "from": "list"})
+    assert 400 <= refused.status_code < 500
+    assert ManagedPolicy.objects.filter(pk=readonly.pk).exists()
+
+
+def test_the_list_actions_are_disabled_and_refused_without_the_permission(reader_client, account):
+    policy = managed_policy(account, "Readers", GOOD)
+    body = reader_client.get("/policies?type=customer").content.decode()
+    row = radio(body, policy)
+    assert 'data-attach=""' in row and 'data-detach=""' in row and 'data-delete=""' in row
+    for action in ("attach", "detach", "delete"):
+        assert re.search(rf'value="{action}"[^>]* disabled title="[^"]+"', body), action
+
+    for action, needed in (("attach", "iam:AttachUserPolicy"), ("detach", "iam:DetachUserPolicy")):
+        refused = reader_client.get("/policies/action", {"policy_id": policy.policy_id, "action": action}, follow=True)
+        assert refused.redirect_chain == [("/policies", 302)]
+        assert f"Readers: You need {needed}" in refused.content.decode()
+    ghost = reader_client.get("/policies/action", {"policy_id": "ANPAGHOST", "action": "attach"})
+    assert ghost.status_code == 404 and "NoSuchEntity" in ghost.content.decode()
+
+    url = f"/policies/{policy.policy_id}/delete"
+    dialog = reader_client.get(url).content.decode()
+    assert 'disabled title="You need iam:DeletePolicy"' in dialog and "You need iam:DeletePolicy." in dialog
+    denied = reader_client.post(url, {"confirm": "Readers", "from": "list"})
+    assert denied.status_code == 403
+    assert '<code class="missing-action">iam:DeletePolicy</code>' in denied.content.decode()
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
+def test_the_actions_menu_asks_attach_and_detach_once_per_page(reader_client, account, django_assert_max_num_queries):
+    # A page of 25 AWS managed rows: Attach and Detach are asked of one policy, Delete of none (AWS managed).
+    with django_assert_max_num_queries(80):
+        response = reader_client.get("/policies?type=aws")
+    assert response.status_code == 200 and len(names(response)) == 25

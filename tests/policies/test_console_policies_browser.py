@@ -16,7 +16,7 @@ from iamconsole import operations
 from iamconsole.actors import Actor
 from policies.models import ManagedPolicy
 from tests import factories
-from tests.browser import sign_in_as_root
+from tests.browser import confirm_by_typing, sign_in_as_root
 from tests.conftest import make_account
 from tests.factories import allow, deny, document
 
@@ -171,7 +171,6 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     page.fill("form.filters input[type=search]", "administrator")
     expect(page.locator("#policy-table tbody tr", has_text="Billing")).to_have_count(0)
     expect(page.locator("#policy-table tbody tr", has_text="DatabaseAdministrator")).to_have_count(1)
-    screenshot(page, "policies.png")
 
     page.goto(f"{live_server.url}/policies/simulator")
     page.select_option("#id_principal", "user:alice")
@@ -194,6 +193,64 @@ def test_the_policies_list_and_the_simulator(page: Page, live_server: Any) -> No
     expect(decisions.nth(2)).to_have_text("Denied (implicit)")
     expect(page.locator("#source-1 mark", has_text='"Effect": "Allow"')).to_have_count(1)
     screenshot(page, "simulator.png")
+
+
+def test_the_list_actions_attach_detach_and_delete_the_selected_policy(page: Page, live_server: Any) -> None:
+    account = sign_in(page, live_server)
+    operations.run(Actor.system(), "SyncAwsManagedPolicies")
+    factories.user(account, "alice")
+    readers = factories.managed_policy(account, "Readers", GOOD, description="Read the quarterly reports")
+    auditors = factories.managed_policy(account, "Auditors", GOOD, description="Read the audit trail")
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": auditors.arn})
+    page.goto(f"{live_server.url}/policies?type=job&q=ReadOnlyAccess")
+    table = page.locator("#policy-table")
+    menu = page.locator("#policy-actions")
+    item = {name: menu.locator(f"button[data-action={name.lower()}]") for name in ("Attach", "Detach", "Delete")}
+
+    def select(name: str) -> None:
+        table.locator("tbody tr").filter(has=page.locator("td.name a", has_text=re.compile(f"^{name}$"))).locator(
+            "input[type=radio]"
+        ).check()
+
+    menu.locator("summary").click()
+    for button in item.values():  # nothing selected yet
+        expect(button).to_be_disabled()
+    expect(page.locator("[data-action-reason]")).to_have_text("Select a row to act on it.")
+    select("ReadOnlyAccess")
+    expect(item["Attach"]).to_be_enabled()
+    expect(item["Delete"]).to_be_disabled()
+    expect(page.locator("[data-action-reason]")).to_have_text("AWS managed policies cannot be deleted.")
+
+    page.goto(f"{live_server.url}/policies?type=customer")
+    select("Readers")
+    menu.locator("summary").click()
+    for button in item.values():
+        expect(button).to_be_enabled()
+    screenshot(page, "policies.png")
+
+    # Attach: the policy page's attach form, then back to the list to detach.
+    item["Attach"].click()
+    expect(page).to_have_url(re.compile(rf"/policies/{readers.policy_id}#attach-entity$"))
+    page.select_option("#id_entity", "user:alice")
+    page.locator("#attach-entity button", has_text="Attach policy").click()
+    expect(page.locator("#messages")).to_contain_text("Policy Readers attached to user alice.")
+    page.goto(f"{live_server.url}/policies?q=Readers")
+    select("Readers")
+    menu.locator("summary").click()
+    item["Detach"].click()
+    expect(page).to_have_url(re.compile(rf"/policies/{readers.policy_id}#attached-entities$"))
+    page.locator("#attached-entities tr", has_text="alice").locator("button", has_text="Detach").click()
+    expect(page.locator("#messages")).to_contain_text("Policy Readers detached from user alice.")
+
+    # Delete: the dialog wants the policy's name typed exactly.
+    page.goto(f"{live_server.url}/policies?q=Readers")
+    select("Readers")
+    menu.locator("summary").click()
+    item["Delete"].click()
+    expect(page.locator("h1")).to_have_text("Delete Readers?")
+    confirm_by_typing(page, "#policy-delete", "readers", "Readers")
+    expect(page.locator("#messages")).to_contain_text("Policy Readers deleted.")
+    assert not ManagedPolicy.objects.filter(pk=readers.pk).exists()
 
 
 def test_without_javascript_the_editor_is_a_plain_textarea_checked_on_submit(
