@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -26,14 +26,30 @@ from identities.pages.common import gate
 
 
 @dataclass(frozen=True, slots=True)
-class UserRow:
-    """A row of the Users list: the values of every column, shown or not."""
+class MemberRow:
+    """A user as a group's Users tab lists it."""
 
     name: str
     path: str
     arn: str
     created: datetime
     last_sign_in: datetime | None
+
+
+def _member_row(user: Any) -> MemberRow:
+    return MemberRow(
+        name=user.name,
+        path=user.path,
+        arn=user_arn(user),
+        created=user.created_at,
+        last_sign_in=user.password_last_used,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow(MemberRow):
+    """A row of the Users list: the values of every column, shown or not."""
+
     groups: int
     last_activity: str
     mfa: str
@@ -71,11 +87,7 @@ def _row(user: Any, now: datetime) -> UserRow:
     key_created = user.key_created_at
     active_key = user.key_status == "Active"
     return UserRow(
-        name=user.name,
-        path=user.path,
-        arn=user_arn(user),
-        created=user.created_at,
-        last_sign_in=user.password_last_used,
+        **asdict(_member_row(user)),
         groups=user.group_count,
         last_activity=time_ago(user.last_activity, now),
         mfa="None" if not user.mfa_count else "Virtual" if user.mfa_count == 1 else f"Virtual ({user.mfa_count})",
@@ -306,7 +318,7 @@ def _group_context(request: SignedInRequest, group_name: str, tab: str) -> dict[
     result = console.run(request, "GetGroup", {"group_name": group_name, "max_items": 1000})
     group = result.group
     name = group.name
-    members = [_row(user) for user in result.users.items]
+    members = [_member_row(user) for user in result.users.items]
     context: dict[str, Any] = {
         "group": _group_row(group),
         "members": members,
