@@ -12,7 +12,6 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from identities.models import AccessKey
-
 from tests import factories
 from tests.browser import sign_in_as_root
 from tests.conftest import make_account
