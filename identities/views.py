@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console
@@ -25,8 +26,8 @@ from identities.pages.common import gate
 
 
 @dataclass(frozen=True, slots=True)
-class UserRow:
-    """A row of the Users list."""
+class MemberRow:
+    """A user as a group's Users tab lists it."""
 
     name: str
     path: str
@@ -35,8 +36,8 @@ class UserRow:
     last_sign_in: datetime | None
 
 
-def _row(user: Any) -> UserRow:
-    return UserRow(
+def _member_row(user: Any) -> MemberRow:
+    return MemberRow(
         name=user.name,
         path=user.path,
         arn=user_arn(user),
@@ -45,21 +46,118 @@ def _row(user: Any) -> UserRow:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class UserRow(MemberRow):
+    """A row of the Users list: the values of every column, shown or not."""
+
+    groups: int
+    last_activity: str
+    mfa: str
+    password_age: str
+    key_id: str | None
+    key_status: str
+    key_age: str
+    key_last_used: str
+
+
+def days_old(moment: datetime, now: datetime) -> str:
+    """An age in whole days, as the console's Password age and Active key age read: "Today", "1 day", "12 days"."""
+    days = max(0, (now - moment).days)
+    return "Today" if days == 0 else f"{days} day{'s' if days != 1 else ''}"
+
+
+def time_ago(moment: datetime | None, now: datetime) -> str:
+    """How long ago, as the console's Last activity and Access key last used read: "Never", "5 minutes ago",
+    "3 hours ago", "Yesterday", "12 days ago"."""
+    if moment is None:
+        return "Never"
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 3600:
+        minutes = max(1, seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    if seconds < 86400:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    days = seconds // 86400
+    return "Yesterday" if days == 1 else f"{days} days ago"
+
+
+def _row(user: Any, now: datetime) -> UserRow:
+    # The annotations come from the console's window (identities.selectors.users.with_activity).
+    key_created = user.key_created_at
+    active_key = user.key_status == "Active"
+    return UserRow(
+        **asdict(_member_row(user)),
+        groups=user.group_count,
+        last_activity=time_ago(user.last_activity, now),
+        mfa="None" if not user.mfa_count else "Virtual" if user.mfa_count == 1 else f"Virtual ({user.mfa_count})",
+        password_age=days_old(user.password_changed_at, now) if user.password_changed_at else "None",
+        key_id=user.key_id,
+        key_status=user.key_status or "",
+        key_age=days_old(key_created, now) if active_key and key_created else "None",
+        key_last_used=time_ago(user.key_last_used, now) if user.key_id else "None",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the Users list the picker can show or hide."""
+
+    key: str
+    label: str
+    shown: bool
+
+
+#: The Users list's optional columns in order, and whether each is shown until someone picks (AWS's defaults).
+USER_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("path", "Path", True),
+    ("groups", "Groups", True),
+    ("last_activity", "Last activity", True),
+    ("mfa", "MFA", True),
+    ("password_age", "Password age", True),
+    ("last_sign_in", "Console last sign-in", True),
+    ("access_key", "Access key ID", True),
+    ("key_age", "Active key age", True),
+    ("key_last_used", "Access key last used", False),
+    ("arn", "ARN", True),
+    ("created", "Creation time", False),
+)
+#: The session key remembering the columns someone picked.
+USER_COLUMNS_SESSION = "users_columns"
+
+
+def _user_columns(request: SignedInRequest) -> list[Column]:
+    """The picker's columns: as the query asks (``col=``, the picker's GET form, which always sends ``col=name``),
+    remembered in the session for the next visit; else as last picked; else the defaults."""
+    known = {key for key, _, _ in USER_COLUMNS}
+    if "col" in request.GET:
+        picked = [key for key in request.GET.getlist("col") if key in known]
+        request.session[USER_COLUMNS_SESSION] = picked
+    else:
+        remembered = request.session.get(USER_COLUMNS_SESSION)
+        picked = remembered if isinstance(remembered, list) else [key for key, _, shown in USER_COLUMNS if shown]
+    return [Column(key=key, label=label, shown=key in picked) for key, label, _ in USER_COLUMNS]
+
+
 @require_GET
 @signin_required
 def user_list(request: SignedInRequest) -> HttpResponse:
-    """Users: one page of ListUsers, searched by name or path, sorted and cut by the database."""
+    """Users: one page of ListUsers, searched by name or path, sorted and cut by the database, in the columns picked."""
     template = "identities/user_list.html"
+    columns = _user_columns(request)
+    shown = {column.key for column in columns if column.shown}
+    context: dict[str, Any] = {"columns": columns, "shown": shown, "width": len(shown) + 2}
+    now = timezone.now()
     try:
-        listing = console.list_page(request, "ListUsers", row=_row)
+        listing = console.list_page(request, "ListUsers", row=lambda user: _row(user, now))
     except IamError as error:
-        return console.render_error(request, error, template, "user-table", {})
+        return console.render_error(request, error, template, "user-table", context)
     actions = {
         "can_create": gate(request, "CreateUser", {"user_name": "new-user"}),
         # Bulk delete is judged per user when it runs; the button asks about users in general.
         "can_delete": gate(request, "DeleteUser", {"user_name": "*"}),
     }
-    return console.page(request, template, "user-table", {"users": listing, **actions})
+    return console.page(request, template, "user-table", {"users": listing, **context, **actions})
 
 
 # --- user groups ------------------------------------------------------------------------------------------------
@@ -220,7 +318,7 @@ def _group_context(request: SignedInRequest, group_name: str, tab: str) -> dict[
     result = console.run(request, "GetGroup", {"group_name": group_name, "max_items": 1000})
     group = result.group
     name = group.name
-    members = [_row(user) for user in result.users.items]
+    members = [_member_row(user) for user in result.users.items]
     context: dict[str, Any] = {
         "group": _group_row(group),
         "members": members,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
-from django.db.models.functions import Left, Lower
+from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Left, Lower
 
 from accounts.models import Account
 from iamconsole.arn import root_arn
@@ -23,7 +23,7 @@ from iamconsole.pagination import (
     paginate,
     paginate_window,
 )
-from identities.models import User
+from identities.models import AccessKey, GroupMembership, MFADevice, User
 
 
 def user_not_found(user_name: str) -> NoSuchEntity:
@@ -112,12 +112,47 @@ def list_users(
     """ListUsers: the account's users whose path starts with ``path_prefix``, by name, one query per page.
 
     ``window`` (console only) asks instead for the users whose name or path contains a text, in a column's order
-    (:data:`USER_SORTS`), one page of them: a query for the page and one for the count.
+    (:data:`USER_SORTS`), one page of them, each with what the console's columns show (:func:`with_activity`): a
+    query for the page and one for the count.
     """
     users = filter_path_prefix(User.objects.filter(account=account).select_related("account"), path_prefix)
     if window is not None:
-        return paginate_window(users, window, search=("name", "path"), sorts=USER_SORTS, default_sort="name")
+        return paginate_window(
+            with_activity(users), window, search=("name", "path"), sorts=USER_SORTS, default_sort="name"
+        )
     return paginate(users, key="name", marker=marker, max_items=max_items)
+
+
+def with_activity(users: QuerySet[User]) -> QuerySet[User]:
+    """``users`` with the console list's columns computed by the database in the same query: ``group_count``,
+    ``mfa_count``, ``password_changed_at`` (None without a login profile), the first key (active ones first, then
+    oldest) as ``key_id``, ``key_status`` and ``key_created_at``, ``key_last_used`` (the latest use of any key) and
+    ``last_activity`` (the later of that and the last console sign-in).
+
+    Correlated subqueries, not joins: a user's groups, devices and keys do not multiply its row, and PostgreSQL
+    evaluates them only for the rows of the page. ``count()`` leaves the unused annotations out.
+    """
+    own = {"user": OuterRef("pk")}
+    groups = GroupMembership.objects.filter(**own).order_by().values("user").annotate(n=Count("*")).values("n")
+    devices = MFADevice.objects.filter(**own).order_by().values("user").annotate(n=Count("*")).values("n")
+    # "Active" sorts before "Inactive": the first active key, else the first inactive one.
+    first_key = AccessKey.objects.filter(**own).order_by("status", "created_at", "pk")
+    key_used = AccessKey.objects.filter(**own).order_by().values("user").annotate(at=Max("last_used_at")).values("at")
+    annotated: QuerySet[User] = users.annotate(
+        group_count=Coalesce(Subquery(groups, output_field=IntegerField()), Value(0)),
+        mfa_count=Coalesce(Subquery(devices, output_field=IntegerField()), Value(0)),
+        password_changed_at=F("login_profile__password_changed_at"),
+        key_id=Subquery(first_key.values("access_key_id")[:1]),
+        key_status=Subquery(first_key.values("status")[:1]),
+        key_created_at=Subquery(first_key.values("created_at")[:1]),
+        key_last_used=Subquery(key_used),
+    ).annotate(
+        # GREATEST skips NULLs on PostgreSQL but not on SQLite: give each side the other as its fallback.
+        last_activity=Greatest(
+            Coalesce("password_last_used", "key_last_used"), Coalesce("key_last_used", "password_last_used")
+        )
+    )
+    return annotated
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,4 +200,5 @@ __all__ = [
     "page_tags",
     "user_not_found",
     "user_path_and_tags",
+    "with_activity",
 ]
