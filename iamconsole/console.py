@@ -12,10 +12,12 @@
   ``console/_pagination.html``.
 * :func:`list_all` and :func:`listing` do the same in Python for short lists whose operation takes no window (a
   user's attached policies): they read every item first.
+* :func:`indented_json` is how a page shows a stored policy document: indented, or as written when it is no JSON.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -247,6 +249,14 @@ class SortLinks:
         if self._listing.sort_keys and key not in self._listing.sort_keys:
             raise KeyError(key)
         return self._listing.sort_link(key)
+
+
+def indented_json(text: str, *, indent: int = 2) -> str:
+    """A JSON document indented for reading; text that does not parse as JSON, as it is."""
+    try:
+        return json.dumps(json.loads(text), indent=indent)
+    except ValueError:
+        return text
 
 
 def _sort_key(value: Any) -> Any:

@@ -9,7 +9,6 @@ own; when a later call fails the role stays, and the page says what was attached
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -376,17 +375,10 @@ def role_create_policy_json(request: SignedInRequest) -> HttpResponse:
     try:
         policy = console.run(request, "GetPolicy", {"policy_arn": arn})
         version = console.run(request, "GetPolicyVersion", {"policy_arn": arn, "version_id": policy.default_version_id})
-        context["document"] = _pretty_json(version.document)
+        context["document"] = console.indented_json(version.document, indent=4)
     except IamError as error:
         context["error"] = error
     return console.page(request, TEMPLATE, "policy-json", context)
-
-
-def _pretty_json(text: str) -> str:
-    try:
-        return json.dumps(json.loads(text), indent=4)
-    except ValueError:
-        return text
 
 
 @require_POST

@@ -102,13 +102,6 @@ def _role_write(
     return _back_to(request, _detail_url(role_name, tab))
 
 
-def _pretty(document: str) -> str:
-    try:
-        return json.dumps(json.loads(document), indent=2)
-    except ValueError:
-        return document
-
-
 # --- the Roles list ------------------------------------------------------------------------------------------------
 
 
@@ -236,7 +229,7 @@ def _role_page(request: SignedInRequest, role_name: str, tab: str) -> RolePage:
         service_linked=linked,
         last_activity=_last_activity(role),
         switch_role_url=_switch_role_url(role, account_id),
-        trust_document=_pretty(role.assume_role_policy_document),
+        trust_document=console.indented_json(role.assume_role_policy_document),
         trust_words=trust_words.describe_trust_policy(role.assume_role_policy_document),
         tags=sorted(role.tags.items(), key=lambda item: item[0].lower()),
     )
@@ -251,7 +244,7 @@ def _role_page(request: SignedInRequest, role_name: str, tab: str) -> RolePage:
             for policy in console.list_all(request, "ListRolePolicies", params)
         ]
         for policy in page.inline:
-            policy.pretty = _pretty(policy.document)
+            policy.pretty = console.indented_json(policy.document)
     elif tab == "sessions" and not linked:
         page.sessions = console.list_all(request, "ListRoleSessions", params)
     controls = {
@@ -374,7 +367,7 @@ def role_trust_edit(request: SignedInRequest, role_name: str) -> HttpResponse:
         return console.render_error(request, error, TRUST_TEMPLATE, "trust-form", {"role": None})
     context: dict[str, Any] = {"role": role, "service_linked_note": SERVICE_LINKED_NOTE}
     if request.method == "GET":
-        document = _pretty(role.assume_role_policy_document)
+        document = console.indented_json(role.assume_role_policy_document)
         form = TrustPolicyForm(initial={"policy_document": document})
         editor = editor_state(request, document, "trust", validate=False)
         return console.page(request, TRUST_TEMPLATE, "trust-form", {**context, "form": form, "editor": editor})
@@ -475,7 +468,7 @@ def role_inline_policy(request: SignedInRequest, role_name: str) -> HttpResponse
                 policy = console.run(request, "GetRolePolicy", {"role_name": role_name, "policy_name": editing})
             except IamError as error:
                 return console.render_error(request, error, INLINE_TEMPLATE, "inline-form", context)
-            initial = {"policy_name": policy.name, "policy_document": _pretty(policy.document)}
+            initial = {"policy_name": policy.name, "policy_document": console.indented_json(policy.document)}
         form = InlinePolicyForm(initial=initial)
         editor = editor_state(request, initial["policy_document"], "inline-role", validate=False)
         context.update(form=form, editing=editing, editor=editor)

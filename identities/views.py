@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass
@@ -299,13 +298,6 @@ def _apply_each(request: SignedInRequest, operation: str, key: str, values: list
     return failures
 
 
-def _pretty_json(text: str) -> str:
-    try:
-        return json.dumps(json.loads(text), indent=2)
-    except ValueError:
-        return text
-
-
 @dataclass(frozen=True, slots=True)
 class InlineRow:
     name: str
@@ -352,7 +344,7 @@ def _group_context(request: SignedInRequest, group_name: str, tab: str) -> dict[
             inline = []
             for policy_name in names.items:
                 policy = console.run(request, "GetGroupPolicy", {"group_name": name, "policy_name": _name(policy_name)})
-                inline.append(InlineRow(policy.name, _pretty_json(policy.document)))
+                inline.append(InlineRow(policy.name, console.indented_json(policy.document)))
             context["inline"] = inline
         except AccessDenied as error:
             context["inline_denied"] = error.action
