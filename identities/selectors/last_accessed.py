@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -39,6 +39,8 @@ ACTION_TRACKED_SERVICES = ("iam", "sts")
 GLOBAL_REGION = "us-east-1"
 JOB_ID_LENGTH = 36
 GRANULARITIES = ("SERVICE_LEVEL", "ACTION_LEVEL")
+
+P = TypeVar("P", User, Role, Group)
 
 
 def _invalid_arn(arn: str) -> InvalidInput:
@@ -109,21 +111,15 @@ def resolve_subject(*, account: Account, arn: str) -> Subject:
     if parsed.account != account_id or not name:
         raise _invalid_arn(arn)
     if kind == "user":
-        user = User.objects.filter(account=account, name__iexact=name).first()
-        if user is None:
-            raise NoSuchEntity(f"The user with name {name} cannot be found.", field="arn")
+        user = _principal_named(User, "user", account, name)
         gathered = gather_principal_policies(account_id=account_id, user_pk=user.pk)
         return Subject("user", gathered.identity, (_user_tracked(account_id, user),), _owners("USER", user.name))
     if kind == "role":
-        role = Role.objects.filter(account=account, name__iexact=name).first()
-        if role is None:
-            raise NoSuchEntity(f"The role with name {name} cannot be found.", field="arn")
+        role = _principal_named(Role, "role", account, name)
         gathered = gather_principal_policies(account_id=account_id, role_pk=role.pk)
         return Subject("role", gathered.identity, (_role_tracked(account_id, role),), _owners("ROLE", role.name))
     if kind == "group":
-        group = Group.objects.filter(account=account, name__iexact=name).first()
-        if group is None:
-            raise NoSuchEntity(f"The group with name {name} cannot be found.", field="arn")
+        group = _principal_named(Group, "group", account, name)
         gathered = gather_principal_policies(account_id=account_id, group_pk=group.pk)
         members = User.objects.filter(memberships__group=group).order_by("name")
         return Subject(
@@ -133,6 +129,14 @@ def resolve_subject(*, account: Account, arn: str) -> Subject:
             _owners("GROUP", group.name),
         )
     raise _invalid_arn(arn)
+
+
+def _principal_named(model: type[P], kind: str, account: Account, name: str) -> P:
+    """The account's user, role or group of that name (ignoring case); ``NoSuchEntity`` on ``arn`` otherwise."""
+    found = model._default_manager.filter(account=account, name__iexact=name).first()
+    if found is None:
+        raise NoSuchEntity(f"The {kind} with name {name} cannot be found.", field="arn")
+    return found
 
 
 def _owners(entity_type: str, name: str) -> dict[str, tuple[str, str]]:
