@@ -9,6 +9,7 @@ happened). Every read and write is an operation run as the signed-in actor, and 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -205,6 +206,25 @@ def _get_user(request: SignedInRequest, user_name: str) -> Any:
     return console.run(request, "GetUser", {"user_name": user_name})
 
 
+def _missing_user(request: SignedInRequest, error: IamError, user_name: str) -> HttpResponse:
+    """The page in place of a user that cannot be read (no such user, or GetUser denied)."""
+    return console.render_error(request, error, TEMPLATE, "user-tab", {"missing_user": user_name})
+
+
+def _with_user(view: Callable[[SignedInRequest, Any], HttpResponse]) -> Callable[[SignedInRequest, str], HttpResponse]:
+    """A view on the user the URL names: given the user read once (GetUser), or the missing-user page."""
+
+    @functools.wraps(view)
+    def wrapper(request: SignedInRequest, user_name: str) -> HttpResponse:
+        try:
+            user = _get_user(request, user_name)
+        except IamError as error:
+            return _missing_user(request, error, user_name)
+        return view(request, user)
+
+    return wrapper
+
+
 def _page(request: SignedInRequest, user: Any, tab: str, extra: dict[str, Any], status: int = 200) -> HttpResponse:
     context = {
         "user": user,
@@ -227,12 +247,9 @@ def _page(request: SignedInRequest, user: Any, tab: str, extra: dict[str, Any], 
 
 @require_GET
 @signin_required
-def user_detail(request: SignedInRequest, user_name: str) -> HttpResponse:
+@_with_user
+def user_detail(request: SignedInRequest, user: Any) -> HttpResponse:
     """A user's page: the summary and the tab the query string names (``?tab=``)."""
-    try:
-        user = _get_user(request, user_name)
-    except IamError as error:
-        return console.render_error(request, error, TEMPLATE, "user-tab", {"missing_user": user_name})
     return _page(request, user, _tab(request), {})
 
 
@@ -333,7 +350,7 @@ def user_tab(request: SignedInRequest, user_name: str, tab: str) -> HttpResponse
     try:
         user = _get_user(request, user_name)
     except IamError as error:
-        return console.render_error(request, error, TEMPLATE, "user-tab", {"missing_user": user_name})
+        return _missing_user(request, error, user_name)
     if tab == "security_credentials":
         subject = credentials.Subject(user_name=user.name, post_url=_tab_url(user.name, tab), target="#user-tab")
         extra, status = credentials.handle_post(request, subject)
@@ -351,12 +368,9 @@ def user_tab(request: SignedInRequest, user_name: str, tab: str) -> HttpResponse
 
 @require_POST
 @signin_required
-def user_delete(request: SignedInRequest, user_name: str) -> HttpResponse:
+@_with_user
+def user_delete(request: SignedInRequest, user: Any) -> HttpResponse:
     """Delete the user and what it holds, once its name is typed to confirm."""
-    try:
-        user = _get_user(request, user_name)
-    except IamError as error:
-        return console.render_error(request, error, TEMPLATE, "user-tab", {"missing_user": user_name})
     if request.POST.get("confirm", "").strip() != user.name:
         mistyped = ValidationError(f"Type the user name “{user.name}” to confirm the deletion.", field="confirm")
         return _page(request, user, _tab(request), {"delete_error": mistyped, "delete_open": True}, 400)
