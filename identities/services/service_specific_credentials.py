@@ -22,7 +22,7 @@ from accounts.models import Account
 from iamconsole import crypto, ids
 from iamconsole.errors import InvalidInput, LimitExceeded, NoSuchEntity, NotSupportedService, constraint_error
 from identities.models import API_KEY_CREDENTIAL_SERVICES, PASSWORD_CREDENTIAL_SERVICES, ServiceSpecificCredential
-from identities.services.user_credentials import check_status
+from identities.services.user_credentials import set_credential_status
 from identities.services.users import lock_user
 
 PASSWORD_SERVICES = PASSWORD_CREDENTIAL_SERVICES
@@ -141,10 +141,7 @@ def update_service_specific_credential(
     *, account: Account, service_specific_credential_id: str, status: str, user_name: str | None = None
 ) -> None:
     """UpdateServiceSpecificCredential: make the credential ``Active`` or ``Inactive``."""
-    check_status(status)
-    credential = _lock(account, user_name, service_specific_credential_id)
-    credential.status = status
-    credential.save(update_fields=["status"])
+    set_credential_status(lambda: _lock(account, user_name, service_specific_credential_id), status)
 
 
 @transaction.atomic

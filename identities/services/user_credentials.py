@@ -8,6 +8,8 @@ concurrently.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from iamconsole.errors import (
     constraint_error,
 )
 from identities import pki
-from identities.models import CredentialStatus, SigningCertificate, SSHPublicKey
+from identities.models import CredentialStatus, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
 from identities.services.users import lock_user, lock_user_or_root
 
 MAX_SSH_PUBLIC_KEYS_PER_USER = 5
@@ -34,13 +36,18 @@ DUPLICATE_CERTIFICATE = (
 )
 
 
-def check_status(status: str) -> str:
-    """``Active`` or ``Inactive``: what the Update… operations of SSH keys, certificates and credentials accept."""
+def set_credential_status(
+    lock: Callable[[], SSHPublicKey | SigningCertificate | ServiceSpecificCredential], status: str
+) -> None:
+    """The Update… operations of SSH keys, signing certificates and service-specific credentials: ``status`` must be
+    ``Active`` or ``Inactive``; then the credential ``lock`` finds (or its ``NoSuchEntity``) takes it."""
     if status not in CredentialStatus.values:
         raise constraint_error(
             "Status", status, "Member must satisfy enum value set: [Active, Expired, Inactive]", field="status"
         )
-    return status
+    credential = lock()
+    credential.status = status
+    credential.save(update_fields=["status"])
 
 
 def ssh_key_not_found(ssh_public_key_id: str) -> NoSuchEntity:
@@ -90,10 +97,7 @@ def _lock_ssh_key(account: Account, user_name: str, ssh_public_key_id: str) -> S
 @transaction.atomic
 def update_ssh_public_key(*, account: Account, user_name: str, ssh_public_key_id: str, status: str) -> None:
     """UpdateSSHPublicKey: make the key ``Active`` or ``Inactive`` (an inactive key cannot authenticate)."""
-    check_status(status)
-    key = _lock_ssh_key(account, user_name, ssh_public_key_id)
-    key.status = status
-    key.save(update_fields=["status"])
+    set_credential_status(lambda: _lock_ssh_key(account, user_name, ssh_public_key_id), status)
 
 
 @transaction.atomic
@@ -149,10 +153,7 @@ def update_signing_certificate(
     *, account: Account, certificate_id: str, status: str, user_name: str | None = None
 ) -> None:
     """UpdateSigningCertificate: make the certificate ``Active`` or ``Inactive``."""
-    check_status(status)
-    certificate = _lock_certificate(account, user_name, certificate_id)
-    certificate.status = status
-    certificate.save(update_fields=["status"])
+    set_credential_status(lambda: _lock_certificate(account, user_name, certificate_id), status)
 
 
 @transaction.atomic
@@ -162,9 +163,9 @@ def delete_signing_certificate(*, account: Account, certificate_id: str, user_na
 
 
 __all__ = [
-    "check_status",
     "delete_signing_certificate",
     "delete_ssh_public_key",
+    "set_credential_status",
     "update_signing_certificate",
     "update_ssh_public_key",
     "upload_signing_certificate",
