@@ -6,7 +6,8 @@ from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
 from identities.models import ServerCertificate
-from identities.selectors.users import TagPage, filter_path_prefix, page_tags
+from identities.selectors.named import list_named_tags
+from identities.selectors.users import TagPage, filter_path_prefix
 
 
 def _not_found(name: str) -> NoSuchEntity:
@@ -39,10 +40,14 @@ def list_server_certificate_tags(
     *, account: Account, server_certificate_name: str, marker: str | None = None, max_items: int | None = None
 ) -> TagPage:
     """ListServerCertificateTags: the certificate's tags by key."""
-    found = server_certificate_path_and_tags(account=account, name=server_certificate_name)
-    if found is None:
-        raise _not_found(server_certificate_name)
-    return page_tags(found[1], marker=marker, max_items=max_items)
+    return list_named_tags(
+        ServerCertificate,
+        account=account,
+        name=server_certificate_name,
+        not_found=_not_found,
+        marker=marker,
+        max_items=max_items,
+    )
 
 
 __all__ = [
