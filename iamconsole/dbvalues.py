@@ -2,15 +2,17 @@
 
 The credential lookups on every API request read a handful of columns with one precomposed statement instead of the
 ORM (whose query compilation costs twenty times the query itself); these helpers give their values the types the
-ORM would.
+ORM would, and :func:`fetch_row` runs the statement.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import connection
 from django.utils.dateparse import parse_datetime
 
 
@@ -31,3 +33,10 @@ def json_value(value: Any) -> Any:
     if isinstance(value, str | bytes):
         return json.loads(value)
     return value
+
+
+def fetch_row(sql: str, params: Sequence[Any]) -> Any:
+    """The first row a precomposed statement reads (a tuple of column values), or None when it reads none."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.arn import parse_arn
-from iamconsole.dbvalues import aware_datetime, json_value
+from iamconsole.dbvalues import aware_datetime, fetch_row, json_value
 from iamconsole.errors import InvalidAuthorizationMessageException, NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, paginate
 from identities import selectors as identity_selectors
@@ -168,9 +166,7 @@ def _temporary_key_sql() -> str:
 
 def find_temporary_key(access_key_id: str) -> TemporaryKey | None:
     """The temporary credentials of an ``ASIA…`` key id, for authentication only (the key names its account)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_temporary_key_sql(), [access_key_id])
-        row: Any = cursor.fetchone()
+    row = fetch_row(_temporary_key_sql(), [access_key_id])
     if row is None:
         return None
     (pk, secret, digest, revoked_at, issued_at, expires_at, mfa_at, session_name, source_identity, policy_document,

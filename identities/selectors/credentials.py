@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-from django.db import connection
 
 from accounts.models import Account
-from iamconsole.dbvalues import json_value
+from iamconsole.dbvalues import fetch_row, json_value
 from identities.models import AccessKey, User
 
 
@@ -44,9 +41,7 @@ def _long_term_key_sql() -> str:
 
 def find_long_term_key(access_key_id: str) -> LongTermKey | None:
     """The ``AKIA…`` key with that id, for authentication only (no account scope: the key names its account)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_long_term_key_sql(), [access_key_id])
-        row: Any = cursor.fetchone()
+    row = fetch_row(_long_term_key_sql(), [access_key_id])
     if row is None:
         return None
     secret, status, account_id, user_pk, user_id, name, path, tags = row
