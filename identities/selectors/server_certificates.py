@@ -6,7 +6,7 @@ from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
 from identities.models import ServerCertificate
-from identities.selectors.named import list_named_tags
+from identities.selectors.named import get_named, list_named_tags
 from identities.selectors.users import TagPage, filter_path_prefix
 
 
@@ -16,10 +16,9 @@ def _not_found(name: str) -> NoSuchEntity:
 
 def get_server_certificate(*, account: Account, server_certificate_name: str) -> ServerCertificate:
     """GetServerCertificate: the certificate, its chain, metadata and tags."""
-    found = ServerCertificate.objects.filter(account=account, name__iexact=server_certificate_name).first()
-    if found is None:
-        raise _not_found(server_certificate_name)
-    return found
+    return get_named(
+        ServerCertificate, account=account, name=server_certificate_name, not_found=_not_found, related=("account",)
+    )
 
 
 def server_certificate_path_and_tags(*, account: Account, name: str) -> tuple[str, dict[str, str]] | None:
