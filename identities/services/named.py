@@ -1,5 +1,6 @@
-"""Writes shared by the entities an account names and files under a path (users, groups): the locked lookup by
-name and the rename/move of UpdateUser and UpdateGroup. Each caller gives its own names and ``NoSuchEntity``."""
+"""Writes shared by the entities an account names and files under a path (users, groups, server certificates): the
+locked lookup by name and the rename/move of UpdateUser, UpdateGroup and UpdateServerCertificate. Each caller gives
+its own names and ``NoSuchEntity``."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from django.db import IntegrityError, transaction
 from accounts.models import Account
 from iamconsole import domain
 from iamconsole.errors import EntityAlreadyExists, NoSuchEntity
-from identities.models import Group, User
+from identities.models import Group, ServerCertificate, User
 
 __all__ = ["lock_named", "rename_and_move"]
 
-E = TypeVar("E", Group, User)
+E = TypeVar("E", Group, User, ServerCertificate)
 
 
 def lock_named(model: type[E], account: Account, name: str, not_found: Callable[[str], NoSuchEntity]) -> E:
@@ -28,7 +29,7 @@ def lock_named(model: type[E], account: Account, name: str, not_found: Callable[
 
 
 def rename_and_move(
-    lock: Callable[[], Group | User],
+    lock: Callable[[], Group | User | ServerCertificate],
     *,
     kind: str,
     new_name: str | None,
@@ -38,7 +39,8 @@ def rename_and_move(
     max_length: int,
 ) -> None:
     """Update… : check the new name (``member``/``field``, at most ``max_length``) and path before ``lock`` finds the
-    entity, then save both; ``EntityAlreadyExists`` ("KIND with name NAME already exists.") when the name is taken."""
+    entity, then save both; ``EntityAlreadyExists`` ("KIND with name NAME already exists.", ``kind`` worded as AWS
+    words it: "User", "The Server Certificate") when the name is taken."""
     if new_name is not None:
         domain.validate_name(new_name, member=member, field=field, max_length=max_length)
     if new_path is not None:

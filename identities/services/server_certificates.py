@@ -21,6 +21,7 @@ from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities import pki
 from identities.models import ServerCertificate
 from identities.services import tagging
+from identities.services.named import lock_named, rename_and_move
 
 MAX_SERVER_CERTIFICATES_PER_ACCOUNT = 20
 SERVER_CERTIFICATE_NAME_MAX = 128
@@ -39,15 +40,8 @@ def _exists(name: str, field: str) -> EntityAlreadyExists:
     return EntityAlreadyExists(f"The Server Certificate with name {name} already exists.", field=field)
 
 
-def _validate_name(name: Any, *, member: str = "ServerCertificateName", field: str = "server_certificate_name") -> str:
-    return domain.validate_name(name, member=member, field=field, max_length=SERVER_CERTIFICATE_NAME_MAX)
-
-
 def lock_server_certificate(account: Account, name: str) -> ServerCertificate:
-    found = ServerCertificate.objects.select_for_update().filter(account=account, name__iexact=name).first()
-    if found is None:
-        raise server_certificate_not_found(name)
-    return found
+    return lock_named(ServerCertificate, account, name, server_certificate_not_found)
 
 
 @transaction.atomic
@@ -66,7 +60,12 @@ def upload_server_certificate(
     ``MalformedCertificate`` when the certificate, chain or key cannot be read, ``KeyPairMismatch`` when the key is
     not the certificate's, ``EntityAlreadyExists`` for a taken name, ``LimitExceeded`` past 20 per account.
     """
-    _validate_name(server_certificate_name)
+    domain.validate_name(
+        server_certificate_name,
+        member="ServerCertificateName",
+        field="server_certificate_name",
+        max_length=SERVER_CERTIFICATE_NAME_MAX,
+    )
     domain.validate_path(path)
     tag_map = domain.validate_tags(tags or [])
     certificate = pki.read_certificate(certificate_body)
@@ -107,22 +106,15 @@ def update_server_certificate(
     new_server_certificate_name: str | None = None,
 ) -> None:
     """UpdateServerCertificate: rename or move the certificate (``EntityAlreadyExists`` when the name is taken)."""
-    if new_server_certificate_name is not None:
-        _validate_name(
-            new_server_certificate_name, member="NewServerCertificateName", field="new_server_certificate_name"
-        )
-    if new_path is not None:
-        domain.validate_path(new_path, member="NewPath", field="new_path")
-    certificate = lock_server_certificate(account, server_certificate_name)
-    if new_server_certificate_name is not None:
-        certificate.name = new_server_certificate_name
-    if new_path is not None:
-        certificate.path = new_path
-    try:
-        with transaction.atomic():
-            certificate.save(update_fields=["name", "path"])
-    except IntegrityError:
-        raise _exists(str(new_server_certificate_name), "new_server_certificate_name") from None
+    rename_and_move(
+        lambda: lock_server_certificate(account, server_certificate_name),
+        kind="The Server Certificate",
+        new_name=new_server_certificate_name,
+        new_path=new_path,
+        member="NewServerCertificateName",
+        field="new_server_certificate_name",
+        max_length=SERVER_CERTIFICATE_NAME_MAX,
+    )
 
 
 @transaction.atomic
