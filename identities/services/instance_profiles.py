@@ -20,6 +20,7 @@ from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from identities.models import InstanceProfile
 from identities.selectors.instance_profiles import no_such_instance_profile
 from identities.services import tagging
+from identities.services.named import lock_named
 from identities.services.roles import lock_role
 
 __all__ = [
@@ -37,10 +38,7 @@ INSTANCE_PROFILE_NAME_MAX = 128
 
 
 def _lock_profile(account: Account, name: str) -> InstanceProfile:
-    profile = (InstanceProfile.objects.select_for_update().filter(account=account, name__iexact=name)).first()
-    if profile is None:
-        raise no_such_instance_profile(name)
-    return profile
+    return lock_named(InstanceProfile, account, name, no_such_instance_profile)
 
 
 def _already_exists(name: str) -> EntityAlreadyExists:

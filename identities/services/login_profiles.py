@@ -27,6 +27,7 @@ from iamconsole.errors import (
 )
 from identities.models import LoginProfile, PasswordHistory, User
 from identities.selectors.login_profiles import password_expires_at, root_has_no_login_profile
+from identities.services.users import lock_user
 
 #: The symbols AWS counts for ``RequireSymbols``.
 SYMBOLS = frozenset("!@#$%^&*()_+-=[]{}|'")
@@ -113,13 +114,6 @@ def _remember(user: User, hashed: str, now: datetime) -> None:
     PasswordHistory.objects.filter(pk__in=list(stale[HISTORY_KEPT:])).delete()
 
 
-def _lock_user(account: Account, user_name: str) -> User:
-    user = User.objects.select_for_update().filter(account=account, name__iexact=user_name).first()
-    if user is None:
-        raise NoSuchEntity(f"The user with name {user_name} cannot be found.", field="user_name")
-    return user
-
-
 def _profile_not_found(user_name: str) -> NoSuchEntity:
     return NoSuchEntity(f"Login Profile for User {user_name} cannot be found.", field="user_name")
 
@@ -143,7 +137,7 @@ def create_login_profile(
     if not user_name:
         raise ValidationError("Must specify userName when calling with non-User credentials", field="user_name")
     password = _check_shape(password, member="Password", field="password")
-    user = _lock_user(account, user_name)
+    user = lock_user(account, user_name)
     if LoginProfile.objects.filter(user=user).exists():
         raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.", field="user_name")
     _check_new_password(account, user, password, field="password")
@@ -176,7 +170,7 @@ def update_login_profile(
 
     The new password must satisfy the password policy; a new password restarts the password's age.
     """
-    user = _lock_user(account, user_name)
+    user = lock_user(account, user_name)
     profile = _locked_profile(user)
     if password is not None:
         password = _check_shape(password, member="Password", field="password")
@@ -197,7 +191,7 @@ def delete_login_profile(*, account: Account, user_name: str | None) -> None:
     None) is not a login profile: ``InvalidUserType``."""
     if user_name is None:
         raise root_has_no_login_profile()
-    user = _lock_user(account, user_name)
+    user = lock_user(account, user_name)
     _locked_profile(user).delete()
 
 
@@ -210,7 +204,7 @@ def change_password(*, account: Account, user_name: str, old_password: str, new_
     """
     old_password = _check_shape(old_password, member="OldPassword", field="old_password")
     new_password = _check_shape(new_password, member="NewPassword", field="new_password")
-    user = _lock_user(account, user_name)
+    user = lock_user(account, user_name)
     profile = _locked_profile(user)
     if not check_password(old_password, profile.password):
         raise AccessDenied("The old password is incorrect.", field="old_password")

@@ -1,6 +1,6 @@
-"""Writes shared by the entities an account names and files under a path (users, groups, server certificates): the
-locked lookup by name and the rename/move of UpdateUser, UpdateGroup and UpdateServerCertificate. Each caller gives
-its own names and ``NoSuchEntity``."""
+"""Writes shared by the entities an account names and files under a path (users, groups, roles, instance profiles,
+server certificates): the locked lookup by name, and the rename/move of UpdateUser, UpdateGroup and
+UpdateServerCertificate. Each caller gives its own names and ``NoSuchEntity``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.db import IntegrityError, transaction
 from accounts.models import Account
 from iamconsole import domain
 from iamconsole.errors import EntityAlreadyExists, NoSuchEntity
-from identities.models import Group, ServerCertificate, User
+from identities.models import Group, InstanceProfile, Role, ServerCertificate, User
 
 __all__ = ["lock_named", "rename_and_move"]
 
-E = TypeVar("E", Group, User, ServerCertificate)
+E = TypeVar("E", Group, InstanceProfile, Role, ServerCertificate, User)
 
 
 def lock_named(model: type[E], account: Account, name: str, not_found: Callable[[str], NoSuchEntity]) -> E:

@@ -32,6 +32,7 @@ from iamconsole.etags import check_if_match
 from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
 from identities.services import tagging
+from identities.services.named import lock_named
 from identities.services.policy_arns import resolve_boundary
 from policies.engine import PolicyError, PolicyKind, PolicySizeError, check_trust_policy_size, parse_policy
 
@@ -68,10 +69,7 @@ def policy_error(exc: PolicyError, *, field: str) -> IamError:
 
 def lock_role(account: Account, role_name: str) -> Role:
     """The role, locked for the rest of the transaction (so counts and checks made on it hold until commit)."""
-    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
-    if role is None:
-        raise no_such_role(role_name)
-    return role
+    return lock_named(Role, account, role_name, no_such_role)
 
 
 def refuse_service_linked(role: Role) -> None:

@@ -25,6 +25,7 @@ from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
 from identities import service_linked_catalog
 from identities.models import PolicyAttachment, Role, ServiceLinkedRoleDeletion, ServiceLinkedRoleUsage
+from identities.services.roles import lock_role
 from policies import selectors as policy_selectors
 
 SERVICE_ROLE_PATH_PREFIX = "/aws-service-role/"
@@ -43,11 +44,6 @@ __all__ = [
 
 def _validate_service_name(value: Any) -> str:
     return domain.validate_name(value, member="AWSServiceName", field="aws_service_name", max_length=128)
-
-
-def no_such_role(role_name: str) -> NoSuchEntity:
-    """AWS's answer for a role that does not exist."""
-    return NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
 
 
 @transaction.atomic
@@ -106,9 +102,7 @@ def create_service_linked_role(
 
 
 def _lock_service_linked_role(account: Account, role_name: str) -> Role:
-    role = Role.objects.select_for_update().filter(account=account, name__iexact=role_name).first()
-    if role is None:
-        raise no_such_role(role_name)
+    role = lock_role(account, role_name)
     if not role.linked_service:
         raise InvalidInput(f"Role {role.name} is not a service-linked role.", field="role_name")
     return role
