@@ -29,6 +29,17 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else [value]
 
 
+def _statements(document: str) -> list[dict[str, Any]]:
+    """The statements of a policy document that are JSON objects; none when the document is no JSON object."""
+    try:
+        policy = json.loads(document)
+    except ValueError:
+        return []
+    if not isinstance(policy, dict):
+        return []
+    return [statement for statement in _as_list(policy.get("Statement")) if isinstance(statement, dict)]
+
+
 def _aws_principal(value: str) -> str:
     if value == "*":
         return "any AWS principal, in any account"
@@ -93,16 +104,8 @@ def _conditions(block: Any) -> list[str]:
 
 def describe_trust_policy(document: str) -> list[TrustStatement]:
     """Each statement of ``document`` in words; an empty list when it cannot be read."""
-    try:
-        policy = json.loads(document)
-    except ValueError:
-        return []
-    if not isinstance(policy, dict):
-        return []
     statements = []
-    for statement in _as_list(policy.get("Statement")):
-        if not isinstance(statement, dict):
-            continue
+    for statement in _statements(document):
         principals = _principals(statement.get("Principal"))
         if "NotPrincipal" in statement:
             principals = [f"everyone except {who}" for who in _principals(statement["NotPrincipal"])]
@@ -119,13 +122,9 @@ def describe_trust_policy(document: str) -> list[TrustStatement]:
 
 def trusted_entities(document: str) -> list[str]:
     """The short "trusted entities" of the Roles list: ``AWS service: ec2``, ``Identity provider: X``."""
-    try:
-        policy = json.loads(document)
-    except ValueError:
-        return []
     entities: list[str] = []
-    for statement in _as_list(policy.get("Statement") if isinstance(policy, dict) else None):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+    for statement in _statements(document):
+        if statement.get("Effect") != "Allow":
             continue
         principal = statement.get("Principal")
         if principal == "*":
