@@ -6,11 +6,11 @@ here is shown as it is rather than refused.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from iamconsole.arn import parse_arn
+from identities.statements import as_list, statements_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,23 +21,6 @@ class TrustStatement:
     principals: tuple[str, ...]
     actions: tuple[str, ...]
     conditions: tuple[str, ...]
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _statements(document: str) -> list[dict[str, Any]]:
-    """The statements of a policy document that are JSON objects; none when the document is no JSON object."""
-    try:
-        policy = json.loads(document)
-    except ValueError:
-        return []
-    if not isinstance(policy, dict):
-        return []
-    return [statement for statement in _as_list(policy.get("Statement")) if isinstance(statement, dict)]
 
 
 def _aws_principal(value: str) -> str:
@@ -76,7 +59,7 @@ def _principals(principal: Any) -> list[str]:
         return [str(principal)]
     words: list[str] = []
     for kind, values in principal.items():
-        for value in _as_list(values):
+        for value in as_list(values):
             text = str(value)
             if kind == "AWS":
                 words.append(_aws_principal(text))
@@ -97,7 +80,7 @@ def _conditions(block: Any) -> list[str]:
         if not isinstance(tests, dict):
             continue
         for key, values in tests.items():
-            shown = ", ".join(f"“{value}”" for value in _as_list(values))
+            shown = ", ".join(f"“{value}”" for value in as_list(values))
             words.append(f"{key} {operator} {shown}")
     return words
 
@@ -105,7 +88,7 @@ def _conditions(block: Any) -> list[str]:
 def describe_trust_policy(document: str) -> list[TrustStatement]:
     """Each statement of ``document`` in words; an empty list when it cannot be read."""
     statements = []
-    for statement in _statements(document):
+    for statement in statements_of(document):
         principals = _principals(statement.get("Principal"))
         if "NotPrincipal" in statement:
             principals = [f"everyone except {who}" for who in _principals(statement["NotPrincipal"])]
@@ -113,7 +96,7 @@ def describe_trust_policy(document: str) -> list[TrustStatement]:
             TrustStatement(
                 allows=statement.get("Effect") == "Allow",
                 principals=tuple(principals),
-                actions=tuple(str(action) for action in _as_list(statement.get("Action"))),
+                actions=tuple(str(action) for action in as_list(statement.get("Action"))),
                 conditions=tuple(_conditions(statement.get("Condition"))),
             )
         )
@@ -123,7 +106,7 @@ def describe_trust_policy(document: str) -> list[TrustStatement]:
 def trusted_entities(document: str) -> list[str]:
     """The short "trusted entities" of the Roles list: ``AWS service: ec2``, ``Identity provider: X``."""
     entities: list[str] = []
-    for statement in _statements(document):
+    for statement in statements_of(document):
         if statement.get("Effect") != "Allow":
             continue
         principal = statement.get("Principal")
@@ -133,7 +116,7 @@ def trusted_entities(document: str) -> list[str]:
         if not isinstance(principal, dict):
             continue
         for kind, values in principal.items():
-            for value in _as_list(values):
+            for value in as_list(values):
                 text = str(value)
                 if kind == "Service":
                     entities.append(f"AWS service: {text.removesuffix('.amazonaws.com')}")

@@ -25,6 +25,7 @@ from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
 from iamconsole.pagination import check_max_items, decode_marker, encode_marker
 from identities.models import Group, PolicyAttachment, Role, ServiceLastAccessedJob, User
 from identities.selectors.principal_policies import PolicyText, gather_principal_policies
+from identities.statements import as_list, statements_of
 from policies import selectors as policy_selectors
 from policies.engine.catalog import get_catalog
 from policies.engine.document import parse_policy
@@ -439,21 +440,6 @@ class UnusedPermissions:
     findings: Sequence[dict[str, str]]
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _statements(document: str) -> list[dict[str, Any]]:
-    try:
-        parsed = json.loads(document)
-    except ValueError:
-        return []
-    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
-    return [statement for statement in _as_list(statements) if isinstance(statement, dict)]
-
-
 def _narrowed(statement: dict[str, Any], used: frozenset[str]) -> dict[str, Any] | None:
     """An Allow statement keeping only its used actions (None when it grants none of them); Deny kept as written."""
     narrowed = {key: value for key, value in statement.items() if key != "Sid"}
@@ -461,13 +447,11 @@ def _narrowed(statement: dict[str, Any], used: frozenset[str]) -> dict[str, Any]
         return narrowed
     catalog = get_catalog()
     if "NotAction" in statement:
-        excluded = set().union(*(catalog.expand_action_names(str(p)) for p in _as_list(statement["NotAction"])))
+        excluded = set().union(*(catalog.expand_action_names(str(p)) for p in as_list(statement["NotAction"])))
         granted = [info for info in catalog.expand_action("*") if info.full_name.lower() not in excluded]
         del narrowed["NotAction"]
     else:
-        granted = [
-            info for pattern in _as_list(statement.get("Action")) for info in catalog.expand_action(str(pattern))
-        ]
+        granted = [info for pattern in as_list(statement.get("Action")) for info in catalog.expand_action(str(pattern))]
     kept = sorted({info.full_name for info in granted if info.full_name.lower() in used})
     if not kept:
         return None
@@ -505,7 +489,7 @@ def get_unused_permissions(*, account: Account, arn: str, days: int = UNUSED_DAY
     statements = [
         narrowed
         for text in subject.policies
-        for statement in _statements(text.document)
+        for statement in statements_of(text.document)
         if (narrowed := _narrowed(statement, used)) is not None
     ]
     suggested = None
