@@ -7,7 +7,7 @@ both take the last place.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -15,6 +15,7 @@ from iamconsole import domain, ids, quotas
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from identities.selectors.groups import group_not_found
+from identities.services.inserts import insert_unique
 from identities.services.named import lock_named, rename_and_move
 from identities.services.users import lock_user
 
@@ -34,17 +35,15 @@ def create_group(*, account: Account, group_name: str, path: str = "/") -> Group
     domain.validate_path(path)
     Account.objects.select_for_update().filter(pk=account.pk).first()
     quotas.check("groups", Group.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return Group.objects.create(
-                account=account,
-                group_id=ids.unique_id(ids.IdPrefix.GROUP),
-                name=group_name,
-                path=path,
-                created_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise EntityAlreadyExists(f"Group with name {group_name} already exists.", field="group_name") from None
+    return insert_unique(
+        Group,
+        duplicate=EntityAlreadyExists(f"Group with name {group_name} already exists.", field="group_name"),
+        account=account,
+        group_id=ids.unique_id(ids.IdPrefix.GROUP),
+        name=group_name,
+        path=path,
+        created_at=timezone.now(),
+    )
 
 
 @transaction.atomic

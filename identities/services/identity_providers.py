@@ -22,7 +22,7 @@ from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -32,6 +32,7 @@ from iamconsole.errors import EntityAlreadyExists, InvalidInput, LimitExceeded, 
 from identities.models import OpenIDConnectProvider, SAMLProvider
 from identities.selectors.identity_providers import no_such_oidc_provider, no_such_saml_provider
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 
 __all__ = [
     "add_client_id_to_open_id_connect_provider",
@@ -91,11 +92,7 @@ def _create(
     if model._default_manager.filter(account=account, arn=arn).exists():
         raise duplicate
     quotas.check(quota, model._default_manager.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return model._default_manager.create(account=account, arn=arn, created_at=timezone.now(), **fields)
-    except IntegrityError as exc:
-        raise duplicate from exc
+    return insert_unique(model, duplicate=duplicate, account=account, arn=arn, created_at=timezone.now(), **fields)
 
 
 # --- SAML ----------------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -20,6 +20,7 @@ from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded
 from identities.models import InstanceProfile
 from identities.selectors.instance_profiles import no_such_instance_profile
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 from identities.services.named import lock_named
 from identities.services.roles import lock_role
 
@@ -63,18 +64,16 @@ def create_instance_profile(
     if InstanceProfile.objects.filter(account=account, name__iexact=instance_profile_name).exists():
         raise _already_exists(instance_profile_name)
     quotas.check("instance_profiles", InstanceProfile.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return InstanceProfile.objects.create(
-                account=account,
-                instance_profile_id=ids.unique_id(ids.IdPrefix.INSTANCE_PROFILE),
-                name=instance_profile_name,
-                path=path,
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise _already_exists(instance_profile_name) from exc
+    return insert_unique(
+        InstanceProfile,
+        duplicate=_already_exists(instance_profile_name),
+        account=account,
+        instance_profile_id=ids.unique_id(ids.IdPrefix.INSTANCE_PROFILE),
+        name=instance_profile_name,
+        path=path,
+        tags=tag_map,
+        created_at=timezone.now(),
+    )
 
 
 @transaction.atomic

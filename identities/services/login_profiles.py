@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
@@ -27,6 +27,7 @@ from iamconsole.errors import (
 )
 from identities.models import LoginProfile, PasswordHistory, User
 from identities.selectors.login_profiles import password_expires_at, root_has_no_login_profile
+from identities.services.inserts import insert_unique
 from identities.services.users import lock_user
 
 #: The symbols AWS counts for ``RequireSymbols``.
@@ -143,17 +144,16 @@ def create_login_profile(
     _check_new_password(account, user, password, field="password")
     now = timezone.now()
     hashed = make_password(password)
-    try:
-        with transaction.atomic():
-            profile = LoginProfile.objects.create(
-                user=user,
-                password=hashed,
-                password_reset_required=password_reset_required,
-                created_at=now,
-                password_changed_at=now,
-            )
-    except IntegrityError as exc:  # unreachable under the user lock, kept as the database's last word
-        raise EntityAlreadyExists(f"Login Profile for user {user.name} already exists.", field="user_name") from exc
+    # A duplicate is unreachable under the user lock; the constraint stays the database's last word.
+    profile = insert_unique(
+        LoginProfile,
+        duplicate=EntityAlreadyExists(f"Login Profile for user {user.name} already exists.", field="user_name"),
+        user=user,
+        password=hashed,
+        password_reset_required=password_reset_required,
+        created_at=now,
+        password_changed_at=now,
+    )
     _remember(user, hashed, now)
     return profile
 

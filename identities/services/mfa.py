@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pyotp
 import qrcode
 import qrcode.image.pure
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
@@ -39,6 +39,7 @@ from iamconsole.errors import (
 )
 from identities.models import MFADevice, User
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 from identities.services.users import lock_user_or_root
 
 #: "MFA devices in use per user" and "per AWS account root user" (IAM and AWS STS quotas).
@@ -181,21 +182,19 @@ def create_virtual_mfa_device(
     domain.validate_path(path)
     tag_map = domain.validate_tags(tags)
     seed = pyotp.random_base32(SEED_LENGTH)
-    try:
-        with transaction.atomic():
-            device = MFADevice.objects.create(
-                account=account,
-                serial_number=mfa_serial_number(account.account_id, virtual_mfa_device_name, path),
-                name=virtual_mfa_device_name,
-                path=path,
-                seed_encrypted=crypto.encrypt(seed),
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as exc:
-        raise EntityAlreadyExists(
+    device = insert_unique(
+        MFADevice,
+        duplicate=EntityAlreadyExists(
             "MFADevice entity at the same path and name already exists.", field="virtual_mfa_device_name"
-        ) from exc
+        ),
+        account=account,
+        serial_number=mfa_serial_number(account.account_id, virtual_mfa_device_name, path),
+        name=virtual_mfa_device_name,
+        path=path,
+        seed_encrypted=crypto.encrypt(seed),
+        tags=tag_map,
+        created_at=timezone.now(),
+    )
     uri = otpauth_uri(device_name=virtual_mfa_device_name, account_name=account.account_id, seed=seed)
     return NewVirtualMFADevice(device=device, base32_string_seed=seed, qr_code_png=_qr_png(uri))
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -32,6 +32,7 @@ from iamconsole.etags import check_if_match
 from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 from identities.services.named import lock_named
 from identities.services.policy_arns import resolve_boundary
 from policies.engine import PolicyError, PolicyKind, PolicySizeError, check_trust_policy_size, parse_policy
@@ -209,22 +210,20 @@ def create_role(
     if Role.objects.filter(account=account, name__iexact=role_name).exists():
         raise EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name")
     quotas.check("roles", Role.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            return Role.objects.create(
-                account=account,
-                role_id=ids.unique_id(ids.IdPrefix.ROLE),
-                name=role_name,
-                path=path,
-                assume_role_policy_document=assume_role_policy_document,
-                description=description or "",
-                max_session_duration=duration or MIN_SESSION_DURATION,
-                permissions_boundary=boundary,
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as exc:  # a concurrent create took the name first
-        raise EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name") from exc
+    return insert_unique(
+        Role,
+        duplicate=EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name"),
+        account=account,
+        role_id=ids.unique_id(ids.IdPrefix.ROLE),
+        name=role_name,
+        path=path,
+        assume_role_policy_document=assume_role_policy_document,
+        description=description or "",
+        max_session_duration=duration or MIN_SESSION_DURATION,
+        permissions_boundary=boundary,
+        tags=tag_map,
+        created_at=timezone.now(),
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -21,6 +21,7 @@ from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities import pki
 from identities.models import ServerCertificate
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 from identities.services.named import lock_named, rename_and_move
 
 MAX_SERVER_CERTIFICATES_PER_ACCOUNT = 20
@@ -79,22 +80,20 @@ def upload_server_certificate(
         raise LimitExceeded(
             f"Cannot exceed quota for ServerCertificatesPerAccount: {MAX_SERVER_CERTIFICATES_PER_ACCOUNT}"
         )
-    try:
-        with transaction.atomic():
-            return ServerCertificate.objects.create(
-                account=account,
-                server_certificate_id=ids.unique_id(ids.IdPrefix.SERVER_CERTIFICATE),
-                name=server_certificate_name,
-                path=path,
-                body=certificate.pem,
-                chain=chain,
-                private_key_encrypted=crypto.encrypt(key),
-                expiration=certificate.not_after,
-                tags=tag_map,
-                uploaded_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise _exists(server_certificate_name, "server_certificate_name") from None
+    return insert_unique(
+        ServerCertificate,
+        duplicate=_exists(server_certificate_name, "server_certificate_name"),
+        account=account,
+        server_certificate_id=ids.unique_id(ids.IdPrefix.SERVER_CERTIFICATE),
+        name=server_certificate_name,
+        path=path,
+        body=certificate.pem,
+        chain=chain,
+        private_key_encrypted=crypto.encrypt(key),
+        expiration=certificate.not_after,
+        tags=tag_map,
+        uploaded_at=timezone.now(),
+    )
 
 
 @transaction.atomic

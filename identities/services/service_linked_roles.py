@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -25,6 +25,7 @@ from iamconsole.arn import parse_arn
 from iamconsole.errors import InvalidInput, NoSuchEntity, constraint_error
 from identities import service_linked_catalog
 from identities.models import PolicyAttachment, Role, ServiceLinkedRoleDeletion, ServiceLinkedRoleUsage
+from identities.services.inserts import insert_unique
 from identities.services.roles import lock_role
 from policies import selectors as policy_selectors
 
@@ -81,20 +82,18 @@ def create_service_linked_role(
         raise taken
     quotas.check("roles", Role.objects.filter(account=account).count())
     policies = [policy_selectors.get_policy_by_arn(account=account, policy_arn=arn) for arn in spec.managed_policy_arns]
-    try:
-        with transaction.atomic():
-            role = Role.objects.create(
-                account=account,
-                role_id=ids.unique_id(ids.IdPrefix.ROLE),
-                name=role_name,
-                path=spec.path,
-                assume_role_policy_document=json.dumps(spec.trust_policy),
-                description=description if description is not None else (spec.description or ""),
-                created_at=timezone.now(),
-                linked_service=spec.service_principal,
-            )
-    except IntegrityError:
-        raise taken from None
+    role = insert_unique(
+        Role,
+        duplicate=taken,
+        account=account,
+        role_id=ids.unique_id(ids.IdPrefix.ROLE),
+        name=role_name,
+        path=spec.path,
+        assume_role_policy_document=json.dumps(spec.trust_policy),
+        description=description if description is not None else (spec.description or ""),
+        created_at=timezone.now(),
+        linked_service=spec.service_principal,
+    )
     PolicyAttachment.objects.bulk_create(
         PolicyAttachment(policy=policy, account=account, role=role) for policy in policies
     )

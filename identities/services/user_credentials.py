@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -24,6 +24,7 @@ from iamconsole.errors import (
 )
 from identities import pki
 from identities.models import CredentialStatus, ServiceSpecificCredential, SigningCertificate, SSHPublicKey
+from identities.services.inserts import insert_unique
 from identities.services.users import lock_user, lock_user_or_root
 
 MAX_SSH_PUBLIC_KEYS_PER_USER = 5
@@ -72,18 +73,16 @@ def upload_ssh_public_key(*, account: Account, user_name: str, ssh_public_key_bo
         raise DuplicateSSHPublicKey(DUPLICATE_SSH_KEY, field="ssh_public_key_body")
     if existing.count() >= MAX_SSH_PUBLIC_KEYS_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for PublicKeysPerUser: {MAX_SSH_PUBLIC_KEYS_PER_USER}")
-    try:
-        with transaction.atomic():
-            return SSHPublicKey.objects.create(
-                account=account,
-                user=user,
-                ssh_public_key_id=ids.access_key_id(ids.IdPrefix.SSH_PUBLIC_KEY),
-                fingerprint=key.fingerprint,
-                body=key.openssh,
-                uploaded_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise DuplicateSSHPublicKey(DUPLICATE_SSH_KEY, field="ssh_public_key_body") from None
+    return insert_unique(
+        SSHPublicKey,
+        duplicate=DuplicateSSHPublicKey(DUPLICATE_SSH_KEY, field="ssh_public_key_body"),
+        account=account,
+        user=user,
+        ssh_public_key_id=ids.access_key_id(ids.IdPrefix.SSH_PUBLIC_KEY),
+        fingerprint=key.fingerprint,
+        body=key.openssh,
+        uploaded_at=timezone.now(),
+    )
 
 
 def _lock_ssh_key(account: Account, user_name: str, ssh_public_key_id: str) -> SSHPublicKey:
@@ -123,18 +122,16 @@ def upload_signing_certificate(
         raise DuplicateCertificate(DUPLICATE_CERTIFICATE, field="certificate_body")
     if SigningCertificate.objects.filter(account=account, user=user).count() >= MAX_SIGNING_CERTIFICATES_PER_USER:
         raise LimitExceeded(f"Cannot exceed quota for CertificatesPerUser: {MAX_SIGNING_CERTIFICATES_PER_USER}")
-    try:
-        with transaction.atomic():
-            return SigningCertificate.objects.create(
-                account=account,
-                user=user,
-                certificate_id=ids.signing_certificate_id(),
-                fingerprint=certificate.fingerprint,
-                body=certificate.pem,
-                uploaded_at=now,
-            )
-    except IntegrityError:
-        raise DuplicateCertificate(DUPLICATE_CERTIFICATE, field="certificate_body") from None
+    return insert_unique(
+        SigningCertificate,
+        duplicate=DuplicateCertificate(DUPLICATE_CERTIFICATE, field="certificate_body"),
+        account=account,
+        user=user,
+        certificate_id=ids.signing_certificate_id(),
+        fingerprint=certificate.fingerprint,
+        body=certificate.pem,
+        uploaded_at=now,
+    )
 
 
 def _lock_certificate(account: Account, user_name: str | None, certificate_id: str) -> SigningCertificate:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -30,6 +30,7 @@ from identities.models import (
 )
 from identities.selectors.users import user_not_found
 from identities.services import tagging
+from identities.services.inserts import insert_unique
 from identities.services.named import lock_named, rename_and_move
 from identities.services.policy_arns import resolve_boundary
 from policies.models import ManagedPolicy
@@ -79,19 +80,17 @@ def create_user(
     # Lock the account row: concurrent creates then count each other's users.
     Account.objects.select_for_update().filter(pk=account.pk).first()
     quotas.check("users", User.objects.filter(account=account).count())
-    try:
-        with transaction.atomic():
-            user = User.objects.create(
-                account=account,
-                user_id=ids.unique_id(ids.IdPrefix.USER),
-                name=user_name,
-                path=path,
-                permissions_boundary=boundary,
-                tags=tag_map,
-                created_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise user_exists(user_name) from None
+    user = insert_unique(
+        User,
+        duplicate=user_exists(user_name),
+        account=account,
+        user_id=ids.unique_id(ids.IdPrefix.USER),
+        name=user_name,
+        path=path,
+        permissions_boundary=boundary,
+        tags=tag_map,
+        created_at=timezone.now(),
+    )
     return user
 
 
