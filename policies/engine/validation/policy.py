@@ -249,18 +249,7 @@ class Validator:
                 self.report("INVALID_POLICY_ELEMENT", member.key, (*path, member.key.value), element=member.key.value)
         self._sid(node, path)
         self._effect(statement)
-        action, not_action = node.get("Action"), node.get("NotAction")
-        if action and not_action:
-            second = max(action, not_action, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Action",
-                second="NotAction",
-            )
-        elif not action and not not_action:
-            self.report("MISSING_ACTION", self._opening(node), path)
+        action, not_action = self._element_or_not(node, path, "Action", missing="MISSING_ACTION")
         if action:
             statement.actions = self._actions(action, path)
         if not_action:
@@ -277,6 +266,31 @@ class Validator:
             self._privileged_action(statement, "iam:passrole", "PASS_ROLE")
             self._privileged_action(statement, "iam:createservicelinkedrole", "CREATE_SLR")
         return statement
+
+    def _element_or_not(
+        self, node: JObject, path: Path, element: str, *, missing: str | None
+    ) -> tuple[Member | None, Member | None]:
+        """A statement's ``element`` and ``Not<element>`` members: giving both is reported on the later one, giving
+        neither as ``missing`` (when the policy type needs the element)."""
+        plain, negated = node.get(element), node.get(f"Not{element}")
+        if plain and negated:
+            second = max(plain, negated, key=lambda m: m.key.start)
+            self.report(
+                "UNSUPPORTED_ELEMENT_COMBINATION",
+                second.key,
+                (*path, second.key.value),
+                first=element,
+                second=f"Not{element}",
+            )
+        elif not plain and not negated and missing is not None:
+            self.report(missing, self._opening(node), path)
+        return plain, negated
+
+    def _refuse_element(self, node: JObject, path: Path, element: str, code: str) -> None:
+        """Report ``element`` and ``Not<element>`` as ``code`` wherever given: the policy type takes neither."""
+        for member in (node.get(element), node.get(f"Not{element}")):
+            if member is not None:
+                self.report(code, member.key, (*path, member.key.value))
 
     def _sid(self, node: JObject, path: Path) -> None:
         sid = node.get("Sid")
@@ -375,23 +389,13 @@ class Validator:
 
     def _resources_of(self, statement: _Statement) -> None:
         node, path = statement.node, statement.path
-        resource, not_resource = node.get("Resource"), node.get("NotResource")
         if self.policy_type == "trust":
-            for member in (resource, not_resource):
-                if member is not None:
-                    self.report("ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", member.key, (*path, member.key.value))
+            self._refuse_element(node, path, "Resource", "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE")
             return
-        if resource and not_resource:
-            second = max(resource, not_resource, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Resource",
-                second="NotResource",
-            )
-        elif not resource and not not_resource and self.policy_type in ("identity", "boundary"):
-            self.report("MISSING_RESOURCE", self._opening(node), path)
+        needed = self.policy_type in ("identity", "boundary")
+        resource, not_resource = self._element_or_not(
+            node, path, "Resource", missing="MISSING_RESOURCE" if needed else None
+        )
         if resource:
             statement.resources = self._resources(resource, path)
         if not_resource:
@@ -464,23 +468,10 @@ class Validator:
 
     def _principals_of(self, statement: _Statement) -> None:
         node, path = statement.node, statement.path
-        principal, not_principal = node.get("Principal"), node.get("NotPrincipal")
         if self.policy_type in ("identity", "boundary"):
-            for member in (principal, not_principal):
-                if member is not None:
-                    self.report("UNSUPPORTED_PRINCIPAL", member.key, (*path, member.key.value))
+            self._refuse_element(node, path, "Principal", "UNSUPPORTED_PRINCIPAL")
             return
-        if principal and not_principal:
-            second = max(principal, not_principal, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Principal",
-                second="NotPrincipal",
-            )
-        elif not principal and not not_principal:
-            self.report("MISSING_PRINCIPAL", self._opening(node), path)
+        principal, not_principal = self._element_or_not(node, path, "Principal", missing="MISSING_PRINCIPAL")
         if not_principal is not None:
             if self.policy_type == "trust":
                 self.report("ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", not_principal.key, (*path, "NotPrincipal"))
