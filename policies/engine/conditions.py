@@ -317,22 +317,15 @@ def compile_condition(operator: str, key: str, values: Sequence[str], *, variabl
 
         return plain
 
-    if qualifier == "any":
+    # The set qualifiers differ only in their quantifier and in what a missing key gives.
+    quantifier = any if qualifier == "any" else all
+    when_missing = if_exists if qualifier == "any" else True
 
-        def for_any(ctx: Context) -> bool:
-            v = ctx.get(lkey)
-            if v is None or v == ():
-                return if_exists
-            items = (v,) if type(v) is str else v
-            return any(test(x, ctx) != negated for x in items)
-
-        return for_any
-
-    def for_all(ctx: Context) -> bool:
+    def for_values(ctx: Context) -> bool:
         v = ctx.get(lkey)
         if v is None or v == ():
-            return True
+            return when_missing
         items = (v,) if type(v) is str else v
-        return all(test(x, ctx) != negated for x in items)
+        return quantifier(test(x, ctx) != negated for x in items)
 
-    return for_all
+    return for_values
