@@ -30,14 +30,14 @@ from policies.views.policies import (
 @signin_required
 def policy_attach(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """Attach the policy to a user, group or role (AttachUserPolicy, AttachGroupPolicy, AttachRolePolicy)."""
-    return _attachment(request, policy_id, ATTACH)
+    return _entity_write(request, policy_id, ATTACH, "policy_arn", "Policy {policy} attached to {kind} {name}.")
 
 
 @require_POST
 @signin_required
 def policy_detach(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """Detach the policy from a user, group or role."""
-    return _attachment(request, policy_id, DETACH)
+    return _entity_write(request, policy_id, DETACH, "policy_arn", "Policy {policy} detached from {kind} {name}.")
 
 
 def _chosen_entity(
@@ -55,14 +55,22 @@ def _chosen_entity(
     return policy, kind, name
 
 
-def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, str]) -> HttpResponse:
+def _entity_write(
+    request: SignedInRequest,
+    policy_id: str,
+    operations: dict[str, str],
+    policy_member: str,
+    done: str,
+    kinds: Collection[str] | None = None,
+) -> HttpResponse:
+    """Run ``operations[kind]`` on the entity the form chose, naming the policy's ARN as ``policy_member``; then the
+    page's entities section with ``done`` (formatted with the ``policy``, ``kind`` and ``name``), or the error."""
     try:
-        policy, kind, name = _chosen_entity(request, policy_id)
-        console.run(request, operations[kind], {f"{kind}_name": name, "policy_arn": policy.arn})
+        policy, kind, name = _chosen_entity(request, policy_id, kinds)
+        console.run(request, operations[kind], {f"{kind}_name": name, policy_member: policy.arn})
     except IamError as error:
         return detail_error(request, policy_id, error)
-    done = "attached to" if operations is ATTACH else "detached from"
-    messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
+    messages.success(request, done.format(policy=policy.name, kind=kind, name=name))
     return back_to(request, policy_id, "#entities")
 
 
@@ -70,13 +78,8 @@ def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, 
 @signin_required
 def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
     """Make the policy the permissions boundary of a user or role (PutUserPermissionsBoundary, PutRole…)."""
-    try:
-        policy, kind, name = _chosen_entity(request, policy_id, SET_BOUNDARY)
-        console.run(request, SET_BOUNDARY[kind], {f"{kind}_name": name, "permissions_boundary": policy.arn})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Policy {policy.name} is now the permissions boundary of {kind} {name}.")
-    return back_to(request, policy_id, "#entities")
+    done = "Policy {policy} is now the permissions boundary of {kind} {name}."
+    return _entity_write(request, policy_id, SET_BOUNDARY, "permissions_boundary", done, kinds=SET_BOUNDARY)
 
 
 @require_POST
