@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from policies.engine.catalog import Catalog
 from policies.engine.locjson import (
@@ -51,6 +51,22 @@ _SID = re.compile(r"[A-Za-z0-9]+")
 _ACCOUNT = re.compile(r"\d{12}")
 _WHITESPACE = re.compile(r"\s+")
 _TEMPLATE_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+#: The PASS_ROLE_* and CREATE_SLR_* warnings' suffixes: by how a statement reaches every resource (a ``*`` resource
+#: or NotResource), then by how it grants the action (named, matched by a wildcard, or left out of a NotAction).
+_PRIVILEGED_WARNINGS: Final = {
+    "star_resource": {
+        "named": "WITH_STAR_IN_RESOURCE",
+        "wildcard": "WITH_STAR_IN_ACTION_AND_RESOURCE",
+        "not_action": "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+    },
+    "not_resource": {
+        "named": "WITH_NOT_RESOURCE",
+        "wildcard": "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+        "not_action": "WITH_NOT_ACTION_AND_NOT_RESOURCE",
+    },
+}
 
 
 def _has_wildcard(value: str) -> bool:
@@ -602,25 +618,17 @@ class Validator:
         not_action = statement.not_actions is not None and not any(
             _glob(e.node.value.lower()).fullmatch(action) for e in statement.not_actions
         )
+        grant = "named" if literal else "wildcard" if star else "not_action" if not_action else None
+        if grant is None:
+            return
         star_resource = next((e for e in statement.resources or () if _is_star_resource(e.node.value)), None)
         passed_to_service = any(k.name.lower() == "iam:passedtoservice" for k in statement.condition_keys)
         if star_resource is not None and not (family == "PASS_ROLE" and passed_to_service):
-            where: tuple[Node, Path] = (star_resource.node, star_resource.path)
-            if literal:
-                self.report(f"{family}_WITH_STAR_IN_RESOURCE", *where)
-            elif star:
-                self.report(f"{family}_WITH_STAR_IN_ACTION_AND_RESOURCE", *where)
-            elif not_action:
-                self.report(f"{family}_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", *where)
-        not_resource = statement.not_resource
-        if not_resource is not None:
-            where = (not_resource.key, (*statement.path, "NotResource"))
-            if literal:
-                self.report(f"{family}_WITH_NOT_RESOURCE", *where)
-            elif star:
-                self.report(f"{family}_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", *where)
-            elif not_action:
-                self.report(f"{family}_WITH_NOT_ACTION_AND_NOT_RESOURCE", *where)
+            code = _PRIVILEGED_WARNINGS["star_resource"][grant]
+            self.report(f"{family}_{code}", star_resource.node, star_resource.path)
+        if statement.not_resource is not None:
+            code = _PRIVILEGED_WARNINGS["not_resource"][grant]
+            self.report(f"{family}_{code}", statement.not_resource.key, (*statement.path, "NotResource"))
 
 
 def _is_star_resource(value: str) -> bool:
