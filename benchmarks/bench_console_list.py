@@ -31,7 +31,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from benchmarks.throwaway_db import throwaway_database  # noqa: E402
+from benchmarks.throwaway_db import analyze, throwaway_database  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 RUNS = 15
@@ -105,10 +105,7 @@ def main() -> None:
         _store_users(other.model.pk, "B", ROWS)
         _store_roles(account.model.pk, "A", ROWS)
         _store_roles(other.model.pk, "B", ROWS)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE identities_user")
-                cursor.execute("ANALYZE identities_role")
+        analyze("identities_user", "identities_role")
         elapsed = time.perf_counter() - started
         stored = f"{ROWS:,} users and {ROWS:,} roles in each of two accounts"
         print(f"{connection.vendor}: stored {stored} in {elapsed:.1f} s")

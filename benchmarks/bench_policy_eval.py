@@ -196,25 +196,31 @@ def _epoch(text: str) -> int:
     return int(datetime.fromisoformat(text).timestamp())
 
 
+#: How each IAM condition operator tests one of its values against ``context.<name>`` in Cedar.
+_CEDAR_TESTS: dict[str, Callable[[str, Any], str]] = {
+    "StringEquals": lambda name, v: f"context.{name} == {json.dumps(v)}",
+    "StringNotEquals": lambda name, v: f"context.{name} != {json.dumps(v)}",
+    "StringLike": lambda name, v: f"context.{name} like {json.dumps(v)}",
+    "NumericLessThan": lambda name, v: f"context.{name} < {int(v)}",
+    "Bool": lambda name, v: f"context.{name} == {v.lower()}",
+    "IpAddress": lambda name, v: f"context.{name}.isInRange(ip({json.dumps(v)}))",
+    "DateGreaterThan": lambda name, v: f"context.{name} > {_epoch(v)}",
+}
+#: Negated operators: a missing key satisfies them, else every value must differ; the others need the key and one
+#: matching value.
+_CEDAR_NEGATED = frozenset({"StringNotEquals"})
+
+
 def _cedar_condition(operator: str, key: str, values: Any) -> str:
     name = _CEDAR_NAMES[key.lower()]
+    if operator not in _CEDAR_TESTS:
+        raise ValueError(operator)
     vals = values if isinstance(values, list) else [values]
+    tests = [_CEDAR_TESTS[operator](name, v) for v in vals]
     has = f"context has {name}"
-    if operator == "StringEquals":
-        return f"({has} && ({' || '.join(f'context.{name} == {json.dumps(v)}' for v in vals)}))"
-    if operator == "StringNotEquals":
-        return f"(!({has}) || ({' && '.join(f'context.{name} != {json.dumps(v)}' for v in vals)}))"
-    if operator == "StringLike":
-        return f"({has} && ({' || '.join(f'context.{name} like {json.dumps(v)}' for v in vals)}))"
-    if operator == "NumericLessThan":
-        return f"({has} && ({' || '.join(f'context.{name} < {int(v)}' for v in vals)}))"
-    if operator == "Bool":
-        return f"({has} && ({' || '.join(f'context.{name} == {v.lower()}' for v in vals)}))"
-    if operator == "IpAddress":
-        return f"({has} && ({' || '.join(f'context.{name}.isInRange(ip({json.dumps(v)}))' for v in vals)}))"
-    if operator == "DateGreaterThan":
-        return f"({has} && ({' || '.join(f'context.{name} > {_epoch(v)}' for v in vals)}))"
-    raise ValueError(operator)
+    if operator in _CEDAR_NEGATED:
+        return f"(!({has}) || ({' && '.join(tests)}))"
+    return f"({has} && ({' || '.join(tests)}))"
 
 
 def to_cedar(policies: list[dict[str, Any]]) -> str:

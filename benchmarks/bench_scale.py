@@ -50,7 +50,7 @@ from django.utils import timezone  # noqa: E402
 
 from benchmarks.bench_expiry_sweep import fill_sessions  # noqa: E402
 from benchmarks.signed import Caller, setup_caller  # noqa: E402
-from benchmarks.throwaway_db import throwaway_database  # noqa: E402
+from benchmarks.throwaway_db import analyze, throwaway_database  # noqa: E402
 
 BASELINE = 1_000
 GOAL_RATIO = 1.2
@@ -94,9 +94,7 @@ def _seed(
         cursor.execute("SELECT MIN(id), COUNT(*) FROM identities_role WHERE name LIKE 'scale-role-%%'")
         first_role, role_count = cursor.fetchone()
     fill_sessions(account_pk, sessions[1], timezone.now() - timedelta(hours=1), sessions[0], (first_role, role_count))
-    with connection.cursor() as cursor:
-        for table in ("identities_role", "identities_user", "sts_stssession"):
-            cursor.execute(f"ANALYZE {table}")
+    analyze("identities_role", "identities_user", "sts_stssession")
     return f"{roles[1]:,} roles, {users[1]:,} users, {sessions[1]:,} sessions in {time.perf_counter() - started:.1f} s"
 
 

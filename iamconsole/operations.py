@@ -37,6 +37,20 @@ def app_modules(kind: str) -> list[ModuleType]:
     return [importlib.import_module(f"{app}.{kind}") for app in APPS]
 
 
+#: A function shaping an operation's result as botocore's output shape (PascalCase members).
+Shaper = Callable[[Any], dict[str, Any]]
+
+
+@cache
+def output_shapers() -> Mapping[str, Shaper]:
+    """Every app's ``awsapi.OUTPUTS``, merged: AWS operation name → its result's shaper; the Query API and the REST
+    API both shape results with it."""
+    merged: dict[str, Shaper] = {}
+    for module in app_modules("awsapi"):
+        merged.update(module.OUTPUTS)
+    return merged
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """One call of an operation, as resource and context builders see it."""

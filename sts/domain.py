@@ -55,6 +55,16 @@ def validate_length(value: Any, *, member: str, field: str, low: int, high: int)
     return value
 
 
+def validate_credential_text(value: Any, *, member: str, field: str, low: int, high: int) -> str:
+    """A credential a caller presents (a web identity token, a SAML assertion) of ``low``–``high`` characters. Like
+    :func:`validate_length` but never echoing the text: AWS names a short one ``null`` and a long one ``…``."""
+    if not isinstance(value, str) or len(value) < low:
+        raise constraint_error(member, None, f"Member must have length greater than or equal to {low}", field=field)
+    if len(value) > high:
+        raise constraint_error(member, "…", f"Member must have length less than or equal to {high}", field=field)
+    return value
+
+
 def _bounded(value: Any, *, member: str, field: str, low: int, high: int, pattern: str, regex: re.Pattern[str]) -> str:
     text = validate_length(value, member=member, field=field, low=low, high=high)
     if not regex.fullmatch(text):

@@ -34,9 +34,10 @@ from signxml.verifier import XMLVerifier
 from accounts import services as account_services
 from accounts.models import Account
 from iamconsole.arn import parse_arn
-from iamconsole.errors import ExpiredTokenException, IDPRejectedClaim, InvalidIdentityToken, constraint_error
+from iamconsole.errors import ExpiredTokenException, IDPRejectedClaim, InvalidIdentityToken
 from identities import selectors as identity_selectors
 from identities.models import SAMLProvider
+from sts import domain
 
 SAMLP = "{urn:oasis:names:tc:SAML:2.0:protocol}"
 SAML = "{urn:oasis:names:tc:SAML:2.0:assertion}"
@@ -125,21 +126,9 @@ def accepted_recipients() -> frozenset[str]:
 
 def validate_assertion_text(assertion: Any) -> str:
     """``SAMLAssertion``: 4–100,000 characters (botocore's model)."""
-    if not isinstance(assertion, str) or len(assertion) < ASSERTION_MIN_LENGTH:
-        raise constraint_error(
-            "SAMLAssertion",
-            None,
-            f"Member must have length greater than or equal to {ASSERTION_MIN_LENGTH}",
-            field="saml_assertion",
-        )
-    if len(assertion) > ASSERTION_MAX_LENGTH:
-        raise constraint_error(
-            "SAMLAssertion",
-            "…",
-            f"Member must have length less than or equal to {ASSERTION_MAX_LENGTH}",
-            field="saml_assertion",
-        )
-    return assertion
+    return domain.validate_credential_text(
+        assertion, member="SAMLAssertion", field="saml_assertion", low=ASSERTION_MIN_LENGTH, high=ASSERTION_MAX_LENGTH
+    )
 
 
 def _invalid(message: str) -> InvalidIdentityToken:

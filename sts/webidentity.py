@@ -31,9 +31,10 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Account
-from iamconsole.errors import ExpiredTokenException, IDPCommunicationError, InvalidIdentityToken, constraint_error
+from iamconsole.errors import ExpiredTokenException, IDPCommunicationError, InvalidIdentityToken
 from identities import selectors as identity_selectors
 from identities.services.identity_providers import oidc_arn
+from sts import domain
 
 #: Signature algorithms accepted: public-key ones only, so a key published by the issuer can never be used as an HMAC
 #: secret, and ``none`` is refused.
@@ -95,21 +96,9 @@ class VerifiedToken:
 
 def validate_token_text(token: Any) -> str:
     """``WebIdentityToken``: 4–20,000 characters (botocore's model)."""
-    if not isinstance(token, str) or len(token) < TOKEN_MIN_LENGTH:
-        raise constraint_error(
-            "WebIdentityToken",
-            None,
-            f"Member must have length greater than or equal to {TOKEN_MIN_LENGTH}",
-            field="web_identity_token",
-        )
-    if len(token) > TOKEN_MAX_LENGTH:
-        raise constraint_error(
-            "WebIdentityToken",
-            "…",
-            f"Member must have length less than or equal to {TOKEN_MAX_LENGTH}",
-            field="web_identity_token",
-        )
-    return token
+    return domain.validate_credential_text(
+        token, member="WebIdentityToken", field="web_identity_token", low=TOKEN_MIN_LENGTH, high=TOKEN_MAX_LENGTH
+    )
 
 
 def _invalid(message: str = INVALID_TOKEN_MESSAGE) -> InvalidIdentityToken:

@@ -236,18 +236,19 @@ class _Decoder:
         self.errors.append(f"{self._value_at(shape, value, path)} failed to satisfy constraint: {constraint}")
 
     def check_length(self, shape: Shape, value: object, length: int, path: str) -> None:
-        low, high = shape.metadata.get("min"), shape.metadata.get("max")
-        if low is not None and length < low:
-            self.fail(shape, value, path, f"Member must have length greater than or equal to {low}")
-        if high is not None and length > high:
-            self.fail(shape, value, path, f"Member must have length less than or equal to {high}")
+        self._check_bounds(shape, value, length, path, "length")
 
     def check_range(self, shape: Shape, number: int, path: str) -> None:
+        self._check_bounds(shape, number, number, path, "value")
+
+    def _check_bounds(self, shape: Shape, value: object, measure: int, path: str, measured: str) -> None:
+        """The shape's ``min`` and ``max`` applied to ``measure`` (a length or the number itself), in botocore's
+        wording: "Member must have {measured} greater than or equal to {min}"."""
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
-        if low is not None and number < low:
-            self.fail(shape, number, path, f"Member must have value greater than or equal to {low}")
-        if high is not None and number > high:
-            self.fail(shape, number, path, f"Member must have value less than or equal to {high}")
+        if low is not None and measure < low:
+            self.fail(shape, value, path, f"Member must have {measured} greater than or equal to {low}")
+        if high is not None and measure > high:
+            self.fail(shape, value, path, f"Member must have {measured} less than or equal to {high}")
 
     def check_string(self, shape: Shape, value: str, path: str) -> None:
         self.check_length(shape, value, len(value), path)

@@ -17,9 +17,8 @@ Both POST (form body, as the SDKs send) and GET (query string, as presigned URLs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -44,9 +43,6 @@ UNSIGNED_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
 #: An oversized body is read and discarded up to this size so the client sees the 413 rather than a reset.
 _DRAIN_LIMIT = 4 * MAX_REQUEST_BYTES
-#: The apps' tables of output shapers, merged in this order; a missing module is an app not written yet.
-
-Shaper = Callable[[Any], dict[str, Any]]
 
 
 class MethodNotAllowed(IamError):
@@ -54,15 +50,6 @@ class MethodNotAllowed(IamError):
 
     code = "MethodNotAllowed"
     http_status = 405
-
-
-@cache
-def outputs() -> Mapping[str, Shaper]:
-    """Every app's ``awsapi.OUTPUTS``, merged: AWS operation name → result → dict shaped like the output shape."""
-    merged: dict[str, Shaper] = {}
-    for module in operations.app_modules("awsapi"):
-        merged.update(module.OUTPUTS)
-    return merged
 
 
 @csrf_exempt
@@ -139,7 +126,7 @@ def _form(received: sigv4.ReceivedRequest, content_type: str | None) -> dict[str
 def _shape(name: str, has_output: bool, result: Any) -> dict[str, Any] | None:
     if not has_output:
         return None
-    shaper = outputs().get(name)
+    shaper = operations.output_shapers().get(name)
     if shaper is not None:
         return shaper(result)
     if isinstance(result, Mapping):

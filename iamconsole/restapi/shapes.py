@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -306,20 +306,9 @@ def input_serializer(
     return _serializer_class(shape, prefix="", exclude=skipped, name=class_name)
 
 
-Shaper = Callable[[Any], dict[str, Any]]
-
-
-@cache
-def _shapers() -> Mapping[str, Shaper]:
-    merged: dict[str, Shaper] = {}
-    for module in operations.app_modules("awsapi"):
-        merged.update(module.OUTPUTS)
-    return merged
-
-
 def shaped(name: str, result: Any) -> dict[str, Any]:
     """The result of operation ``name`` shaped as botocore's output shape (PascalCase), as the Query API renders it."""
-    shaper = _shapers().get(name)
+    shaper = operations.output_shapers().get(name)
     if shaper is not None:
         return shaper(result)
     if isinstance(result, Mapping):

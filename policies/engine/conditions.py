@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
+import operator
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -170,48 +171,30 @@ def _arn_like(values: Sequence[str], variables: bool) -> ValueTest:
     return test
 
 
-def _numeric(values: Sequence[str], family: str) -> ValueTest:
-    numbers: list[int | float] = []
+#: The comparison each Numeric and Date operator names after its family (``NumericLessThan``, ``DateEquals``…).
+_COMPARISONS: Final[dict[str, Callable[[float, float], bool]]] = {
+    "Equals": operator.eq,
+    "LessThan": operator.lt,
+    "LessThanEquals": operator.le,
+    "GreaterThan": operator.gt,
+    "GreaterThanEquals": operator.ge,
+}
+
+
+def _ordered(values: Sequence[str], comparison: str, parse: Callable[[str], int | float | None]) -> ValueTest:
+    """A Numeric or Date operator: the policy's values parsed once (one that does not parse is a syntax error), and a
+    request value that does not parse matches nothing."""
+    bounds: list[int | float] = []
     for text in values:
-        n = parse_number(text)
-        if n is None:
+        bound = parse(text)
+        if bound is None:
             raise PolicyError(_SYNTAX)
-        numbers.append(n)
-    ops: dict[str, Callable[[int | float, int | float], bool]] = {
-        "NumericEquals": lambda a, b: a == b,
-        "NumericLessThan": lambda a, b: a < b,
-        "NumericLessThanEquals": lambda a, b: a <= b,
-        "NumericGreaterThan": lambda a, b: a > b,
-        "NumericGreaterThanEquals": lambda a, b: a >= b,
-    }
-    op = ops[family]
+        bounds.append(bound)
+    compare = _COMPARISONS[comparison]
 
     def test(v: str, ctx: Context) -> bool:
-        n = parse_number(v)
-        return n is not None and any(op(n, p) for p in numbers)
-
-    return test
-
-
-def _date(values: Sequence[str], family: str) -> ValueTest:
-    moments: list[float] = []
-    for text in values:
-        d = parse_date(text)
-        if d is None:
-            raise PolicyError(_SYNTAX)
-        moments.append(d)
-    ops: dict[str, Callable[[float, float], bool]] = {
-        "DateEquals": lambda a, b: a == b,
-        "DateLessThan": lambda a, b: a < b,
-        "DateLessThanEquals": lambda a, b: a <= b,
-        "DateGreaterThan": lambda a, b: a > b,
-        "DateGreaterThanEquals": lambda a, b: a >= b,
-    }
-    op = ops[family]
-
-    def test(v: str, ctx: Context) -> bool:
-        d = parse_date(v)
-        return d is not None and any(op(d, p) for p in moments)
+        given = parse(v)
+        return given is not None and any(compare(given, bound) for bound in bounds)
 
     return test
 
@@ -284,9 +267,9 @@ def _value_test(family: str, values: Sequence[str], variables: bool) -> ValueTes
     if family == "ArnLike":
         return _arn_like(values, variables)
     if family.startswith("Numeric"):
-        return _numeric(values, family)
+        return _ordered(values, family.removeprefix("Numeric"), parse_number)
     if family.startswith("Date"):
-        return _date(values, family)
+        return _ordered(values, family.removeprefix("Date"), parse_date)
     if family == "Bool":
         return _bool(values)
     if family == "BinaryEquals":
@@ -334,22 +317,15 @@ def compile_condition(operator: str, key: str, values: Sequence[str], *, variabl
 
         return plain
 
-    if qualifier == "any":
+    # The set qualifiers differ only in their quantifier and in what a missing key gives.
+    quantifier = any if qualifier == "any" else all
+    when_missing = if_exists if qualifier == "any" else True
 
-        def for_any(ctx: Context) -> bool:
-            v = ctx.get(lkey)
-            if v is None or v == ():
-                return if_exists
-            items = (v,) if type(v) is str else v
-            return any(test(x, ctx) != negated for x in items)
-
-        return for_any
-
-    def for_all(ctx: Context) -> bool:
+    def for_values(ctx: Context) -> bool:
         v = ctx.get(lkey)
         if v is None or v == ():
-            return True
+            return when_missing
         items = (v,) if type(v) is str else v
-        return all(test(x, ctx) != negated for x in items)
+        return quantifier(test(x, ctx) != negated for x in items)
 
-    return for_all
+    return for_values

@@ -272,6 +272,15 @@ def _string_list(value: Any) -> tuple[str, ...]:
     raise PolicyError(SYNTAX_ERROR)
 
 
+def _element_or_not(raw: dict[str, Any], element: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """A statement's ``element`` or ``Not<element>`` string list (never both): ``(plain, negated)``."""
+    if element in raw:
+        return _string_list(raw[element]), None
+    if f"Not{element}" in raw:
+        return None, _string_list(raw[f"Not{element}"])
+    return None, None
+
+
 def _condition_value(value: Any) -> str:
     # AWS accepts JSON booleans and numbers in condition values and compares their text.
     if isinstance(value, bool):
@@ -346,11 +355,7 @@ class _Parser:
         elif self.kind.takes_principal:
             raise PolicyError("Missing required field Principal")
 
-        action = not_action = None
-        if "Action" in raw:
-            action = _string_list(raw["Action"])
-        elif "NotAction" in raw:
-            not_action = _string_list(raw["NotAction"])
+        action, not_action = _element_or_not(raw, "Action")
         actions = action if action is not None else not_action
         if not actions:
             raise PolicyError("Policy statement must contain actions.")
@@ -359,11 +364,7 @@ class _Parser:
             if self.kind is PolicyKind.TRUST:
                 _check_trust_action(a)
 
-        resource = not_resource = None
-        if "Resource" in raw:
-            resource = _string_list(raw["Resource"])
-        elif "NotResource" in raw:
-            not_resource = _string_list(raw["NotResource"])
+        resource, not_resource = _element_or_not(raw, "Resource")
         resources = resource if resource is not None else not_resource
         if self.kind is PolicyKind.TRUST:
             if resources is not None:

@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpResponse
 from django.views.decorators.http import require_POST
 
 from iamconsole import console
-from iamconsole.errors import IamError, InvalidInput
+from iamconsole.errors import InvalidInput
 from iamconsole.middleware import SignedInRequest, signin_required
 from policies import forms
 from policies.views.policies import (
@@ -19,25 +17,26 @@ from policies.views.policies import (
     DETACH,
     REMOVE_BOUNDARY,
     SET_BOUNDARY,
-    back_to,
-    detail_error,
     form_error,
     load_policy,
+    page_write,
 )
 
 
 @require_POST
 @signin_required
-def policy_attach(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#entities")
+def policy_attach(request: SignedInRequest, policy_id: str) -> str:
     """Attach the policy to a user, group or role (AttachUserPolicy, AttachGroupPolicy, AttachRolePolicy)."""
-    return _attachment(request, policy_id, ATTACH)
+    return _entity_write(request, policy_id, ATTACH, "policy_arn", "Policy {policy} attached to {kind} {name}.")
 
 
 @require_POST
 @signin_required
-def policy_detach(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#entities")
+def policy_detach(request: SignedInRequest, policy_id: str) -> str:
     """Detach the policy from a user, group or role."""
-    return _attachment(request, policy_id, DETACH)
+    return _entity_write(request, policy_id, DETACH, "policy_arn", "Policy {policy} detached from {kind} {name}.")
 
 
 def _chosen_entity(
@@ -55,77 +54,68 @@ def _chosen_entity(
     return policy, kind, name
 
 
-def _attachment(request: SignedInRequest, policy_id: str, operations: dict[str, str]) -> HttpResponse:
-    try:
-        policy, kind, name = _chosen_entity(request, policy_id)
-        console.run(request, operations[kind], {f"{kind}_name": name, "policy_arn": policy.arn})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    done = "attached to" if operations is ATTACH else "detached from"
-    messages.success(request, f"Policy {policy.name} {done} {kind} {name}.")
-    return back_to(request, policy_id, "#entities")
+def _entity_write(
+    request: SignedInRequest,
+    policy_id: str,
+    operations: dict[str, str],
+    policy_member: str,
+    done: str,
+    kinds: Collection[str] | None = None,
+) -> str:
+    """Run ``operations[kind]`` on the entity the form chose, naming the policy's ARN as ``policy_member``; ``done``
+    (formatted with the ``policy``, ``kind`` and ``name``) is the message to show."""
+    policy, kind, name = _chosen_entity(request, policy_id, kinds)
+    console.run(request, operations[kind], {f"{kind}_name": name, policy_member: policy.arn})
+    return done.format(policy=policy.name, kind=kind, name=name)
 
 
 @require_POST
 @signin_required
-def boundary_set(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#entities")
+def boundary_set(request: SignedInRequest, policy_id: str) -> str:
     """Make the policy the permissions boundary of a user or role (PutUserPermissionsBoundary, PutRole…)."""
-    try:
-        policy, kind, name = _chosen_entity(request, policy_id, SET_BOUNDARY)
-        console.run(request, SET_BOUNDARY[kind], {f"{kind}_name": name, "permissions_boundary": policy.arn})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Policy {policy.name} is now the permissions boundary of {kind} {name}.")
-    return back_to(request, policy_id, "#entities")
+    done = "Policy {policy} is now the permissions boundary of {kind} {name}."
+    return _entity_write(request, policy_id, SET_BOUNDARY, "permissions_boundary", done, kinds=SET_BOUNDARY)
 
 
 @require_POST
 @signin_required
-def boundary_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#entities")
+def boundary_remove(request: SignedInRequest, policy_id: str) -> str:
     """Remove the permissions boundary of a user or role this policy bounds."""
-    try:
-        policy, kind, name = _chosen_entity(request, policy_id, REMOVE_BOUNDARY)
-        # This page removes this policy as a boundary, never another one the entity may have instead.
-        bounded = console.run(
-            request,
-            "ListEntitiesForPolicy",
-            {"policy_arn": policy.arn, "policy_usage_filter": "PermissionsBoundary", "entity_filter": kind.title()},
-        )
-        if name not in {entity.name for entity in (bounded.users if kind == "user" else bounded.roles)}:
-            raise InvalidInput(f"The {kind} {name} does not have {policy.name} as its permissions boundary.")
-        console.run(request, REMOVE_BOUNDARY[kind], {f"{kind}_name": name})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Permissions boundary removed from {kind} {name}.")
-    return back_to(request, policy_id, "#entities")
+    policy, kind, name = _chosen_entity(request, policy_id, REMOVE_BOUNDARY)
+    # This page removes this policy as a boundary, never another one the entity may have instead.
+    bounded = console.run(
+        request,
+        "ListEntitiesForPolicy",
+        {"policy_arn": policy.arn, "policy_usage_filter": "PermissionsBoundary", "entity_filter": kind.title()},
+    )
+    if name not in {entity.name for entity in (bounded.users if kind == "user" else bounded.roles)}:
+        raise InvalidInput(f"The {kind} {name} does not have {policy.name} as its permissions boundary.")
+    console.run(request, REMOVE_BOUNDARY[kind], {f"{kind}_name": name})
+    return f"Permissions boundary removed from {kind} {name}."
 
 
 @require_POST
 @signin_required
-def tag_add(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#tags")
+def tag_add(request: SignedInRequest, policy_id: str) -> str:
     """TagPolicy: add a tag, or give a key a new value; AWS's rules (50 tags, no ``aws:`` prefix) answer errors."""
     form = forms.TagForm(request.POST)
-    try:
-        policy = load_policy(request, policy_id)
-        if not form.is_valid():
-            raise form_error(form)
-        tag = {"key": form.cleaned_data["key"], "value": form.cleaned_data["value"]}
-        console.run(request, "TagPolicy", {"policy_arn": policy.arn, "tags": [tag]})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Tag {tag['key']} saved.")
-    return back_to(request, policy_id, "#tags")
+    policy = load_policy(request, policy_id)
+    if not form.is_valid():
+        raise form_error(form)
+    tag = {"key": form.cleaned_data["key"], "value": form.cleaned_data["value"]}
+    console.run(request, "TagPolicy", {"policy_arn": policy.arn, "tags": [tag]})
+    return f"Tag {tag['key']} saved."
 
 
 @require_POST
 @signin_required
-def tag_remove(request: SignedInRequest, policy_id: str) -> HttpResponse:
+@page_write("#tags")
+def tag_remove(request: SignedInRequest, policy_id: str) -> str:
     """UntagPolicy: remove one tag by its key."""
     key = request.POST.get("key", "")
-    try:
-        policy = load_policy(request, policy_id)
-        console.run(request, "UntagPolicy", {"policy_arn": policy.arn, "tag_keys": [key]})
-    except IamError as error:
-        return detail_error(request, policy_id, error)
-    messages.success(request, f"Tag {key} removed.")
-    return back_to(request, policy_id, "#tags")
+    policy = load_policy(request, policy_id)
+    console.run(request, "UntagPolicy", {"policy_arn": policy.arn, "tag_keys": [key]})
+    return f"Tag {key} removed."

@@ -8,9 +8,10 @@ Every read and write is an operation run as the signed-in actor (``console.run``
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import update_wrapper
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,10 @@ from policies.views.summary import service_summary
 
 #: AWS's job-function policies (IAM User Guide, "AWS managed policies for job functions"): those under
 #: ``/job-function/``, and four that predate that path.
+#: A write made from a policy's page: called with the request and the URL's parameters (``policy_id``, and
+#: ``version_id`` for a version), it makes the change and returns the message to show (see :func:`page_write`).
+PageChange = Callable[..., str]
+
 JOB_FUNCTION_PATH = "/job-function/"
 JOB_FUNCTIONS_AT_ROOT = frozenset({"AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "SecurityAudit"})
 POLICY_TYPES = {"aws": "AWS managed", "customer": "Customer managed", "job": "AWS managed – job function"}
@@ -500,6 +505,26 @@ def detail_error(request: SignedInRequest, policy_id: str, error: IamError, **ex
         return console.render_error(request, failure, DETAIL, "policy-page", {})
     context.update(extra)
     return console.render_error(request, error, DETAIL, "policy-page", context)
+
+
+def page_write(anchor: str) -> Callable[[PageChange], Callable[..., HttpResponse]]:
+    """Make a view of a write made from a policy's page: the decorated function makes the change and returns the
+    message to show; the view then goes back to the page at ``anchor``, or shows the page with the ``IamError`` the
+    change raised."""
+
+    def decorate(change: PageChange) -> Callable[..., HttpResponse]:
+        def view(request: SignedInRequest, /, policy_id: str, **url: str) -> HttpResponse:
+            try:
+                done = change(request, policy_id=policy_id, **url)
+            except IamError as error:
+                return detail_error(request, policy_id, error)
+            messages.success(request, done)
+            return back_to(request, policy_id, anchor)
+
+        update_wrapper(view, change)
+        return view
+
+    return decorate
 
 
 DELETE = "policies/policy_delete.html"

@@ -16,7 +16,7 @@ from iamconsole.errors import IamError, MalformedPolicyDocument
 from iamconsole.middleware import SignedInRequest, signin_required
 from policies import forms
 from policies.views.editor import editor_state
-from policies.views.policies import back_to, detail_error, form_error, load_policy, pretty
+from policies.views.policies import back_to, detail_error, form_error, load_policy, page_write, pretty
 
 
 @require_POST
@@ -52,14 +52,11 @@ def _version_write(operation: str, done: str) -> Callable[[SignedInRequest, str,
 
     @require_POST
     @signin_required
-    def view(request: SignedInRequest, policy_id: str, version_id: str) -> HttpResponse:
-        try:
-            policy = load_policy(request, policy_id)
-            console.run(request, operation, {"policy_arn": policy.arn, "version_id": version_id})
-        except IamError as error:
-            return detail_error(request, policy_id, error)
-        messages.success(request, done.format(version_id))
-        return back_to(request, policy_id, "#versions")
+    @page_write("#versions")
+    def view(request: SignedInRequest, policy_id: str, version_id: str) -> str:
+        policy = load_policy(request, policy_id)
+        console.run(request, operation, {"policy_arn": policy.arn, "version_id": version_id})
+        return done.format(version_id)
 
     return view
 

@@ -14,7 +14,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from policies.engine.catalog import Catalog
 from policies.engine.locjson import (
@@ -51,6 +51,22 @@ _SID = re.compile(r"[A-Za-z0-9]+")
 _ACCOUNT = re.compile(r"\d{12}")
 _WHITESPACE = re.compile(r"\s+")
 _TEMPLATE_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+#: The PASS_ROLE_* and CREATE_SLR_* warnings' suffixes: by how a statement reaches every resource (a ``*`` resource
+#: or NotResource), then by how it grants the action (named, matched by a wildcard, or left out of a NotAction).
+_PRIVILEGED_WARNINGS: Final = {
+    "star_resource": {
+        "named": "WITH_STAR_IN_RESOURCE",
+        "wildcard": "WITH_STAR_IN_ACTION_AND_RESOURCE",
+        "not_action": "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION",
+    },
+    "not_resource": {
+        "named": "WITH_NOT_RESOURCE",
+        "wildcard": "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE",
+        "not_action": "WITH_NOT_ACTION_AND_NOT_RESOURCE",
+    },
+}
 
 
 def _has_wildcard(value: str) -> bool:
@@ -249,18 +265,7 @@ class Validator:
                 self.report("INVALID_POLICY_ELEMENT", member.key, (*path, member.key.value), element=member.key.value)
         self._sid(node, path)
         self._effect(statement)
-        action, not_action = node.get("Action"), node.get("NotAction")
-        if action and not_action:
-            second = max(action, not_action, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Action",
-                second="NotAction",
-            )
-        elif not action and not not_action:
-            self.report("MISSING_ACTION", self._opening(node), path)
+        action, not_action = self._element_or_not(node, path, "Action", missing="MISSING_ACTION")
         if action:
             statement.actions = self._actions(action, path)
         if not_action:
@@ -277,6 +282,31 @@ class Validator:
             self._privileged_action(statement, "iam:passrole", "PASS_ROLE")
             self._privileged_action(statement, "iam:createservicelinkedrole", "CREATE_SLR")
         return statement
+
+    def _element_or_not(
+        self, node: JObject, path: Path, element: str, *, missing: str | None
+    ) -> tuple[Member | None, Member | None]:
+        """A statement's ``element`` and ``Not<element>`` members: giving both is reported on the later one, giving
+        neither as ``missing`` (when the policy type needs the element)."""
+        plain, negated = node.get(element), node.get(f"Not{element}")
+        if plain and negated:
+            second = max(plain, negated, key=lambda m: m.key.start)
+            self.report(
+                "UNSUPPORTED_ELEMENT_COMBINATION",
+                second.key,
+                (*path, second.key.value),
+                first=element,
+                second=f"Not{element}",
+            )
+        elif not plain and not negated and missing is not None:
+            self.report(missing, self._opening(node), path)
+        return plain, negated
+
+    def _refuse_element(self, node: JObject, path: Path, element: str, code: str) -> None:
+        """Report ``element`` and ``Not<element>`` as ``code`` wherever given: the policy type takes neither."""
+        for member in (node.get(element), node.get(f"Not{element}")):
+            if member is not None:
+                self.report(code, member.key, (*path, member.key.value))
 
     def _sid(self, node: JObject, path: Path) -> None:
         sid = node.get("Sid")
@@ -375,23 +405,13 @@ class Validator:
 
     def _resources_of(self, statement: _Statement) -> None:
         node, path = statement.node, statement.path
-        resource, not_resource = node.get("Resource"), node.get("NotResource")
         if self.policy_type == "trust":
-            for member in (resource, not_resource):
-                if member is not None:
-                    self.report("ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE", member.key, (*path, member.key.value))
+            self._refuse_element(node, path, "Resource", "ROLE_TRUST_POLICY_SYNTAX_ERROR_RESOURCE")
             return
-        if resource and not_resource:
-            second = max(resource, not_resource, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Resource",
-                second="NotResource",
-            )
-        elif not resource and not not_resource and self.policy_type in ("identity", "boundary"):
-            self.report("MISSING_RESOURCE", self._opening(node), path)
+        needed = self.policy_type in ("identity", "boundary")
+        resource, not_resource = self._element_or_not(
+            node, path, "Resource", missing="MISSING_RESOURCE" if needed else None
+        )
         if resource:
             statement.resources = self._resources(resource, path)
         if not_resource:
@@ -464,23 +484,10 @@ class Validator:
 
     def _principals_of(self, statement: _Statement) -> None:
         node, path = statement.node, statement.path
-        principal, not_principal = node.get("Principal"), node.get("NotPrincipal")
         if self.policy_type in ("identity", "boundary"):
-            for member in (principal, not_principal):
-                if member is not None:
-                    self.report("UNSUPPORTED_PRINCIPAL", member.key, (*path, member.key.value))
+            self._refuse_element(node, path, "Principal", "UNSUPPORTED_PRINCIPAL")
             return
-        if principal and not_principal:
-            second = max(principal, not_principal, key=lambda m: m.key.start)
-            self.report(
-                "UNSUPPORTED_ELEMENT_COMBINATION",
-                second.key,
-                (*path, second.key.value),
-                first="Principal",
-                second="NotPrincipal",
-            )
-        elif not principal and not not_principal:
-            self.report("MISSING_PRINCIPAL", self._opening(node), path)
+        principal, not_principal = self._element_or_not(node, path, "Principal", missing="MISSING_PRINCIPAL")
         if not_principal is not None:
             if self.policy_type == "trust":
                 self.report("ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL", not_principal.key, (*path, "NotPrincipal"))
@@ -611,25 +618,17 @@ class Validator:
         not_action = statement.not_actions is not None and not any(
             _glob(e.node.value.lower()).fullmatch(action) for e in statement.not_actions
         )
+        grant = "named" if literal else "wildcard" if star else "not_action" if not_action else None
+        if grant is None:
+            return
         star_resource = next((e for e in statement.resources or () if _is_star_resource(e.node.value)), None)
         passed_to_service = any(k.name.lower() == "iam:passedtoservice" for k in statement.condition_keys)
         if star_resource is not None and not (family == "PASS_ROLE" and passed_to_service):
-            where: tuple[Node, Path] = (star_resource.node, star_resource.path)
-            if literal:
-                self.report(f"{family}_WITH_STAR_IN_RESOURCE", *where)
-            elif star:
-                self.report(f"{family}_WITH_STAR_IN_ACTION_AND_RESOURCE", *where)
-            elif not_action:
-                self.report(f"{family}_WITH_STAR_IN_RESOURCE_AND_NOT_ACTION", *where)
-        not_resource = statement.not_resource
-        if not_resource is not None:
-            where = (not_resource.key, (*statement.path, "NotResource"))
-            if literal:
-                self.report(f"{family}_WITH_NOT_RESOURCE", *where)
-            elif star:
-                self.report(f"{family}_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", *where)
-            elif not_action:
-                self.report(f"{family}_WITH_NOT_ACTION_AND_NOT_RESOURCE", *where)
+            code = _PRIVILEGED_WARNINGS["star_resource"][grant]
+            self.report(f"{family}_{code}", star_resource.node, star_resource.path)
+        if statement.not_resource is not None:
+            code = _PRIVILEGED_WARNINGS["not_resource"][grant]
+            self.report(f"{family}_{code}", statement.not_resource.key, (*statement.path, "NotResource"))
 
 
 def _is_star_resource(value: str) -> bool:
