@@ -244,6 +244,28 @@ def attach(account: HasAccountId, policy: ManagedPolicy, **principal: str) -> No
     operations.run(root_of(account), f"Attach{kind}Policy", {key: value, "policy_arn": policy.arn})
 
 
+# -- activity -------------------------------------------------------------------------------------------------------
+
+
+def audit_event(
+    account: HasAccountId, actor_arn: str, name: str, *, source: str = "iam.amazonaws.com", days_ago: int = 0
+) -> None:
+    """A successful call ``name`` made by ``actor_arn`` ``days_ago`` days ago, as the audit trail records it: what
+    last-accessed reports read. Recorded directly: an operation would stamp "now" and the caller's own ARN."""
+    from accounts import services as account_services
+
+    account_services.record_audit_event(
+        account_id=account.account_id,
+        actor_arn=actor_arn,
+        event_name=name,
+        event_source=source,
+        source="api",
+        request_id="test",
+        time=timezone.now() - timedelta(days=days_ago),
+        outcome="success",
+    )
+
+
 # -- credentials ----------------------------------------------------------------------------------------------------
 
 

@@ -7,40 +7,24 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from accounts import services as account_services
 from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
 from tests.console import HTMX, signed_in
-from tests.factories import actor_for, allow, iam_user
+from tests.factories import actor_for, allow, audit_event, iam_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _used(account: Any, actor_arn: str, name: str, source: str = "iam.amazonaws.com", days_ago: int = 2) -> None:
-    account_services.record_audit_event(
-        account_id=account.account_id,
-        actor_arn=actor_arn,
-        event_name=name,
-        event_source=source,
-        source="api",
-        request_id="test",
-        time=timezone.now() - timedelta(days=days_ago),
-        outcome="success",
-    )
 
 
 @pytest.fixture
 def deployer(account: Any) -> str:
     """A user allowed IAM and S3 reads, who has called iam:ListUsers but never S3."""
     iam_user(account, "deployer", allow(["iam:ListUsers", "iam:GetUser"]), allow("s3:GetObject"))
-    _used(account, f"arn:aws:iam::{account.account_id}:user/deployer", "ListUsers")
+    audit_event(account, f"arn:aws:iam::{account.account_id}:user/deployer", "ListUsers", days_ago=2)
     return "deployer"
 
 
@@ -141,7 +125,7 @@ def test_the_role_tab_reports_the_roles_sessions(root_client: Any, account: Any)
         "PutRolePolicy",
         {"role_name": "ci", "policy_name": "p", "policy_document": json.dumps(_allow_doc("iam:GetRole", "ec2:*"))},
     )
-    _used(account, f"arn:aws:sts::{account.account_id}:assumed-role/ci/build-7", "GetRole")
+    audit_event(account, f"arn:aws:sts::{account.account_id}:assumed-role/ci/build-7", "GetRole", days_ago=2)
     response = root_client.get("/roles/ci", {"tab": "access_advisor"})
     assert response.status_code == 200
     html = response.content.decode()
