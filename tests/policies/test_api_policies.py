@@ -8,16 +8,11 @@ import json
 import pytest
 
 from iamconsole import operations
-from tests.api_client import ALLOW_S3, Api, names, policy, signed
+from tests.api_client import ALLOW_S3, Api, names, policy
 from tests.faces.conftest import access_key, iam_user
 from tests.identities.policy_factory import allow
 
 WRITE_S3 = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})
-
-
-@pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
 
 
 @pytest.fixture
