@@ -11,12 +11,9 @@ from iamconsole import operations
 from iamconsole.errors import DuplicateCertificate, DuplicateSSHPublicKey, LimitExceeded, NoSuchEntity
 from identities.awsapi import OUTPUTS
 from identities.models import ServiceSpecificCredential, SigningCertificate, SSHPublicKey
+from tests import factories
 from tests.identities import pki_factory
 from tests.identities.concurrency import run_concurrently
-
-
-def _user(account, name: str = "dev") -> None:
-    operations.run(account.root, "CreateUser", {"user_name": name})
 
 
 def _upload_key(account, index: int, name: str = "dev"):
@@ -26,7 +23,7 @@ def _upload_key(account, index: int, name: str = "dev"):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_ssh_key_uploaded_concurrently_is_kept_once(account):
-    _user(account)
+    factories.user(account, "dev")
     pki_factory.ssh_public_key(40)  # made before the race: the threads must upload one and the same key
     results = run_concurrently(3, lambda: _upload_key(account, 40))
     assert len([result for result in results if isinstance(result, SSHPublicKey)]) == 1
@@ -36,7 +33,7 @@ def test_the_same_ssh_key_uploaded_concurrently_is_kept_once(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_ssh_key_uploads_stop_at_five(account):
-    _user(account)
+    factories.user(account, "dev")
     for index in range(3):
         _upload_key(account, 41 + index)
     keys = iter([pki_factory.ssh_public_key(index) for index in range(44, 48)])  # made before the race
@@ -53,8 +50,8 @@ def test_concurrent_ssh_key_uploads_stop_at_five(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_one_signing_certificate_twice_in_two_users_concurrently(account):
-    _user(account, "a")
-    _user(account, "b")
+    factories.user(account, "a")
+    factories.user(account, "b")
     body = pki_factory.certificate(pki_factory.rsa_key(48), common_name="shared")
     names = iter(["a", "b"])
     results = run_concurrently(
@@ -69,7 +66,7 @@ def test_one_signing_certificate_twice_in_two_users_concurrently(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_service_credentials_stop_at_two_per_service(account):
-    _user(account)
+    factories.user(account, "dev")
     results = run_concurrently(
         4,
         lambda: operations.run(
@@ -85,7 +82,7 @@ def test_concurrent_service_credentials_stop_at_two_per_service(account):
 
 @pytest.mark.django_db
 def test_lists_take_the_same_queries_for_one_and_several_items(account):
-    _user(account)
+    factories.user(account, "dev")
     counts = []
     for index in (49, 50):
         _upload_key(account, index)
@@ -105,9 +102,9 @@ def test_lists_take_the_same_queries_for_one_and_several_items(account):
 
 @pytest.mark.django_db
 def test_nothing_crosses_accounts(account, other_account):
-    _user(account)
+    factories.user(account, "dev")
     key = _upload_key(account, 51)
-    operations.run(other_account.root, "CreateUser", {"user_name": "dev"})
+    factories.user(other_account, "dev")
     with pytest.raises(NoSuchEntity):
         operations.run(
             other_account.root,
