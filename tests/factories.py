@@ -125,9 +125,12 @@ def user(
     return created
 
 
-def login_profile(account: HasAccountId, user_name: str, password: str) -> None:
-    """A console password for the user (CreateLoginProfile)."""
-    operations.run(root_of(account), "CreateLoginProfile", {"user_name": user_name, "password": password})
+def login_profile(account: HasAccountId, user_name: str, password: str, *, reset_required: bool = False) -> None:
+    """A console password for the user (CreateLoginProfile), to be changed at the next sign-in if ``reset_required``."""
+    params: dict[str, Any] = {"user_name": user_name, "password": password}
+    if reset_required:
+        params["password_reset_required"] = True
+    operations.run(root_of(account), "CreateLoginProfile", params)
 
 
 def put_user_policy(account: HasAccountId, user_name: str, text: str, policy_name: str = "inline") -> None:

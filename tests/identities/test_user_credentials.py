@@ -21,13 +21,18 @@ def _upload_key(account, index: int, name: str = "dev"):
     return operations.run(account.root, "UploadSSHPublicKey", {"user_name": name, "ssh_public_key_body": body})
 
 
+def _assert_raced(results: list[object], kept: type, count: int, refused: type[Exception]) -> None:
+    """``count`` of the racing calls made a ``kept``; every other one was refused with ``refused``."""
+    assert len([result for result in results if isinstance(result, kept)]) == count
+    assert all(isinstance(result, refused) for result in results if not isinstance(result, kept))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_same_ssh_key_uploaded_concurrently_is_kept_once(account):
     factories.user(account, "dev")
     pki_factory.ssh_public_key(40)  # made before the race: the threads must upload one and the same key
     results = run_concurrently(3, lambda: _upload_key(account, 40))
-    assert len([result for result in results if isinstance(result, SSHPublicKey)]) == 1
-    assert all(isinstance(result, DuplicateSSHPublicKey) for result in results if not isinstance(result, SSHPublicKey))
+    _assert_raced(results, SSHPublicKey, 1, DuplicateSSHPublicKey)
     assert SSHPublicKey.objects.filter(user__name="dev").count() == 1
 
 
@@ -43,8 +48,7 @@ def test_concurrent_ssh_key_uploads_stop_at_five(account):
             account.root, "UploadSSHPublicKey", {"user_name": "dev", "ssh_public_key_body": next(keys)}
         ),
     )
-    assert len([result for result in results if isinstance(result, SSHPublicKey)]) == 2
-    assert all(isinstance(result, LimitExceeded) for result in results if not isinstance(result, SSHPublicKey))
+    _assert_raced(results, SSHPublicKey, 2, LimitExceeded)
     assert SSHPublicKey.objects.filter(user__name="dev").count() == 5
 
 
