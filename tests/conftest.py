@@ -47,6 +47,14 @@ def other_account(db: Any) -> AccountFixture:
 
 
 @pytest.fixture
+def api(live_server: Any, account: AccountFixture) -> Any:
+    """A REST API client over real HTTP, signing with the account's root access key."""
+    from tests.api_client import signed
+
+    return signed(live_server.url, account)
+
+
+@pytest.fixture
 def request_context() -> RequestContext:
     return RequestContext(source=Source.API, source_ip="203.0.113.10", user_agent="pytest")
 

@@ -9,9 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.test import Client
 
-from iamconsole import operations
 from iamconsole.actors import Actor
-from tests.factories import actor_for, console_session, iam_user
+from tests.factories import actor_for, attach, console_session, iam_user, user
 
 HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 READ_ONLY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
@@ -24,8 +23,8 @@ def signed_in(client: Client, actor: Actor) -> Client:
 
 def read_only_user(account: Any, name: str = "reader") -> Actor:
     """An IAM user with AWS's ReadOnlyAccess managed policy (needs the ``aws_managed_policies`` fixture)."""
-    operations.run(account.root, "CreateUser", {"user_name": name})
-    operations.run(account.root, "AttachUserPolicy", {"user_name": name, "policy_arn": READ_ONLY_ARN})
+    user(account, name)
+    attach(account, READ_ONLY_ARN, user_name=name)
     return actor_for(account, name)
 
 

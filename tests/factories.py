@@ -67,6 +67,11 @@ def root_of(account: HasAccountId) -> Actor:
     return Actor.root(account.account_id)
 
 
+def run(account: HasAccountId, operation: str, **params: Any) -> Any:
+    """``operation`` run as the account's root, its parameters as keywords: for tests of the operation itself."""
+    return operations.run(root_of(account), operation, params)
+
+
 # -- policy documents -----------------------------------------------------------------------------------------------
 
 
@@ -83,9 +88,12 @@ def deny(action: str | list[str], resource: str | list[str] = "*", **extra: Any)
     return {"Effect": "Deny", "Action": action, "Resource": resource, **extra}
 
 
-def trust(principal: str | list[str], action: str | list[str] = "sts:AssumeRole", **extra: Any) -> str:
-    """A role trust policy letting ``principal`` (ARNs or account ids) take ``action``."""
-    return document({"Effect": "Allow", "Principal": {"AWS": principal}, "Action": action, **extra})
+def trust(
+    principal: str | list[str], action: str | list[str] = "sts:AssumeRole", *, kind: str = "AWS", **extra: Any
+) -> str:
+    """A role trust policy letting ``principal`` take ``action``: ARNs or account ids, or with ``kind="Federated"`` an
+    identity provider's ARN (``kind="Service"``: a service)."""
+    return document({"Effect": "Allow", "Principal": {kind: principal}, "Action": action, **extra})
 
 
 def _tags(tags: dict[str, str] | None) -> dict[str, Any]:
@@ -117,9 +125,12 @@ def user(
     return created
 
 
-def login_profile(account: HasAccountId, user_name: str, password: str) -> None:
-    """A console password for the user (CreateLoginProfile)."""
-    operations.run(root_of(account), "CreateLoginProfile", {"user_name": user_name, "password": password})
+def login_profile(account: HasAccountId, user_name: str, password: str, *, reset_required: bool = False) -> None:
+    """A console password for the user (CreateLoginProfile), to be changed at the next sign-in if ``reset_required``."""
+    params: dict[str, Any] = {"user_name": user_name, "password": password}
+    if reset_required:
+        params["password_reset_required"] = True
+    operations.run(root_of(account), "CreateLoginProfile", params)
 
 
 def put_user_policy(account: HasAccountId, user_name: str, text: str, policy_name: str = "inline") -> None:
@@ -237,11 +248,35 @@ def make_policy(
     return managed_policy(account, name, text, path=path)
 
 
-def attach(account: HasAccountId, policy: ManagedPolicy, **principal: str) -> None:
-    """Attach a managed policy to one principal: ``user_name=``, ``group_name=`` or ``role_name=``."""
+def attach(account: HasAccountId, policy: ManagedPolicy | str, **principal: str) -> None:
+    """Attach a managed policy (or the policy of that ARN) to one principal: ``user_name=``, ``group_name=`` or
+    ``role_name=``."""
     ((key, value),) = principal.items()
     kind = {"user_name": "User", "group_name": "Group", "role_name": "Role"}[key]
-    operations.run(root_of(account), f"Attach{kind}Policy", {key: value, "policy_arn": policy.arn})
+    arn = policy if isinstance(policy, str) else policy.arn
+    operations.run(root_of(account), f"Attach{kind}Policy", {key: value, "policy_arn": arn})
+
+
+# -- activity -------------------------------------------------------------------------------------------------------
+
+
+def audit_event(
+    account: HasAccountId, actor_arn: str, name: str, *, source: str = "iam.amazonaws.com", days_ago: int = 0
+) -> None:
+    """A successful call ``name`` made by ``actor_arn`` ``days_ago`` days ago, as the audit trail records it: what
+    last-accessed reports read. Recorded directly: an operation would stamp "now" and the caller's own ARN."""
+    from accounts import services as account_services
+
+    account_services.record_audit_event(
+        account_id=account.account_id,
+        actor_arn=actor_arn,
+        event_name=name,
+        event_source=source,
+        source="api",
+        request_id="test",
+        time=timezone.now() - timedelta(days=days_ago),
+        outcome="success",
+    )
 
 
 # -- credentials ----------------------------------------------------------------------------------------------------

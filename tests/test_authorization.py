@@ -3,7 +3,6 @@ AWS's denial wording, cross-account resources, and a constant number of queries 
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 import pytest
@@ -26,8 +25,8 @@ def caller(account):
     return account
 
 
-def _put(account, statement, name="p"):
-    factories.put_user_policy(account, "caller", document(statement), policy_name=name)
+def _put(account, *statements, name="p"):
+    factories.put_user_policy(account, "caller", document(*statements), policy_name=name)
 
 
 def test_system_and_root(account, other_account):
@@ -55,8 +54,8 @@ def test_resource_patterns_and_paths(caller):
     actor = actor_for(caller, "caller")
     assert authorization.is_allowed(actor, "iam:GetUser", iam_arn(caller.account_id, "user", "a", "/eng/"))
     assert not authorization.is_allowed(actor, "iam:GetUser", iam_arn(caller.account_id, "user", "a"))
-    operations.run(caller.root, "CreateUser", {"user_name": "a", "path": "/eng/"})
-    operations.run(caller.root, "CreateUser", {"user_name": "b"})
+    factories.user(caller, "a", path="/eng/")
+    factories.user(caller, "b")
     # The operation names the real path of the user, so the pattern decides.
     operations.run(actor, "GetUser", {"user_name": "a"})
     with pytest.raises(AccessDenied) as exc:
@@ -112,15 +111,7 @@ def test_operation_context_keys(caller):
         allow("iam:AttachUserPolicy", Condition={"ArnEquals": {"iam:PolicyARN": other.arn}}),
         allow("iam:PutUserPermissionsBoundary", Condition={"ArnEquals": {"iam:PermissionsBoundary": boundary.arn}}),
     ]
-    operations.run(
-        caller.root,
-        "PutUserPolicy",
-        {
-            "user_name": "caller",
-            "policy_name": "p",
-            "policy_document": json.dumps({"Version": "2012-10-17", "Statement": statements}),
-        },
-    )
+    _put(caller, *statements)
     actor = actor_for(caller, "caller")
     operations.run(
         actor,
@@ -135,7 +126,7 @@ def test_operation_context_keys(caller):
     with pytest.raises(AccessDenied):
         operations.run(actor, "TagUser", {"user_name": "mine", "tags": [{"key": "other", "value": "1"}]})
     operations.run(actor, "GetUser", {"user_name": "mine"})
-    operations.run(caller.root, "CreateUser", {"user_name": "theirs"})
+    factories.user(caller, "theirs")
     with pytest.raises(AccessDenied):
         operations.run(actor, "GetUser", {"user_name": "theirs"})
     operations.run(actor, "AttachUserPolicy", {"user_name": "mine", "policy_arn": other.arn})
@@ -149,7 +140,7 @@ def test_operation_context_keys(caller):
 def test_group_and_aws_managed_policies_are_gathered(caller):
     aws = make_policy(None, "IAMReadOnly", document(allow(["iam:Get*", "iam:List*"])), aws_managed=True)
     factories.group(caller, "readers", members=("caller",))
-    operations.run(caller.root, "AttachGroupPolicy", {"group_name": "readers", "policy_arn": aws.arn})
+    factories.attach(caller, aws, group_name="readers")
     actor = actor_for(caller, "caller")
     operations.run(actor, "ListUsers", {})
     with pytest.raises(AccessDenied):
@@ -230,18 +221,8 @@ def test_constant_queries_per_decision(caller):
         for n in range(5):
             name = f"r{round_}-{n}"
             policy = make_policy(caller, name, document(allow("iam:List*")))
-            operations.run(
-                caller.root,
-                "AttachGroupPolicy" if n % 2 else "AttachUserPolicy",
-                {"group_name": "g", "policy_arn": policy.arn}
-                if n % 2
-                else {"user_name": "caller", "policy_arn": policy.arn},
-            )
-            operations.run(
-                caller.root,
-                "PutGroupPolicy",
-                {"group_name": "g", "policy_name": name, "policy_document": document(allow("iam:Get*"))},
-            )
+            factories.attach(caller, policy, **({"group_name": "g"} if n % 2 else {"user_name": "caller"}))
+            factories.put_group_policy(caller, "g", document(allow("iam:Get*")), policy_name=name)
         with CaptureQueriesContext(connection) as queries:
             assert authorization.is_allowed(actor, "iam:ListUsers")
         counts.append(len(queries.captured_queries))

@@ -9,6 +9,8 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.actors import Actor, ActorKind, RequestContext, Source
 from iamconsole.errors import AccessDenied, InvalidAction, InvalidInput, ValidationError
+from tests import factories
+from tests.factories import allow, document
 
 
 def events(account, **filters):
@@ -118,20 +120,9 @@ def test_every_model_member_iamconsole_does_not_implement_is_refused_by_name(acc
 
 
 def test_an_implicit_user_is_the_calling_user_and_other_sessions_must_name_one(account):
-    from tests.factories import actor_for
-
-    operations.run(account.root, "CreateUser", {"user_name": "caller"})
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {
-            "user_name": "caller",
-            "policy_name": "keys",
-            "policy_document": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", '
-            '"Resource": "*"}]}',
-        },
-    )
-    caller = actor_for(account, "caller")
+    factories.user(account, "caller")
+    factories.put_user_policy(account, "caller", document(allow("iam:*")), policy_name="keys")
+    caller = factories.actor_for(account, "caller")
     assert operations.run(caller, "GetUser", {}).name == "caller"
     created = operations.run(caller, "CreateAccessKey", {})
     assert created.access_key.user.name == "caller"
@@ -177,13 +168,8 @@ def test_the_target_is_read_once_for_its_arn_tags_and_boundary(account, operatio
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    tags = [{"key": "team", "value": "blue"}]
-    operations.run(account.root, "CreateUser", {"user_name": "target", "path": "/staff/", "tags": tags})
-    operations.run(
-        account.root,
-        "CreateRole",
-        {"role_name": "target", "path": "/app/", "assume_role_policy_document": TRUST_ANYONE, "tags": tags},
-    )
+    factories.user(account, "target", path="/staff/", tags={"team": "blue"})
+    factories.role(account, "target", TRUST_ANYONE, path="/app/", tags={"team": "blue"})
     with CaptureQueriesContext(connection) as queries:
         operations.run(account.root, operation, params)
     reads = [

@@ -21,7 +21,8 @@ from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.awsquery import params as query_params
 from iamconsole.errors import AccessDenied, IamError
-from tests.factories import actor_for, allow, document, make_policy
+from tests import factories
+from tests.factories import actor_for, allow, document, make_policy, trust
 
 CALLER = "caller"
 
@@ -102,9 +103,7 @@ VALUES: dict[str, Any | Callable[[str], Any]] = {
 
 def _trust(account_id: str) -> str:
     """A trust policy delegating AssumeRole to the account (its principals then need an identity policy too)."""
-    return document(
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "sts:AssumeRole"}
-    )
+    return trust(f"arn:aws:iam::{account_id}:root")
 
 
 def required_parameters(operation: operations.Operation) -> list[str]:
@@ -147,17 +146,12 @@ def params_for(operation: operations.Operation, account_id: str) -> dict[str, An
 def world(account):
     """The entities the operations name: a user, a group, a role trusting the account, a customer managed policy,
     an instance profile, and the calling user without any policy."""
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "target"})
-    operations.run(root, "CreateGroup", {"group_name": "team"})
-    operations.run(
-        root,
-        "CreateRole",
-        {"role_name": "target-role", "assume_role_policy_document": _trust(account.account_id)},
-    )
+    factories.user(account, "target")
+    factories.group(account, "team")
+    factories.role(account, "target-role", _trust(account.account_id))
     make_policy(account, "Attachable", document(allow("s3:*")))
-    operations.run(root, "CreateInstanceProfile", {"instance_profile_name": "profile"})
-    operations.run(root, "CreateUser", {"user_name": CALLER})
+    operations.run(account.root, "CreateInstanceProfile", {"instance_profile_name": "profile"})
+    factories.user(account, CALLER)
     return account
 
 
@@ -210,11 +204,7 @@ def test_a_principal_allowed_exactly_that_action_gets_through(world, name):
     operation = operations.get_operation(name)
     assert operation.iam_action is not None
     actions = [operation.iam_action, *(action for action, _ in operation.also_requires)]
-    operations.run(
-        world.root,
-        "PutUserPolicy",
-        {"user_name": CALLER, "policy_name": "exactly", "policy_document": document(allow(actions))},
-    )
+    factories.put_user_policy(world, CALLER, document(allow(actions)), policy_name="exactly")
     caller = actor_for(world, CALLER)
     try:
         operations.run(caller, name, params_for(operation, world.account_id))

@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists, InvalidInput, NoSuchEntity, ValidationError
-
-
-def run(account, name, **params):
-    return operations.run(account.root, name, params)
+from tests.factories import run
 
 
 # AWS CreateAccountAlias: 3-63 characters, ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$

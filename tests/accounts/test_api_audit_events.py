@@ -11,24 +11,19 @@ from django.utils import timezone
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied
-from tests.api_client import Api, signed
+from tests import factories
+from tests.api_client import Api
 from tests.faces.conftest import access_key, iam_user
 
 URL = "/api/v1/audit-events/"
 
 
 @pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
-
-
-@pytest.fixture
 def trail(account):
     """Two users created and a key made by root, then a denied CreateUser by a user with no permission."""
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
-    created = operations.run(account.root, "CreateAccessKey", {"user_name": "alice"})
-    account.alice_secret = created.secret_access_key
+    factories.user(account, "alice")
+    factories.user(account, "bob")
+    _, account.alice_secret = factories.access_key(account, "alice")
     nobody = iam_user(account, "nobody")
     with pytest.raises(AccessDenied):
         operations.run(nobody, "CreateUser", {"user_name": "mallory"})
@@ -130,7 +125,7 @@ def test_access_denied_without_lookup_events(live_server, account):
 
 def test_pages_both_ways(api, account):
     for number in range(5):
-        operations.run(account.root, "CreateUser", {"user_name": f"user{number}"})
+        factories.user(account, f"user{number}")
     query = URL + "?event_name=CreateUser&page_size=2"
     _, first, _ = api.get(query)
     assert [e["parameters"]["user_name"] for e in first["results"]] == ["user4", "user3"]
@@ -148,7 +143,7 @@ def test_pages_both_ways(api, account):
 
 
 def test_other_accounts_events_are_not_listed(api, other_account):
-    operations.run(other_account.root, "CreateUser", {"user_name": "elsewhere"})
+    factories.user(other_account, "elsewhere")
     _, body, _ = api.get(URL + "?event_name=CreateUser")
     assert body["results"] == []
 
@@ -178,7 +173,7 @@ def test_one_event_by_id(api, account, trail):
 
 
 def test_an_event_of_another_account_is_not_found(api, other_account):
-    operations.run(other_account.root, "CreateUser", {"user_name": "elsewhere"})
+    factories.user(other_account, "elsewhere")
     theirs = AuditEvent.objects.filter(account_id_value=other_account.account_id, event_name="CreateUser").latest("id")
     status, body, _ = api.get(f"{URL}{theirs.pk}/")
     assert (status, body["code"]) == (404, "NoSuchEntity")

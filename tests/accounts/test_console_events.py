@@ -18,6 +18,7 @@ from accounts import event_views
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import AccessDenied, EntityAlreadyExists, ValidationError
+from tests import factories
 from tests.console import HTMX, signed_in
 from tests.factories import iam_user
 
@@ -27,8 +28,8 @@ def operations_shown(response: Any) -> list[str]:
 
 
 def test_the_trail_is_listed_newest_first_with_its_columns(root_client: Any, account: Any, other_account: Any) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(other_account.root, "CreateUser", {"user_name": "mallory"})
+    factories.user(account, "alice")
+    factories.user(other_account, "mallory")
     response = root_client.get("/events")
     assert response.status_code == 200
     body = response.content.decode()
@@ -45,7 +46,7 @@ def test_filters_by_principal_operation_resource_outcome_and_time(root_client: A
     alice = iam_user(account, "alice")
     with pytest.raises(AccessDenied):
         operations.run(alice, "CreateRole", {"role_name": "r", "assume_role_policy_document": "{}"})
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(account, "bob")
     by_actor = root_client.get("/events", {"actor_arn": alice.arn})
     assert operations_shown(by_actor) == ["CreateRole"]
     assert "Denied" in by_actor.content.decode()
@@ -62,7 +63,7 @@ def test_filters_by_principal_operation_resource_outcome_and_time(root_client: A
 
 
 def test_reads_are_left_out_unless_asked_for(root_client: Any, account: Any) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     operations.run(account.root, "GetUser", {"user_name": "alice"})
     # The account's creation made its root access key: the oldest write.
     assert operations_shown(root_client.get("/events")) == ["CreateUser", "CreateAccessKey"]
@@ -84,7 +85,7 @@ def test_bad_filters_are_shown_not_crashed(root_client: Any, account: Any) -> No
 def test_pages_follow_the_keyset_marker(root_client: Any, account: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(event_views, "PER_PAGE", 3)
     for index in range(7):
-        operations.run(account.root, "CreateUser", {"user_name": f"user{index}"})
+        factories.user(account, f"user{index}")
     seen: list[str] = []
     url = "/events?event_name=CreateUser"
     while url:
@@ -96,8 +97,8 @@ def test_pages_follow_the_keyset_marker(root_client: Any, account: Any, monkeypa
 
 
 def test_the_detail_shows_redacted_parameters_and_the_error(root_client: Any, account: Any) -> None:
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "CreateLoginProfile", {"user_name": "alice", "password": "Sup3r-Secret-Pass!"})
+    factories.user(account, "alice")
+    factories.login_profile(account, "alice", "Sup3r-Secret-Pass!")
     with pytest.raises(EntityAlreadyExists):
         operations.run(account.root, "CreateUser", {"user_name": "alice"})
     login = AuditEvent.objects.get(event_name="CreateLoginProfile")
@@ -112,7 +113,7 @@ def test_the_detail_shows_redacted_parameters_and_the_error(root_client: Any, ac
 
 
 def test_an_event_of_another_account_is_not_found(root_client: Any, account: Any, other_account: Any) -> None:
-    operations.run(other_account.root, "CreateUser", {"user_name": "mallory"})
+    factories.user(other_account, "mallory")
     foreign = AuditEvent.objects.get(event_name="CreateUser", account_id_value=other_account.account_id)
     assert root_client.get(f"/events/{foreign.pk}").status_code == 404
 
@@ -122,7 +123,7 @@ def test_exports_stream_the_filtered_rows_as_csv_and_json(
 ) -> None:
     monkeypatch.setattr(event_views, "EXPORT_BATCH", 2)  # several LookupEvents pages
     for index in range(5):
-        operations.run(account.root, "CreateUser", {"user_name": f"user{index}"})
+        factories.user(account, f"user{index}")
     response = root_client.get("/events/export", {"event_name": "CreateUser", "format": "csv"})
     assert response.status_code == 200
     assert response.streaming

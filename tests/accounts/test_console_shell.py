@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Account, AuditEvent, PasswordPolicy
 from iamconsole import operations
 from identities.models import AccessKey
+from tests import factories
 from tests.console import HTMX, missing_action, read_only_user, signed_in, text
 
 # --- layout --------------------------------------------------------------------------------------------------------
@@ -55,7 +56,7 @@ def test_an_iam_user_sees_name_at_alias_and_a_switch_role_link(client, account, 
 
 
 def test_the_navigation_marks_the_section_and_pages_have_breadcrumbs(root_client, account):
-    operations.run(account.root, "CreateGroup", {"group_name": "admins"})
+    factories.group(account, "admins")
     body = text(root_client.get("/groups/admins"))
     assert 'href="/groups" aria-current="page">User groups</a>' in body
     assert '<nav class="breadcrumbs"' in body
@@ -82,8 +83,8 @@ def test_the_500_page_renders_without_a_request(db):
 
 
 def test_dashboard_as_root_shows_account_counts_and_recommendations(root_client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "CreateGroup", {"group_name": "admins"})
+    factories.user(account, "alice")
+    factories.group(account, "admins")
     response = root_client.get("/")
     assert response.status_code == 200
     body = text(response)
@@ -174,9 +175,9 @@ def result_links(response) -> list[str]:
 
 
 def test_search_finds_entities_by_name_and_tasks_by_words(root_client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "deploy-bot"})
-    operations.run(account.root, "CreateGroup", {"group_name": "deployers"})
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "deploy-bot")
+    factories.group(account, "deployers")
+    factories.user(account, "alice")
     response = root_client.get("/search?q=DEPLOY")
     assert response.status_code == 200
     links = result_links(response)
@@ -209,25 +210,23 @@ def test_search_task_phrases_that_name_an_entity(root_client, query, url):
 
 
 def test_search_finds_an_access_key_by_its_id(root_client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    key = operations.run(account.root, "CreateAccessKey", {"user_name": "alice"}).access_key.access_key_id
+    factories.user(account, "alice")
+    key, _ = factories.access_key(account, "alice")
     assert "/users/alice" in result_links(root_client.get(f"/search?q={key.lower()}"))
     assert "/security-credentials" in result_links(root_client.get(f"/search?q={account.access_key_id}"))
 
 
 def test_search_htmx_returns_the_results_partial(root_client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     response = root_client.get("/search?q=alice", **HTMX)
     assert text(response).lstrip().startswith('<div id="search-results">')
     assert "/users/alice" in result_links(response)
 
 
 def test_search_shows_only_the_kinds_the_actor_may_list(client, account):
-    from tests.factories import allow, iam_user
-
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "CreateGroup", {"group_name": "alice-team"})
-    lister = iam_user(account, "lister", allow("iam:ListGroups"))
+    factories.user(account, "alice")
+    factories.group(account, "alice-team")
+    lister = factories.iam_user(account, "lister", factories.allow("iam:ListGroups"))
     response = signed_in(client, lister).get("/search?q=alice")
     links = result_links(response)
     assert "/groups/alice-team" in links
@@ -236,7 +235,7 @@ def test_search_shows_only_the_kinds_the_actor_may_list(client, account):
 
 
 def test_search_as_read_only_user_and_without_permissions(reader_client, nobody_client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     assert "/users/alice" in result_links(reader_client.get("/search?q=alice"))
     denied = nobody_client.get("/search?q=alice")
     assert denied.status_code == 200

@@ -12,8 +12,10 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from iamconsole.actors import Actor
+from tests import factories
 from tests.browser import sign_in_as_root
 from tests.conftest import make_account
+from tests.console import READ_ONLY_ARN
 from tests.factories import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,18 +33,10 @@ def shot(page: Page, name: str) -> None:
 def account(db: Any) -> Any:
     account = make_account(email=EMAIL, password=PASSWORD)
     for name in ("alice", "bob", "deploy-bot"):
-        operations.run(account.root, "CreateUser", {"user_name": name})
-    operations.run(account.root, "CreateGroup", {"group_name": "developers"})
-    operations.run(account.root, "AddUserToGroup", {"group_name": "developers", "user_name": "alice"})
-    operations.run(
-        account.root,
-        "PutGroupPolicy",
-        {
-            "group_name": "developers",
-            "policy_name": "read-artifacts",
-            "policy_document": document(allow(["s3:GetObject", "s3:ListBucket"], "arn:aws:s3:::artifacts*")),
-        },
-    )
+        factories.user(account, name)
+    factories.group(account, "developers", members=("alice",))
+    read_artifacts = document(allow(["s3:GetObject", "s3:ListBucket"], "arn:aws:s3:::artifacts*"))
+    factories.put_group_policy(account, "developers", read_artifacts, policy_name="read-artifacts")
     return account
 
 
@@ -163,10 +157,8 @@ def test_create_a_user_group_with_a_member(page: Page, live_server: Any, account
 
 def test_a_read_only_user_sees_groups_but_cannot_change_them(page: Page, live_server: Any, account: Any) -> None:
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
-    operations.run(
-        account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
-    )
-    operations.run(account.root, "CreateLoginProfile", {"user_name": "bob", "password": PASSWORD})
+    factories.attach(account, READ_ONLY_ARN, user_name="bob")
+    factories.login_profile(account, "bob", PASSWORD)
     page.goto(f"{live_server.url}/signin/{account.account_id}")
     page.fill("#id_user_name", "bob")
     page.fill("#id_password", PASSWORD)

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from accounts import views
-from iamconsole import authentication, authorization, operations
+from iamconsole import authentication, authorization
 from tests import factories
 from tests.accounts.test_signin_mfa_browser import PASSWORD, enable_device
 from tests.conftest import make_account
@@ -100,11 +100,7 @@ def test_the_console_actor_carries_mfa_present_and_age(client: Client, root_acco
 
 def test_a_required_password_change_comes_after_the_code(client: Client, root_account: Any) -> None:
     factories.user(root_account, "bob")
-    operations.run(
-        root_account.root,
-        "CreateLoginProfile",
-        {"user_name": "bob", "password": PASSWORD, "password_reset_required": True},
-    )
+    factories.login_profile(root_account, "bob", PASSWORD, reset_required=True)
     totp = enable_device(root_account, "bob")
     response = client.post(f"/signin/{root_account.account_id}", {"user_name": "bob", "password": PASSWORD})
     assert response["Location"] == "/signin/mfa"

@@ -28,7 +28,8 @@ def endpoint(live_server: Any) -> str:
 
 @pytest.fixture
 def client(endpoint: str, account: AccountFixture) -> ClientFactory:
-    """``client("iam")``: a boto3 client on the live server, signed with the account's root key unless told."""
+    """``client("iam")``: a boto3 client on the live server, signed with the account's root key unless told (a key, or
+    the ``credentials`` an STS answer gave)."""
 
     def make(
         service: str,
@@ -38,7 +39,11 @@ def client(endpoint: str, account: AccountFixture) -> ClientFactory:
         token: str | None = None,
         validate: bool = True,
         url: str | None = None,
+        credentials: dict[str, Any] | None = None,
     ) -> Any:
+        if credentials is not None:
+            key, secret = credentials["AccessKeyId"], credentials["SecretAccessKey"]
+            token = credentials["SessionToken"]
         return _boto3_client(
             service,
             endpoint_url=url or endpoint,

@@ -92,9 +92,7 @@ def test_parameter_errors_and_session_credentials(iam: Any, client: ClientFactor
     error = error_of(sts.get_federation_token, Name="bob", Policy="{nope")
     assert error["Code"] == "MalformedPolicyDocument"
     session = sts.get_session_token()["Credentials"]
-    with_token = client(
-        "sts", key=session["AccessKeyId"], secret=session["SecretAccessKey"], token=session["SessionToken"]
-    )
+    with_token = client("sts", credentials=session)
     error = error_of(with_token.get_federation_token, Name="bob")
     assert (error["Code"], error["Message"]) == (
         "AccessDenied",

@@ -51,15 +51,6 @@ def role_needing_mfa(iam: Any, account: AccountFixture) -> str:
     return str(role["Role"]["Arn"])
 
 
-def session_client(client: ClientFactory, service: str, credentials: dict[str, Any]) -> Any:
-    return client(
-        service,
-        key=credentials["AccessKeyId"],
-        secret=credentials["SecretAccessKey"],
-        token=credentials["SessionToken"],
-    )
-
-
 def enable_device(iam: Any, user_name: str) -> tuple[str, pyotp.TOTP]:
     """A virtual device enabled for the user with the previous and current codes (the next one stays unspent)."""
     device = iam.create_virtual_mfa_device(VirtualMFADeviceName=f"{user_name}-phone")["VirtualMFADevice"]
@@ -87,17 +78,17 @@ def test_a_policy_denying_without_mfa_stops_get_session_token_sessions_without_m
     role_arn = role_needing_mfa(iam, account)
     serial, totp = enable_device(iam, "alice")
 
-    plain = session_client(client, "sts", sts.get_session_token(DurationSeconds=900)["Credentials"])
+    plain = client("sts", credentials=sts.get_session_token(DurationSeconds=900)["Credentials"])
     error = error_of(plain.assume_role, RoleArn=role_arn, RoleSessionName="work")
     assert error["Code"] == "AccessDenied"
     assert "with an explicit deny in an identity-based policy" in error["Message"]
 
     code = totp.at(time.time() + 30)
     with_mfa = sts.get_session_token(DurationSeconds=900, SerialNumber=serial, TokenCode=code)["Credentials"]
-    role_session = session_client(client, "sts", with_mfa).assume_role(RoleArn=role_arn, RoleSessionName="work")
+    role_session = client("sts", credentials=with_mfa).assume_role(RoleArn=role_arn, RoleSessionName="work")
     # The MFA moment carries over into the role session: the role's deny on "no MFA" does not apply.
     assert role_session["Credentials"]["AccessKeyId"].startswith("ASIA")
-    session_client(client, "iam", role_session["Credentials"]).list_users()
+    client("iam", credentials=role_session["Credentials"]).list_users()
 
 
 def test_a_role_session_without_mfa_has_mfa_present_false(
@@ -106,7 +97,7 @@ def test_a_role_session_without_mfa_has_mfa_present_false(
     sts = user_with_key(iam, client, "ops", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
     role_arn = role_needing_mfa(iam, account)
     credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="work")["Credentials"]
-    error = error_of(session_client(client, "iam", credentials).list_users)
+    error = error_of(client("iam", credentials=credentials).list_users)
     assert error["Code"] == "AccessDenied"
     assert "with an explicit deny in an identity-based policy" in error["Message"]
 
@@ -128,7 +119,7 @@ def test_mfa_age_is_in_the_role_session_context(iam: Any, client: ClientFactory,
     credentials = sts.assume_role(
         RoleArn=role["Role"]["Arn"], RoleSessionName="work", SerialNumber=serial, TokenCode=code
     )["Credentials"]
-    session_client(client, "iam", credentials).list_users()
+    client("iam", credentials=credentials).list_users()
 
 
 def test_revoking_older_sessions_spares_a_session_issued_a_moment_later(
@@ -143,11 +134,11 @@ def test_revoking_older_sessions_spares_a_session_issued_a_moment_later(
         PolicyDocument=document({"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}),
     )
     role_arn = f"arn:aws:iam::{account.account_id}:role/worker"
-    old = session_client(client, "iam", sts.assume_role(RoleArn=role_arn, RoleSessionName="old")["Credentials"])
+    old = client("iam", credentials=sts.assume_role(RoleArn=role_arn, RoleSessionName="old")["Credentials"])
     old.list_users()
     # What the console's "Revoke active sessions" writes (the policy of RevokeOlderRoleSessions), at this moment.
     operations.run(Actor.root(account.account_id), "RevokeOlderRoleSessions", {"role_name": "worker"})
-    new = session_client(client, "iam", sts.assume_role(RoleArn=role_arn, RoleSessionName="new")["Credentials"])
+    new = client("iam", credentials=sts.assume_role(RoleArn=role_arn, RoleSessionName="new")["Credentials"])
     assert error_of(old.list_users)["Code"] == "AccessDenied"
     # Issued a few milliseconds after the revocation, usually within the same second: not revoked.
     new.list_users()

@@ -47,15 +47,6 @@ def role_session(iam: Any, client: ClientFactory, account: AccountFixture, *acti
     )["Credentials"]
 
 
-def as_session(client: ClientFactory, service: str, credentials: dict[str, Any]) -> Any:
-    return client(
-        service,
-        key=credentials["AccessKeyId"],
-        secret=credentials["SecretAccessKey"],
-        token=credentials["SessionToken"],
-    )
-
-
 def fetch_json(url: str) -> Any:
     response = urllib3.PoolManager().request("GET", url, retries=False)
     assert response.status == 200, response.data
@@ -95,7 +86,7 @@ def test_web_identity_token_verifies_from_the_issuers_jwks(
     credentials = role_session(
         iam, client, account, "sts:GetWebIdentityToken", "sts:TagGetWebIdentityToken", team="data"
     )
-    sts = as_session(client, "sts", credentials)
+    sts = client("sts", credentials=credentials)
     before = datetime.now(UTC).replace(microsecond=0)
     answer = sts.get_web_identity_token(
         Audience=["https://api.example.test"],
@@ -128,7 +119,7 @@ def test_web_identity_token_verifies_from_the_issuers_jwks(
 def test_web_identity_token_limits_and_permissions(iam: Any, client: ClientFactory, account: AccountFixture) -> None:
     iam.enable_outbound_web_identity_federation()
     credentials = role_session(iam, client, account, "iam:ListUsers")
-    sts = as_session(client, "sts", credentials)
+    sts = client("sts", credentials=credentials)
     denied = error_of(sts.get_web_identity_token, Audience=["a"], SigningAlgorithm="RS256")
     assert (denied["Code"], denied["Status"]) == ("AccessDenied", 403)
     assert "sts:GetWebIdentityToken" in denied["Message"]
@@ -165,7 +156,7 @@ def test_scoped_credentials_narrow_the_callers_session(
     iam: Any, client: ClientFactory, account: AccountFixture
 ) -> None:
     credentials = role_session(iam, client, account, "iam:ListUsers", "iam:ListRoles")
-    sts = as_session(client, "sts", credentials)
+    sts = client("sts", credentials=credentials)
     answer = sts.get_scoped_credentials(
         Policy=document(allow("iam:ListRoles")), ScopedSessionDescription="only the roles"
     )
@@ -175,17 +166,17 @@ def test_scoped_credentials_narrow_the_callers_session(
     }
     assert answer["ScopedPoliciesCount"] == 1
     assert answer["Credentials"]["Expiration"] == credentials["Expiration"]
-    scoped_iam = as_session(client, "iam", answer["Credentials"])
+    scoped_iam = client("iam", credentials=answer["Credentials"])
     assert isinstance(scoped_iam.list_roles()["Roles"], list)
     # The parent session may list users; the scoped one may not.
-    assert isinstance(as_session(client, "iam", credentials).list_users()["Users"], list)
+    assert isinstance(client("iam", credentials=credentials).list_users()["Users"], list)
     assert code_of(scoped_iam.list_users) == "AccessDenied"
-    scoped_sts = as_session(client, "sts", answer["Credentials"])
+    scoped_sts = client("sts", credentials=answer["Credentials"])
     assert scoped_sts.get_caller_identity()["Arn"] == answer["SessionInfo"]["Arn"]
     # A second layer intersects with the first: nothing both allow is left but what both allow.
     second = scoped_sts.get_scoped_credentials(Policy=document(allow(["iam:ListUsers", "iam:ListRoles"])))
     assert second["ScopedPoliciesCount"] == 2
-    assert code_of(as_session(client, "iam", second["Credentials"]).list_users) == "AccessDenied"
+    assert code_of(client("iam", credentials=second["Credentials"]).list_users) == "AccessDenied"
     shorter = scoped_sts.get_scoped_credentials(DurationSeconds=60)
     remaining = shorter["Credentials"]["Expiration"] - datetime.now(UTC)
     assert timedelta(seconds=55) < remaining <= timedelta(seconds=60)
@@ -196,14 +187,14 @@ def test_scoped_credentials_errors(iam: Any, client: ClientFactory, account: Acc
     refused = error_of(client("sts").get_scoped_credentials, DurationSeconds=60)
     assert (refused["Code"], refused["Status"]) == ("InvalidSubjectCredentials", 400)
     credentials = role_session(iam, client, account, "iam:ListUsers")
-    sts = as_session(client, "sts", credentials)
+    sts = client("sts", credentials=credentials)
     longer = error_of(sts.get_scoped_credentials, DurationSeconds=3600)
     assert (longer["Code"], longer["Status"]) == ("InsufficientSessionLifetime", 400)
     assert code_of(sts.get_scoped_credentials, Policy='{"Version": "2012-10-17"') == "MalformedPolicyDocument"
     assert code_of(sts.get_scoped_credentials) == "ValidationError"
     layered = sts
     for _ in range(3):
-        layered = as_session(client, "sts", layered.get_scoped_credentials(Policy=document(allow("*")))["Credentials"])
+        layered = client("sts", credentials=layered.get_scoped_credentials(Policy=document(allow("*")))["Credentials"])
     assert code_of(layered.get_scoped_credentials, Policy=document(allow("*"))) == "AccessDenied"
     # Random resource names hardly compress: one such layer fits the packed allotment, two stacked do not.
 
@@ -213,7 +204,7 @@ def test_scoped_credentials_errors(iam: Any, client: ClientFactory, account: Acc
         assert len(text) <= 2048
         return text
 
-    first = as_session(client, "sts", sts.get_scoped_credentials(Policy=bulky())["Credentials"])
+    first = client("sts", credentials=sts.get_scoped_credentials(Policy=bulky())["Credentials"])
     too_large = error_of(first.get_scoped_credentials, Policy=bulky())
     assert (too_large["Code"], too_large["Status"]) == ("PackedPolicyTooLarge", 400)
 
@@ -222,8 +213,8 @@ def test_revoking_the_parent_session_ends_the_scoped_one(
     iam: Any, client: ClientFactory, account: AccountFixture
 ) -> None:
     credentials = role_session(iam, client, account, "iam:ListUsers")
-    scoped = as_session(client, "sts", credentials).get_scoped_credentials(DurationSeconds=600)["Credentials"]
-    scoped_iam = as_session(client, "iam", scoped)
+    scoped = client("sts", credentials=credentials).get_scoped_credentials(DurationSeconds=600)["Credentials"]
+    scoped_iam = client("iam", credentials=scoped)
     assert isinstance(scoped_iam.list_users()["Users"], list)
     iam.put_role_policy(
         RoleName="worker",

@@ -3,7 +3,6 @@ unsigned, as AWS allows; the issued credentials then work; AWS's error codes com
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from tests.awsquery.conftest import ClientFactory
 from tests.awsquery.test_contract_coverage import check_declared_operations_succeeded, error_of
 from tests.conftest import AccountFixture
+from tests.factories import allow, document, trust
 from tests.federation_idp import OidcIssuer, SamlIdp, unsigned_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("trusted_issuer")]
@@ -23,27 +23,16 @@ def web_identity_role(iam: Any, issuer: OidcIssuer) -> str:
     provider_arn = iam.create_open_id_connect_provider(
         Url=issuer.url, ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
     )["OpenIDConnectProviderArn"]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Federated": provider_arn},
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringEquals": {f"{issuer.host_path}:aud": "sts.amazonaws.com"},
-                    "StringLike": {f"{issuer.host_path}:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"},
-                },
-            }
-        ],
+    condition = {
+        "StringEquals": {f"{issuer.host_path}:aud": "sts.amazonaws.com"},
+        "StringLike": {f"{issuer.host_path}:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"},
     }
-    role = iam.create_role(RoleName="GitHubDeploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    github = trust(provider_arn, "sts:AssumeRoleWithWebIdentity", kind="Federated", Condition=condition)
+    role = iam.create_role(RoleName="GitHubDeploy", AssumeRolePolicyDocument=github)["Role"]
     iam.put_role_policy(
         RoleName="GitHubDeploy",
         PolicyName="read",
-        PolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"}]}
-        ),
+        PolicyDocument=document(allow("iam:ListUsers")),
     )
     return str(role["Arn"])
 
@@ -99,18 +88,9 @@ def test_other_actions_still_need_a_signature(raw: Any) -> None:
 def test_saml_round_trip(iam: Any, client: ClientFactory, account: AccountFixture) -> None:
     idp = SamlIdp()
     provider_arn = iam.create_saml_provider(Name="corp", SAMLMetadataDocument=idp.metadata())["SAMLProviderArn"]
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Federated": provider_arn},
-                "Action": "sts:AssumeRoleWithSAML",
-                "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
-            }
-        ],
-    }
-    role_arn = iam.create_role(RoleName="CorpAdmin", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    audience = {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+    saml = trust(provider_arn, "sts:AssumeRoleWithSAML", kind="Federated", Condition=audience)
+    role_arn = iam.create_role(RoleName="CorpAdmin", AssumeRolePolicyDocument=saml)["Role"]["Arn"]
     sts = client("sts")
     response = idp.response([(role_arn, provider_arn)])
     answer = sts.assume_role_with_saml(RoleArn=role_arn, PrincipalArn=provider_arn, SAMLAssertion=response)

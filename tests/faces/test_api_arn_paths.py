@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from iamconsole import operations
+from tests import factories
 from tests.api_client import Api, curl
 from tests.factories import mfa_device
 from tests.identities.test_identity_providers import metadata
@@ -86,8 +87,8 @@ def test_virtual_mfa_device(client, account):
 
 
 def test_a_users_mfa_device(client, account):
-    operations.run(account.root, "CreateUser", {"user_name": "ops+ci=1", "path": "/a+b/"})
-    operations.run(account.root, "CreateUser", {"user_name": "ops,2", "path": "/a+b/"})
+    factories.user(account, "ops+ci=1", path="/a+b/")
+    factories.user(account, "ops,2", path="/a+b/")
     serial, _ = mfa_device(account, "ops+ci=1")
     url = f"/api/v1/users/ops+ci=1/mfa-devices/{serial}/"
     assert client.get(url)["serial_number"] == serial

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from iamconsole import operations
 from identities.models import Role, User
 from policies.models import ManagedPolicy
+from tests import factories
 from tests.api_client import ALLOW_S3, TRUST_EC2, policy, signed
 
 pytestmark = [
@@ -83,7 +83,7 @@ def test_trust_policy(live_server, account):
 
 def test_inline_policy(live_server, account):
     api = signed(live_server.url, account)
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(account, "bob")
     url = "/api/v1/users/bob/inline-policies/read/"
     assert api.put(url, {"policy_document": ALLOW_S3})[0] == 204
     etag = api.get(url)[2].headers["ETag"]

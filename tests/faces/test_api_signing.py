@@ -14,6 +14,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from iamconsole import operations
+from tests import factories
 from tests.api_client import HTTP
 from tests.api_client import curl as signed_curl
 
@@ -23,7 +24,7 @@ def curl(account, url, *args):
 
 
 def test_curl_signs_reads_and_writes(live_server, account):
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(account, "bob")
     status, body = curl(account, f"{live_server.url}/api/v1/users/")
     assert status == 200
     assert [user["user_name"] for user in body["results"]] == ["bob"]

@@ -9,13 +9,14 @@ import pytest
 from accounts.models import AuditEvent
 from iamconsole import operations
 from iamconsole.errors import InvalidAction
+from tests import factories
 from tests.factories import allow, deny, iam_user
 
 
 @pytest.fixture
 def team_users(account):
-    operations.run(account.root, "CreateUser", {"user_name": "dev", "path": "/team/"})
-    operations.run(account.root, "CreateUser", {"user_name": "ops"})
+    factories.user(account, "dev", path="/team/")
+    factories.user(account, "ops")
 
 
 def test_root_may_run_everything_and_nothing_is_audited(account, team_users):
@@ -40,8 +41,8 @@ def test_the_resource_is_the_tables_own_arn_with_the_real_path(account, team_use
 
 
 def test_the_context_is_the_tables_own(account):
-    operations.run(account.root, "CreateUser", {"user_name": "tagged", "tags": [{"key": "team", "value": "red"}]})
-    operations.run(account.root, "CreateUser", {"user_name": "plain"})
+    factories.user(account, "tagged", tags={"team": "red"})
+    factories.user(account, "plain")
     admin = iam_user(
         account, "admin", allow("iam:DeleteUser", Condition={"StringEquals": {"aws:ResourceTag/team": "red"}})
     )

@@ -25,6 +25,7 @@ from tests.factories import (
     document,
     group,
     iam_user,
+    login_profile,
     managed_policy,
     mfa_device,
     put_group_policy,
@@ -180,7 +181,7 @@ def rich(account: Any, aws_managed_policies: None) -> Any:
     access_key(account, "alice")
     access_key(account, "alice")
     mfa_device(account, "alice")
-    operations.run(root, "CreateLoginProfile", {"user_name": "alice", "password": "Crawl-Password-1!"})
+    login_profile(account, "alice", "Crawl-Password-1!")
     operations.run(root, "UploadSSHPublicKey", {"user_name": "alice", "ssh_public_key_body": ssh_key()})
     user(account, "bob", boundary=boundary.arn)
     group(account, "admins", members=("alice", "bob"))

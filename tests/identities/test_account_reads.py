@@ -13,17 +13,12 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from iamconsole import operations
 from iamconsole.errors import ValidationError
 from identities.awsapi import OUTPUTS
 from identities.awsapi.account import SUMMARY_KEYS
 from identities.selectors.account import AccountSummary
-from tests.factories import allow, document, make_policy
+from tests.factories import allow, document, make_policy, run
 from tests.identities.test_roles import QUOTAS, create
-
-
-def run(account: Any, operation: str, **params: Any) -> Any:
-    return operations.run(account.root, operation, params)
 
 
 def test_summary_has_every_aws_key_and_counts(account, other_account):

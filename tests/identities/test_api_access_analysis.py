@@ -8,26 +8,22 @@ from urllib.parse import quote
 
 import pytest
 
-from iamconsole import operations
-from tests.identities.test_api_users import Api
+from tests import factories
+from tests.api_client import Api, signed
+from tests.factories import allow, document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_unused_permissions_over_rest(live_server, account):
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "dev"})
-    policy = json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]}
-    )
-    operations.run(root, "PutUserPolicy", {"user_name": "dev", "policy_name": "all-iam", "policy_document": policy})
-    key = operations.run(root, "CreateAccessKey", {"user_name": "dev"})
-    dev = Api(live_server.url, key=(key.access_key.access_key_id, key.secret_access_key))
+    factories.user(account, "dev")
+    factories.put_user_policy(account, "dev", document(allow("iam:*")), policy_name="all-iam")
+    dev = Api(live_server.url, key=factories.access_key(account, "dev"))
     dev_arn = f"arn:aws:iam::{account.account_id}:user/dev"
     query_arn = quote(dev_arn, safe="")  # percent-encoded, as SigV4 clients encode query values
     assert dev.get("/api/v1/users/")[0] == 200  # ListUsers, now in the audit trail
 
-    root_api = Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
+    root_api = signed(live_server.url, account)
     status, body, _ = root_api.get(f"/api/v1/unused-permissions/?arn={query_arn}&days=30")
     assert status == 200, body
     assert body["arn"] == dev_arn and body["days"] == 30
@@ -45,32 +41,18 @@ def test_unused_permissions_over_rest(live_server, account):
     status, body, _ = root_api.get("/api/v1/unused-permissions/")
     assert status == 400 and body["field"] == "arn"
 
-    operations.run(root, "CreateUser", {"user_name": "nobody"})
-    nobody_key = operations.run(root, "CreateAccessKey", {"user_name": "nobody"})
-    nobody = Api(live_server.url, key=(nobody_key.access_key.access_key_id, nobody_key.secret_access_key))
+    factories.user(account, "nobody")
+    nobody = Api(live_server.url, key=factories.access_key(account, "nobody"))
     status, body, _ = nobody.get(f"/api/v1/unused-permissions/?arn={query_arn}")
     assert (status, body["code"]) == (403, "AccessDenied")
     assert "iamconsole:GetUnusedPermissions" in body["message"]
 
 
 def test_who_can_over_rest(live_server, account):
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "office"})
-    policy = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": "*",
-                    "Condition": {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
-                }
-            ],
-        }
-    )
-    operations.run(root, "PutUserPolicy", {"user_name": "office", "policy_name": "ip", "policy_document": policy})
-    root_api = Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
+    factories.user(account, "office")
+    in_office = allow("s3:GetObject", Condition={"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}})
+    factories.put_user_policy(account, "office", document(in_office), policy_name="ip")
+    root_api = signed(live_server.url, account)
     inside = quote(json.dumps({"aws:SourceIp": "203.0.113.9"}), safe="")
     status, body, _ = root_api.get(f"/api/v1/allowed-principals/?action_name=s3%3AGetObject&context_keys={inside}")
     assert status == 200, body

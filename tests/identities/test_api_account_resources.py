@@ -7,16 +7,11 @@ import base64
 
 import pytest
 
-from tests.api_client import TRUST_EC2, Api, names, signed
+from tests.api_client import TRUST_EC2, Api, names
 from tests.faces.conftest import access_key, iam_user
 from tests.identities.test_identity_providers import metadata
 
 BEANSTALK = "elasticbeanstalk.amazonaws.com"
-
-
-@pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
 
 
 def test_account_alias(api):

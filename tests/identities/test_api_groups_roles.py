@@ -7,14 +7,9 @@ import json
 
 import pytest
 
-from iamconsole import operations
-from tests.api_client import ALLOW_S3, TRUST_EC2, Api, names, policy, signed
+from tests import factories
+from tests.api_client import ALLOW_S3, TRUST_EC2, Api, names, policy
 from tests.faces.conftest import access_key, iam_user
-
-
-@pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
 
 
 def test_groups_crud_members_and_filters(api, account):
@@ -25,7 +20,7 @@ def test_groups_crud_members_and_filters(api, account):
     status, group, _ = api.get("/api/v1/groups/devs/")
     assert (status, group["arn"]) == (200, f"arn:aws:iam::{account.account_id}:group/eng/devs")
     for name in ("u1", "u2", "u3"):
-        operations.run(account.root, "CreateUser", {"user_name": name})
+        factories.user(account, name)
         assert api.post("/api/v1/groups/devs/users/", {"user_name": name})[0] == 204
     _, first, _ = api.get("/api/v1/groups/devs/users/?page_size=2")
     assert names(first, "user_name") == ["u1", "u2"]
@@ -53,9 +48,7 @@ def test_group_policies(api, account):
         api.put("/api/v1/groups/devs/inline-policies/read/", {"policy_document": ALLOW_S3}, headers=headers)[0] == 204
     )
     assert api.get("/api/v1/groups/devs/inline-policies/")[1]["results"] == ["read"]
-    arn = operations.run(
-        account.root, "CreatePolicy", {"policy_name": "p", "policy_document": json.dumps(ALLOW_S3)}
-    ).arn
+    arn = factories.managed_policy(account, "p", json.dumps(ALLOW_S3)).arn
     assert api.post("/api/v1/groups/devs/attached-policies/", {"policy_arn": arn})[0] == 204
     assert names(api.get("/api/v1/groups/devs/attached-policies/")[1], "policy_arn") == [arn]
 
@@ -176,10 +169,8 @@ ROLE_ENDPOINTS = [
 
 @pytest.mark.parametrize(("method", "path", "body"), ROLE_ENDPOINTS)
 def test_a_principal_without_permission_is_denied(live_server, account, method, path, body):
-    operations.run(account.root, "CreateGroup", {"group_name": "devs"})
-    operations.run(
-        account.root, "CreateRole", {"role_name": "web", "assume_role_policy_document": json.dumps(TRUST_EC2)}
-    )
+    factories.group(account, "devs")
+    factories.role(account, "web", json.dumps(TRUST_EC2))
     iam_user(account, "nobody")
     api = Api(live_server.url, key=access_key(account, "nobody"))
     status, answer, _ = getattr(api, method)(path, *(() if body is None else (body,)))
@@ -223,7 +214,7 @@ def test_a_body_that_is_not_an_object_is_refused(api):
     ],
 )
 def test_names_in_the_url_are_held_to_the_input_constraints(api, account, path, field):
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(account, "bob")
     method = "delete" if "tag_keys" in path else "get"
     status, body, _ = getattr(api, method)(path)
     assert (status, body["code"], body["field"]) == (400, "ValidationError", field)

@@ -8,27 +8,20 @@ import json
 import pytest
 
 from iamconsole import operations
-from tests.api_client import ALLOW_S3, Api, names, policy, signed
+from tests import factories
+from tests.api_client import ALLOW_S3, Api, names, policy
 from tests.faces.conftest import access_key, iam_user
 from tests.identities.policy_factory import allow
 
 
 @pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
-
-
-@pytest.fixture
 def bob(account):
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
+    factories.user(account, "bob")
     return "bob"
 
 
 def managed_policy(account, name="reader"):
-    created = operations.run(
-        account.root, "CreatePolicy", {"policy_name": name, "policy_document": json.dumps(ALLOW_S3)}
-    )
-    return created.arn
+    return factories.managed_policy(account, name, json.dumps(ALLOW_S3)).arn
 
 
 def test_creates_updates_and_deletes_a_user(api, account):
@@ -81,7 +74,7 @@ def test_the_secret_access_key_is_only_in_the_creating_response(api, bob, accoun
     status, used, _ = api.get(f"/api/v1/users/bob/access-keys/{key_id}/")
     assert (status, used["user_name"]) == (200, "bob")
     assert "secret_access_key" not in used
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     status, body, _ = api.get(f"/api/v1/users/alice/access-keys/{key_id}/")
     assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "user_name")
     assert api.patch(f"/api/v1/users/bob/access-keys/{key_id}/", {"status": "Inactive"})[0] == 204
@@ -111,7 +104,7 @@ def test_login_profile_never_echoes_the_password(api, bob):
 
 
 def test_group_membership_from_the_user_side(api, bob, account):
-    operations.run(account.root, "CreateGroup", {"group_name": "devs"})
+    factories.group(account, "devs")
     assert api.post("/api/v1/users/bob/groups/", {"group_name": "devs"})[0] == 204
     assert names(api.get("/api/v1/users/bob/groups/")[1], "group_name") == ["devs"]
     assert api.delete("/api/v1/users/bob/groups/devs/")[0] == 204
@@ -291,8 +284,7 @@ def test_virtual_mfa_device_tags(live_server, api, account):
 
 
 def test_an_iam_user_changes_its_own_password(live_server, account):
-    iam_user(account, "carol")
-    operations.run(account.root, "CreateLoginProfile", {"user_name": "carol", "password": "Initial-Pass-1"})
+    factories.user(account, "carol", password="Initial-Pass-1")
     operations.run(account.root, "UpdateAccountPasswordPolicy", {"allow_users_to_change_password": True})
     carol = Api(live_server.url, key=access_key(account, "carol"))
     body = {"old_password": "wrong-one-123", "new_password": "Another-Pass-2"}

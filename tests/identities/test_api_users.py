@@ -3,65 +3,27 @@ JSON errors with the other faces' status codes, cursor pagination over ListUsers
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import urllib3
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-from django.conf import settings
 
 from accounts.models import AuditEvent
-from iamconsole import operations
+from tests import factories
+from tests.api_client import HTTP, Api
 from tests.faces.conftest import access_key, console_session, iam_user
 from tests.identities.policy_factory import allow
-
-HTTP = urllib3.PoolManager(retries=False)
-
-
-class Api:
-    """Requests to the live server: signed with a key (SigV4, service ``iam`` unless told), or with a session."""
-
-    def __init__(self, base: str, key: tuple[str, str] | None = None, session: str | None = None, service="iam"):
-        self.base, self.key, self.session, self.service = base, key, session, service
-
-    def get(self, path_or_url: str) -> tuple[int, Any, Any]:
-        url = path_or_url if path_or_url.startswith("http") else self.base + path_or_url
-        headers: dict[str, str] = {}
-        if self.key:
-            request = AWSRequest(method="GET", url=url)
-            SigV4Auth(Credentials(*self.key), self.service, "us-east-1").add_auth(request)
-            headers = dict(request.headers.items())
-            url = str(request.url)
-        if self.session:
-            headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={self.session}"
-        response = HTTP.request("GET", url, headers=headers)
-        body = response.data.decode()
-        return (
-            response.status,
-            json.loads(body) if "json" in response.headers.get("Content-Type", "") else body,
-            response,
-        )
-
-
-@pytest.fixture
-def root_api(live_server, account):
-    return Api(live_server.url, key=(account.access_key_id, account.secret_access_key))
 
 
 def create_users(account, *user_names, path="/"):
     for name in user_names:
-        operations.run(account.root, "CreateUser", {"user_name": name, "path": path})
+        factories.user(account, name, path=path)
 
 
-def test_lists_users_signed_with_sigv4(root_api, account, other_account):
+def test_lists_users_signed_with_sigv4(api, account, other_account):
     create_users(account, "bob", "alice")
     create_users(other_account, "mallory")
-    status, body, _ = root_api.get("/api/v1/users/")
+    status, body, _ = api.get("/api/v1/users/")
     assert status == 200
     assert body["next"] is None
     assert body["previous"] is None
@@ -80,20 +42,18 @@ def test_lists_users_signed_with_sigv4(root_api, account, other_account):
     assert event.source_ip == "127.0.0.1"
 
 
-def test_filters_by_path_prefix(root_api, account):
+def test_filters_by_path_prefix(api, account):
     create_users(account, "alice")
     create_users(account, "carol", path="/finance/")
-    status, body, _ = root_api.get("/api/v1/users/?path_prefix=%2Ffinance%2F")
+    status, body, _ = api.get("/api/v1/users/?path_prefix=%2Ffinance%2F")
     assert status == 200
     assert [user["user_name"] for user in body["results"]] == ["carol"]
 
 
-def test_gets_one_user_by_any_legal_name(root_api, account):
+def test_gets_one_user_by_any_legal_name(api, account):
     name = "a+b=c,d.e@f_g-h"
-    operations.run(
-        account.root, "CreateUser", {"user_name": name, "path": "/x/", "tags": [{"key": "team", "value": "red"}]}
-    )
-    status, body, _ = root_api.get("/api/v1/users/a%2Bb%3Dc%2Cd.e%40f_g-h/")
+    factories.user(account, name, path="/x/", tags={"team": "red"})
+    status, body, _ = api.get("/api/v1/users/a%2Bb%3Dc%2Cd.e%40f_g-h/")
     assert status == 200
     assert body["user_name"] == name
     assert body["arn"] == f"arn:aws:iam::{account.account_id}:user/x/{name}"
@@ -101,11 +61,11 @@ def test_gets_one_user_by_any_legal_name(root_api, account):
     assert body["permissions_boundary"] is None
     longest = "n" * 64
     create_users(account, longest)
-    assert root_api.get(f"/api/v1/users/{longest}/")[0] == 200
+    assert api.get(f"/api/v1/users/{longest}/")[0] == 200
 
 
-def test_an_unknown_user_is_no_such_entity(root_api):
-    status, body, response = root_api.get("/api/v1/users/ghost/")
+def test_an_unknown_user_is_no_such_entity(api):
+    status, body, response = api.get("/api/v1/users/ghost/")
     assert status == 404
     assert body == {
         "code": "NoSuchEntity",
@@ -138,30 +98,30 @@ def test_a_principal_allowed_getuser_only_gets_users(live_server, account):
     assert api.get("/api/v1/users/")[0] == 403
 
 
-def test_pages_with_next_and_previous_cursors(root_api, account):
+def test_pages_with_next_and_previous_cursors(api, account):
     user_names = [f"user{index}" for index in range(5)]
     create_users(account, *user_names)
-    status, first, _ = root_api.get("/api/v1/users/?page_size=2")
+    status, first, _ = api.get("/api/v1/users/?page_size=2")
     assert status == 200
     assert [user["user_name"] for user in first["results"]] == user_names[:2]
     assert first["previous"] is None
     assert parse_qs(urlsplit(first["next"]).query)["page_size"] == ["2"]
-    _, second, _ = root_api.get(first["next"])
+    _, second, _ = api.get(first["next"])
     assert [user["user_name"] for user in second["results"]] == user_names[2:4]
-    _, third, _ = root_api.get(second["next"])
+    _, third, _ = api.get(second["next"])
     assert [user["user_name"] for user in third["results"]] == user_names[4:]
     assert third["next"] is None
-    _, back, _ = root_api.get(third["previous"])
+    _, back, _ = api.get(third["previous"])
     assert back["results"] == second["results"]
-    _, start, _ = root_api.get(second["previous"])
+    _, start, _ = api.get(second["previous"])
     assert start == first
 
 
 @pytest.mark.parametrize(
     ("query", "field"), [("cursor=not-a-cursor", "cursor"), ("page_size=0", "max_items"), ("page_size=x", "page_size")]
 )
-def test_bad_paging_is_a_validation_error(root_api, query, field):
-    status, body, _ = root_api.get(f"/api/v1/users/?{query}")
+def test_bad_paging_is_a_validation_error(api, query, field):
+    status, body, _ = api.get(f"/api/v1/users/?{query}")
     assert status == 400
     assert body["code"] == "ValidationError"
     assert body["field"] == field
@@ -194,8 +154,8 @@ def test_unsigned_and_badly_signed_requests_are_refused(live_server, account):
     assert body["message"] == "Credential should be scoped to correct service: 'iam'."
 
 
-def test_an_unknown_api_path_is_a_json_404(root_api):
-    status, body, _ = root_api.get("/api/v1/groups-of-nothing/")
+def test_an_unknown_api_path_is_a_json_404(api):
+    status, body, _ = api.get("/api/v1/groups-of-nothing/")
     assert status == 404
     assert body["code"] == "NotFound"
 

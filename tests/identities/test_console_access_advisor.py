@@ -5,42 +5,24 @@ without permissions (the access-denied panel)."""
 
 from __future__ import annotations
 
-import json
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
-from accounts import services as account_services
-from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
 from tests.console import HTMX, signed_in
-from tests.factories import actor_for, allow, iam_user
+from tests.factories import actor_for, allow, audit_event, document, iam_user, role, trust
 
 pytestmark = pytest.mark.django_db
-
-
-def _used(account: Any, actor_arn: str, name: str, source: str = "iam.amazonaws.com", days_ago: int = 2) -> None:
-    account_services.record_audit_event(
-        account_id=account.account_id,
-        actor_arn=actor_arn,
-        event_name=name,
-        event_source=source,
-        source="api",
-        request_id="test",
-        time=timezone.now() - timedelta(days=days_ago),
-        outcome="success",
-    )
 
 
 @pytest.fixture
 def deployer(account: Any) -> str:
     """A user allowed IAM and S3 reads, who has called iam:ListUsers but never S3."""
     iam_user(account, "deployer", allow(["iam:ListUsers", "iam:GetUser"]), allow("s3:GetObject"))
-    _used(account, f"arn:aws:iam::{account.account_id}:user/deployer", "ListUsers")
+    audit_event(account, f"arn:aws:iam::{account.account_id}:user/deployer", "ListUsers", days_ago=2)
     return "deployer"
 
 
@@ -129,19 +111,8 @@ def test_a_failed_report_and_an_unknown_job_are_shown_in_the_tab(root_client: An
 
 
 def test_the_role_tab_reports_the_roles_sessions(root_client: Any, account: Any) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"AWS": account.root.arn}, "Action": "sts:AssumeRole"},
-        ],
-    }
-    operations.run(account.root, "CreateRole", {"role_name": "ci", "assume_role_policy_document": json.dumps(trust)})
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {"role_name": "ci", "policy_name": "p", "policy_document": json.dumps(_allow_doc("iam:GetRole", "ec2:*"))},
-    )
-    _used(account, f"arn:aws:sts::{account.account_id}:assumed-role/ci/build-7", "GetRole")
+    role(account, "ci", trust(account.root.arn), policy_document=document(allow(["iam:GetRole", "ec2:*"])))
+    audit_event(account, f"arn:aws:sts::{account.account_id}:assumed-role/ci/build-7", "GetRole", days_ago=2)
     response = root_client.get("/roles/ci", {"tab": "access_advisor"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -154,10 +125,6 @@ def test_the_role_tab_reports_the_roles_sessions(root_client: Any, account: Any)
     assert iam_row is not None and f"arn:aws:iam::{account.account_id}:role/ci" in iam_row.group(1)
     assert 'data-namespace="ec2"' in html
     assert re.search(r'<tr data-namespace="ec2">.*?Not accessed in the tracking period', html, re.S)
-
-
-def _allow_doc(*actions: str) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
 
 
 def test_a_read_only_user_sees_the_report(reader_client: Any, account: Any, deployer: str) -> None:
@@ -203,11 +170,7 @@ def test_the_tab_takes_no_writes(root_client: Any, deployer: str) -> None:
 
 
 def test_the_role_tab_shows_the_denied_panel_without_generate(client: Any, account: Any) -> None:
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": account.root.arn}, "Action": "sts:AssumeRole"}],
-    }
-    operations.run(account.root, "CreateRole", {"role_name": "ci", "assume_role_policy_document": json.dumps(trust)})
+    role(account, "ci", trust(account.root.arn))
     signed_in(client, iam_user(account, "viewer", allow(["iam:GetRole", "iam:List*"])))
     response = client.get("/roles/ci", {"tab": "access_advisor"}, **HTMX)
     assert response.status_code == 403

@@ -4,7 +4,6 @@ the filter; and the screenshot docs/screenshots/access-advisor.png."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,10 @@ import pytest
 from botocore.config import Config
 from playwright.sync_api import Page, expect
 
-from iamconsole import operations
 from identities import tasks
 from identities.models import ServiceLastAccessedJob
 from tests.browser import sign_in_as_root
-from tests.factories import access_key, allow, iam_user, make_account
+from tests.factories import access_key, allow, document, iam_user, make_account, put_role_policy, role, trust
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,25 +28,11 @@ EMAIL, PASSWORD = "owner@example.test", "Correct-Horse-9"
 
 def test_the_access_advisor_tab_of_a_used_role(page: Page, live_server: Any) -> None:
     account = make_account(alias="example-corp", email=EMAIL, password=PASSWORD)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": account.root.arn}, "Action": "sts:AssumeRole"}],
-    }
-    operations.run(
-        account.root, "CreateRole", {"role_name": "deploy-pipeline", "assume_role_policy_document": json.dumps(trust)}
+    role(account, "deploy-pipeline", trust(account.root.arn))
+    deploy = document(
+        allow(["iam:GetRole", "iam:ListRoles", "sts:GetCallerIdentity"]), allow(["s3:GetObject", "ec2:Describe*"])
     )
-    document = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": ["iam:GetRole", "iam:ListRoles", "sts:GetCallerIdentity"], "Resource": "*"},
-            {"Effect": "Allow", "Action": ["s3:GetObject", "ec2:Describe*"], "Resource": "*"},
-        ],
-    }
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {"role_name": "deploy-pipeline", "policy_name": "deploy", "policy_document": json.dumps(document)},
-    )
+    put_role_policy(account, "deploy-pipeline", "deploy", deploy)
 
     # The role is used for real through the Query API: a user assumes it, and the session reads the role.
     def aws(service: str, key: str, secret: str, token: str | None = None) -> Any:

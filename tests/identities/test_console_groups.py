@@ -8,22 +8,17 @@ import contextlib
 import re
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities.models import Group, GroupMembership, InlinePolicy, PolicyAttachment
 from tests import factories
 from tests.console import HTMX, missing_action, text
-from tests.factories import allow, document
+from tests.factories import allow, document, run
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 
 def names(response) -> list[str]:
     return re.findall(r'<td class="name"><a href="[^"]+">([^<]+)</a></td>', text(response))
-
-
-def run(account, name, **params):
-    return operations.run(account.root, name, params)
 
 
 def make_group(account, name, *users, policy_arns=(), inline=False):

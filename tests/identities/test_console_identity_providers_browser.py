@@ -11,19 +11,16 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from identities.models import OpenIDConnectProvider, SAMLProvider
-from tests.browser import confirm_by_typing, sign_in_as_root
-from tests.factories import make_account
+from tests.browser import confirm_by_typing, sign_in_as_new_root
 from tests.identities.test_identity_providers import metadata
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-EMAIL, PASSWORD = "owner@example.test", "Correct-Horse-9"
 
 
 def test_a_provider_selected_in_the_list_is_deleted_once_delete_is_typed(page: Page, live_server: Any) -> None:
-    account = make_account(alias="example-corp", email=EMAIL, password=PASSWORD)
-    sign_in_as_root(page, live_server.url, EMAIL, PASSWORD)
+    account = sign_in_as_new_root(page, live_server.url)
     operations.run(account.root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
     operations.run(
         account.root,

@@ -18,7 +18,7 @@ from identities import tasks
 from identities.models import InlinePolicy, InstanceProfile, Role
 from tests import factories
 from tests.console import HTMX, READ_ONLY_ARN, signed_in
-from tests.factories import allow, iam_user, trust
+from tests.factories import allow, document, iam_user, trust
 
 EC2_TRUST = json.dumps(
     {
@@ -161,7 +161,7 @@ def test_the_picker_says_when_the_managed_policy_quota_is_reached(
     settings.IAM_QUOTAS = {**settings.IAM_QUOTAS, "managed_policies_per_role": 1}
     picker = root_client.get("/roles/deployer/attach?q=ReadOnlyAccess").content.decode()
     assert "0 of 1 managed policies attached: up to 1 more may be chosen." in picker
-    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
+    factories.attach(account, READ_ONLY_ARN, role_name="deployer")
     full = root_client.get("/roles/deployer/attach?q=Power").content.decode()
     assert 'disabled title="The role already has its 1 managed policies."' in full
     # The operation refuses it all the same: LimitExceeded shown as a banner.
@@ -293,16 +293,8 @@ def test_delete_detaches_deletes_inline_and_the_same_named_instance_profile(
 ) -> None:
     factories.role(account, "deployer")
     root = account.root
-    operations.run(root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": READ_ONLY_ARN})
-    operations.run(
-        root,
-        "PutRolePolicy",
-        {
-            "role_name": "deployer",
-            "policy_name": "p",
-            "policy_document": json.dumps({"Version": "2012-10-17", "Statement": [allow("s3:GetObject")]}),
-        },
-    )
+    factories.attach(account, READ_ONLY_ARN, role_name="deployer")
+    factories.put_role_policy(account, "deployer", "p", document(allow("s3:GetObject")))
     operations.run(root, "CreateInstanceProfile", {"instance_profile_name": "deployer"})
     operations.run(root, "AddRoleToInstanceProfile", {"instance_profile_name": "deployer", "role_name": "deployer"})
     summary = root_client.get("/roles/deployer").content.decode()

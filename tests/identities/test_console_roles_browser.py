@@ -19,63 +19,42 @@ from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists
 from identities import tasks
 from identities.models import Role
-from tests.browser import sign_in_as_root
-from tests.factories import make_account
+from tests.browser import sign_in_as_new_root
+from tests.factories import attach, deny, document, put_role_policy, role, trust, user
 from tests.identities.test_identity_providers import metadata
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-EMAIL, PASSWORD = "owner@example.test", "Correct-Horse-9"
-
-
-def trust(principal: dict[str, Any], **extra: Any) -> str:
-    statement = {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **extra}
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
-def sign_in(page: Page, live_server: Any) -> Any:
-    account = make_account(alias="example-corp", email=EMAIL, password=PASSWORD)
-    sign_in_as_root(page, live_server.url, EMAIL, PASSWORD)
-    return account
 
 
 def seed_roles(account: Any) -> None:
     root = account.root
     roles = [
-        ("deploy-pipeline", trust({"AWS": f"arn:aws:iam::{account.account_id}:root"}), "Deploys from CI"),
-        ("web-server", trust({"Service": "ec2.amazonaws.com"}), "EC2 instances of the web tier"),
+        ("deploy-pipeline", trust(f"arn:aws:iam::{account.account_id}:root"), "Deploys from CI"),
+        ("web-server", trust("ec2.amazonaws.com", kind="Service"), "EC2 instances of the web tier"),
         (
             "okta-admins",
             trust(
-                {"Federated": f"arn:aws:iam::{account.account_id}:saml-provider/Okta"},
-                Action="sts:AssumeRoleWithSAML",
+                f"arn:aws:iam::{account.account_id}:saml-provider/Okta",
+                "sts:AssumeRoleWithSAML",
+                kind="Federated",
                 Condition={"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
             ),
             "Administrators signing in through Okta",
         ),
     ]
     operations.run(root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
-    for name, document, description in roles:
-        operations.run(
-            root,
-            "CreateRole",
-            {"role_name": name, "assume_role_policy_document": document, "description": description},
-        )
+    for name, trust_policy, description in roles:
+        role(account, name, trust_policy, description=description)
 
 
 def test_roles_list_and_trust_policy_edit(page: Page, live_server: Any, aws_managed_policies: None) -> None:
-    account = sign_in(page, live_server)
+    account = sign_in_as_new_root(page, live_server.url)
     seed_roles(account)
     operations.run(account.root, "CreateServiceLinkedRole", {"aws_service_name": "elasticbeanstalk.amazonaws.com"})
-    params = {"role_name": "deploy-pipeline", "policy_arn": "arn:aws:iam::aws:policy/PowerUserAccess"}
-    operations.run(account.root, "AttachRolePolicy", params)
-    inline = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]}
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {"role_name": "deploy-pipeline", "policy_name": "no-iam", "policy_document": json.dumps(inline)},
-    )
+    attach(account, "arn:aws:iam::aws:policy/PowerUserAccess", role_name="deploy-pipeline")
+    put_role_policy(account, "deploy-pipeline", "no-iam", document(deny("iam:*")))
     # Last used two days ago, as STS records it when the role is assumed.
     Role.objects.filter(name="deploy-pipeline").update(
         last_used_at=timezone.now() - timedelta(days=2), last_used_region="eu-west-1"
@@ -102,14 +81,14 @@ def test_roles_list_and_trust_policy_edit(page: Page, live_server: Any, aws_mana
     # The policy editor in trust mode: a Resource is refused with the validator's finding, and saving is blocked.
     expect(page.locator(".CodeMirror-linenumber", has_text="1").first).to_be_visible()
     save = page.locator("button[data-policy-save]")
-    invalid = json.dumps(json.loads(trust({"Service": "lambda.amazonaws.com"}, Resource="*")), indent=2)
+    invalid = json.dumps(json.loads(trust("lambda.amazonaws.com", kind="Service", Resource="*")), indent=2)
     replace_text(page, invalid)
     finding = page.locator(".finding-error")
     expect(finding).to_have_count(1)
     expect(finding).to_contain_text("Resource")
     expect(save).to_be_disabled()
     page.screenshot(path=str(SCREENSHOTS / "role-trust.png"), full_page=True)
-    replace_text(page, json.dumps(json.loads(trust({"Service": "lambda.amazonaws.com"})), indent=2))
+    replace_text(page, json.dumps(json.loads(trust("lambda.amazonaws.com", kind="Service")), indent=2))
     expect(page.locator(".finding-error")).to_have_count(0)
     expect(save).to_be_enabled()
     save.click()
@@ -124,7 +103,7 @@ def replace_text(page: Page, text: str) -> None:
 
 
 def test_attach_and_detach_a_policy(page: Page, live_server: Any, aws_managed_policies: None) -> None:
-    account = sign_in(page, live_server)
+    account = sign_in_as_new_root(page, live_server.url)
     seed_roles(account)
     page.goto(f"{live_server.url}/roles/web-server")
     expect(page.locator("#role-policies")).to_contain_text("No policies")
@@ -149,7 +128,7 @@ def _run_deletion_task(account_id: str, task_id: str) -> None:
 def test_deleting_a_service_linked_role_shows_its_status_until_succeeded(
     page: Page, live_server: Any, aws_managed_policies: None
 ) -> None:
-    account = sign_in(page, live_server)
+    account = sign_in_as_new_root(page, live_server.url)
     role = operations.run(
         account.root, "CreateServiceLinkedRole", {"aws_service_name": "elasticbeanstalk.amazonaws.com"}
     )
@@ -172,7 +151,7 @@ def test_deleting_a_service_linked_role_shows_its_status_until_succeeded(
 
 
 def test_identity_providers_and_event_history(page: Page, live_server: Any) -> None:
-    account = sign_in(page, live_server)
+    account = sign_in_as_new_root(page, live_server.url)
     root = account.root
     operations.run(root, "CreateSAMLProvider", {"name": "Okta", "saml_metadata_document": metadata()})
     operations.run(
@@ -183,10 +162,8 @@ def test_identity_providers_and_event_history(page: Page, live_server: Any) -> N
     page.goto(f"{live_server.url}/identity-providers")
     expect(page.locator("table.list tbody tr")).to_have_count(2)
 
-    operations.run(root, "CreateUser", {"user_name": "alice"})
-    operations.run(
-        root, "CreateRole", {"role_name": "ci", "assume_role_policy_document": trust({"Service": "ec2.amazonaws.com"})}
-    )
+    user(account, "alice")
+    role(account, "ci", trust("ec2.amazonaws.com", kind="Service"))
     with pytest.raises(EntityAlreadyExists):  # a failed event to filter on
         operations.run(root, "CreateUser", {"user_name": "alice"})
     page.goto(f"{live_server.url}/events")

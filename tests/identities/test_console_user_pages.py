@@ -18,11 +18,10 @@ import pytest
 from django.conf import settings
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from iamconsole.arn import aws_managed_policy_arn
 from tests import factories
 from tests.console import HTMX, signed_in
-from tests.factories import allow, document, iam_user
+from tests.factories import allow, document, iam_user, run
 
 READ_ONLY = aws_managed_policy_arn("ReadOnlyAccess")
 
@@ -36,10 +35,6 @@ def found(pattern: str, text: str) -> str:
     match = re.search(pattern, text)
     assert match is not None, pattern
     return match.group(1)
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 @pytest.fixture
@@ -57,7 +52,7 @@ def key_ids(account: Any, user_name: str) -> list[tuple[str, str]]:
 
 
 def test_detail_shows_the_summary_and_the_permissions_tab(root_client, account, alice, aws_managed_policies):
-    run(account, "AttachUserPolicy", user_name=alice, policy_arn=READ_ONLY)
+    factories.attach(account, READ_ONLY, user_name=alice)
     factories.login_profile(account, alice, "Initial-Pass-1")
     response = root_client.get("/users/alice")
     assert response.status_code == 200
@@ -197,9 +192,8 @@ def test_adding_a_tag_row_keeps_what_was_typed(root_client, alice):
 
 
 def test_delete_user_requires_its_name_and_removes_what_it_holds(root_client, account, alice, aws_managed_policies):
-    factories.group(account, "devs")
-    run(account, "AddUserToGroup", group_name="devs", user_name=alice)
-    run(account, "AttachUserPolicy", user_name=alice, policy_arn=READ_ONLY)
+    factories.group(account, "devs", members=(alice,))
+    factories.attach(account, READ_ONLY, user_name=alice)
     factories.put_user_policy(account, alice, document(allow("s3:*")), policy_name="p")
     factories.login_profile(account, alice, "Initial-Pass-1")
     factories.access_key(account, alice)

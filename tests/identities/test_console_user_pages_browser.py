@@ -181,9 +181,7 @@ def test_read_only_user_cannot_write(page: Page, live_server: Any) -> None:
     root = account.root
     operations.run(Actor.system(), "SyncAwsManagedPolicies")
     factories.user(account, "viewer", password="Viewer-Pass-1")
-    operations.run(
-        root, "AttachUserPolicy", {"user_name": "viewer", "policy_arn": aws_managed_policy_arn("ReadOnlyAccess")}
-    )
+    factories.attach(account, aws_managed_policy_arn("ReadOnlyAccess"), user_name="viewer")
     factories.user(account, "target")
     sign_in_as_user(page, live_server, account.account_id, "viewer", "Viewer-Pass-1")
 

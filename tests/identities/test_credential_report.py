@@ -62,7 +62,7 @@ def make_key(account, user, *, at, status="Active", used=None):
 
 def make_login_profile(account, user):
     """A console password made through CreateLoginProfile, then dated T0."""
-    operations.run(account.root, "CreateLoginProfile", {"user_name": user.name, "password": "Correct-Horse-7"})
+    factories.login_profile(account, user.name, "Correct-Horse-7")
     LoginProfile.objects.filter(user=user).update(created_at=T0, password_changed_at=T0)
 
 
@@ -198,7 +198,7 @@ def test_signing_certificates_fill_the_cert_columns(account):
     from tests.identities import pki_factory
 
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "signer"})
+    factories.user(account, "signer")
     for index in (30, 31):
         body = pki_factory.certificate(pki_factory.rsa_key(index), common_name=f"signer-{index}")
         operations.run(root, "UploadSigningCertificate", {"user_name": "signer", "certificate_body": body})

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iamconsole import operations
 from iamconsole.errors import EntityAlreadyExists, LimitExceeded, NoSuchEntity, ValidationError
 from identities.awsapi import OUTPUTS
 from identities.models import Group, GroupMembership
+from tests import factories
 from tests.checks import assert_constant_queries, assert_delete_conflicts
-from tests.factories import allow, document, make_policy
+from tests.factories import allow, document, make_policy, run
 from tests.identities.concurrency import race
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def test_create_and_get_group(account):
@@ -130,12 +124,15 @@ def test_remove_user_from_group_errors(account):
         run(account, "AddUserToGroup", group_name="nope", user_name="u")
 
 
+def _user_in_groups(account, groups: int, joined: int) -> None:
+    """User ``u`` and groups ``g0``, ``g1``…, ``u`` a member of the first ``joined`` of them."""
+    factories.user(account, "u")
+    for n in range(groups):
+        factories.group(account, f"g{n}", members=("u",) if n < joined else ())
+
+
 def test_groups_per_user_quota(account):
-    run(account, "CreateUser", user_name="u")
-    for n in range(11):
-        run(account, "CreateGroup", group_name=f"g{n}")
-    for n in range(10):
-        run(account, "AddUserToGroup", group_name=f"g{n}", user_name="u")
+    _user_in_groups(account, groups=11, joined=10)
     with pytest.raises(LimitExceeded) as exc:
         run(account, "AddUserToGroup", group_name="g10", user_name="u")
     assert exc.value.message == "Cannot exceed quota for GroupsPerUser: 10"
@@ -149,11 +146,7 @@ def test_concurrent_group_creates(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_memberships_respect_the_quota(account):
-    run(account, "CreateUser", user_name="u")
-    for n in range(12):
-        run(account, "CreateGroup", group_name=f"g{n}")
-    for n in range(9):
-        run(account, "AddUserToGroup", group_name=f"g{n}", user_name="u")
+    _user_in_groups(account, groups=12, joined=9)
     results = race(lambda i: run(account, "AddUserToGroup", group_name=f"g{9 + i}", user_name="u"), 3)
     assert sorted(type(r).__name__ for r in results) == ["LimitExceeded", "LimitExceeded", "NoneType"]
     assert GroupMembership.objects.filter(user__name="u").count() == 10

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
 
 import pytest
 from django.test import override_settings
 
-from iamconsole import operations
 from iamconsole.errors import (
     AccessDenied,
     EntityAlreadyExists,
@@ -21,13 +19,10 @@ from iamconsole.errors import (
     ValidationError,
 )
 from identities.awsapi import OUTPUTS
+from tests.factories import run
 from tests.identities.test_roles import QUOTAS
 
 THUMB = "9e99a48a9960b14926bb7f3b02e22da2b0ab7280"
-
-
-def run(account: Any, operation: str, **params: Any) -> Any:
-    return operations.run(account.root, operation, params)
 
 
 def metadata(valid_until: str | None = "2030-01-01T00:00:00Z", root: str = "EntityDescriptor") -> str:

@@ -3,8 +3,6 @@ through operations.run."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -14,12 +12,9 @@ from iamconsole import operations
 from iamconsole.errors import DeleteConflict, EntityAlreadyExists, LimitExceeded, NoSuchEntity
 from identities.awsapi import OUTPUTS
 from identities.models import InstanceProfile
+from tests.factories import run
 from tests.identities.concurrency import run_concurrently
 from tests.identities.test_roles import QUOTAS, create
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def test_create_and_get(account):

@@ -9,32 +9,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import services as account_services
 from accounts.models import OutboxTask
 from iamconsole import operations
 from iamconsole.actors import Actor
 from identities.models import ServiceLastAccessedJob
+from tests import factories
+from tests.factories import allow, audit_event, deny, document
 
 pytestmark = pytest.mark.django_db
-
-
-def _document(*actions: str) -> str:
-    return json.dumps(
-        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": "*"}]}
-    )
-
-
-def _event(account, actor_arn: str, name: str, *, source: str = "iam.amazonaws.com", days_ago: int = 0) -> None:
-    account_services.record_audit_event(
-        account_id=account.account_id,
-        actor_arn=actor_arn,
-        event_name=name,
-        event_source=source,
-        source="api",
-        request_id="test",
-        time=timezone.now() - timedelta(days=days_ago),
-        outcome="success",
-    )
 
 
 def _report(account, arn: str, granularity: str = "SERVICE_LEVEL") -> ServiceLastAccessedJob:
@@ -44,37 +26,12 @@ def _report(account, arn: str, granularity: str = "SERVICE_LEVEL") -> ServiceLas
     return job
 
 
-def _trust(account) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    )
-
-
 def test_a_role_report_counts_its_sessions_within_400_days(account):
-    root = account.root
-    operations.run(root, "CreateRole", {"role_name": "deploy", "assume_role_policy_document": _trust(account)})
-    operations.run(
-        root,
-        "PutRolePolicy",
-        {
-            "role_name": "deploy",
-            "policy_name": "p",
-            "policy_document": _document("iam:GetRole", "sts:GetCallerIdentity"),
-        },
-    )
+    factories.role(account, "deploy", policy_document=document(allow(["iam:GetRole", "sts:GetCallerIdentity"])))
     session = f"arn:aws:sts::{account.account_id}:assumed-role/deploy/ci-run"
-    _event(account, session, "GetRole", days_ago=3)
-    _event(account, session, "GetCallerIdentity", source="sts.amazonaws.com", days_ago=500)  # outside the period
-    _event(account, f"arn:aws:sts::{account.account_id}:assumed-role/deployer/x", "GetRole")  # another role
+    audit_event(account, session, "GetRole", days_ago=3)
+    audit_event(account, session, "GetCallerIdentity", source="sts.amazonaws.com", days_ago=500)  # outside the period
+    audit_event(account, f"arn:aws:sts::{account.account_id}:assumed-role/deployer/x", "GetRole")  # another role
 
     job = _report(account, f"arn:aws:iam::{account.account_id}:role/deploy", "ACTION_LEVEL")
     assert job.status == "COMPLETED"
@@ -88,12 +45,11 @@ def test_a_role_report_counts_its_sessions_within_400_days(account):
 
 
 def test_a_managed_policy_report_names_every_entity_it_is_attached_to(account):
-    root = account.root
-    policy = operations.run(root, "CreatePolicy", {"policy_name": "Reader", "policy_document": _document("iam:List*")})
+    policy = factories.managed_policy(account, "Reader", document(allow(["iam:List*"])))
     for name in ("ann", "bob"):
-        operations.run(root, "CreateUser", {"user_name": name})
-        operations.run(root, "AttachUserPolicy", {"user_name": name, "policy_arn": policy.arn})
-    _event(account, f"arn:aws:iam::{account.account_id}:user/bob", "ListUsers")
+        factories.user(account, name)
+        factories.attach(account, policy, user_name=name)
+    audit_event(account, f"arn:aws:iam::{account.account_id}:user/bob", "ListUsers")
 
     job = _report(account, policy.arn)
     (iam,) = job.result
@@ -106,7 +62,7 @@ def test_a_managed_policy_report_names_every_entity_it_is_attached_to(account):
 
 def test_a_job_whose_entity_was_deleted_fails_with_the_reason(account):
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "temp"})
+    factories.user(account, "temp")
     job = operations.run(
         root, "GenerateServiceLastAccessedDetails", {"arn": f"arn:aws:iam::{account.account_id}:user/temp"}
     )
@@ -120,7 +76,7 @@ def test_a_job_whose_entity_was_deleted_fails_with_the_reason(account):
 
 def test_beat_sweep_sends_a_stalled_job_again(account):
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "dev"})
+    factories.user(account, "dev")
     job = operations.run(
         root, "GenerateServiceLastAccessedDetails", {"arn": f"arn:aws:iam::{account.account_id}:user/dev"}
     )
@@ -137,27 +93,17 @@ def test_unused_permissions_and_a_least_privilege_policy_that_validates(account)
     from policies.engine.validation import has_errors, validate_policy
 
     root = account.root
-    operations.run(root, "CreateUser", {"user_name": "dev"})
+    factories.user(account, "dev")
     user_arn = f"arn:aws:iam::{account.account_id}:user/dev"
-    broad = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {"Sid": "Iam", "Effect": "Allow", "Action": ["iam:List*", "iam:GetUser"], "Resource": "*"},
-                {
-                    "Effect": "Allow",
-                    "Action": "s3:GetObject",
-                    "Resource": "arn:aws:s3:::logs/*",
-                    "Condition": {"Bool": {"aws:SecureTransport": "true"}},
-                },
-                {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
-            ],
-        }
+    broad = document(
+        allow(["iam:List*", "iam:GetUser"], Sid="Iam"),
+        allow("s3:GetObject", "arn:aws:s3:::logs/*", Condition={"Bool": {"aws:SecureTransport": "true"}}),
+        deny("iam:DeleteUser"),
     )
-    operations.run(root, "PutUserPolicy", {"user_name": "dev", "policy_name": "broad", "policy_document": broad})
-    _event(account, user_arn, "ListUsers", days_ago=10)
-    _event(account, user_arn, "GetUser", days_ago=120)  # used, but before the 90 days
-    _event(account, user_arn, "CreateUser", days_ago=1)  # not granted: ignored
+    factories.put_user_policy(account, "dev", broad, policy_name="broad")
+    audit_event(account, user_arn, "ListUsers", days_ago=10)
+    audit_event(account, user_arn, "GetUser", days_ago=120)  # used, but before the 90 days
+    audit_event(account, user_arn, "CreateUser", days_ago=1)  # not granted: ignored
 
     unused = operations.run(root, "GetUnusedPermissions", {"arn": user_arn})
     assert unused.days == 90
@@ -176,8 +122,8 @@ def test_unused_permissions_and_a_least_privilege_policy_that_validates(account)
     wider = operations.run(root, "GetUnusedPermissions", {"arn": user_arn, "days": 400})
     assert wider.used_actions == ["iam:GetUser", "iam:ListUsers"]
 
-    operations.run(root, "CreateUser", {"user_name": "idle"})
-    operations.run(root, "PutUserPolicy", {"user_name": "idle", "policy_name": "p", "policy_document": broad})
+    factories.user(account, "idle")
+    factories.put_user_policy(account, "idle", broad, policy_name="p")
     idle = operations.run(root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/idle"})
     assert idle.suggested_policy is None  # nothing used: nothing to keep
     assert idle.unused_services == ["iam", "s3"]
@@ -186,10 +132,10 @@ def test_unused_permissions_and_a_least_privilege_policy_that_validates(account)
 def test_unused_permissions_refuse_groups_and_out_of_range_days(account):
     from iamconsole.errors import InvalidInput, ValidationError
 
-    operations.run(account.root, "CreateGroup", {"group_name": "eng"})
+    factories.group(account, "eng")
     with pytest.raises(InvalidInput):
         operations.run(account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:group/eng"})
-    operations.run(account.root, "CreateUser", {"user_name": "dev"})
+    factories.user(account, "dev")
     with pytest.raises(ValidationError):
         operations.run(
             account.root, "GetUnusedPermissions", {"arn": f"arn:aws:iam::{account.account_id}:user/dev", "days": 0}
@@ -201,10 +147,8 @@ def test_wildcards_report_every_service_namespace_of_the_catalogue(account):
     S3; only the services the entity used carry a last-authenticated time."""
     from policies.engine.catalog import get_catalog
 
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "admin"})
-    operations.run(root, "PutUserPolicy", {"user_name": "admin", "policy_name": "p", "policy_document": _document("*")})
-    _event(account, f"arn:aws:iam::{account.account_id}:user/admin", "ListUsers")
+    factories.user(account, "admin", allow(["*"]))
+    audit_event(account, f"arn:aws:iam::{account.account_id}:user/admin", "ListUsers")
     report = _report(account, f"arn:aws:iam::{account.account_id}:user/admin").result
     namespaces = [entry["namespace"] for entry in report]
     catalogue = {info.service for info in get_catalog().expand_action("*")}
@@ -214,9 +158,6 @@ def test_wildcards_report_every_service_namespace_of_the_catalogue(account):
     assert by_namespace["iam"]["last"] is not None
     assert [entry["namespace"] for entry in report if entry["last"]] == ["iam"]
 
-    operations.run(root, "CreateUser", {"user_name": "reader"})
-    operations.run(
-        root, "PutUserPolicy", {"user_name": "reader", "policy_name": "p", "policy_document": _document("s3:Get*")}
-    )
+    factories.user(account, "reader", allow(["s3:Get*"]))
     reader = _report(account, f"arn:aws:iam::{account.account_id}:user/reader").result
     assert [entry["namespace"] for entry in reader] == ["s3"]

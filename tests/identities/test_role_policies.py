@@ -15,13 +15,9 @@ from iamconsole import operations
 from iamconsole.errors import AccessDenied, InvalidInput, LimitExceeded, MalformedPolicyDocument, NoSuchEntity
 from identities.awsapi import OUTPUTS
 from identities.models import PolicyAttachment
-from tests.factories import actor_for, allow, document, make_policy
+from tests.factories import actor_for, allow, document, make_policy, run
 from tests.identities.concurrency import run_concurrently
 from tests.identities.test_roles import QUOTAS, create
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def policies(account: Any, count: int, *, path: str = "/") -> list[Any]:

@@ -26,7 +26,7 @@ from identities.awsapi import OUTPUTS
 from identities.models import Role
 from tests import factories
 from tests.checks import assert_delete_conflicts
-from tests.factories import actor_for, allow, document, make_policy
+from tests.factories import actor_for, allow, document, make_policy, run
 from tests.identities.concurrency import run_concurrently
 
 QUOTAS = {
@@ -41,10 +41,6 @@ QUOTAS = {
     "saml_providers": 100,
     "oidc_providers": 100,
 }
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def trust(principal: dict[str, Any] | str, action: str = "sts:AssumeRole") -> str:

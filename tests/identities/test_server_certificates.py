@@ -7,6 +7,7 @@ import pytest
 from iamconsole import crypto, operations
 from iamconsole.errors import AccessDenied, LimitExceeded
 from identities.models import ServerCertificate
+from tests import factories
 from tests.factories import actor_for, allow, document
 from tests.identities import pki_factory
 
@@ -45,17 +46,10 @@ def test_twenty_per_account(account, monkeypatch):
 
 def test_renaming_needs_the_permission_on_the_new_name_too(account):
     _upload(account, "www")
-    root = account.root
-    operations.run(root, "CreateUser", {"user_name": "ops"})
     arn = f"arn:aws:iam::{account.account_id}:server-certificate/www"
-    operations.run(
-        root,
-        "PutUserPolicy",
-        {
-            "user_name": "ops",
-            "policy_name": "only-www",
-            "policy_document": document(allow("iam:UpdateServerCertificate", resource=arn)),
-        },
+    factories.user(account, "ops")
+    factories.put_user_policy(
+        account, "ops", document(allow("iam:UpdateServerCertificate", resource=arn)), policy_name="only-www"
     )
     ops = actor_for(account, "ops")
     with pytest.raises(AccessDenied, match="server-certificate/renamed"):

@@ -142,6 +142,12 @@ def run_task(account, task_id):
     return delete_service_linked_role_task(account.account_id, task_id)
 
 
+def _for_each_usage(account, operation: str, role_name: str, usages: list[tuple[str, str]]) -> None:
+    """Register (or deregister) the role's use by each ``(region, resource ARN)``."""
+    for region, arn in usages:
+        operations.run(account.root, operation, {"role_name": role_name, "region": region, "resource_arn": arn})
+
+
 def test_deletion_goes_through_in_progress_to_succeeded(account):
     role = create(account)
     deletion = operations.run(account.root, "DeleteServiceLinkedRole", {"role_name": role.name})
@@ -179,12 +185,7 @@ def test_deletion_fails_while_resources_use_the_role(account):
         ("us-east-1", "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/app/staging"),
         ("eu-west-1", "arn:aws:elasticbeanstalk:eu-west-1:123456789012:environment/app/eu"),
     ]
-    for region, arn in usages:
-        operations.run(
-            account.root,
-            "RegisterServiceLinkedRoleUsage",
-            {"role_name": role.name, "region": region, "resource_arn": arn},
-        )
+    _for_each_usage(account, "RegisterServiceLinkedRoleUsage", role.name, usages)
     task_id = operations.run(account.root, "DeleteServiceLinkedRole", {"role_name": role.name}).deletion_task_id
     run_task(account, task_id)
     assert run_task(account, task_id) == "FAILED"
@@ -198,12 +199,7 @@ def test_deletion_fails_while_resources_use_the_role(account):
     assert Role.objects.filter(pk=role.pk).exists()
 
     # Once the resources are gone, a new deletion succeeds.
-    for region, arn in usages:
-        operations.run(
-            account.root,
-            "DeregisterServiceLinkedRoleUsage",
-            {"role_name": role.name, "region": region, "resource_arn": arn},
-        )
+    _for_each_usage(account, "DeregisterServiceLinkedRoleUsage", role.name, usages)
     second = operations.run(account.root, "DeleteServiceLinkedRole", {"role_name": role.name}).deletion_task_id
     assert second != task_id
     run_task(account, second)

@@ -11,12 +11,9 @@ from iamconsole import operations
 from iamconsole.errors import DuplicateCertificate, DuplicateSSHPublicKey, LimitExceeded, NoSuchEntity
 from identities.awsapi import OUTPUTS
 from identities.models import ServiceSpecificCredential, SigningCertificate, SSHPublicKey
+from tests import factories
 from tests.identities import pki_factory
 from tests.identities.concurrency import run_concurrently
-
-
-def _user(account, name: str = "dev") -> None:
-    operations.run(account.root, "CreateUser", {"user_name": name})
 
 
 def _upload_key(account, index: int, name: str = "dev"):
@@ -24,19 +21,24 @@ def _upload_key(account, index: int, name: str = "dev"):
     return operations.run(account.root, "UploadSSHPublicKey", {"user_name": name, "ssh_public_key_body": body})
 
 
+def _assert_raced(results: list[object], kept: type, count: int, refused: type[Exception]) -> None:
+    """``count`` of the racing calls made a ``kept``; every other one was refused with ``refused``."""
+    assert len([result for result in results if isinstance(result, kept)]) == count
+    assert all(isinstance(result, refused) for result in results if not isinstance(result, kept))
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_same_ssh_key_uploaded_concurrently_is_kept_once(account):
-    _user(account)
+    factories.user(account, "dev")
     pki_factory.ssh_public_key(40)  # made before the race: the threads must upload one and the same key
     results = run_concurrently(3, lambda: _upload_key(account, 40))
-    assert len([result for result in results if isinstance(result, SSHPublicKey)]) == 1
-    assert all(isinstance(result, DuplicateSSHPublicKey) for result in results if not isinstance(result, SSHPublicKey))
+    _assert_raced(results, SSHPublicKey, 1, DuplicateSSHPublicKey)
     assert SSHPublicKey.objects.filter(user__name="dev").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_ssh_key_uploads_stop_at_five(account):
-    _user(account)
+    factories.user(account, "dev")
     for index in range(3):
         _upload_key(account, 41 + index)
     keys = iter([pki_factory.ssh_public_key(index) for index in range(44, 48)])  # made before the race
@@ -46,15 +48,14 @@ def test_concurrent_ssh_key_uploads_stop_at_five(account):
             account.root, "UploadSSHPublicKey", {"user_name": "dev", "ssh_public_key_body": next(keys)}
         ),
     )
-    assert len([result for result in results if isinstance(result, SSHPublicKey)]) == 2
-    assert all(isinstance(result, LimitExceeded) for result in results if not isinstance(result, SSHPublicKey))
+    _assert_raced(results, SSHPublicKey, 2, LimitExceeded)
     assert SSHPublicKey.objects.filter(user__name="dev").count() == 5
 
 
 @pytest.mark.django_db(transaction=True)
 def test_one_signing_certificate_twice_in_two_users_concurrently(account):
-    _user(account, "a")
-    _user(account, "b")
+    factories.user(account, "a")
+    factories.user(account, "b")
     body = pki_factory.certificate(pki_factory.rsa_key(48), common_name="shared")
     names = iter(["a", "b"])
     results = run_concurrently(
@@ -69,7 +70,7 @@ def test_one_signing_certificate_twice_in_two_users_concurrently(account):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_service_credentials_stop_at_two_per_service(account):
-    _user(account)
+    factories.user(account, "dev")
     results = run_concurrently(
         4,
         lambda: operations.run(
@@ -85,7 +86,7 @@ def test_concurrent_service_credentials_stop_at_two_per_service(account):
 
 @pytest.mark.django_db
 def test_lists_take_the_same_queries_for_one_and_several_items(account):
-    _user(account)
+    factories.user(account, "dev")
     counts = []
     for index in (49, 50):
         _upload_key(account, index)
@@ -105,9 +106,9 @@ def test_lists_take_the_same_queries_for_one_and_several_items(account):
 
 @pytest.mark.django_db
 def test_nothing_crosses_accounts(account, other_account):
-    _user(account)
+    factories.user(account, "dev")
     key = _upload_key(account, 51)
-    operations.run(other_account.root, "CreateUser", {"user_name": "dev"})
+    factories.user(other_account, "dev")
     with pytest.raises(NoSuchEntity):
         operations.run(
             other_account.root,

@@ -5,21 +5,15 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from typing import Any
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from iamconsole import operations
 from iamconsole.errors import LimitExceeded, MalformedPolicyDocument, NoSuchEntity, PolicyNotAttachable
 from identities.awsapi import OUTPUTS
 from identities.models import InlinePolicy, PolicyAttachment
-from tests.factories import allow, document, make_policy
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
+from tests.factories import allow, document, make_policy, run
 
 
 @pytest.fixture

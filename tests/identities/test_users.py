@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.test import override_settings
 
@@ -21,12 +19,8 @@ from identities.awsapi import OUTPUTS
 from identities.models import User
 from tests import factories
 from tests.checks import assert_constant_queries, assert_delete_conflicts
-from tests.factories import actor_for, allow, document, make_policy
+from tests.factories import actor_for, allow, document, make_policy, run
 from tests.identities.concurrency import race
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def test_create_user_returns_aws_shape(account):

@@ -7,17 +7,12 @@ import json
 
 import pytest
 
-from iamconsole import operations
-from tests.api_client import ALLOW_S3, Api, names, policy, signed
+from tests import factories
+from tests.api_client import ALLOW_S3, Api, names, policy
 from tests.faces.conftest import access_key, iam_user
 from tests.identities.policy_factory import allow
 
 WRITE_S3 = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"})
-
-
-@pytest.fixture
-def api(live_server, account):
-    return signed(live_server.url, account)
 
 
 @pytest.fixture
@@ -99,8 +94,8 @@ def test_versions_with_etag_and_if_match(api, reader):
 
 def test_entities_and_tags(api, account, reader):
     base = f"/api/v1/policies/{reader['policy_id']}"
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "bob", "policy_arn": reader["arn"]})
+    factories.user(account, "bob")
+    factories.attach(account, reader["arn"], user_name="bob")
     status, entities, _ = api.get(f"{base}/entities/")
     assert status == 200
     assert [(row["entity_type"], row["user_name"]) for row in entities["results"]] == [("User", "bob")]
@@ -113,11 +108,11 @@ def test_entities_and_tags(api, account, reader):
 
 def test_entities_page_by_cursor_across_kinds(api, account, reader):
     base = f"/api/v1/policies/{reader['policy_id']}"
-    operations.run(account.root, "CreateGroup", {"group_name": "devs"})
-    operations.run(account.root, "AttachGroupPolicy", {"group_name": "devs", "policy_arn": reader["arn"]})
+    factories.group(account, "devs")
+    factories.attach(account, reader["arn"], group_name="devs")
     for name in ("ann", "bob"):
-        operations.run(account.root, "CreateUser", {"user_name": name})
-        operations.run(account.root, "AttachUserPolicy", {"user_name": name, "policy_arn": reader["arn"]})
+        factories.user(account, name)
+        factories.attach(account, reader["arn"], user_name=name)
     status, first, _ = api.get(f"{base}/entities/?page_size=2")
     assert status == 200
     assert [row["entity_type"] for row in first["results"]] == ["Group", "User"]
@@ -191,12 +186,8 @@ def test_context_keys_of_custom_and_principal_policies(api, account):
     assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
     status, body, _ = api.post("/api/v1/simulate/custom/context-keys/", {})
     assert (status, body["code"], body["field"]) == (400, "ValidationError", "policy_input_list")
-    operations.run(account.root, "CreateUser", {"user_name": "bob"})
-    operations.run(
-        account.root,
-        "PutUserPolicy",
-        {"user_name": "bob", "policy_name": "ip", "policy_document": json.dumps(SOURCE_IP)},
-    )
+    factories.user(account, "bob")
+    factories.put_user_policy(account, "bob", json.dumps(SOURCE_IP), policy_name="ip")
     bob = f"arn:aws:iam::{account.account_id}:user/bob"
     status, body, _ = api.post("/api/v1/simulate/principal/context-keys/", {"policy_source_arn": bob})
     assert (status, sorted(body["context_key_names"])) == (200, ["aws:SecureTransport", "aws:SourceIp"])
@@ -269,9 +260,7 @@ def test_entities_of_a_policy_that_does_not_exist(api, other_account, reader):
     status, body, _ = api.get("/api/v1/policies/ANPAZZZZZZZZZZZZZZZZZ/entities/")
     assert (status, body["code"], body["field"]) == (404, "NoSuchEntity", "policy_id")
     # Another account's policy is not found either: its id names nothing in the caller's account.
-    theirs = operations.run(
-        other_account.root, "CreatePolicy", {"policy_name": "theirs", "policy_document": json.dumps(ALLOW_S3)}
-    )
+    theirs = factories.managed_policy(other_account, "theirs", json.dumps(ALLOW_S3))
     status, body, _ = api.get(f"/api/v1/policies/{theirs.policy_id}/entities/")
     assert (status, body["code"]) == (404, "NoSuchEntity")
     assert api.delete(f"/api/v1/policies/{reader['policy_id']}/")[0] == 204

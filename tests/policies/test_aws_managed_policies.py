@@ -4,26 +4,21 @@ from __future__ import annotations
 
 import json
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from iamconsole.errors import AccessDenied, NoSuchEntity, ValidationError
 from policies import aws_managed, awsapi, services
 from policies.models import ManagedPolicy, PolicyVersion
 from tests import factories
+from tests.factories import run
 
 pytestmark = pytest.mark.django_db
 
 READ_ONLY = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 DOC = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def test_sync_loads_the_whole_catalogue_once(db):

@@ -12,8 +12,9 @@ from django.test import Client
 from accounts.models import AuditEvent
 from iamconsole import operations
 from policies.models import ManagedPolicy
-from tests.console import HTMX, signed_in
-from tests.factories import actor_for, allow, deny, iam_user, managed_policy
+from tests import factories
+from tests.console import HTMX, read_only_user, signed_in
+from tests.factories import allow, deny, iam_user, managed_policy
 
 GOOD = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2
@@ -29,19 +30,22 @@ def names(response: Any) -> list[str]:
     return re.findall(r'<td class="name"><a href="/policies/[A-Z0-9]+">([^<]+)</a></td>', response.content.decode())
 
 
+def _assert_deleted(root_client: Client, url: str, policy: ManagedPolicy, form: dict[str, str]) -> None:
+    """Posting ``form`` to the policy's delete deletes it and lands on the list, which says so."""
+    deleted = root_client.post(f"{url}/delete", form)
+    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
+    assert "Policy Readers deleted." in root_client.get("/policies").content.decode()
+    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+
 # --- the list -------------------------------------------------------------------------------------------------------
 
 
 def test_the_list_filters_by_type_and_use_and_searches(root_client, account, aws_managed_policies):
     managed_policy(account, "Readers", GOOD)
     managed_policy(account, "Boundary", GOOD)
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    readers = ManagedPolicy.objects.get(name="Readers")
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": readers.arn})
-    boundary = ManagedPolicy.objects.get(name="Boundary")
-    operations.run(
-        account.root, "PutUserPermissionsBoundary", {"user_name": "alice", "permissions_boundary": boundary.arn}
-    )
+    factories.user(account, "alice", boundary=ManagedPolicy.objects.get(name="Boundary").arn)
+    factories.attach(account, ManagedPolicy.objects.get(name="Readers"), user_name="alice")
 
     response = root_client.get("/policies")
     assert response.status_code == 200
@@ -279,8 +283,8 @@ def test_versions_create_compare_set_default_delete_and_the_limit(root_client, a
 
 def test_attach_and_detach_and_what_blocks_delete(root_client, account):
     policy = managed_policy(account, "Readers", GOOD)
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "CreateGroup", {"group_name": "team"})
+    factories.user(account, "alice")
+    factories.group(account, "team")
     url = f"/policies/{policy.policy_id}"
     page = root_client.get(url).content.decode()
     assert '<option value="user:alice">alice</option>' in page and '<option value="group:team">team</option>' in page
@@ -299,15 +303,12 @@ def test_attach_and_detach_and_what_blocks_delete(root_client, account):
     assert root_client.post(f"{url}/detach", {"entity": "user:alice"}).status_code == 302
     assert root_client.post(f"{url}/detach", {"entity": "group:team"}).status_code == 302
     assert root_client.post(f"{url}/attach", {"entity": "dog:rex"}).status_code == 400
-    deleted = root_client.post(f"{url}/delete", {"confirm": "Readers"})
-    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
-    assert "Policy Readers deleted." in root_client.get("/policies").content.decode()
-    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+    _assert_deleted(root_client, url, policy, {"confirm": "Readers"})
 
 
 def test_writes_are_denied_to_a_reader_and_audited(reader_client, account):
     policy = managed_policy(account, "Readers", GOOD)
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     url = f"/policies/{policy.policy_id}"
     page = reader_client.get(url).content.decode()
     assert 'disabled title="You need iam:CreatePolicyVersion"' in page
@@ -484,7 +485,7 @@ def test_odd_input_gets_a_clear_error_never_a_500(root_client, account):
 
 def test_set_and_remove_a_permissions_boundary(root_client, account):
     policy = managed_policy(account, "Boundary", GOOD)
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    factories.user(account, "alice")
     url = f"/policies/{policy.policy_id}"
     page = root_client.get(url).content.decode()
     assert 'id="id_boundary_entity"' in page and '<option value="user:alice">alice</option>' in page
@@ -519,10 +520,7 @@ def test_tags_are_added_changed_and_removed(root_client, account, aws_managed_po
     page = root_client.get(url).content.decode()
     assert '<td class="mono">env</td><td class="mono">prod</td>' in page
 
-    operations.run(account.root, "CreateUser", {"user_name": "reader"})
-    readonly = {"user_name": "reader", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}
-    operations.run(account.root, "AttachUserPolicy", readonly)
-    reader_client = signed_in(Client(), actor_for(account, "reader"))
+    reader_client = signed_in(Client(), read_only_user(account))
     denied = reader_client.post(f"{url}/tags", {"key": "x", "value": "y"})
     assert denied.status_code == 403 and "iam:TagPolicy" in denied.content.decode()
     assert 'disabled title="You need iam:UntagPolicy"' in reader_client.get(url).content.decode()
@@ -638,16 +636,13 @@ def test_the_list_actions_lead_to_attach_detach_and_a_typed_delete(root_client, 
     assert "Delete Readers?" in mistyped.content.decode()  # the dialog again, not the policy page
     assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
 
-    deleted = root_client.post(f"{url}/delete", {"confirm": "Readers", "from": "list"})
-    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
-    assert "Policy Readers deleted." in root_client.get("/policies").content.decode()
-    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+    _assert_deleted(root_client, url, policy, {"confirm": "Readers", "from": "list"})
 
 
 def test_the_list_delete_says_what_blocks_it_and_shows_the_conflict_in_the_dialog(root_client, account):
     policy = managed_policy(account, "Readers", GOOD)
-    operations.run(account.root, "CreateUser", {"user_name": "alice"})
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": policy.arn})
+    factories.user(account, "alice")
+    factories.attach(account, policy, user_name="alice")
     url = f"/policies/{policy.policy_id}/delete"
     dialog = root_client.get(url).content.decode()
     assert "It is attached to 1 user(s), group(s) or role(s): detach it first." in dialog

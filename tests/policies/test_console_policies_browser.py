@@ -201,7 +201,7 @@ def test_the_list_actions_attach_detach_and_delete_the_selected_policy(page: Pag
     factories.user(account, "alice")
     readers = factories.managed_policy(account, "Readers", GOOD, description="Read the quarterly reports")
     auditors = factories.managed_policy(account, "Auditors", GOOD, description="Read the audit trail")
-    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": auditors.arn})
+    factories.attach(account, auditors, user_name="alice")
     page.goto(f"{live_server.url}/policies?type=job&q=ReadOnlyAccess")
     table = page.locator("#policy-table")
     menu = page.locator("#policy-actions")

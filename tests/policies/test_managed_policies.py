@@ -14,7 +14,6 @@ from botocore.model import StructureShape
 from django.db import connection
 
 from accounts.models import AuditEvent
-from iamconsole import operations
 from iamconsole.errors import (
     AccessDenied,
     DeleteConflict,
@@ -29,15 +28,12 @@ from identities.selectors import policy_usage as usage_selectors
 from policies import awsapi, selectors
 from policies.models import ManagedPolicy, PolicyVersion
 from tests import factories
+from tests.factories import run
 
 pytestmark = pytest.mark.django_db
 
 DOC = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}'
 IAM_MODEL = botocore.session.get_session().get_service_model("iam")
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 def create(account: Any, name: str = "ReadBuckets", **params: Any) -> ManagedPolicy:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from iamconsole import operations
 from iamconsole.errors import DeleteConflict, LimitExceeded, MalformedPolicyDocument, NoSuchEntity, ValidationError
 from policies import awsapi, selectors
 from policies.models import ManagedPolicy, PolicyVersion
 from tests import factories
+from tests.factories import run
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,6 @@ DOC = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3
 
 def doc(action: str) -> str:
     return DOC.replace("s3:GetObject", action)
-
-
-def run(account: Any, name: str, **params: Any) -> Any:
-    return operations.run(account.root, name, params)
 
 
 @pytest.fixture

@@ -4,14 +4,15 @@ A signed request to them is still held to its signature, and every other endpoin
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from iamconsole import operations
-from tests.api_client import Api, policy
+from tests import factories
+from tests.api_client import Api
+from tests.factories import allow, document, trust
 from tests.federation_idp import OidcIssuer, SamlIdp
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("trusted_issuer")]
@@ -25,17 +26,8 @@ def anonymous(live_server: Any) -> Api:
 
 
 def _role(account: Any, name: str, principal: str, action: str, condition: dict[str, Any]) -> str:
-    trust = policy({"Effect": "Allow", "Principal": {"Federated": principal}, "Action": action, "Condition": condition})
-    operations.run(account.root, "CreateRole", {"role_name": name, "assume_role_policy_document": json.dumps(trust)})
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {
-            "role_name": name,
-            "policy_name": "read",
-            "policy_document": json.dumps(policy({"Effect": "Allow", "Action": "iam:ListUsers", "Resource": "*"})),
-        },
-    )
+    factories.role(account, name, trust(principal, action, kind="Federated", Condition=condition))
+    factories.put_role_policy(account, name, "read", document(allow("iam:ListUsers")))
     return f"arn:aws:iam::{account.account_id}:role/{name}"
 
 

@@ -7,29 +7,16 @@ import json
 
 import pytest
 
-from iamconsole import operations
+from tests import factories
 from tests.api_client import Api, policy, signed
 from tests.faces.conftest import access_key, iam_user
-from tests.identities.policy_factory import allow
+from tests.factories import allow, document, trust
 
 
 @pytest.fixture
 def role(account):
-    trust = policy(
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"}, "Action": "sts:AssumeRole"}
-    )
-    operations.run(
-        account.root, "CreateRole", {"role_name": "deployer", "assume_role_policy_document": json.dumps(trust)}
-    )
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {
-            "role_name": "deployer",
-            "policy_name": "read",
-            "policy_document": json.dumps(policy(allow(["iam:Get*", "iam:List*"]))),
-        },
-    )
+    factories.role(account, "deployer", trust(f"arn:aws:iam::{account.account_id}:root"))
+    factories.put_role_policy(account, "deployer", "read", document(allow(["iam:Get*", "iam:List*"])))
     return f"arn:aws:iam::{account.account_id}:role/deployer"
 
 

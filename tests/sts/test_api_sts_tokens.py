@@ -11,10 +11,11 @@ import jwt
 import pytest
 
 from iamconsole import operations
+from tests import factories
 from tests.api_client import Api, policy
 from tests.awsquery.test_contract_sts_more import verify
 from tests.faces.conftest import access_key, iam_user
-from tests.identities.policy_factory import allow
+from tests.factories import allow, document, trust
 
 AUDIENCE = "https://api.example.test"
 ROOT_TASK = "arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy"
@@ -39,18 +40,8 @@ def _session(live_server: Any, credentials: dict[str, str]) -> Api:
 @pytest.fixture
 def role_session(live_server: Any, account: Any) -> Api:
     """A 15-minute session of role ``worker``, which may read users and roles and ask for web identity tokens."""
-    trust = policy(
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account.account_id}:root"}, "Action": "sts:AssumeRole"}
-    )
-    operations.run(
-        account.root, "CreateRole", {"role_name": "worker", "assume_role_policy_document": json.dumps(trust)}
-    )
-    allowed = policy(allow(["iam:GetRole", "iam:ListUsers", "iam:ListRoles", "sts:GetWebIdentityToken"]))
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {"role_name": "worker", "policy_name": "p", "policy_document": json.dumps(allowed)},
-    )
+    allowed = document(allow(["iam:GetRole", "iam:ListUsers", "iam:ListRoles", "sts:GetWebIdentityToken"]))
+    factories.role(account, "worker", trust(f"arn:aws:iam::{account.account_id}:root"), policy_document=allowed)
     ops = _user(live_server, account, "ops", allow("sts:AssumeRole"))
     status, body, _ = ops.post(
         "/api/v1/sts/assume-role/",

@@ -15,7 +15,9 @@ from playwright.sync_api import Page, expect
 
 from iamconsole import operations
 from iamconsole.actors import Actor
+from tests import factories
 from tests.conftest import make_account
+from tests.factories import allow, document, trust
 from tests.federation_idp import SamlIdp
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,34 +31,13 @@ def _roles(account: Any, idp: SamlIdp) -> tuple[str, str, str]:
             account.root, "CreateSAMLProvider", {"name": "corp-idp", "saml_metadata_document": idp.metadata()}
         ).arn
     )
-    trust = json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Federated": provider_arn},
-                    "Action": "sts:AssumeRoleWithSAML",
-                    "Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}},
-                }
-            ],
-        }
-    )
+    audience = {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
+    saml_trust = trust(provider_arn, "sts:AssumeRoleWithSAML", kind="Federated", Condition=audience)
     arns = []
     for name in ("Admin", "ReadOnly"):
-        operations.run(account.root, "CreateRole", {"role_name": name, "assume_role_policy_document": trust})
+        factories.role(account, name, saml_trust)
         arns.append(f"arn:aws:iam::{account.account_id}:role/{name}")
-    operations.run(
-        account.root,
-        "PutRolePolicy",
-        {
-            "role_name": "ReadOnly",
-            "policy_name": "read",
-            "policy_document": json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:List*", "Resource": "*"}]}
-            ),
-        },
-    )
+    factories.put_role_policy(account, "ReadOnly", "read", document(allow("iam:List*")))
     return arns[0], arns[1], provider_arn
 
 

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from iamconsole import operations
 from tests.conftest import make_account
-from tests.factories import allow, deny, document, role, trust
+from tests.factories import allow, deny, document, group, put_user_policy, role, trust, user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,20 +34,15 @@ def test_switch_role_from_a_custom_url_act_as_the_role_switch_back_and_across_ac
     home = make_account(alias="example-corp")
     partner = make_account()
     base = live_server.url
-    operations.run(home.root, "CreateUser", {"user_name": "alice"})
-    operations.run(home.root, "CreateLoginProfile", {"user_name": "alice", "password": PASSWORD})
-    operations.run(
-        home.root,
-        "PutUserPolicy",
-        {"user_name": "alice", "policy_name": "switch", "policy_document": document(allow("sts:AssumeRole"))},
-    )
+    user(home, "alice", password=PASSWORD)
+    put_user_policy(home, "alice", document(allow("sts:AssumeRole")), policy_name="switch")
     ops_policy = document(
         allow(["iam:ListGroups", "iam:GetGroup", "iam:CreateGroup", "iam:ListGroupPolicies"]),
         deny("iam:CreateGroup", f"arn:aws:iam::{home.account_id}:group/admins"),
     )
     role(home, "ops", trust(home.account_id), path="/team/", policy_document=ops_policy)
     role(partner, "auditor", trust(home.account_id), policy_document=document(allow("iam:ListGroups")))
-    operations.run(partner.root, "CreateGroup", {"group_name": "partner-finance"})
+    group(partner, "partner-finance")
 
     sign_in(page, base, home.account_id, "alice")
     page.goto(f"{base}/switchrole?roleName=team/ops&account=example-corp&displayName=Production%20ops&color=b7ca9d")

@@ -19,6 +19,8 @@ from iamconsole.errors import AccessDenied, ExpiredToken, InvalidClientTokenId, 
 from identities.models import InlinePolicy, Role
 from sts import awsapi, services
 from sts.models import StsSession
+from tests import factories
+from tests.factories import deny
 from tests.sts.conftest import allow, assume, policy, session_of, trust
 
 pytestmark = pytest.mark.django_db
@@ -138,8 +140,7 @@ def test_get_caller_identity_for_every_kind_of_caller(env):
     role_arn = env.role("R", trust(alice.arn))
     result = assume(alice, role_arn, "s1")
     # Never denied, even to a caller denied everything.
-    deny_all = policy({"Effect": "Deny", "Action": "*", "Resource": "*"})
-    operations.run(env.root, "PutUserPolicy", {"user_name": "alice", "policy_name": "d", "policy_document": deny_all})
+    factories.put_user_policy(env.fixture, "alice", policy(deny("*")), policy_name="d")
     cases = [
         (env.root, env.account_id, f"arn:aws:iam::{env.account_id}:root"),
         (alice, alice.principal_id, alice.arn),

@@ -23,6 +23,7 @@ from iamconsole.errors import (
 from identities.models import User
 from sts import awsapi, services
 from sts.models import StsSession
+from tests import factories
 from tests.sts.conftest import Env, allow, assume, policy, session_of, trust
 
 pytestmark = pytest.mark.django_db
@@ -106,9 +107,7 @@ def test_permissions_are_the_intersection_of_the_user_and_session_policies(env: 
 
 def test_managed_session_policies_narrow_too(env: Env) -> None:
     proxy = env.user("proxy", policy_document=USER_POLICY)
-    managed = operations.run(
-        env.root, "CreatePolicy", {"policy_name": "ReadOnly", "policy_document": policy(allow("s3:GetObject"))}
-    )
+    managed = factories.managed_policy(env.fixture, "ReadOnly", policy(allow("s3:GetObject")))
     actor = federated(federate(proxy, policy_arns=[{"arn": managed.arn}]))
     assert actor.session_policy_arns == (managed.arn,)
     assert authorization.is_allowed(actor, "s3:GetObject", BUCKET)

@@ -87,16 +87,17 @@ def test_a_locked_device_refuses_resync_and_the_console_check_too(env):
         services.verify_mfa_code(account=env.account, serial_number=serial, token_code=totp.now(), user=user)
     now = time.time()
     with pytest.raises(InvalidAuthenticationCode):
-        operations.run(
-            env.root,
-            "ResyncMFADevice",
-            {
-                "user_name": "alice",
-                "serial_number": serial,
-                "authentication_code1": totp.at(now),
-                "authentication_code2": totp.at(now + 30),
-            },
-        )
+        _resync_alice(env, serial, totp.at(now), totp.at(now + 30))
+
+
+def _resync_alice(env, serial: str, code1: str, code2: str) -> None:
+    params = {
+        "user_name": "alice",
+        "serial_number": serial,
+        "authentication_code1": code1,
+        "authentication_code2": code2,
+    }
+    operations.run(env.root, "ResyncMFADevice", params)
 
 
 def test_wrong_resync_codes_count_against_the_device(env):
@@ -106,16 +107,7 @@ def test_wrong_resync_codes_count_against_the_device(env):
     now = time.time()
     for _ in range(MFA_FAILURES_ALLOWED):
         with pytest.raises(InvalidAuthenticationCode):
-            operations.run(
-                env.root,
-                "ResyncMFADevice",
-                {
-                    "user_name": "alice",
-                    "serial_number": serial,
-                    "authentication_code1": totp.at(now),
-                    "authentication_code2": totp.at(now + 90),
-                },
-            )
+            _resync_alice(env, serial, totp.at(now), totp.at(now + 90))
     with pytest.raises(AccessDenied):
         services.verify_mfa_code(account=env.account, serial_number=serial, token_code=totp.now(), user=user)
 
