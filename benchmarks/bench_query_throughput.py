@@ -11,7 +11,11 @@ then DeleteRole. Contenders:
 * ``moto``: moto's server (``moto_server``, werkzeug's threaded server), which checks neither signatures nor trust
   policies. It runs in its own process, as ours do: started inside this script (``ThreadedMotoServer``, as earlier
   versions did) it shared one GIL with the 8 client threads, so its requests/s was held down by our clients' CPU and
-  its "server CPU" included theirs, which flattered every ratio to moto. Its CPU is now read from /proc like ours.
+  its "server CPU" included theirs, which flattered every ratio of ours to moto's. Its CPU is now read from /proc
+  like ours.
+
+``IAM_WEB_WORKERS`` and ``IAM_WEB_THREADS`` change gunicorn's processes and threads per process of ``run`` (which
+scripts/run.py reads) and ``production``, to compare settings.
 
 Printed per contender: requests/s, p50 and p99 latency, the server's CPU time per request (every process of the
 server's tree, read from /proc), and the same CPU figure for ``GET /healthz`` (a no-op view behind the same
@@ -193,6 +197,12 @@ def _pg(sql: str) -> None:
         connection.execute(sql.encode())
 
 
+def _concurrency() -> list[str]:
+    """docker-compose's 3 gunicorn workers of one thread, unless IAM_WEB_WORKERS or IAM_WEB_THREADS say otherwise."""
+    workers, threads = os.environ.get("IAM_WEB_WORKERS", "3"), os.environ.get("IAM_WEB_THREADS", "1")
+    return ["--workers", workers, "--threads", threads]
+
+
 def start_production() -> Server:
     """As docker-compose.yml: gunicorn with 3 workers on PostgreSQL and Redis (a throwaway database)."""
     _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
@@ -200,7 +210,7 @@ def start_production() -> Server:
     server = _iamconsole(
         "production",
         {"DATABASE_URL": f"{PG_ADMIN_URL}/{PG_DATABASE}", "REDIS_URL": REDIS_URL},
-        lambda port: [str(BIN / "gunicorn"), "iamconsole.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
+        lambda port: [str(BIN / "gunicorn"), "iamconsole.wsgi", "--bind", f"127.0.0.1:{port}", *_concurrency()],
     )
     stop = server.stop
 
