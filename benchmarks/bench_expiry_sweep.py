@@ -39,12 +39,12 @@ def fill_sessions(
     columns = (
         "access_key_id, secret_encrypted, session_token_digest, account_id, session_name, issued_to_arn, issued_at, "
         "expires_at, source_identity, session_policy_document, session_policy_arns, session_tags, transitive_tag_keys, "
-        "packed_policy_size, chained, federated, federated_subject, role_id"
+        "packed_policy_size, chained, federated, federated_subject, scope_policy_documents, role_id"
     )
     role = f"{int(roles[0])} + (n %% {int(roles[1])})" if roles else "NULL"
     values = (
         "'ASIA' || lpad(CAST(n AS TEXT), 16, '0'), 'x', 'd', %s, 's', 'arn', %s, %s, "
-        f"'', '', '[]', '{{}}', '[]', 0, false, false, '', {role}"
+        f"'', '', '[]', '{{}}', '[]', 0, false, false, '', '[]', {role}"
     )
     if connection.vendor == "postgresql":
         source = "generate_series(%s, %s) AS n"
