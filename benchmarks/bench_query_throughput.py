@@ -8,7 +8,14 @@ then DeleteRole. Contenders:
   throwaway directory);
 * ``production``: iamconsole as docker-compose runs it (gunicorn with 3 workers, PostgreSQL and Redis on loopback:
   a throwaway database ``iamconsole_bench`` on the local server and Redis database 15);
-* ``moto``: moto's server (``ThreadedMotoServer``), which checks neither signatures nor trust policies.
+* ``moto``: moto's server (``moto_server``, werkzeug's threaded server), which checks neither signatures nor trust
+  policies. It runs in its own process, as ours do: started inside this script (``ThreadedMotoServer``, as earlier
+  versions did) it shared one GIL with the 8 client threads, so its requests/s was held down by our clients' CPU and
+  its "server CPU" included theirs, which flattered every ratio of ours to moto's. Its CPU is now read from /proc
+  like ours.
+
+``IAM_WEB_WORKERS`` and ``IAM_WEB_THREADS`` change gunicorn's processes and threads per process of ``run`` (which
+scripts/run.py reads) and ``production``, to compare settings.
 
 Printed per contender: requests/s, p50 and p99 latency, the server's CPU time per request (every process of the
 server's tree, read from /proc), and the same CPU figure for ``GET /healthz`` (a no-op view behind the same
@@ -102,14 +109,16 @@ class Server:
 
     name: str
     endpoint: str
-    process: subprocess.Popen[bytes] | None
+    process: subprocess.Popen[bytes]
     access_key_id: str
     secret_access_key: str
     account_id: str
     stop: Callable[[], None]
+    #: Whether it serves ``GET /healthz`` (iamconsole does, moto does not).
+    has_floor: bool = True
 
     def pids(self) -> list[int]:
-        return _tree(self.process.pid) if self.process else [os.getpid()]
+        return _tree(self.process.pid)
 
 
 def _client(server: Server, service: Literal["iam", "sts"], key: tuple[str, str] | None = None) -> Any:
@@ -188,6 +197,12 @@ def _pg(sql: str) -> None:
         connection.execute(sql.encode())
 
 
+def _concurrency() -> list[str]:
+    """docker-compose's 3 gunicorn workers of one thread, unless IAM_WEB_WORKERS or IAM_WEB_THREADS say otherwise."""
+    workers, threads = os.environ.get("IAM_WEB_WORKERS", "3"), os.environ.get("IAM_WEB_THREADS", "1")
+    return ["--workers", workers, "--threads", threads]
+
+
 def start_production() -> Server:
     """As docker-compose.yml: gunicorn with 3 workers on PostgreSQL and Redis (a throwaway database)."""
     _pg(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
@@ -195,7 +210,7 @@ def start_production() -> Server:
     server = _iamconsole(
         "production",
         {"DATABASE_URL": f"{PG_ADMIN_URL}/{PG_DATABASE}", "REDIS_URL": REDIS_URL},
-        lambda port: [str(BIN / "gunicorn"), "iamconsole.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
+        lambda port: [str(BIN / "gunicorn"), "iamconsole.wsgi", "--bind", f"127.0.0.1:{port}", *_concurrency()],
     )
     stop = server.stop
 
@@ -208,17 +223,30 @@ def start_production() -> Server:
 
 
 def start_moto() -> Server:
-    import logging
-
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access-log line per request otherwise
-
+    """moto's server in its own process (``moto_server``, werkzeug's threaded server), its log discarded."""
     port = _free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
-    _wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
-    return Server("moto", f"http://127.0.0.1:{port}", None, "AKIAIOSFODNN7EXAMPLE", "secret", "123456789012", moto.stop)
+    process = subprocess.Popen(  # noqa: S603 - moto's own entry point
+        [str(BIN / "moto_server"), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/moto-api/")
+    except RuntimeError:
+        _stop_process(process)
+        raise
+    return Server(
+        "moto",
+        f"http://127.0.0.1:{port}",
+        process,
+        "AKIAIOSFODNN7EXAMPLE",
+        "secret",
+        "123456789012",
+        lambda: _stop_process(process),
+        has_floor=False,
+    )
 
 
 STARTERS: dict[str, Callable[[], Server]] = {"run": start_run, "production": start_production, "moto": start_moto}
@@ -360,9 +388,8 @@ def main() -> int:
             print(
                 f"{name:11} {result.rate:8.1f} {result.percentile(0.5):8.1f} {result.percentile(0.99):8.1f} "
                 f"{result.errors:7d} {result.cpu_per_request_ms:18.2f}"
-                + ("" if server.process else "  (in this process: includes the clients)")
             )
-            if server.process:
+            if server.has_floor:
                 floors[name] = _drive(server, options.threads, min(5.0, options.seconds), floor(server))
                 print(
                     f"{name + ' floor':11} {floors[name].rate:8.1f} {floors[name].percentile(0.5):8.1f} "

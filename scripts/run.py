@@ -1,6 +1,8 @@
 """Serve iamconsole for ``make run``: gunicorn on 127.0.0.1:$PORT, a Celery worker and beat; Ctrl-C stops all three.
 
 Without ``REDIS_URL`` the worker and beat use kombu's filesystem transport under ``var/celery`` (see settings).
+``IAM_WEB_WORKERS`` and ``IAM_WEB_THREADS`` set gunicorn's processes and threads per process (docs/performance.md
+compares settings).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ def main() -> int:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            os.environ.get("IAM_WEB_WORKERS", "2"),
             "--threads",
-            "4",
+            os.environ.get("IAM_WEB_THREADS", "4"),
             "--access-logfile",
             "-",
             "--graceful-timeout",

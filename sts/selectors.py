@@ -17,12 +17,20 @@ from django.utils import timezone
 from accounts.models import Account
 from iamconsole.actors import Actor
 from iamconsole.arn import parse_arn
-from iamconsole.dbvalues import aware_datetime, fetch_row, json_value
+from iamconsole.dbvalues import RowReader, aware_datetime, fetch_row, json_value
 from iamconsole.errors import InvalidAuthorizationMessageException, NoSuchEntity, ValidationError
 from iamconsole.pagination import Page, paginate
 from identities import selectors as identity_selectors
 from identities.models import Role, User
 from sts.models import StsSession, SwitchRoleHistory
+
+#: A role by its account's 12-digit id and its name ignoring case (as ``identities.selectors.find_role`` reads it),
+#: with its account and boundary: one precomposed query per AssumeRole.
+_ROLE_BY_ARN = RowReader(
+    Role,
+    where="j_account.account_id = %s AND UPPER(t.name) = UPPER(%s) ORDER BY t.id LIMIT 1",
+    related=("account", "permissions_boundary"),
+)
 
 
 def find_role_by_arn(role_arn: str) -> Role | None:
@@ -33,11 +41,7 @@ def find_role_by_arn(role_arn: str) -> Role | None:
     arn = parse_arn(role_arn)
     if arn is None or arn.service != "iam" or arn.resource_type != "role" or arn.region:
         return None
-    role = (
-        Role.objects.select_related("account", "permissions_boundary")
-        .filter(account__account_id=arn.account, name__iexact=arn.resource_name)
-        .first()
-    )
+    role = _ROLE_BY_ARN.one([arn.account, arn.resource_name])
     if role is None or role.path != arn.path:
         return None
     return role

@@ -30,6 +30,14 @@ def target_role(call: Call) -> EntityFacts | None:
     return selectors.role_facts(account=call.account, role_name=str(name))
 
 
+def locked_target_role(call: Call) -> EntityFacts | None:
+    """The role the request names, its row locked for the rest of the call's transaction (DeleteRole)."""
+    name = call.params.get("role_name")
+    if not name or call.account is None:
+        return None
+    return selectors.role_facts(account=call.account, role_name=str(name), lock=True)
+
+
 def role_of(call: Call) -> EntityFacts | None:
     """The call's target role (looked up here when the operation's target is something else, or none)."""
     return call.target if isinstance(call.target, EntityFacts) else target_role(call)
@@ -49,8 +57,8 @@ def role_tags_context(call: Call) -> dict[str, Any]:
 
 def on_role(name: str, handler: Callable[..., Any], **options: Any) -> Operation:
     """An operation on the role the request names: authorized on the role's ARN, the role looked up once as the
-    call's target."""
-    return Operation(name, handler, resource=role_resource, target=target_role, **options)
+    call's target (``target_role`` unless ``options`` name another)."""
+    return Operation(name, handler, **{"resource": role_resource, "target": target_role, **options})
 
 
 def _create_resource(call: Call) -> str:
@@ -64,12 +72,14 @@ def _roles_resource(call: Call) -> str:
 
 OPERATIONS = (
     Operation("CreateRole", services.create_role, resource=_create_resource, context=creation_context),
-    on_role("GetRole", selectors.get_role, context=role_tags_context, read_only=True),
+    on_role("GetRole", selectors.get_role, context=role_tags_context, read_only=True, takes_target=True),
     Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True),
     on_role("UpdateRole", services.update_role, context=role_tags_context),
     on_role("UpdateRoleDescription", services.update_role_description, context=role_tags_context),
     on_role("UpdateAssumeRolePolicy", services.update_assume_role_policy, context=role_tags_context),
-    on_role("DeleteRole", services.delete_role, context=role_tags_context),
+    on_role(
+        "DeleteRole", services.delete_role, context=role_tags_context, target=locked_target_role, takes_target=True
+    ),
     on_role("TagRole", services.tag_role, context=tag_context(role_tags_context)),
     on_role("UntagRole", services.untag_role, context=untag_context(role_tags_context)),
     on_role("ListRoleTags", selectors.list_role_tags, context=role_tags_context, read_only=True),

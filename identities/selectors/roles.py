@@ -5,13 +5,16 @@ Role names compare ignoring case, as IAM's do; a role outside the account is ``N
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models.functions import Lower
 
 from accounts.models import Account
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, Sorts, Window, paginate_window
 from identities.models import Role
-from identities.selectors.named import get_named, list_named_tags, list_under_path
+from identities.selectors.named import list_named_tags, list_under_path
+from identities.selectors.targets import EntityFacts, find_role
 from identities.selectors.users import TagPage, filter_path_prefix
 
 __all__ = [
@@ -27,11 +30,16 @@ def no_such_role(role_name: str) -> NoSuchEntity:
     return NoSuchEntity(f"The role with name {role_name} cannot be found.", field="role_name")
 
 
-def get_role(*, account: Account, role_name: str) -> Role:
-    """GetRole: the role with its permissions boundary, trust policy, tags and last use; ``NoSuchEntity`` otherwise."""
-    return get_named(
-        Role, account=account, name=role_name, not_found=no_such_role, related=("account", "permissions_boundary")
+def get_role(*, account: Account, role_name: str, target: EntityFacts | None = None) -> Role:
+    """GetRole: the role with its permissions boundary, trust policy, tags and last use; ``NoSuchEntity`` otherwise.
+
+    ``target`` is the role as the operation looked it up already (its whole row), so it is not read twice."""
+    role = (
+        target.row if target is not None and target.row is not None else find_role(account=account, role_name=role_name)
     )
+    if role is None:
+        raise no_such_role(role_name)
+    return cast(Role, role)
 
 
 #: The console's orders of the Roles list (``window=``).

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import Account
@@ -29,8 +30,9 @@ from iamconsole.errors import (
     constraint_error,
 )
 from iamconsole.etags import check_if_match
-from identities.models import InstanceProfile, OpenIDConnectProvider, PolicyAttachment, Role, SAMLProvider, User
+from identities.models import OpenIDConnectProvider, Role, SAMLProvider, User
 from identities.selectors.roles import no_such_role
+from identities.selectors.targets import EntityFacts
 from identities.services import tagging
 from identities.services.inserts import insert_unique
 from identities.services.named import lock_named
@@ -107,7 +109,10 @@ def _invalid_principal(kind: str, value: str, field: str) -> MalformedPolicyDocu
 
 
 def _local_accounts(account_ids: Iterable[str]) -> set[str]:
-    return set(Account.objects.filter(account_id__in=set(account_ids)).values_list("account_id", flat=True))
+    wanted = set(account_ids)
+    if not wanted:  # the usual trust policy (a service, an account's root): no query to compose
+        return set()
+    return set(Account.objects.filter(account_id__in=wanted).values_list("account_id", flat=True))
 
 
 def _check_aws_principals(values: Sequence[str], field: str) -> None:
@@ -206,10 +211,15 @@ def create_role(
     tag_map = domain.validate_tags(tags)
     check_trust_policy(assume_role_policy_document)
     boundary = resolve_boundary(account, permissions_boundary) if permissions_boundary is not None else None
-    Account.objects.select_for_update().filter(pk=account.pk).first()
-    if Role.objects.filter(account=account, name__iexact=role_name).exists():
+    lock, checks = _create_role_sql()
+    with connection.cursor() as cursor:
+        if lock:
+            cursor.execute(lock, [account.pk])
+        cursor.execute(checks, [account.pk, role_name, account.pk])
+        taken, count = cursor.fetchone() or (False, 0)
+    if taken:
         raise EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name")
-    quotas.check("roles", Role.objects.filter(account=account).count())
+    quotas.check("roles", count)
     return insert_unique(
         Role,
         duplicate=EntityAlreadyExists(f"Role with name {role_name} already exists.", field="role_name"),
@@ -224,6 +234,26 @@ def create_role(
         tags=tag_map,
         created_at=timezone.now(),
     )
+
+
+@cache
+def _create_role_sql() -> tuple[str | None, str]:
+    """CreateRole's statements before the insert: the account row locked (so that two creates count the roles one
+    after the other; PostgreSQL only: on SQLite the transaction holds the database's write lock already), then
+    whether the name is taken ignoring case (as ``name__iexact``) and how many roles the account has, in one query
+    read after the lock is held."""
+    quote = connection.ops.quote_name
+    accounts, roles = quote(Account._meta.db_table), quote(Role._meta.db_table)
+    lock = (
+        f"SELECT 1 FROM {accounts} WHERE id = %s FOR UPDATE"  # noqa: S608 - names from the models
+        if connection.features.has_select_for_update
+        else None
+    )
+    checks = (
+        f"SELECT EXISTS (SELECT 1 FROM {roles} WHERE account_id = %s AND UPPER(name) = UPPER(%s)), "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {roles} WHERE account_id = %s)"
+    )
+    return lock, checks
 
 
 @transaction.atomic
@@ -267,17 +297,82 @@ def update_assume_role_policy(
 
 
 @transaction.atomic
-def delete_role(*, account: Account, role_name: str) -> None:
-    """DeleteRole: ``DeleteConflict`` while the role is in an instance profile or has managed or inline policies."""
-    role = lock_role(account, role_name)
+def delete_role(*, account: Account, role_name: str, target: EntityFacts | None = None) -> None:
+    """DeleteRole: ``DeleteConflict`` while the role is in an instance profile or has managed or inline policies.
+
+    ``target`` is the role as the operation looked it up already, locked (its whole row). The checks are one
+    precomposed query and the deletion a fixed list of statements (:func:`_role_deletion_sql`) instead of Django's
+    deletion collector, which looked for every kind of dependant row with a query of its own."""
+    role = cast(Role, target.row) if target is not None and target.row is not None else lock_role(account, role_name)
     refuse_service_linked(role)
-    if InstanceProfile.objects.filter(role=role).exists():
-        raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
-    if PolicyAttachment.objects.filter(role=role).exists():
-        raise DeleteConflict("Cannot delete entity, must detach all policies first.")
-    if role.inline_policies.exists():
-        raise DeleteConflict("Cannot delete entity, must delete policies first.")
-    role.delete()
+    checks, deletions = _role_deletion_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(checks, [role.pk] * 3)
+        in_profile, attached, inline = cursor.fetchone() or (False, False, False)
+        if in_profile:
+            raise DeleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+        if attached:
+            raise DeleteConflict("Cannot delete entity, must detach all policies first.")
+        if inline:
+            raise DeleteConflict("Cannot delete entity, must delete policies first.")
+        for statement in deletions:
+            cursor.execute(statement, [role.pk] * statement.count("%s"))
+
+
+#: What deleting a role does to the rows that refer to it, as its foreign keys' ``on_delete`` say. Checked against
+#: the models when the statements are composed, so a new reference to roles cannot be missed silently.
+_ROLE_REFERENCES = {
+    "instance_profiles": models.PROTECT,  # DeleteConflict first
+    "attachments": models.CASCADE,  # DeleteConflict first: none left to delete
+    "inline_policies": models.CASCADE,  # idem
+    "sessions": models.CASCADE,  # with the sessions scoped down from them (their own CASCADE)
+    "usages": models.CASCADE,
+    "deletions": models.SET_NULL,
+}
+
+
+@cache
+def _role_deletion_sql() -> tuple[str, tuple[str, ...]]:
+    """The query that checks for the dependants DeleteRole refuses to leave behind, and the statements that delete
+    a role with every row that refers to it, as Django's collector would (all of them take the role's id)."""
+    references = {rel.get_accessor_name(): rel for rel in Role._meta.related_objects}
+    declared = {name: rel.on_delete for name, rel in references.items()}
+    if declared != _ROLE_REFERENCES:
+        raise RuntimeError(f"the references to roles changed ({declared}): update DeleteRole's statements")
+
+    def quote(name: object) -> str:
+        return connection.ops.quote_name(str(name))
+
+    def table(name: str) -> str:
+        return quote(references[name].related_model._meta.db_table)
+
+    def column(name: str) -> str:
+        return quote(references[name].field.column)
+
+    session_model = references["sessions"].related_model
+    session_rels = [(rel.related_model, rel.on_delete) for rel in session_model._meta.related_objects]
+    if session_rels != [(session_model, models.CASCADE)]:
+        raise RuntimeError(f"the references to sessions changed ({session_rels}): update DeleteRole's statements")
+    scoped_from = quote(session_model._meta.related_objects[0].field.column)
+    sessions, session_id = table("sessions"), quote(session_model._meta.pk.column)
+    exists = [
+        f"EXISTS (SELECT 1 FROM {table(name)} WHERE {column(name)} = %s)"  # noqa: S608 - names from the models
+        for name in ("instance_profiles", "attachments", "inline_policies")
+    ]
+    checks = f"SELECT {', '.join(exists)}"
+    deletions = (
+        # The role's sessions and, through every level, the sessions scoped down from them.
+        f"WITH RECURSIVE doomed(id) AS (SELECT {session_id} FROM {sessions} WHERE {column('sessions')} = %s "  # noqa: S608
+        f"UNION SELECT s.{session_id} FROM {sessions} s JOIN doomed d ON s.{scoped_from} = d.id) "
+        f"DELETE FROM {sessions} WHERE {session_id} IN (SELECT id FROM doomed)",
+        *(
+            f"DELETE FROM {table(name)} WHERE {column(name)} = %s"  # noqa: S608
+            for name in ("attachments", "inline_policies", "usages")
+        ),
+        f"UPDATE {table('deletions')} SET {column('deletions')} = NULL WHERE {column('deletions')} = %s",  # noqa: S608
+        f"DELETE FROM {quote(Role._meta.db_table)} WHERE {quote(Role._meta.pk.column)} = %s",  # noqa: S608
+    )
+    return checks, deletions
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from iamconsole.errors import (
     SessionDurationEscalationException,
     ValidationError,
 )
+from identities.models import Role, ServiceLinkedRoleDeletion
 from sts.models import OutboundSigningKey, StsSession
 from tests.sts.conftest import allow, assume, policy, session_of, trust
 
@@ -235,3 +236,28 @@ def test_the_expiry_sweep_deletes_scoped_sessions_with_their_parent(env):
     # Batches of one row: the parent goes in an earlier statement than the sessions scoped from it.
     deleted = operations.run(Actor.system(), "PurgeExpiredSessions", {"batch_size": 1, "now": later})
     assert deleted == 3 and not StsSession.objects.filter(account=env.account).exists()
+
+
+def test_delete_role_deletes_its_sessions_and_those_scoped_down_from_them(env):
+    parent = _role_session(env, "iam:ListRoles")
+    first = session_of(_scoped(parent, policy=policy(allow(["iam:ListRoles"]))))
+    second = session_of(_scoped(first, policy=policy(allow(["iam:ListRoles"]))))
+    bob = env.user("bob")
+    kept = session_of(assume(bob, env.role("Other", trust(bob.arn)), "s2"))
+    deletion = ServiceLinkedRoleDeletion.objects.create(
+        account=env.account,
+        deletion_task_id="task/aws-service-role/example/R/1",
+        role=Role.objects.get(name="R"),
+        role_name="R",
+        service_principal="example.amazonaws.com",
+        status=ServiceLinkedRoleDeletion.Status.SUCCEEDED,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    operations.run(env.root, "DeleteRolePolicy", {"role_name": "R", "policy_name": "p"})
+    operations.run(env.root, "DeleteRole", {"role_name": "R"})
+    doomed = [parent.access_key_id, first.access_key_id, second.access_key_id]
+    assert not StsSession.objects.filter(access_key_id__in=doomed).exists()
+    assert StsSession.objects.filter(access_key_id=kept.access_key_id).exists()
+    deletion.refresh_from_db()
+    assert deletion.role_id is None and not Role.objects.filter(name="R").exists()
