@@ -186,3 +186,16 @@ class PasswordPolicyForm(forms.Form):
         if data["prevent_reuse"]:
             params["password_reuse_prevention"] = data["password_reuse_prevention"]
         return params
+
+
+class StsPreferencesForm(forms.Form):
+    """Where session tokens from STS's global endpoint are valid (SetSecurityTokenServicePreferences)."""
+
+    TOKEN_CHOICES = (
+        ("v1Token", "Valid only in AWS Regions enabled by default"),
+        ("v2Token", "Valid in all AWS Regions"),
+    )
+
+    global_endpoint_token_version = forms.ChoiceField(
+        label="Global endpoint token validity", choices=TOKEN_CHOICES, widget=forms.RadioSelect
+    )
