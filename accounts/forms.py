@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from iamconsole.domain import ascii_digits
+from iamconsole.form_fields import ACCOUNT_ALIAS
 
 
 class RootSignInForm(forms.Form):
@@ -111,7 +112,7 @@ class AccountAliasForm(forms.Form):
     account_alias = forms.CharField(
         label="Account alias",
         max_length=63,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": "[a-z0-9-]{3,63}"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": ACCOUNT_ALIAS}),
         help_text="3 to 63 lowercase letters, digits and hyphens; not starting or ending with a hyphen.",
     )
 

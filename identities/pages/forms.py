@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
-from iamconsole import domain, quotas
+from iamconsole import domain, form_fields, quotas
 from iamconsole.errors import IamError
 
 MAX_TAGS = domain.MAX_TAGS
@@ -32,10 +32,8 @@ def _domain_rule(rule: Any, value: str, **options: Any) -> str:
 class UserDetailsForm(forms.Form):
     """Step 1 of Create user: name, path and console access."""
 
-    user_name = forms.CharField(
-        label="User name", max_length=64, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"})
-    )
-    path = forms.CharField(label="Path", max_length=512, initial="/", required=False)
+    user_name = form_fields.name_field(domain.USER_NAME_MAX, label="User name", attrs={"autofocus": True})
+    path = form_fields.path_field(label="Path")
     console_access = forms.BooleanField(label="Give this user a console password", required=False)
     password_type = forms.ChoiceField(
         label="Console password",
