@@ -30,6 +30,10 @@ OIDC_URL = r"https:\/\/[^\s:\/]+(\/\S*)?"
 ACCOUNT_ID = r"[0-9]{12}"
 #: An external ID a role's trust policy requires: 2-1224 characters of ``[\w+=,.@:/-]``.
 EXTERNAL_ID = r"[\w+=,.@:\/\-]{2,1224}"
+#: A role name with its path, as the switch-role form takes it (``team/deploy``): 64 characters at most.
+ROLE_NAME_WITH_PATH = r"[\w+=,.@\/\-]{1,64}"
+#: What identifies an account at sign-in and switch role: a 12-digit ID or an alias (3-63 characters).
+ACCOUNT_ID_OR_ALIAS = r"[0-9]{12}|[a-z0-9]([a-z0-9\-]{1,61}[a-z0-9])?"
 #: An account alias: 3-63 lowercase letters, digits and single hyphens, not at either end, not 12 digits.
 ACCOUNT_ALIAS = r"(?![0-9]{12}$)(?!-)(?!.*--)[a-z0-9\-]{3,63}(?<!-)"
 

@@ -170,7 +170,7 @@ class RoleEditForm(forms.Form):
 
 
 class InlinePolicyForm(forms.Form):
-    policy_name = forms.CharField(max_length=128, label="Policy name")
+    policy_name = form_fields.name_field(128, label="Policy name")
     policy_document = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
 
 

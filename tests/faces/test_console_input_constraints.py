@@ -83,3 +83,14 @@ def test_the_server_still_refuses_what_the_browser_would(root_client, account):
     response = root_client.post("/groups/create", {"group_name": "bad name", "path": "/"}, **HTMX)
     assert response.status_code == 400
     assert 'class="field-error"' in text(response)
+
+
+def test_the_switch_role_form_checks_account_and_role_name(reader_client, account):
+    body = text(reader_client.get("/switchrole"))  # an IAM user's form (root cannot switch roles)
+    assert "novalidate" not in form_tag(body, 'id="switch-role-form"')
+    for name, max_length, pattern in (
+        ("account", 63, form_fields.ACCOUNT_ID_OR_ALIAS),
+        ("roleName", 64, form_fields.ROLE_NAME_WITH_PATH),
+    ):
+        tag = input_tag(body, name)
+        assert f'maxlength="{max_length}"' in tag and f'pattern="{pattern}"' in tag
