@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 
 from iamconsole.domain import ascii_digits
+from iamconsole.form_fields import ACCOUNT_ALIAS
 
 
 class RootSignInForm(forms.Form):
@@ -111,7 +112,7 @@ class AccountAliasForm(forms.Form):
     account_alias = forms.CharField(
         label="Account alias",
         max_length=63,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": "[a-z0-9-]{3,63}"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "pattern": ACCOUNT_ALIAS}),
         help_text="3 to 63 lowercase letters, digits and hyphens; not starting or ending with a hyphen.",
     )
 
@@ -186,3 +187,16 @@ class PasswordPolicyForm(forms.Form):
         if data["prevent_reuse"]:
             params["password_reuse_prevention"] = data["password_reuse_prevention"]
         return params
+
+
+class StsPreferencesForm(forms.Form):
+    """Where session tokens from STS's global endpoint are valid (SetSecurityTokenServicePreferences)."""
+
+    TOKEN_CHOICES = (
+        ("v1Token", "Valid only in AWS Regions enabled by default"),
+        ("v2Token", "Valid in all AWS Regions"),
+    )
+
+    global_endpoint_token_version = forms.ChoiceField(
+        label="Global endpoint token validity", choices=TOKEN_CHOICES, widget=forms.RadioSelect
+    )

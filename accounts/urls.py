@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import event_views, views
+from accounts import event_views, settings_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("account-alias", views.account_alias, name="account-alias"),
     path("search", views.search, name="search"),
     path("account-settings", views.account_settings, name="account-settings"),
+    path(
+        "account-settings/sts",
+        settings_views.sts_preferences_view(views.settings_panels),
+        name="account-settings-sts",
+    ),
     path("credential-report", views.credential_report, name="credential-report"),
     path("credential-report/download", views.credential_report_download, name="credential-report-download"),
     path("signin", views.signin, name="signin"),

@@ -30,6 +30,7 @@ from accounts.forms import (
     SignInChoiceForm,
     UserSignInForm,
 )
+from accounts.settings_views import sts_context
 from iamconsole import authentication, console, operations, web
 from iamconsole.actors import Actor, Source
 from iamconsole.errors import AccessDenied, IamError, NoSuchEntity
@@ -710,14 +711,18 @@ def _password_policy_context(request: SignedInRequest, form: PasswordPolicyForm 
     }
 
 
+def settings_panels(request: SignedInRequest) -> dict[str, Any]:
+    """Account settings' password policy and account panels (the STS panel is ``accounts.settings_views``)."""
+    return {**_password_policy_context(request), **_alias_context(request)}
+
+
 @require_http_methods(["GET", "POST"])
 @signin_required
 def account_settings(request: SignedInRequest) -> HttpResponse:
     """Account settings: the password policy (IAM default or custom, with AWS's bounds) and the account alias."""
     template, partial = "accounts/account_settings.html", "password-policy"
     if request.method == "GET":
-        context = {**_password_policy_context(request), **_alias_context(request)}
-        return console.page(request, template, partial, context)
+        return console.page(request, template, partial, {**settings_panels(request), **sts_context(request)})
     form = PasswordPolicyForm(request.POST)
     if not form.is_valid():
         return console.page(request, template, partial, _password_policy_context(request, form), status=400)

@@ -165,6 +165,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "iamconsole.middleware.console_context",
+                "iamconsole.form_fields.html_limits",
             ],
         },
     },

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from iamconsole import domain, form_fields
+
 #: Managed policies a group may have attached (AWS's PoliciesPerGroup quota, not adjustable).
 POLICIES_PER_GROUP = 10
 
@@ -23,18 +25,13 @@ class NameList(forms.MultipleChoiceField):
 class GroupCreateForm(forms.Form):
     """Create user group: the name and path (CreateGroup), the users to add and the policies to attach."""
 
-    group_name = forms.CharField(
+    group_name = form_fields.name_field(
+        domain.GROUP_NAME_MAX,
         label="User group name",
-        max_length=128,
         help_text="Up to 128 letters, digits and + = , . @ - _ characters; unique in the account, ignoring case.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    path = forms.CharField(
-        label="Path",
-        max_length=512,
-        initial="/",
-        required=False,
-        help_text="Optional: starts and ends with a slash, such as /division_abc/.",
+    path = form_fields.path_field(
+        label="Path", help_text="Optional: starts and ends with a slash, such as /division_abc/."
     )
     user_names = NameList(required=False)
     policy_arns = NameList(required=False)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from iamconsole import console, operations
+from iamconsole import console, form_fields, operations
 from iamconsole.arn import parse_arn
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
@@ -111,9 +111,9 @@ class ProviderAddForm(forms.Form):
     provider_type = forms.ChoiceField(
         choices=[("saml", "SAML"), ("oidc", "OpenID Connect")], widget=forms.RadioSelect, initial="saml"
     )
-    name = forms.CharField(required=False, max_length=128, label="Provider name")
+    name = form_fields.text_field(128, form_fields.SAML_PROVIDER_NAME, required=False, label="Provider name")
     metadata = forms.FileField(required=False, label="Metadata document")
-    url = forms.CharField(required=False, max_length=255, label="Provider URL")
+    url = form_fields.text_field(255, form_fields.OIDC_URL, required=False, label="Provider URL")
     client_ids = forms.CharField(
         required=False, label="Audiences (client IDs)", widget=forms.Textarea(attrs={"rows": 3})
     )

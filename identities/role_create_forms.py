@@ -11,6 +11,7 @@ from typing import Any, cast
 from django import forms
 from django.http import QueryDict
 
+from iamconsole import domain, form_fields
 from identities import trust_templates as templates
 
 ENTITY_CHOICES = [
@@ -36,9 +37,9 @@ class TrustedEntityForm(forms.Form):
     account_choice = forms.ChoiceField(
         choices=[("this", "This account"), ("other", "Another AWS account")], initial="this", required=False
     )
-    account_id = forms.CharField(required=False, max_length=12, label="Account ID")
+    account_id = form_fields.text_field(12, form_fields.ACCOUNT_ID, required=False, label="Account ID")
     require_external_id = forms.BooleanField(required=False, label="Require external ID")
-    external_id = forms.CharField(required=False, max_length=1224, label="External ID")
+    external_id = form_fields.text_field(1224, form_fields.EXTERNAL_ID, required=False, label="External ID")
     require_mfa = forms.BooleanField(required=False, label="Require MFA")
     web_provider = forms.ChoiceField(required=False, choices=[], label="Identity provider")
     audience = forms.CharField(required=False, max_length=255, label="Audience or application ID")
@@ -215,7 +216,7 @@ class PermissionsForm(forms.Form):
 class RoleDetailsForm(forms.Form):
     """Step 3: name, description, maximum session duration and tags (``tag_key``/``tag_value`` rows)."""
 
-    role_name = forms.CharField(max_length=64, label="Role name")
+    role_name = form_fields.name_field(domain.ROLE_NAME_MAX, label="Role name")
     description = forms.CharField(
         required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}), label="Description"
     )

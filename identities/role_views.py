@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from iamconsole import console, operations, quotas
+from iamconsole import console, form_fields, operations, quotas
 from iamconsole.errors import DeleteConflict, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
@@ -163,7 +163,7 @@ class RoleEditForm(forms.Form):
 
 
 class InlinePolicyForm(forms.Form):
-    policy_name = forms.CharField(max_length=128, label="Policy name")
+    policy_name = form_fields.name_field(128, label="Policy name")
     policy_document = forms.CharField(widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "false"}))
 
 
@@ -172,8 +172,8 @@ class TrustPolicyForm(forms.Form):
 
 
 class TagForm(forms.Form):
-    key = forms.CharField(max_length=128)
-    value = forms.CharField(max_length=256, required=False)
+    key = form_fields.tag_key_field()
+    value = form_fields.tag_value_field()
 
 
 @dataclass(slots=True)

@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 
+from iamconsole import domain, form_fields
+
 
 def _document_field() -> forms.CharField:
     # strip=False: the findings point at lines and columns of the text exactly as typed.
@@ -26,7 +28,7 @@ class PolicyCreateForm(forms.Form):
     """CreatePolicy: the document, then the name, description and tags (``key=value``, one a line)."""
 
     policy_document = _document_field()
-    policy_name = forms.CharField(max_length=128, label="Policy name")
+    policy_name = form_fields.name_field(domain.POLICY_NAME_MAX, label="Policy name")
     description = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     tags = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), strip=False)
 
@@ -45,8 +47,8 @@ class PolicyCreateForm(forms.Form):
 class TagForm(forms.Form):
     """TagPolicy with one tag (a key already set gets the new value)."""
 
-    key = forms.CharField(max_length=128)
-    value = forms.CharField(max_length=256, required=False, strip=False)
+    key = form_fields.tag_key_field()
+    value = form_fields.tag_value_field()
 
 
 class AttachForm(forms.Form):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from iamconsole import form_fields
 from iamconsole.middleware import ROLE_COLORS, palette_hex
 
 #: Role names and paths: IAM's characters, and at most 64 together (the console's limit on what it can keep).
@@ -24,10 +25,13 @@ class _PaletteField(forms.ChoiceField):
 class SwitchRoleForm(forms.Form):
     """The fields of ``/switchrole``, named as the custom switch-role URL names them."""
 
-    account = forms.CharField(label="Account ID or alias", max_length=63, help_text="12 digits, or the account alias.")
-    roleName = forms.CharField(
+    account = form_fields.text_field(
+        63, form_fields.ACCOUNT_ID_OR_ALIAS, label="Account ID or alias", help_text="12 digits, or the account alias."
+    )
+    roleName = form_fields.text_field(
+        64,
+        form_fields.ROLE_NAME_WITH_PATH,
         label="IAM role name",
-        max_length=64,
         help_text="Include the path if the role has one (team/deploy); role names are case sensitive.",
     )
     displayName = forms.CharField(

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
-from iamconsole import domain, quotas
+from iamconsole import domain, form_fields, quotas
 from iamconsole.errors import IamError
 
 MAX_TAGS = domain.MAX_TAGS
@@ -32,10 +32,8 @@ def _domain_rule(rule: Any, value: str, **options: Any) -> str:
 class UserDetailsForm(forms.Form):
     """Step 1 of Create user: name, path and console access."""
 
-    user_name = forms.CharField(
-        label="User name", max_length=64, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"})
-    )
-    path = forms.CharField(label="Path", max_length=512, initial="/", required=False)
+    user_name = form_fields.name_field(domain.USER_NAME_MAX, label="User name", attrs={"autofocus": True})
+    path = form_fields.path_field(label="Path")
     console_access = forms.BooleanField(label="Give this user a console password", required=False)
     password_type = forms.ChoiceField(
         label="Console password",
@@ -148,7 +146,7 @@ def tags_from_post(data: Any) -> tuple[list[dict[str, str]], list[str]]:
 class InlinePolicyForm(forms.Form):
     """Create or replace an inline policy (a plain JSON text area until the shared policy editor lands)."""
 
-    policy_name = forms.CharField(label="Policy name", max_length=128)
+    policy_name = form_fields.name_field(domain.POLICY_NAME_MAX, label="Policy name")
     policy_document = forms.CharField(label="Policy document (JSON)", widget=forms.Textarea(attrs={"rows": 12}))
 
 
@@ -210,7 +208,11 @@ class ChangeOwnPasswordForm(forms.Form):
 class MfaNameForm(forms.Form):
     """First step of assigning a virtual MFA device: its name (unique in the account)."""
 
-    device_name = forms.CharField(label="Device name", max_length=128)
+    device_name = form_fields.name_field(128, label="Device name")
+
+
+#: An MFA code: six digits (the browser checks them too).
+MFA_CODE_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6", "pattern": "[0-9]{6}"}
 
 
 class MfaCodesForm(forms.Form):
@@ -221,11 +223,11 @@ class MfaCodesForm(forms.Form):
         label="MFA code 1",
         regex=r"^\d{6}$",
         error_messages={"invalid": "Type the 6 digits the app shows."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
+        widget=forms.TextInput(attrs=MFA_CODE_ATTRS),
     )
     authentication_code2 = forms.RegexField(
         label="MFA code 2",
         regex=r"^\d{6}$",
         error_messages={"invalid": "Type the next 6 digits the app shows."},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": "6"}),
+        widget=forms.TextInput(attrs=MFA_CODE_ATTRS),
     )
