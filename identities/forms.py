@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from iamconsole.console_forms import EditForm
+
 #: Managed policies a group may have attached (AWS's PoliciesPerGroup quota, not adjustable).
 POLICIES_PER_GROUP = 10
 
@@ -47,6 +49,12 @@ class GroupCreateForm(forms.Form):
         if len(arns) > POLICIES_PER_GROUP:
             raise forms.ValidationError(f"A user group can have at most {POLICIES_PER_GROUP} managed policies.")
         return arns
+
+
+class GroupRenameForm(EditForm):
+    """Edit name of a user group (UpdateGroup's new name; the service checks AWS's rules)."""
+
+    new_group_name = forms.CharField(label="User group name", max_length=128)
 
 
 class NamesForm(forms.Form):

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console
-from iamconsole.errors import AccessDenied, IamError
+from iamconsole.console_forms import errors_text
+from iamconsole.errors import AccessDenied, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.groups import group_shape
 from identities.awsapi.users import user_arn
-from identities.forms import ConfirmDeleteForm, GroupCreateForm, NamesForm
+from identities.forms import ConfirmDeleteForm, GroupCreateForm, GroupRenameForm, NamesForm
 from identities.pages.common import gate
 
 
@@ -453,7 +454,10 @@ group_detach_policies = _group_write_view("DetachGroupPolicy", "policy_arn", "pe
 @signin_required
 def group_rename(request: SignedInRequest, group_name: str) -> HttpResponse:
     """UpdateGroup: a new name (policies that name the old one are not updated, as AWS warns)."""
-    new_name = request.POST.get("new_group_name", "").strip()
+    form = GroupRenameForm(request.POST)
+    if not form.is_valid():
+        return _group_page(request, group_name, error=ValidationError(errors_text(form), field="new_group_name"))
+    new_name = form.changes["new_group_name"]
     try:
         console.run(request, "UpdateGroup", {"group_name": group_name, "new_group_name": new_name})
     except IamError as error:

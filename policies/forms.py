@@ -9,13 +9,15 @@ from typing import Any
 
 from django import forms
 
+from iamconsole.console_forms import EditForm
+
 
 def _document_field() -> forms.CharField:
     # strip=False: the findings point at lines and columns of the text exactly as typed.
     return forms.CharField(strip=False, widget=forms.Textarea, error_messages={"required": "Enter a policy document."})
 
 
-class PolicyDocumentForm(forms.Form):
+class PolicyDocumentForm(EditForm):
     """A new version of a policy: the document, and whether it becomes the default."""
 
     policy_document = _document_field()
