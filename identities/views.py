@@ -325,6 +325,7 @@ def _group_context(request: SignedInRequest, group_name: str, tab: str) -> dict[
         "members": members,
         "members_truncated": result.users.is_truncated,
         "tab": tab,
+        "group_tabs": [("users", f"Users ({len(members)})"), ("permissions", "Permissions")],
         "can_add_users": console.can_run(request, "AddUserToGroup", {"group_name": name}),
         "can_remove_users": console.can_run(request, "RemoveUserFromGroup", {"group_name": name}),
         "can_attach": console.can_run(request, "AttachGroupPolicy", {"group_name": name, "policy_arn": "*"}),
