@@ -57,6 +57,12 @@ class GroupRenameForm(EditForm):
     new_group_name = forms.CharField(label="User group name", max_length=128)
 
 
+class ThumbprintsForm(EditForm):
+    """Manage thumbprints of an OIDC provider: the whole list, one a line (empty clears it, as AWS allows)."""
+
+    thumbprints = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+
 class NamesForm(forms.Form):
     """Users to add to or remove from a group, or policy ARNs to attach or detach."""
 

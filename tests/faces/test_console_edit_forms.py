@@ -11,7 +11,7 @@ import pytest
 from accounts.models import Account, PasswordPolicy
 from iamconsole import operations
 from iamconsole.console_forms import NOTHING_SUBMITTED
-from identities.models import Group, Role
+from identities.models import Group, OpenIDConnectProvider, Role
 from policies.models import ManagedPolicy
 from tests import factories
 from tests.console import text
@@ -93,3 +93,16 @@ def test_an_empty_post_of_a_new_policy_version_creates_nothing(root_client: Any,
     response = root_client.post(f"/policies/{policy.policy_id}/versions", {})
     assert response.status_code == 400
     assert ManagedPolicy.objects.get(pk=policy.pk).versions.count() == 1
+
+
+def test_a_thumbprints_edit_without_its_list_keeps_the_thumbprints(root_client: Any, account: Any) -> None:
+    thumbprint = "a" * 40
+    provider = operations.run(
+        account.root,
+        "CreateOpenIDConnectProvider",
+        {"url": "https://token.example.test", "client_id_list": ["app"], "thumbprint_list": [thumbprint]},
+    )
+    response = root_client.post("/identity-providers/edit", {"arn": provider.arn, "change": "thumbprints"})
+    assert response.status_code == 400
+    assert NOTHING_SUBMITTED in text(response)
+    assert OpenIDConnectProvider.objects.get(arn=provider.arn).thumbprints == [thumbprint]
