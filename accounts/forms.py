@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 
+from iamconsole.console_forms import EditForm
 from iamconsole.domain import ascii_digits
 from iamconsole.form_fields import ACCOUNT_ALIAS
 
@@ -106,7 +107,7 @@ class SignInChoiceForm(forms.Form):
         return value
 
 
-class AccountAliasForm(forms.Form):
+class AccountAliasForm(EditForm):
     """The dashboard's alias dialog; CreateAccountAlias checks AWS's rules (3–63 characters, a-z, 0-9, hyphens)."""
 
     account_alias = forms.CharField(
@@ -117,7 +118,7 @@ class AccountAliasForm(forms.Form):
     )
 
 
-class PasswordPolicyForm(forms.Form):
+class PasswordPolicyForm(EditForm):
     """The custom password policy, with AWS's bounds (UpdateAccountPasswordPolicy checks them again)."""
 
     POLICY_CHOICES = (("default", "IAM default"), ("custom", "Custom"))

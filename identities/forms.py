@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from iamconsole import domain, form_fields
+from iamconsole.console_forms import EditForm
 
 #: Managed policies a group may have attached (AWS's PoliciesPerGroup quota, not adjustable).
 POLICIES_PER_GROUP = 10
@@ -44,6 +45,18 @@ class GroupCreateForm(forms.Form):
         if len(arns) > POLICIES_PER_GROUP:
             raise forms.ValidationError(f"A user group can have at most {POLICIES_PER_GROUP} managed policies.")
         return arns
+
+
+class GroupRenameForm(EditForm):
+    """Edit name of a user group (UpdateGroup's new name; the service checks AWS's rules)."""
+
+    new_group_name = form_fields.name_field(domain.GROUP_NAME_MAX, label="User group name")
+
+
+class ThumbprintsForm(EditForm):
+    """Manage thumbprints of an OIDC provider: the whole list, one a line (empty clears it, as AWS allows)."""
+
+    thumbprints = forms.CharField(required=False, strip=False, widget=forms.Textarea)
 
 
 class NamesForm(forms.Form):

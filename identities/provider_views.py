@@ -19,8 +19,10 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import console, form_fields, operations
 from iamconsole.arn import parse_arn
+from iamconsole.console_forms import errors_text
 from iamconsole.errors import IamError, NoSuchEntity, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
+from identities.forms import ThumbprintsForm
 
 LIST_TEMPLATE = "identities/provider_list.html"
 ADD_TEMPLATE = "identities/provider_add.html"
@@ -259,7 +261,10 @@ def provider_edit(request: SignedInRequest) -> HttpResponse:
             console.run(request, "RemoveClientIDFromOpenIDConnectProvider", params)
             messages.success(request, "Audience removed.")
         elif change == "thumbprints":
-            thumbprints = _lines(request.POST.get("thumbprints", ""))
+            form = ThumbprintsForm(request.POST)
+            if not form.is_valid():  # sent without its list: nothing is replaced
+                raise ValidationError(errors_text(form), field="thumbprints")
+            thumbprints = _lines(form.changes["thumbprints"])
             console.run(
                 request,
                 "UpdateOpenIDConnectProviderThumbprint",

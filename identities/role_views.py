@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from iamconsole import console, form_fields, operations, quotas
+from iamconsole.console_forms import EditForm
 from iamconsole.errors import DeleteConflict, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities import trust_words
@@ -149,8 +150,9 @@ def role_list(request: SignedInRequest) -> HttpResponse:
 # --- the role's detail page ----------------------------------------------------------------------------------------
 
 
-class RoleEditForm(forms.Form):
-    """Edit role: the description and, unless the role is service-linked, the maximum session duration."""
+class RoleEditForm(EditForm):
+    """Edit role: the description and, unless the role is service-linked, the maximum session duration. Only what
+    the POST submits changes (UpdateRole leaves out what it is not given)."""
 
     DURATIONS = [(3600, "1 hour"), (7200, "2 hours"), (14400, "4 hours"), (28800, "8 hours"), (43200, "12 hours")]
 
@@ -334,16 +336,20 @@ def role_edit(request: SignedInRequest, role_name: str) -> HttpResponse:
     form = RoleEditForm(request.POST)
     if not form.is_valid():
         return _detail(request, role_name, status=400, edit_form=form, edit_open=True)
-    description = form.cleaned_data["description"]
-    duration = form.cleaned_data["max_session_duration"]
+    changes = form.changes
+    if changes.get("max_session_duration", 0) is None:  # submitted empty: the duration stays as it is
+        del changes["max_session_duration"]
     try:
         if request.POST.get("service_linked") == "1":
-            console.run(request, "UpdateRoleDescription", {"role_name": role_name, "description": description})
+            if "description" not in changes:
+                raise ValidationError(
+                    "Enter a description: it is all a service-linked role lets change.", field="description"
+                )
+            console.run(
+                request, "UpdateRoleDescription", {"role_name": role_name, "description": changes["description"]}
+            )
         else:
-            params: dict[str, Any] = {"role_name": role_name, "description": description}
-            if duration is not None:
-                params["max_session_duration"] = duration
-            console.run(request, "UpdateRole", params)
+            console.run(request, "UpdateRole", {"role_name": role_name, **changes})
     except IamError as error:
         if error.code == "AccessDenied":
             return _failed(request, role_name, "permissions", error)

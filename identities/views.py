@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from iamconsole import console
-from iamconsole.errors import AccessDenied, IamError
+from iamconsole.console_forms import errors_text
+from iamconsole.errors import AccessDenied, IamError, ValidationError
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.groups import group_shape
 from identities.awsapi.users import user_arn
-from identities.forms import ConfirmDeleteForm, GroupCreateForm, NamesForm
+from identities.forms import ConfirmDeleteForm, GroupCreateForm, GroupRenameForm, NamesForm
 from identities.pages.common import gate
 
 
@@ -316,6 +317,7 @@ def _group_context(request: SignedInRequest, group_name: str, tab: str) -> dict[
         "members": members,
         "members_truncated": result.users.is_truncated,
         "tab": tab,
+        "group_tabs": [("users", f"Users ({len(members)})"), ("permissions", "Permissions")],
         "can_add_users": console.can_run(request, "AddUserToGroup", {"group_name": name}),
         "can_remove_users": console.can_run(request, "RemoveUserFromGroup", {"group_name": name}),
         "can_attach": console.can_run(request, "AttachGroupPolicy", {"group_name": name, "policy_arn": "*"}),
@@ -445,7 +447,10 @@ group_detach_policies = _group_write_view("DetachGroupPolicy", "policy_arn", "pe
 @signin_required
 def group_rename(request: SignedInRequest, group_name: str) -> HttpResponse:
     """UpdateGroup: a new name (policies that name the old one are not updated, as AWS warns)."""
-    new_name = request.POST.get("new_group_name", "").strip()
+    form = GroupRenameForm(request.POST)
+    if not form.is_valid():
+        return _group_page(request, group_name, error=ValidationError(errors_text(form), field="new_group_name"))
+    new_name = form.changes["new_group_name"]
     try:
         console.run(request, "UpdateGroup", {"group_name": group_name, "new_group_name": new_name})
     except IamError as error:

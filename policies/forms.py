@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from iamconsole import domain, form_fields
+from iamconsole.console_forms import EditForm
 
 
 def _document_field() -> forms.CharField:
@@ -17,7 +18,7 @@ def _document_field() -> forms.CharField:
     return forms.CharField(strip=False, widget=forms.Textarea, error_messages={"required": "Enter a policy document."})
 
 
-class PolicyDocumentForm(forms.Form):
+class PolicyDocumentForm(EditForm):
     """A new version of a policy: the document, and whether it becomes the default."""
 
     policy_document = _document_field()

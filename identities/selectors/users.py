@@ -6,8 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Left, Lower
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Left, Lower, Now
 
 from accounts.models import Account
 from iamconsole.arn import root_arn
@@ -92,12 +105,29 @@ def filter_path_prefix(queryset: QuerySet[Any], path_prefix: str | None) -> Quer
     return filtered
 
 
-#: The console's orders of the Users list (``window=``): names and paths ignoring case, as people read them.
+def _age(moment: str) -> ExpressionWrapper[Any]:
+    """How old ``moment`` (a column or annotation) is now: the ages the list shows sort by the age itself, youngest
+    first, as the column reads."""
+    return ExpressionWrapper(Now() - F(moment), output_field=DurationField())
+
+
+#: The console's orders of the Users list (``window=``), over :func:`with_activity`'s columns, each computed in the
+#: page's query: names and paths ignoring case, as people read them; moments ("Console last sign-in", "Last
+#: activity", "Access key last used") earliest first, as the Roles list's Last activity; ages youngest first; counts
+#: smallest first. Rows without a value come last either way.
 USER_SORTS: Sorts = {
     "name": Lower("name"),
     "path": Lower("path"),
     "created": "created_at",
     "last_sign_in": "password_last_used",
+    "groups": "group_count",
+    "last_activity": "last_activity",
+    "mfa": "mfa_count",
+    "password_age": _age("password_changed_at"),
+    "access_key": "key_id",
+    # The age of the active key only: an inactive one shows no age, so it sorts with the users without a key.
+    "key_age": Case(When(key_status="Active", then=_age("key_created_at")), output_field=DurationField()),
+    "key_last_used": "key_last_used",
 }
 
 

@@ -12,9 +12,9 @@ from iamconsole import console
 from iamconsole.errors import InvalidInput
 from iamconsole.middleware import SignedInRequest, signin_required
 from policies import forms
+from policies.views.deletion import DETACH
 from policies.views.policies import (
     ATTACH,
-    DETACH,
     REMOVE_BOUNDARY,
     SET_BOUNDARY,
     form_error,

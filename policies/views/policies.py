@@ -20,12 +20,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from iamconsole import console
-from iamconsole.errors import AccessDenied, IamError, InvalidInput
+from iamconsole.console_forms import errors_text
+from iamconsole.errors import AccessDenied, DeleteConflict, IamError, InvalidInput
 from iamconsole.middleware import SignedInRequest, signin_required
 from identities.awsapi.groups import group_shape
 from identities.awsapi.roles import role_arn
 from identities.awsapi.users import user_arn
 from policies import forms
+from policies.views import deletion
+from policies.views.deletion import DETACH
 from policies.views.editor import editor_state, summarize
 from policies.views.summary import service_summary
 
@@ -297,7 +300,6 @@ class EntityRow:
 
 
 ATTACH = {"user": "AttachUserPolicy", "group": "AttachGroupPolicy", "role": "AttachRolePolicy"}
-DETACH = {"user": "DetachUserPolicy", "group": "DetachGroupPolicy", "role": "DetachRolePolicy"}
 LIST = {"user": "ListUsers", "group": "ListGroups", "role": "ListRoles"}
 SET_BOUNDARY = {"user": "PutUserPermissionsBoundary", "role": "PutRolePermissionsBoundary"}
 REMOVE_BOUNDARY = {"user": "DeleteUserPermissionsBoundary", "role": "DeleteRolePermissionsBoundary"}
@@ -377,19 +379,10 @@ def _versions(request: SignedInRequest, policy: Any, editable: bool) -> list[Ver
     return rows
 
 
-def _delete_blockers(policy: Any, non_default: list[str]) -> list[str]:
-    """What makes DeletePolicy refuse (DeleteConflict), said before the actor tries."""
-    blockers = []
-    if policy.attachment_count:
-        blockers.append(f"It is attached to {policy.attachment_count} user(s), group(s) or role(s): detach it first.")
-    if policy.permissions_boundary_usage_count:
-        blockers.append(
-            f"It is the permissions boundary of {policy.permissions_boundary_usage_count} user(s) or role(s): "
-            "remove it as their boundary first."
-        )
-    if non_default:
-        blockers.append(f"It has versions other than the default ({', '.join(non_default)}): delete them first.")
-    return blockers
+def _deletion(policy: Any, attached: list[EntityRow] | None, versions: Sequence[Any]) -> deletion.DeletionPlan:
+    """How the policy would be deleted (see ``policies.views.deletion``), from what the page has read."""
+    non_default = [version.version_id for version in versions if not version.is_default]
+    return deletion.plan(policy, attached, non_default, boundary_count=policy.permissions_boundary_usage_count)
 
 
 def _numbered(document: str) -> list[str]:
@@ -425,7 +418,7 @@ def _detail_context(
     boundable = _candidates(request, policy, bounded, SET_BOUNDARY) if policy.is_attachable else []
     can_edit = customer and console.can_run(request, "CreatePolicyVersion", {"policy_arn": arn})
     can_delete = customer and console.can_run(request, "DeletePolicy", {"policy_arn": arn})
-    blockers = _delete_blockers(policy, [row.version_id for row in versions if not row.is_default])
+    deletion_plan = _deletion(policy, None if entities_denied else attached, versions)
     # Only a customer managed policy gets new versions, so only its page validates a document (AWS's largest
     # policies take seconds to check, for an editor nobody may use).
     editor = (
@@ -455,7 +448,7 @@ def _detail_context(
         "can_delete": can_delete,
         "can_tag": customer and console.can_run(request, "TagPolicy", {"policy_arn": arn, "tags": []}),
         "can_untag": customer and console.can_run(request, "UntagPolicy", {"policy_arn": arn, "tag_keys": []}),
-        "delete_blockers": blockers,
+        "deletion": deletion_plan,
         "version_limit_reached": len(versions) >= MAX_VERSIONS,
         "max_versions": MAX_VERSIONS,
         "editor": editor,
@@ -471,8 +464,7 @@ def load_policy(request: SignedInRequest, policy_id: str) -> Any:
 
 def form_error(form: Any) -> IamError:
     """A form's own refusal, shown on the policy page as any other error."""
-    texts = [str(text) for errors in form.errors.values() for text in errors]
-    return InvalidInput(" ".join(texts) or "Invalid input.")
+    return InvalidInput(errors_text(form) or "Invalid input.")
 
 
 DETAIL = "policies/policy_detail.html"
@@ -531,17 +523,25 @@ DELETE = "policies/policy_delete.html"
 
 
 def _delete_context(
-    request: SignedInRequest, policy: Any, form: forms.DeletePolicyForm | None = None
+    request: SignedInRequest,
+    policy: Any,
+    form: forms.DeletePolicyForm | None = None,
+    stopped: deletion.DeletionStopped | None = None,
 ) -> dict[str, Any]:
-    """The confirmation the list's Delete opens: what blocks the deletion, and whether the actor may delete."""
+    """The confirmation the list's Delete opens: what deleting does first, what blocks it, whether the actor may."""
     customer = policy.account_id is not None
     versions = console.list_all(request, "ListPolicyVersions", {"policy_arn": policy.arn}) if customer else []
+    try:
+        attached: list[EntityRow] | None = _entities(request, policy)[0] if customer else []
+    except AccessDenied:
+        attached = None
     return {
         "policy": policy,
         "customer": customer,
         "type_label": POLICY_TYPES[policy_type(policy)],
         "can_delete": customer and console.can_run(request, "DeletePolicy", {"policy_arn": policy.arn}),
-        "delete_blockers": _delete_blockers(policy, [v.version_id for v in versions if not v.is_default]),
+        "deletion": _deletion(policy, attached, versions),
+        "deletion_stopped": stopped,
         "delete_form": form or forms.DeletePolicyForm(policy_name=policy.name),
     }
 
@@ -549,10 +549,12 @@ def _delete_context(
 @require_http_methods(["GET", "POST"])
 @signin_required
 def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
-    """DeletePolicy, confirmed by the policy's name; DeleteConflict (attachments, versions) shown on the page.
+    """Delete a customer managed policy, confirmed by its name, as AWS's console does: detach it from every entity,
+    delete its other versions, then DeletePolicy, each step authorized as itself (``policies.views.deletion``).
 
     GET is the confirmation the list's Actions ▾ Delete opens; a POST from it (``from=list``) shows its errors there,
-    one from the policy page on the policy page."""
+    one from the policy page on the policy page. A step that fails stops the deletion, and the page says what was
+    done and what was not."""
     from_list = request.method == "GET" or request.POST.get("from") == "list"
     try:
         policy = load_policy(request, policy_id)
@@ -564,14 +566,31 @@ def policy_delete(request: SignedInRequest, policy_id: str) -> HttpResponse:
                 context = _delete_context(request, policy, form)
                 return console.page(request, DELETE, "policy-delete", context, status=400)
             return detail_error(request, policy_id, form_error(form), delete_form=form)
-        console.run(request, "DeletePolicy", {"policy_arn": policy.arn})
+        context = _delete_context(request, policy)
+        plan = context["deletion"]
+        if plan.blockers:
+            raise DeleteConflict(" ".join(plan.blockers), field="policy_arn")
+        stopped = deletion.carry_out(request, plan)
     except IamError as error:
-        if not from_list:
-            return detail_error(request, policy_id, error)
-        try:
-            context = _delete_context(request, load_policy(request, policy_id))
-        except IamError as failure:
-            return console.render_error(request, failure, DELETE, "policy-delete", {})
-        return console.render_error(request, error, DELETE, "policy-delete", context)
+        return _delete_failed(request, policy_id, error, from_list)
+    if stopped is not None:
+        return _delete_failed(request, policy_id, stopped.error, from_list, stopped)
     messages.success(request, f"Policy {policy.name} deleted.")
     return console.redirect(request, reverse("policies:policy-list"))
+
+
+def _delete_failed(
+    request: SignedInRequest,
+    policy_id: str,
+    error: IamError,
+    from_list: bool,
+    stopped: deletion.DeletionStopped | None = None,
+) -> HttpResponse:
+    """The page the deletion came from again, with its error and, if steps ran, where the deletion stopped."""
+    if not from_list:
+        return detail_error(request, policy_id, error, deletion_stopped=stopped)
+    try:
+        context = _delete_context(request, load_policy(request, policy_id), stopped=stopped)
+    except IamError as failure:
+        return console.render_error(request, failure, DELETE, "policy-delete", {})
+    return console.render_error(request, error, DELETE, "policy-delete", context)

@@ -3,6 +3,7 @@ the page a daily user sees (docs/screenshots/users.png)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,15 @@ def test_root_searches_and_sorts_the_users_list(page: Page, live_server: Any) ->
     expect(rows).to_have_count(4)
     page.locator("table.list th a", has_text="User name").click()
     expect(rows.first).to_contain_text("deploy-bot")
+
+    # The newer columns sort too, in place: the oldest active key first when sorted by its age, descending.
+    page.locator("table.list th a", has_text="Active key age").click()
+    expect(page).to_have_url(re.compile(r"/users\?sort=key_age\b"))
+    page.locator("table.list th a", has_text="Active key age").click()
+    expect(page.locator("table.list th[aria-sort=descending]")).to_contain_text("Active key age")
+    expect(rows.first).to_contain_text("deploy-bot")
+    page.locator("table.list th a", has_text="Groups").click()
+    expect(rows.last).to_contain_text("carol")
 
 
 def test_entities_named_create_and_delete_open_from_their_lists(page: Page, live_server: Any) -> None:

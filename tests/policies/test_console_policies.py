@@ -11,10 +11,11 @@ from django.test import Client
 
 from accounts.models import AuditEvent
 from iamconsole import operations
+from identities.models import PolicyAttachment
 from policies.models import ManagedPolicy
 from tests import factories
 from tests.console import HTMX, read_only_user, signed_in
-from tests.factories import allow, deny, iam_user, managed_policy
+from tests.factories import allow, deny, iam_user, managed_policy, role
 
 GOOD = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}, indent=2
@@ -293,10 +294,8 @@ def test_attach_and_detach_and_what_blocks_delete(root_client, account):
     assert root_client.post(f"{url}/attach", {"entity": "group:team"}).status_code == 302
     page = root_client.get(url).content.decode()
     assert '<input type="hidden" name="entity" value="user:alice">' in page
-    assert "It is attached to 2 user(s), group(s) or role(s): detach it first." in page
+    assert "<li>Detach it from user alice</li>" in page and "<li>Detach it from user group team</li>" in page
 
-    conflict = root_client.post(f"{url}/delete", {"confirm": "Readers"})
-    assert conflict.status_code == 409 and "DeleteConflict" in conflict.content.decode()
     wrong = root_client.post(f"{url}/delete", {"confirm": "nope"})
     assert wrong.status_code == 400 and "does not match" in wrong.content.decode()
 
@@ -639,18 +638,96 @@ def test_the_list_actions_lead_to_attach_detach_and_a_typed_delete(root_client, 
     _assert_deleted(root_client, url, policy, {"confirm": "Readers", "from": "list"})
 
 
-def test_the_list_delete_says_what_blocks_it_and_shows_the_conflict_in_the_dialog(root_client, account):
+def inside(pattern: str, body: str) -> str:
+    """The text ``pattern``'s group captures in ``body``."""
+    found = re.search(pattern, body, re.S)
+    assert found is not None, pattern
+    return found.group(1)
+
+
+def test_the_list_delete_detaches_and_deletes_the_other_versions_first_each_as_its_operation(root_client, account):
     policy = managed_policy(account, "Readers", GOOD)
-    factories.user(account, "alice")
-    factories.attach(account, policy, user_name="alice")
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    operations.run(account.root, "CreateGroup", {"group_name": "team"})
+    role(account, "deployer")
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": policy.arn})
+    operations.run(account.root, "AttachGroupPolicy", {"group_name": "team", "policy_arn": policy.arn})
+    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": policy.arn})
+    operations.run(account.root, "CreatePolicyVersion", {"policy_arn": policy.arn, "policy_document": GOOD})
+    operations.run(
+        account.root,
+        "CreatePolicyVersion",
+        {"policy_arn": policy.arn, "policy_document": GOOD, "set_as_default": True},
+    )
     url = f"/policies/{policy.policy_id}/delete"
     dialog = root_client.get(url).content.decode()
-    assert "It is attached to 1 user(s), group(s) or role(s): detach it first." in dialog
+    steps = inside(r'<div class="alert warning" id="delete-steps">(.*?)</div>', dialog)
+    assert re.findall(r"<li>([^<]+)</li>", steps) == [
+        "Detach it from user alice",
+        "Detach it from user group team",
+        "Detach it from role deployer",
+        "Delete version v2",
+        "Delete version v1",
+    ]
+    assert "data-confirm-submit" in dialog
+    mistyped = root_client.post(url, {"confirm": "readers", "from": "list"})
+    assert mistyped.status_code == 400 and ManagedPolicy.objects.filter(pk=policy.pk).exists()
+
+    deleted = root_client.post(url, {"confirm": "Readers", "from": "list"})
+    assert deleted.status_code == 302 and deleted["Location"] == "/policies"
+    assert not ManagedPolicy.objects.filter(pk=policy.pk).exists()
+    events = AuditEvent.objects.filter(account_id_value=account.account_id, outcome="success").order_by("pk")
+    written = [event.event_name for event in events if event.event_name.startswith(("Detach", "Delete"))]
+    assert written == [
+        "DetachUserPolicy",
+        "DetachGroupPolicy",
+        "DetachRolePolicy",
+        "DeletePolicyVersion",
+        "DeletePolicyVersion",
+        "DeletePolicy",
+    ]
+
+
+def test_a_denied_step_stops_the_deletion_and_says_what_was_done(account):
+    policy = managed_policy(account, "Readers", GOOD)
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    role(account, "deployer")
+    operations.run(account.root, "AttachUserPolicy", {"user_name": "alice", "policy_arn": policy.arn})
+    operations.run(account.root, "AttachRolePolicy", {"role_name": "deployer", "policy_arn": policy.arn})
+    admin = iam_user(
+        account,
+        "admin",
+        allow(["iam:Get*", "iam:List*", "iam:DetachUserPolicy", "iam:DeletePolicy", "iam:DeletePolicyVersion"]),
+    )
+    client = signed_in(Client(), admin)
+    url = f"/policies/{policy.policy_id}/delete"
+    stopped = client.post(url, {"confirm": "Readers", "from": "list"})
+    assert stopped.status_code == 403
+    body = stopped.content.decode()
+    assert '<code class="missing-action">iam:DetachRolePolicy</code>' in body
+    assert "the deletion stopped when it tried to detach it from role deployer (AccessDenied)" in body
+    done = inside(r'<ul class="steps-done">(.*?)</ul>', body)
+    pending = inside(r'<ul class="steps-pending">(.*?)</ul>', body)
+    assert re.findall(r"<li>([^<]+)</li>", done) == ["Detach it from user alice"]
+    assert re.findall(r"<li>([^<]+)</li>", pending) == ["Detach it from role deployer", "Delete the policy Readers"]
+    assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
+    assert list(PolicyAttachment.objects.filter(policy=policy).values_list("role__name", flat=True)) == ["deployer"]
+
+
+def test_a_policy_used_as_a_boundary_is_not_deleted_until_the_boundary_is_removed(root_client, account):
+    policy = managed_policy(account, "Fence", GOOD)
+    operations.run(account.root, "CreateUser", {"user_name": "alice"})
+    operations.run(
+        account.root, "PutUserPermissionsBoundary", {"user_name": "alice", "permissions_boundary": policy.arn}
+    )
+    url = f"/policies/{policy.policy_id}/delete"
+    dialog = root_client.get(url).content.decode()
+    assert "It is the permissions boundary of 1 user(s) or role(s)" in dialog
     assert 'disabled title="Resolve what blocks the deletion first"' in dialog
-    conflict = root_client.post(url, {"confirm": "Readers", "from": "list"})
+    conflict = root_client.post(url, {"confirm": "Fence", "from": "list"})
     assert conflict.status_code == 409
     body = conflict.content.decode()
-    assert "DeleteConflict" in body and "Delete Readers?" in body
+    assert "DeleteConflict" in body and "Delete Fence?" in body
     assert ManagedPolicy.objects.filter(pk=policy.pk).exists()
 
 

@@ -252,6 +252,17 @@ def test_the_list_actions_attach_detach_and_delete_the_selected_policy(page: Pag
     expect(page.locator("#messages")).to_contain_text("Policy Readers deleted.")
     assert not ManagedPolicy.objects.filter(pk=readers.pk).exists()
 
+    # An attached policy: the dialog says what deleting it does first (as AWS's console, it detaches it), then does.
+    page.goto(f"{live_server.url}/policies?q=Auditors")
+    select("Auditors")
+    menu.locator("summary").click()
+    item["Delete"].click()
+    expect(page.locator("#delete-steps li")).to_have_text(["Detach it from user alice"])
+    screenshot(page, "policy-delete.png")
+    confirm_by_typing(page, "#policy-delete", "auditors", "Auditors")
+    expect(page.locator("#messages")).to_contain_text("Policy Auditors deleted.")
+    assert not ManagedPolicy.objects.filter(pk=auditors.pk).exists()
+
 
 def test_without_javascript_the_editor_is_a_plain_textarea_checked_on_submit(
     page: Page, live_server: Any, browser: Any
