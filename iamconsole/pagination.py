@@ -17,7 +17,7 @@ import binascii
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db.models import Case, F, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import BaseExpression, OrderBy
@@ -25,15 +25,17 @@ from django.db.models.expressions import BaseExpression, OrderBy
 from iamconsole.errors import ValidationError, constraint_error
 
 T = TypeVar("T", bound=Model)
+#: An item of a page: a model instance, or a tuple of columns read with ``values_list``.
+R = TypeVar("R")
 DEFAULT_MAX_ITEMS = 100
 MAX_MAX_ITEMS = 1000
 
 
 @dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
+class Page(Generic[R]):
     """One page of a list: the items, whether more follow, and the marker to ask for them."""
 
-    items: Sequence[T]
+    items: Sequence[R]
     is_truncated: bool = False
     marker: str | None = None
     #: Answers to a :class:`Window` only: how many items match in all, and the window served (its order and page
@@ -79,14 +81,17 @@ def check_max_items(max_items: int | None) -> int:
 
 
 def paginate(
-    queryset: QuerySet[T],
+    queryset: QuerySet[Any, R],
     *,
     key: str,
     marker: str | None = None,
     max_items: int | None = None,
     descending: bool = False,
-) -> Page[T]:
-    """The page of ``queryset`` after ``marker``, ordered by ``key`` (a field or annotation unique in the set)."""
+) -> Page[R]:
+    """The page of ``queryset`` after ``marker``, ordered by ``key`` (a field or annotation unique in the set).
+
+    A ``values_list`` queryset gives a page of tuples (no model instances built); ``key`` must then be one of its
+    fields."""
     limit = check_max_items(max_items)
     ordered = queryset.order_by(f"-{key}" if descending else key)
     if marker:
@@ -95,11 +100,13 @@ def paginate(
     if len(rows) <= limit:
         return Page(items=rows)
     items = rows[:limit]
-    return Page(items=items, is_truncated=True, marker=encode_marker(_key_value(items[-1], key)))
+    last: Any = items[-1]
+    value = last[cast(Any, ordered)._fields.index(key)] if isinstance(last, tuple) else _key_value(last, key)
+    return Page(items=items, is_truncated=True, marker=encode_marker(value))
 
 
 def _key_value(row: Model, key: str) -> Any:
-    value = row
+    value: Any = row
     for part in key.split("__"):
         value = getattr(value, part)
     return value

@@ -4,6 +4,7 @@ ORM gave. The account lookup, the audit INSERT, and the policies the authorizer 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from accounts.services import record_audit_event
 from iamconsole import operations
 from iamconsole.actors import RequestContext, Source
 from iamconsole.errors import NoSuchEntity
+from iamconsole.pagination import Page
 from identities.models import Group, Role, User
 from identities.selectors.principal_policies import PolicyText, gather_principal_policies
 from tests import factories
@@ -175,7 +177,7 @@ def test_a_list_page_is_one_query_and_its_rows_carry_the_call_s_account(account,
     owner = find_account(account.account_id)
     assert owner is not None
     with CaptureQueriesContext(connection) as queries:
-        page = list_roles(account=owner, max_items=2)
+        page = cast(Page[Role], list_roles(account=owner, max_items=2))
         arns = [(role.name, role.account.account_id) for role in page.items]
     assert len(queries.captured_queries) == 1
     assert 'JOIN "accounts_account"' not in queries.captured_queries[0]["sql"]
@@ -184,3 +186,43 @@ def test_a_list_page_is_one_query_and_its_rows_carry_the_call_s_account(account,
     assert page.is_truncated
     rest = list_roles(account=owner, marker=page.marker)
     assert [role.name for role in rest.items] == ["listed-2"]
+
+
+def test_the_query_face_s_list_roles_reads_tuples_and_renders_the_same_bytes_as_the_model_rows(account):
+    from iamconsole.awsquery import params, render
+    from iamconsole.awsquery.views import _shape
+    from identities.selectors.roles import ListedRole
+
+    fence = make_policy(account, "fence", document(allow("s3:*")))
+    trust_text = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+    )
+    factories.role(account, "plain")
+    factories.role(account, "Svc", path="/svc/", description="Ünïcödé <b>&amp;</b> ¡ÿ\t\r\n \"q\" 'a'")
+    factories.role(account, "bounded", path="/svc/inner/", boundary=fence.arn, tags={"team": "blue", "k": "v"})
+    factories.role(account, "trusting", trust_text, path="/SVC/", max_session_duration=7200, description="x")
+    used = factories.role(account, "used", path="/svc/")
+    Role.objects.filter(pk=used.pk).update(last_used_at=datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC))
+    Role.objects.filter(pk=used.pk).update(last_used_region="eu-west-1")
+    model = params.operation_model("iam", "ListRoles", params.API_VERSIONS["iam"])
+
+    def rendered(source: Source, call: dict[str, object]) -> tuple[bytes, object]:
+        page = operations.run(account.root, "ListRoles", call, request=RequestContext(source=source))
+        body = render.render_result(model, _shape("ListRoles", True, page), "req")
+        return body, page
+
+    for prefix in ("/", "/svc/", "/SVC/", "/svc/inner/", "/none/"):
+        for max_items in (None, 1, 2, 1000):
+            call: dict[str, object] = {"path_prefix": prefix, "max_items": max_items}
+            while True:
+                with CaptureQueriesContext(connection) as queries:
+                    query_body, query_page = rendered(Source.QUERY, call)
+                assert sum(1 for q in queries.captured_queries if "identities_role" in q["sql"]) == 1
+                api_body, api_page = rendered(Source.API, call)
+                assert query_body == api_body
+                assert all(isinstance(row, ListedRole) for row in query_page.items)  # type: ignore[attr-defined]
+                assert query_page.marker == api_page.marker  # type: ignore[attr-defined]
+                if not query_page.is_truncated:  # type: ignore[attr-defined]
+                    break
+                call = {**call, "marker": query_page.marker}  # type: ignore[attr-defined]

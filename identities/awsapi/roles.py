@@ -15,6 +15,7 @@ from iamconsole.pagination import page_shape
 from identities.awsapi.common import boundary_and_tags
 from identities.awsapi.users import tags_shape
 from identities.models import Role
+from identities.selectors.roles import ListedRole
 
 
 def role_arn(role: Role, account_id: str | None = None) -> str:
@@ -24,20 +25,30 @@ def role_arn(role: Role, account_id: str | None = None) -> str:
 
 def role_shape(role: Role, *, detailed: bool = False, account_id: str | None = None) -> dict[str, Any]:
     """``Role``; ``detailed`` adds the boundary, the tags and the last use, as GetRole returns them."""
+    shape = _role_members(role, account_id or role.account.account_id)
+    if detailed:
+        shape.update(boundary_and_tags(role))
+        shape["RoleLastUsed"] = role_last_used_shape(role)
+    return shape
+
+
+def listed_role_shape(role: Role | ListedRole) -> dict[str, Any]:
+    """``Role`` as ListRoles returns it, from a model instance or a :class:`ListedRole` row."""
+    return _role_members(role, role.account_id if isinstance(role, ListedRole) else role.account.account_id)
+
+
+def _role_members(role: Role | ListedRole, account_id: str) -> dict[str, Any]:
     shape: dict[str, Any] = {
         "Path": role.path,
         "RoleName": role.name,
         "RoleId": role.role_id,
-        "Arn": role_arn(role, account_id),
+        "Arn": iam_arn(account_id, "role", role.name, role.path),
         "CreateDate": role.created_at,
         "AssumeRolePolicyDocument": role.assume_role_policy_document,
         "MaxSessionDuration": role.max_session_duration,
     }
     if role.description:
         shape["Description"] = role.description
-    if detailed:
-        shape.update(boundary_and_tags(role))
-        shape["RoleLastUsed"] = role_last_used_shape(role)
     return shape
 
 
@@ -60,7 +71,7 @@ def _created(role: Role) -> dict[str, Any]:
 OUTPUTS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "CreateRole": _created,
     "GetRole": lambda role: {"Role": role_shape(role, detailed=True)},
-    "ListRoles": lambda page: page_shape("Roles", page, role_shape),
+    "ListRoles": lambda page: page_shape("Roles", page, listed_role_shape),
     # UpdateRoleResponse is a structure without members: the answer is an empty UpdateRoleResult.
     "UpdateRole": lambda _role: {},
     "UpdateRoleDescription": lambda role: {"Role": role_shape(role, detailed=True)},

@@ -73,7 +73,7 @@ def _roles_resource(call: Call) -> str:
 OPERATIONS = (
     Operation("CreateRole", services.create_role, resource=_create_resource, context=creation_context),
     on_role("GetRole", selectors.get_role, context=role_tags_context, read_only=True, takes_target=True),
-    Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True),
+    Operation("ListRoles", selectors.list_roles, resource=_roles_resource, read_only=True, takes_request=True),
     on_role("UpdateRole", services.update_role, context=role_tags_context),
     on_role("UpdateRoleDescription", services.update_role_description, context=role_tags_context),
     on_role("UpdateAssumeRolePolicy", services.update_assume_role_policy, context=role_tags_context),

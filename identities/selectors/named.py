@@ -14,7 +14,7 @@ from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, paginate
 from identities.selectors.users import TagPage, page_tags
 
-__all__ = ["get_named", "list_named_tags", "list_under_path"]
+__all__ = ["get_named", "list_columns_under_path", "list_named_tags", "list_under_path"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -39,17 +39,36 @@ def list_under_path(
     max_items: int | None,
 ) -> Page[M]:
     """The account's ``model`` rows whose path starts with ``path_prefix``, oldest first, one query per page."""
-    domain.validate_path_prefix(path_prefix)
     # Every row is the account's: it is handed to each row below rather than joined and built again per row (a
     # sixth of a 200-role ListRoles was building the same account 200 times).
     joined = tuple(name for name in related if name != "account")
-    rows = model._default_manager.select_related(*joined).filter(account=account, path__startswith=path_prefix)
+    rows = _under_path(model, account, path_prefix).select_related(*joined)
     page = paginate(rows, key="pk", marker=marker, max_items=max_items)
     if "account" in related:
         account_field = cast(models.ForeignKey[Account, Account], model._meta.get_field("account"))
         for row in page.items:
             account_field.set_cached_value(row, account)
     return page
+
+
+def list_columns_under_path(
+    model: type[models.Model],
+    *,
+    account: Account,
+    path_prefix: str,
+    columns: tuple[str, ...],
+    marker: str | None,
+    max_items: int | None,
+) -> Page[tuple[Any, ...]]:
+    """The same page as :func:`list_under_path`, each row a tuple of ``columns`` (which must hold ``"pk"``): no model
+    instance is built, which was half the CPU of a 200-role ListRoles on the Query API."""
+    rows = _under_path(model, account, path_prefix).values_list(*columns)
+    return paginate(rows, key="pk", marker=marker, max_items=max_items)
+
+
+def _under_path(model: type[M], account: Account, path_prefix: str) -> models.QuerySet[M]:
+    domain.validate_path_prefix(path_prefix)
+    return model._default_manager.filter(account=account, path__startswith=path_prefix)
 
 
 def list_named_tags(

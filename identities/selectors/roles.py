@@ -5,19 +5,22 @@ Role names compare ignoring case, as IAM's do; a role outside the account is ``N
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import datetime
+from typing import NamedTuple, cast
 
 from django.db.models.functions import Lower
 
 from accounts.models import Account
+from iamconsole.actors import RequestContext, Source
 from iamconsole.errors import NoSuchEntity
 from iamconsole.pagination import Page, Sorts, Window, paginate_window
 from identities.models import Role
-from identities.selectors.named import list_named_tags, list_under_path
+from identities.selectors.named import list_columns_under_path, list_named_tags, list_under_path
 from identities.selectors.targets import EntityFacts, find_role
 from identities.selectors.users import TagPage, filter_path_prefix
 
 __all__ = [
+    "ListedRole",
     "get_role",
     "list_role_tags",
     "list_roles",
@@ -42,6 +45,25 @@ def get_role(*, account: Account, role_name: str, target: EntityFacts | None = N
     return cast(Role, role)
 
 
+class ListedRole(NamedTuple):
+    """A role as the Query API's ListRoles returns it: the columns of botocore's ``Role`` shape without the members
+    AWS leaves out of a list (boundary, tags, last use), read as one tuple per row."""
+
+    pk: int
+    path: str
+    name: str
+    role_id: str
+    created_at: datetime
+    assume_role_policy_document: str
+    max_session_duration: int
+    description: str
+    account_id: str
+
+
+#: The columns of :class:`ListedRole` read from the table (the account's id is the call's).
+_LISTED_COLUMNS = ListedRole._fields[:-1]
+
+
 #: The console's orders of the Roles list (``window=``).
 ROLE_SORTS: Sorts = {"name": Lower("name"), "last_activity": "last_used_at", "created": "created_at"}
 
@@ -53,12 +75,16 @@ def list_roles(
     marker: str | None = None,
     max_items: int | None = None,
     window: Window | None = None,
-) -> Page[Role]:
+    request: RequestContext | None = None,
+) -> Page[Role] | Page[ListedRole]:
     """ListRoles: the roles whose path starts with ``path_prefix``, oldest first, one query per page.
 
     ``window`` (console only) asks instead for the roles whose name, description or trust policy contains a text (the
     trust policy names the trusted entities: ``ec2`` finds the roles EC2 assumes), in a column's order
     (:data:`ROLE_SORTS`), one page of them: a query for the page and one for the count.
+
+    The Query API (``request`` from it) gets the same page as :class:`ListedRole` tuples, since its answer holds
+    nothing else; the other faces get the roles with their account and boundary.
     """
     if window is not None:
         roles = filter_path_prefix(
@@ -71,6 +97,18 @@ def list_roles(
             sorts=ROLE_SORTS,
             default_sort="name",
         )
+    if request is not None and request.source is Source.QUERY:
+        page = list_columns_under_path(
+            Role,
+            account=account,
+            path_prefix=path_prefix,
+            columns=_LISTED_COLUMNS,
+            marker=marker,
+            max_items=max_items,
+        )
+        account_id = account.account_id
+        rows = [ListedRole._make((*row, account_id)) for row in page.items]
+        return Page(items=rows, is_truncated=page.is_truncated, marker=page.marker)
     return list_under_path(
         Role,
         account=account,
