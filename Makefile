@@ -67,8 +67,8 @@ test: lint
 BENCH_SCALE_FLAGS ?= --roles 10000 --sessions 100000 --runs 20 --max-seconds 300
 BENCH_STARTUP_FLAGS ?= --roles 20000
 BENCH_ROWS ?= 200000
-# Every benchmark runs even when one before it exits non-zero (bench_policy_eval.py does when its goal is missed, as on
-# a loaded machine); the target fails at the end, naming them.
+# Every benchmark runs even when one before it exits non-zero (a crash, or bench_policy_eval.py disagreeing with Cedar;
+# a missed speed goal is printed, not failed); the target fails at the end, naming them.
 bench: install
 	@failed=""; for bench in benchmarks/bench_*.py; do \
 		case $$bench in \
@@ -80,7 +80,7 @@ bench: install
 		esac; \
 		echo "== $$bench $$flags"; $(PY) $$bench $$flags || failed="$$failed $$bench"; \
 	done; \
-	if [ -n "$$failed" ]; then echo "exited non-zero (a crash, or a goal missed):$$failed"; exit 1; fi
+	if [ -n "$$failed" ]; then echo "exited non-zero (a crash, or bench_policy_eval disagreeing with Cedar):$$failed"; exit 1; fi
 
 fmt: install
 	$(VENV)/bin/ruff format .
