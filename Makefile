@@ -57,10 +57,13 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
+# The suite runs on every core (at most four workers), a test module per worker so that a module's live server,
+# browser and Celery worker start once; `make test TEST_WORKERS=` runs it in one process.
+TEST_WORKERS ?= --numprocesses auto --maxprocesses 4 --dist loadfile
 # The browser tests drive Debian's chromium: installed here when missing (root, apt-get), a failure otherwise.
 test: lint
 	@scripts/ensure_chromium.sh
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(TEST_WORKERS)
 
 # Every benchmark at sizes that keep the whole run to about ten minutes on the 2-core machine; docs/performance.md
 # gives the flags for the issue's full sizes (each script's defaults).

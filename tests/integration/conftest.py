@@ -40,8 +40,10 @@ class Broker:
 
 
 def _redis_url_for_tests(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{os.environ.get('IAM_TEST_REDIS_DB', '15')}"))
+    # One database per pytest-xdist worker (gw0 takes 15, gw1 14, ...): each flushes its own at the start.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    database = int(os.environ.get("IAM_TEST_REDIS_DB", "15")) - worker
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
 
 
 def _broker(tmp: Path) -> Broker:
