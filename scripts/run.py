@@ -2,7 +2,7 @@
 
 Without ``REDIS_URL`` the worker and beat use kombu's filesystem transport under ``var/celery`` (see settings).
 ``IAM_WEB_WORKERS`` and ``IAM_WEB_THREADS`` set gunicorn's processes and threads per process (docs/performance.md
-compares settings).
+compares settings); ``IAM_WORKER_LOG_LEVEL`` (``warning``) the worker's and beat's.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+WORKER_LOG_LEVEL = os.environ.get("IAM_WORKER_LOG_LEVEL", "warning")
 
 
 def main() -> int:
@@ -40,9 +41,12 @@ def main() -> int:
             str(BIN / "celery"),
             "-A",
             "iamconsole",
+            "--quiet",
             "worker",
+            # Warnings only, and no banner: the outbox and sweep tasks run every few seconds, and their INFO lines
+            # would bury the demo account's credentials and the access log.
             "-l",
-            "info",
+            WORKER_LOG_LEVEL,
             "--concurrency",
             "2",
             "--without-gossip",
@@ -50,7 +54,7 @@ def main() -> int:
             "-n",
             "worker@%h",
         ],
-        "beat": [str(BIN / "celery"), "-A", "iamconsole", "beat", "-l", "info"],
+        "beat": [str(BIN / "celery"), "-A", "iamconsole", "--quiet", "beat", "-l", WORKER_LOG_LEVEL],
     }
     processes = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in commands.items()}
     print(f"iamconsole: serving http://127.0.0.1:{port}/ (console) and /aws (AWS API); Ctrl-C stops.", flush=True)
